@@ -1,0 +1,13 @@
+# Every external dependency of geoverify, found once. All come from Debian packages
+# (scripts/deps installs them).
+find_package(Threads REQUIRED)
+find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs)
+find_package(exiv2 REQUIRED CONFIG)
+find_package(GDAL REQUIRED)
+find_package(PROJ REQUIRED CONFIG)
+find_package(OpenSSL REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(CLI11 REQUIRED CONFIG)
+if(GEOVERIFY_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()

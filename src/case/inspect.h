@@ -1,0 +1,35 @@
+// Inspecting evidence: the per-file pipeline of `geoverify inspect` and of `run`'s intake.
+// Read the file once (read-only, bounded), hash it, read its metadata, derive the capture
+// time, run the metadata checks. One bad file yields a PhotoMetadata with `error` set; it
+// never stops a batch.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "geo/timezone.h"
+#include "metadata/photo_metadata.h"
+#include "util/result.h"
+
+namespace gv {
+
+struct InspectOptions {
+  std::uint64_t max_bytes = 1ull << 30;  // larger files are hashed but not parsed
+  int threads = 0;                       // 0: one per core
+  const TimeZoneIndex* zones = nullptr;  // null: no time zone at the GPS position
+  Status Check() const;
+};
+
+// Inspects one file. `buffer` is scratch memory reused across calls by one thread.
+PhotoMetadata InspectFile(const std::filesystem::path& path, const InspectOptions& options,
+                          std::vector<std::uint8_t>& buffer);
+
+// Inspects `files` on a pool of threads and hands each result to `sink` on the calling
+// thread, in the order of `files`. At most a bounded number of results wait for the sink,
+// so memory does not grow with the number of files.
+void InspectFiles(const std::vector<std::filesystem::path>& files, const InspectOptions& options,
+                  const std::function<void(PhotoMetadata&&)>& sink);
+
+}  // namespace gv

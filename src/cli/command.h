@@ -1,0 +1,23 @@
+// The command table of the geoverify binary and what every command shares.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace gv::cli {
+
+// Exit codes: every input processed, some inputs failed, usage error.
+constexpr int kExitOk = 0;
+constexpr int kExitSomeFailed = 1;
+constexpr int kExitUsage = 2;
+
+// Parses argv with CLI11. Returns -1 when the command should run, otherwise the exit code
+// (0 after --help, kExitUsage after a usage error, with the message on stderr).
+int Parse(CLI::App& app, int argc, char** argv);
+
+// Adds the options every command takes (--data-dir).
+void AddCommonOptions(CLI::App& app);
+
+int RunInspect(int argc, char** argv);
+int RunRun(int argc, char** argv);
+
+}  // namespace gv::cli

@@ -1,0 +1,85 @@
+// geoverify inspect FILE|DIR... [--json] [-r]
+#include <iomanip>
+#include <iostream>
+
+#include "case/inspect.h"
+#include "cli/command.h"
+#include "metadata/metadata_json.h"
+#include "util/file.h"
+#include "util/progress.h"
+
+namespace gv::cli {
+namespace {
+
+void PrintSummary(const PhotoMetadata& p) {
+  std::cout << p.file << "\n  sha256     " << p.sha256 << "\n  format     " << p.format << " " << p.width << "x"
+            << p.height << ", " << p.bytes << " bytes\n";
+  if (p.error) std::cout << "  ERROR      " << *p.error << "\n";
+  if (!p.make.empty() || !p.model.empty()) std::cout << "  camera     " << p.make << " " << p.model << "\n";
+  if (!p.software.empty()) std::cout << "  software   " << p.software << "\n";
+  if (p.datetime_original) std::cout << "  taken      " << FormatIsoLocal(*p.datetime_original) << " (camera clock)\n";
+  if (p.taken_at_utc) {
+    std::cout << "  taken UTC  " << FormatIsoUtc(*p.taken_at_utc) << " (from " << p.taken_at_utc_source
+              << (p.time_zone.empty() ? "" : ", " + p.time_zone) << ")\n";
+  }
+  if (p.gps && p.gps->position_valid) {
+    std::cout << "  gps        " << std::fixed << std::setprecision(6) << p.gps->lat_deg << ", " << p.gps->lon_deg;
+    if (p.gps->alt_m) std::cout << ", " << std::setprecision(1) << *p.gps->alt_m << " m";
+    std::cout << std::defaultfloat << "\n";
+  }
+  for (const auto& f : p.findings) std::cout << "  " << std::left << std::setw(10) << SeverityName(f.severity) << " " << f.code << ": " << f.message << "\n";
+  std::cout << "\n";
+}
+
+}  // namespace
+
+int RunInspect(int argc, char** argv) {
+  CLI::App app{"Read the metadata of photos (EXIF, IPTC, XMP, GPS, capture time) and run the metadata checks.\n"
+               "Files are opened read-only; each is identified by its SHA-256.",
+               "geoverify inspect"};
+  std::vector<std::string> inputs;
+  bool json = false, recursive = false, no_tags = false;
+  InspectOptions options;
+  app.add_option("inputs", inputs, "image files or folders")->required();
+  app.add_flag("--json", json, "print one JSON array, one object per file (keys in the README)");
+  app.add_flag("-r,--recursive", recursive, "descend into sub-folders");
+  app.add_flag("--no-tags", no_tags, "leave out the `tags` object (all raw EXIF/IPTC/XMP tags)");
+  app.add_option("-j,--threads", options.threads, "worker threads (0: one per core)")->capture_default_str()->check(CLI::Range(0, 256));
+  app.add_option("--max-bytes", options.max_bytes, "files larger than this are hashed but not parsed")
+      ->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  AddCommonOptions(app);
+  if (const int code = Parse(app, argc, argv); code >= 0) return code;
+
+  const auto zones = TimeZoneIndex::Default();
+  if (zones.ok()) options.zones = zones->get();
+  else std::cerr << "geoverify: warning: " << zones.error().message << "; time zone at GPS position unavailable\n";
+
+  std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
+  FileListing listing = ListInputFiles(paths, recursive);
+  int exit_code = kExitOk;
+  bool first = true;
+  const auto emit = [&](const PhotoMetadata& p) {
+    if (p.error) exit_code = kExitSomeFailed;
+    if (!json) return PrintSummary(p);
+    std::cout << (first ? "[\n" : ",\n")
+              << ToJson(p, !no_tags).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    first = false;
+  };
+  for (const auto& [path, reason] : listing.errors) {
+    PhotoMetadata missing;
+    missing.file = path.string();
+    missing.error = reason;
+    emit(missing);
+  }
+  Progress progress("inspect", listing.files.size());
+  InspectFiles(listing.files, options, [&](PhotoMetadata&& p) {
+    emit(p);
+    progress.Advance();
+  });
+  progress.Finish();
+  if (json) std::cout << (first ? "[]\n" : "\n]\n");
+  std::cout.flush();
+  return exit_code;
+}
+
+}  // namespace gv::cli

@@ -1,0 +1,75 @@
+// geoverify: where was a photo taken, and can it be trusted? Offline.
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "cli/command.h"
+#include "util/data_dir.h"
+
+namespace gv::cli {
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(int argc, char** argv);
+};
+
+constexpr Command kCommands[] = {
+    {"inspect", "read metadata (EXIF, IPTC, XMP, GPS, times) and run the metadata checks", &RunInspect},
+    {"run", "take in a case folder and write layers (GeoPackage, KML) and an HTML report", &RunRun},
+};
+
+void PrintUsage(std::FILE* out) {
+  std::fprintf(out,
+               "geoverify %s: locate and verify photos, offline\n\n"
+               "usage: geoverify <command> [options]   (geoverify <command> --help for its options)\n\n"
+               "commands:\n",
+               GEOVERIFY_VERSION);
+  for (const auto& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(out, "\nexit codes: 0 all inputs processed, 1 some inputs failed, 2 usage error\n");
+}
+
+}  // namespace
+
+int Parse(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  return -1;
+}
+
+void AddCommonOptions(CLI::App& app) {
+  app.add_option_function<std::string>(
+         "--data-dir", [](const std::string& dir) { gv::SetDataDir(dir); },
+         "folder with geoverify's data (default: GEOVERIFY_DATA or the build's data/)")
+      ->check(CLI::ExistingDirectory);
+}
+
+}  // namespace gv::cli
+
+int main(int argc, char** argv) {
+  using namespace gv::cli;
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    PrintUsage(stdout);
+    return argc < 2 ? kExitUsage : kExitOk;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    std::printf("geoverify %s\n", GEOVERIFY_VERSION);
+    return kExitOk;
+  }
+  for (const auto& c : kCommands) {
+    if (std::string_view(argv[1]) == c.name) return c.run(argc - 1, argv + 1);
+  }
+  std::fprintf(stderr, "geoverify: '%s' is not a command\n\n", argv[1]);
+  PrintUsage(stderr);
+  return kExitUsage;
+}

@@ -1,0 +1,30 @@
+// Decoding with pixel limits: the dimensions are read from the file header and checked
+// before any pixel is decoded, so a 60000x60000 "bomb" costs nothing.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include <opencv2/core/mat.hpp>
+
+#include "util/result.h"
+
+namespace gv {
+
+struct DecodeLimits {
+  std::int64_t max_pixels = 200'000'000;  // width * height
+  int max_side = 65'000;
+  Status Check() const;
+};
+
+struct ImageSize {
+  int width = 0, height = 0;
+};
+
+// Width and height from the header of a JPEG, PNG, GIF, BMP or WebP image.
+Result<ImageSize> ReadImageSize(std::span<const std::uint8_t> data);
+
+// Decodes to 8-bit BGR after checking ReadImageSize() against `limits`.
+Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimits& limits = {});
+
+}  // namespace gv

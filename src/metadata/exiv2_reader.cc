@@ -1,0 +1,261 @@
+#include "metadata/exiv2_reader.h"
+
+#include <exiv2/exiv2.hpp>
+#include <exiv2/webpimage.hpp>
+
+#include <cmath>
+#include <mutex>
+#include <string_view>
+
+#include "image/format.h"
+#include "image/jpeg_structure.h"
+#include "util/text.h"
+
+namespace gv {
+namespace {
+
+std::mutex xmp_mutex;
+
+void XmpLock(void* data, bool lock) {
+  auto* m = static_cast<std::mutex*>(data);
+  if (lock) m->lock(); else m->unlock();
+}
+
+// exiftool shows large binary values as a placeholder; so do we.
+std::string ValueText(const Exiv2::Metadatum& datum) {
+  const auto type = datum.typeId();
+  const bool binary = type == Exiv2::undefined || type == Exiv2::unsignedByte || type == Exiv2::signedByte;
+  if (binary && datum.size() > 64) return "(binary data " + std::to_string(datum.size()) + " bytes)";
+  if (datum.count() > 256 && type != Exiv2::asciiString && type != Exiv2::string &&
+      type != Exiv2::comment && type != Exiv2::xmpText) {
+    return "(" + std::to_string(datum.count()) + " values)";
+  }
+  return SanitizeUtf8(datum.toString());
+}
+
+std::optional<double> Rational(const Exiv2::Exifdatum& d, long n) {
+  if (d.count() <= n) return std::nullopt;
+  const Exiv2::Rational r = d.toRational(n);
+  if (r.second == 0) return std::nullopt;
+  return static_cast<double>(r.first) / r.second;
+}
+
+std::optional<double> Dms(const Exiv2::Exifdatum& d) {
+  const auto deg = Rational(d, 0);
+  if (!deg) return std::nullopt;
+  const double min = Rational(d, 1).value_or(0.0), sec = Rational(d, 2).value_or(0.0);
+  return *deg + min / 60.0 + sec / 3600.0;
+}
+
+std::string Text(const Exiv2::Metadatum& d) { return Trim(SanitizeUtf8(d.toString())); }
+
+struct GpsRaw {
+  std::optional<double> lat, lon, alt, speed, direction;
+  std::string lat_ref, lon_ref, speed_ref, direction_ref, datum, date;
+  std::optional<double> time_s;
+  std::optional<long> alt_ref;
+  bool has_position_tags = false;  // GPSLatitude or GPSLongitude present, even if unusable
+};
+
+void ReadGpsTag(std::string_view key, const Exiv2::Exifdatum& d, GpsRaw& g) {
+  if (key == "Exif.GPSInfo.GPSLatitude" || key == "Exif.GPSInfo.GPSLongitude") {
+    g.has_position_tags = true;
+    (key == "Exif.GPSInfo.GPSLatitude" ? g.lat : g.lon) = Dms(d);
+  }
+  else if (key == "Exif.GPSInfo.GPSLatitudeRef") g.lat_ref = Text(d);
+  else if (key == "Exif.GPSInfo.GPSLongitudeRef") g.lon_ref = Text(d);
+  else if (key == "Exif.GPSInfo.GPSAltitude") g.alt = Rational(d, 0);
+  else if (key == "Exif.GPSInfo.GPSAltitudeRef" && d.count() > 0) g.alt_ref = d.toLong(0);
+  else if (key == "Exif.GPSInfo.GPSSpeed") g.speed = Rational(d, 0);
+  else if (key == "Exif.GPSInfo.GPSSpeedRef") g.speed_ref = Text(d);
+  else if (key == "Exif.GPSInfo.GPSImgDirection") g.direction = Rational(d, 0);
+  else if (key == "Exif.GPSInfo.GPSImgDirectionRef") g.direction_ref = Text(d);
+  else if (key == "Exif.GPSInfo.GPSMapDatum") g.datum = Text(d);
+  else if (key == "Exif.GPSInfo.GPSDateStamp") g.date = Text(d);
+  else if (key == "Exif.GPSInfo.GPSTimeStamp") {
+    const auto h = Rational(d, 0), m = Rational(d, 1), s = Rational(d, 2);
+    if (h && m && s && *h >= 0 && *h < 24 && *m >= 0 && *m < 60 && *s >= 0 && *s < 61) {
+      g.time_s = *h * 3600 + *m * 60 + *s;
+    }
+  }
+}
+
+GpsFix MakeGpsFix(const GpsRaw& g) {
+  GpsFix fix;
+  fix.map_datum = g.datum;
+  fix.direction_deg = g.direction;
+  fix.direction_ref = g.direction_ref;
+  if (g.alt) fix.alt_m = (g.alt_ref && *g.alt_ref == 1) ? -*g.alt : *g.alt;
+  if (g.speed) {
+    const double factor = g.speed_ref == "M" ? 1.609344 : g.speed_ref == "N" ? 1.852 : 1.0;
+    fix.speed_kmh = *g.speed * factor;
+  }
+  if (g.time_s && !g.date.empty()) {
+    if (const auto date = ParseExifDateTime(g.date)) {
+      fix.utc_seconds = static_cast<double>(DaysFromCivil(date->year, date->month, date->day)) * 86400 + *g.time_s;
+    }
+  }
+  if (!g.has_position_tags) return fix;  // e.g. only a GPS time stamp
+  if (!g.lat || !g.lon) {
+    fix.problem = "GPS latitude or longitude missing or has a zero denominator";
+    return fix;
+  }
+  fix.lat_deg = (g.lat_ref == "S" ? -*g.lat : *g.lat);
+  fix.lon_deg = (g.lon_ref == "W" ? -*g.lon : *g.lon);
+  if (g.lat_ref.empty() || g.lon_ref.empty()) {
+    fix.problem = "GPS latitude/longitude reference (N/S, E/W) missing";
+  } else if (!std::isfinite(fix.lat_deg) || !std::isfinite(fix.lon_deg) || std::abs(fix.lat_deg) > 90 ||
+             std::abs(fix.lon_deg) > 180) {
+    fix.problem = "GPS position out of range";
+  } else {
+    fix.position_valid = true;
+  }
+  return fix;
+}
+
+void ReadExif(const Exiv2::ExifData& exif, PhotoMetadata& out) {
+  GpsRaw gps;
+  for (const auto& d : exif) {
+    const std::string key = d.key();
+    out.tags.emplace_back(key, ValueText(d));
+    if (key.rfind("Exif.GPSInfo.", 0) == 0) {
+      ReadGpsTag(key, d, gps);
+    } else if (key == "Exif.Image.Make") {
+      out.make = Text(d);
+    } else if (key == "Exif.Image.Model") {
+      out.model = Text(d);
+    } else if (key == "Exif.Image.Software") {
+      out.software = Text(d);
+    } else if (key == "Exif.Image.Orientation" && d.count() > 0) {
+      out.orientation = static_cast<int>(d.toLong(0));
+    } else if (key == "Exif.Photo.DateTimeOriginal") {
+      out.datetime_original = ParseExifDateTime(d.toString());
+    } else if (key == "Exif.Photo.SubSecTimeOriginal") {
+      out.subsec_original = Text(d);
+    } else if (key == "Exif.Image.DateTime") {
+      out.datetime_modified = ParseExifDateTime(d.toString());
+    } else if (key == "Exif.Photo.OffsetTimeOriginal" || key == "Exif.Photo.0x9011") {
+      out.offset_time_original_s = ParseUtcOffset(d.toString());
+    }
+  }
+  // A GPS IFD with only a version tag (common) is no GPS at all.
+  if (gps.lat || gps.lon || gps.has_position_tags || gps.time_s || gps.alt) out.gps = MakeGpsFix(gps);
+  if (const auto it = Exiv2::serialNumber(exif); it != exif.end()) out.serial = Text(*it);
+  if (const auto it = Exiv2::lensName(exif); it != exif.end()) out.lens = Text(*it);
+  if (out.orientation && (*out.orientation < 1 || *out.orientation > 8)) out.orientation.reset();
+}
+
+void ReadThumbnail(const Exiv2::ExifData& exif, PhotoMetadata& out) {
+  Exiv2::ExifThumbC thumb(exif);
+  const Exiv2::DataBuf buf = thumb.copy();
+  if (buf.size_ <= 0 || buf.pData_ == nullptr) return;
+  ThumbnailInfo info;
+  info.bytes = static_cast<std::uint64_t>(buf.size_);
+  info.data.assign(buf.pData_, buf.pData_ + buf.size_);
+  if (auto jpeg = ParseJpegStructure(info.data); jpeg.ok()) {
+    info.width = jpeg->width;
+    info.height = jpeg->height;
+  } else {
+    const auto w = exif.findKey(Exiv2::ExifKey("Exif.Thumbnail.ImageWidth"));
+    const auto h = exif.findKey(Exiv2::ExifKey("Exif.Thumbnail.ImageLength"));
+    if (w != exif.end() && h != exif.end() && w->count() > 0 && h->count() > 0) {
+      info.width = static_cast<int>(w->toLong(0));
+      info.height = static_cast<int>(h->toLong(0));
+    }
+  }
+  out.thumbnail = std::move(info);
+}
+
+void ReadIptcXmp(const Exiv2::IptcData& iptc, const Exiv2::XmpData& xmp, PhotoMetadata& out) {
+  for (const auto& d : iptc) {
+    out.tags.emplace_back(d.key(), ValueText(d));
+    if (d.key() == "Iptc.Application2.SpecialInstructions") out.iptc_special_instructions = Text(d);
+  }
+  for (const auto& d : xmp) {
+    const std::string key = d.key();
+    out.tags.emplace_back(key, ValueText(d));
+    if (key == "Xmp.xmp.CreatorTool") out.xmp_creator_tool = Text(d);
+    else if (key.rfind("Xmp.xmpMM.History", 0) == 0 && key.find("softwareAgent") != std::string::npos) {
+      out.xmp_history_agents.push_back(Text(d));
+    }
+  }
+}
+
+Exiv2::Image::AutoPtr OpenImage(ImageFormat format, std::span<const std::uint8_t> bytes) {
+  Exiv2::BasicIo::AutoPtr io(new Exiv2::MemIo(bytes.data(), static_cast<long>(bytes.size())));
+  switch (format) {
+    case ImageFormat::kJpeg: return Exiv2::Image::AutoPtr(new Exiv2::JpegImage(io, false));
+    case ImageFormat::kPng: return Exiv2::Image::AutoPtr(new Exiv2::PngImage(io, false));
+    case ImageFormat::kTiff: return Exiv2::Image::AutoPtr(new Exiv2::TiffImage(io, false));
+    case ImageFormat::kWebp: return Exiv2::Image::AutoPtr(new Exiv2::WebPImage(io));
+    default: return Exiv2::Image::AutoPtr();
+  }
+}
+
+void SummariseJpeg(const JpegStructure& s, PhotoMetadata& out) {
+  JpegSummary j;
+  j.quality_estimate = s.EstimatedQuality();
+  j.standard_tables = s.StandardTables();
+  j.subsampling = s.subsampling;
+  j.progressive = s.progressive;
+  for (const auto& seg : s.segments) {
+    if (seg.marker >= 0xE0 && seg.marker <= 0xEF) {
+      j.app_ids.push_back("APP" + std::to_string(seg.marker - 0xE0) + ":" + SanitizeUtf8(seg.app_id));
+    }
+  }
+  for (const auto& c : s.comments) j.comments.push_back(SanitizeUtf8(c));
+  j.trailing_bytes = s.trailing_bytes;
+  j.has_eoi = s.has_eoi;
+  out.jpeg = std::move(j);
+}
+
+}  // namespace
+
+void InitializeMetadataLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Exiv2::LogMsg::setLevel(Exiv2::LogMsg::mute);
+    Exiv2::XmpParser::initialize(&XmpLock, &xmp_mutex);
+  });
+}
+
+Status ReadPhotoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out) {
+  const ImageFormat format = DetectFormat(bytes.first(std::min<std::size_t>(bytes.size(), 64)));
+  out.format = FormatName(format);
+  if (!IsSupportedForMetadata(format)) {
+    return MakeError(format == ImageFormat::kUnknown
+                         ? "not an image geoverify reads (content is not JPEG, PNG, TIFF or WebP)"
+                         : "format " + out.format + " is not supported for metadata reading");
+  }
+  if (format == ImageFormat::kJpeg) {
+    // Our own bounds-checked pass first: dimensions as the decoder sees them, and a
+    // clear error for truncated or corrupt streams before exiv2 sees them.
+    auto jpeg = ParseJpegStructure(bytes);
+    if (!jpeg.ok()) return MakeError("corrupt JPEG: " + jpeg.error().message);
+    out.width = jpeg->width;
+    out.height = jpeg->height;
+    SummariseJpeg(*jpeg, out);
+  }
+  try {
+    auto image = OpenImage(format, bytes);
+    if (!image.get()) return MakeError("no metadata reader for format " + out.format);
+    image->readMetadata();
+    if (format != ImageFormat::kJpeg) {
+      out.width = image->pixelWidth();
+      out.height = image->pixelHeight();
+    }
+    const Exiv2::ExifData& exif = image->exifData();
+    out.has_exif = !exif.empty();
+    out.has_iptc = !image->iptcData().empty();
+    out.has_xmp = !image->xmpData().empty();
+    out.tags.reserve(exif.count() + image->iptcData().count() + image->xmpData().count());
+    ReadExif(exif, out);
+    ReadIptcXmp(image->iptcData(), image->xmpData(), out);
+    ReadThumbnail(exif, out);
+  } catch (const std::exception& e) {
+    return MakeError(std::string("metadata could not be read: ") + SanitizeUtf8(e.what()));
+  }
+  return OkStatus();
+}
+
+}  // namespace gv

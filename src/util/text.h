@@ -1,0 +1,18 @@
+// Text helpers for strings that come from untrusted metadata.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace gv {
+
+// Returns `text` as valid UTF-8: invalid sequences become U+FFFD, NUL and other C0
+// control characters except tab/newline become U+FFFD too. Trailing NULs and spaces
+// (common padding in EXIF ASCII fields) are removed.
+std::string SanitizeUtf8(std::string_view text);
+
+std::string Trim(std::string_view text);
+std::string ToLower(std::string_view text);
+bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
+
+}  // namespace gv

@@ -1,0 +1,37 @@
+// Test and sample support: synthetic photos with EXIF written through the real exiv2
+// library (no mocks). The scene is drawn with OpenCV from a seed, so every file is
+// reproducible and free of third-party rights (CC0).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gv::test {
+
+struct SynthExif {
+  std::string make, model, software;
+  std::string datetime_original;       // "2025:03:14 16:20:00"
+  std::string datetime;                // Exif.Image.DateTime
+  std::string offset_time_original;    // "+06:30"
+  std::optional<double> lat, lon, alt_m;
+  std::string gps_date;                // "2025:03:14"
+  std::optional<double> gps_time_s;    // seconds of day, UTC
+  std::optional<int> orientation;
+  int thumb_width = 0, thumb_height = 0;  // embed a thumbnail of this size
+  std::string iptc_special_instructions;
+  std::string xmp_creator_tool;
+};
+
+// A JPEG of a synthetic scene (sky, river, buildings), w x h, at IJG quality `quality`.
+std::vector<std::uint8_t> MakeSceneJpeg(int width, int height, int quality, int seed);
+
+// Writes `jpeg` to `path`, then adds `exif` with exiv2. Throws on failure (tests only).
+void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_t>& jpeg, const SynthExif& exif);
+
+// Reads a whole file (tests only).
+std::vector<std::uint8_t> ReadAll(const std::filesystem::path& path);
+
+}  // namespace gv::test
