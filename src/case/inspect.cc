@@ -1,15 +1,13 @@
 #include "case/inspect.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <map>
-#include <mutex>
 #include <thread>
 
 #include "metadata/capture_time.h"
 #include "metadata/checks.h"
 #include "metadata/exiv2_reader.h"
 #include "util/file.h"
+#include "util/ordered_pool.h"
 #include "util/sha256.h"
 
 namespace gv {
@@ -50,57 +48,37 @@ PhotoMetadata InspectFile(const std::filesystem::path& path, const InspectOption
   return photo;
 }
 
+namespace {
+
+template <typename R>
+void InspectOrdered(const std::vector<std::filesystem::path>& files, const InspectOptions& options,
+                    const std::function<R(PhotoMetadata&&)>& map, const std::function<void(R&&)>& sink) {
+  InitializeMetadataLibrary();
+  const std::size_t threads = options.threads > 0 ? static_cast<std::size_t>(options.threads)
+                                                  : std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t window = 16 * threads;  // results allowed to wait for the sink
+  std::vector<R> slots(window);
+  OrderedParallelFor(
+      files.size(), threads, window,
+      [&](std::size_t i) {
+        thread_local std::vector<std::uint8_t> buffer;  // reused by each worker thread
+        slots[i % window] = map(InspectFile(files[i], options, buffer));
+        if (buffer.capacity() > (64u << 20)) std::vector<std::uint8_t>().swap(buffer);
+      },
+      [&](std::size_t i) { sink(std::move(slots[i % window])); });
+}
+
+}  // namespace
+
 void InspectFiles(const std::vector<std::filesystem::path>& files, const InspectOptions& options,
                   const std::function<void(PhotoMetadata&&)>& sink) {
-  InitializeMetadataLibrary();
-  const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t threads =
-      std::min<std::size_t>(options.threads > 0 ? static_cast<std::size_t>(options.threads) : hw,
-                            std::max<std::size_t>(files.size(), 1));
-  const std::size_t window = 16 * threads;  // results allowed to wait for the sink
+  InspectOrdered<PhotoMetadata>(files, options, [](PhotoMetadata&& p) { return std::move(p); }, sink);
+}
 
-  std::mutex mutex;
-  std::condition_variable ready, room;
-  std::map<std::size_t, PhotoMetadata> done;
-  std::size_t next_task = 0, next_emit = 0;
-
-  auto worker = [&] {
-    std::vector<std::uint8_t> buffer;
-    for (;;) {
-      std::size_t index;
-      {
-        std::unique_lock lock(mutex);
-        room.wait(lock, [&] { return next_task >= files.size() || next_task < next_emit + window; });
-        if (next_task >= files.size()) return;
-        index = next_task++;
-      }
-      PhotoMetadata photo = InspectFile(files[index], options, buffer);
-      if (buffer.capacity() > (64u << 20)) std::vector<std::uint8_t>().swap(buffer);
-      {
-        std::lock_guard lock(mutex);
-        done.emplace(index, std::move(photo));
-      }
-      ready.notify_one();
-    }
-  };
-  std::vector<std::jthread> pool;
-  for (std::size_t i = 0; i < threads; ++i) pool.emplace_back(worker);
-
-  while (next_emit < files.size()) {
-    PhotoMetadata photo;
-    {
-      std::unique_lock lock(mutex);
-      ready.wait(lock, [&] { return done.count(next_emit) > 0; });
-      auto node = done.extract(next_emit);
-      photo = std::move(node.mapped());
-    }
-    sink(std::move(photo));
-    {
-      std::lock_guard lock(mutex);
-      ++next_emit;
-    }
-    room.notify_all();
-  }
+void InspectFilesRendered(const std::vector<std::filesystem::path>& files, const InspectOptions& options,
+                          const std::function<std::string(PhotoMetadata&&)>& render,
+                          const std::function<void(std::string&&)>& sink) {
+  InspectOrdered<std::string>(files, options, render, sink);
 }
 
 }  // namespace gv

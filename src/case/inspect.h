@@ -32,4 +32,10 @@ PhotoMetadata InspectFile(const std::filesystem::path& path, const InspectOption
 void InspectFiles(const std::vector<std::filesystem::path>& files, const InspectOptions& options,
                   const std::function<void(PhotoMetadata&&)>& sink);
 
+// As InspectFiles, but `render` runs on the worker threads (e.g. to serialise JSON) and
+// `sink` receives its text, in order.
+void InspectFilesRendered(const std::vector<std::filesystem::path>& files, const InspectOptions& options,
+                          const std::function<std::string(PhotoMetadata&&)>& render,
+                          const std::function<void(std::string&&)>& sink);
+
 }  // namespace gv

@@ -1,6 +1,8 @@
 // geoverify inspect FILE|DIR... [--json] [-r]
+#include <atomic>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "case/inspect.h"
 #include "cli/command.h"
@@ -11,24 +13,26 @@
 namespace gv::cli {
 namespace {
 
-void PrintSummary(const PhotoMetadata& p) {
-  std::cout << p.file << "\n  sha256     " << p.sha256 << "\n  format     " << p.format << " " << p.width << "x"
+std::string SummaryText(const PhotoMetadata& p) {
+  std::ostringstream out;
+  out << p.file << "\n  sha256     " << p.sha256 << "\n  format     " << p.format << " " << p.width << "x"
             << p.height << ", " << p.bytes << " bytes\n";
-  if (p.error) std::cout << "  ERROR      " << *p.error << "\n";
-  if (!p.make.empty() || !p.model.empty()) std::cout << "  camera     " << p.make << " " << p.model << "\n";
-  if (!p.software.empty()) std::cout << "  software   " << p.software << "\n";
-  if (p.datetime_original) std::cout << "  taken      " << FormatIsoLocal(*p.datetime_original) << " (camera clock)\n";
+  if (p.error) out << "  ERROR      " << *p.error << "\n";
+  if (!p.make.empty() || !p.model.empty()) out << "  camera     " << p.make << " " << p.model << "\n";
+  if (!p.software.empty()) out << "  software   " << p.software << "\n";
+  if (p.datetime_original) out << "  taken      " << FormatIsoLocal(*p.datetime_original) << " (camera clock)\n";
   if (p.taken_at_utc) {
-    std::cout << "  taken UTC  " << FormatIsoUtc(*p.taken_at_utc) << " (from " << p.taken_at_utc_source
+    out << "  taken UTC  " << FormatIsoUtc(*p.taken_at_utc) << " (from " << p.taken_at_utc_source
               << (p.time_zone.empty() ? "" : ", " + p.time_zone) << ")\n";
   }
   if (p.gps && p.gps->position_valid) {
-    std::cout << "  gps        " << std::fixed << std::setprecision(6) << p.gps->lat_deg << ", " << p.gps->lon_deg;
-    if (p.gps->alt_m) std::cout << ", " << std::setprecision(1) << *p.gps->alt_m << " m";
-    std::cout << std::defaultfloat << "\n";
+    out << "  gps        " << std::fixed << std::setprecision(6) << p.gps->lat_deg << ", " << p.gps->lon_deg;
+    if (p.gps->alt_m) out << ", " << std::setprecision(1) << *p.gps->alt_m << " m";
+    out << std::defaultfloat << "\n";
   }
-  for (const auto& f : p.findings) std::cout << "  " << std::left << std::setw(10) << SeverityName(f.severity) << " " << f.code << ": " << f.message << "\n";
-  std::cout << "\n";
+  for (const auto& f : p.findings) out << "  " << std::left << std::setw(10) << SeverityName(f.severity) << " " << f.code << ": " << f.message << "\n";
+  out << "\n";
+  return out.str();
 }
 
 }  // namespace
@@ -56,29 +60,33 @@ int RunInspect(int argc, char** argv) {
 
   std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
   FileListing listing = ListInputFiles(paths, recursive);
-  int exit_code = kExitOk;
+  std::atomic<bool> failed{!listing.errors.empty()};
   bool first = true;
-  const auto emit = [&](const PhotoMetadata& p) {
-    if (p.error) exit_code = kExitSomeFailed;
-    if (!json) return PrintSummary(p);
-    std::cout << (first ? "[\n" : ",\n")
-              << ToJson(p, !no_tags).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  const auto render = [&](PhotoMetadata&& p) -> std::string {
+    if (p.error) failed = true;
+    if (!json) return SummaryText(p);
+    return ToJson(p, !no_tags).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  };
+  const auto emit = [&](std::string&& text) {
+    if (json) std::cout << (first ? "[\n" : ",\n");
+    std::cout << text;
     first = false;
   };
   for (const auto& [path, reason] : listing.errors) {
     PhotoMetadata missing;
     missing.file = path.string();
     missing.error = reason;
-    emit(missing);
+    emit(render(std::move(missing)));
   }
   Progress progress("inspect", listing.files.size());
-  InspectFiles(listing.files, options, [&](PhotoMetadata&& p) {
-    emit(p);
+  InspectFilesRendered(listing.files, options, render, [&](std::string&& text) {
+    emit(std::move(text));
     progress.Advance();
   });
   progress.Finish();
   if (json) std::cout << (first ? "[]\n" : "\n]\n");
   std::cout.flush();
+  const int exit_code = failed ? kExitSomeFailed : kExitOk;
   return exit_code;
 }
 

@@ -68,8 +68,9 @@ Status ParseSof(std::uint8_t marker, std::span<const std::uint8_t> body, JpegStr
 
 }  // namespace
 
-std::array<std::uint16_t, 64> IjgTable(int quality, bool chroma) {
-  quality = std::clamp(quality, 1, 100);
+namespace {
+
+std::array<std::uint16_t, 64> ComputeIjgTable(int quality, bool chroma) {
   const int scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
   std::array<std::uint16_t, 64> out{};
   const auto& base = chroma ? kStdChroma : kStdLuma;
@@ -78,6 +79,26 @@ std::array<std::uint16_t, 64> IjgTable(int quality, bool chroma) {
     out[i] = static_cast<std::uint16_t>(std::clamp<long>(v, 1, 255));
   }
   return out;
+}
+
+using TableSet = std::array<std::array<std::uint16_t, 64>, 200>;  // [chroma * 100 + quality - 1]
+
+const TableSet& AllIjgTables() {
+  static const TableSet tables = [] {
+    TableSet t{};
+    for (int q = 1; q <= 100; ++q) {
+      t[q - 1] = ComputeIjgTable(q, false);
+      t[100 + q - 1] = ComputeIjgTable(q, true);
+    }
+    return t;
+  }();
+  return tables;
+}
+
+}  // namespace
+
+std::array<std::uint16_t, 64> IjgTable(int quality, bool chroma) {
+  return AllIjgTables()[(chroma ? 100 : 0) + std::clamp(quality, 1, 100) - 1];
 }
 
 bool JpegStructure::HasApp(std::uint8_t marker, const std::string& id_prefix) const {
@@ -94,7 +115,7 @@ std::optional<int> JpegStructure::EstimatedQuality() const {
   int best = 1;
   long best_err = -1;
   for (int q = 1; q <= 100; ++q) {
-    const auto ref = IjgTable(q, false);
+    const auto& ref = AllIjgTables()[q - 1];
     long err = 0;
     for (int i = 0; i < 64; ++i) err += std::labs(static_cast<long>(ref[i]) - it->values[i]);
     if (best_err < 0 || err < best_err) {
