@@ -28,6 +28,8 @@ def main():
     bad = []
     for g in gv:
         e = by_file.get(os.path.realpath(g["file"]))
+        if e is None and g.get("error") and g.get("format") == "unknown":
+            continue  # not an image: exiftool -r skips it, geoverify reports an error entry
         if e is None:
             bad.append((g["file"], "file", "missing in exiftool output", ""))
             continue

@@ -16,11 +16,16 @@
 namespace gv {
 namespace {
 
+// "-21h58m28s", or "1434d 03h22m06s" beyond two days.
 std::string Hours(double seconds) {
-  char buf[48];
-  const double abs = std::abs(seconds);
-  std::snprintf(buf, sizeof buf, "%s%dh%02dm%02ds", seconds < 0 ? "-" : "", static_cast<int>(abs / 3600),
-                static_cast<int>(std::fmod(abs, 3600) / 60), static_cast<int>(std::fmod(abs, 60)));
+  char buf[64];
+  const long long abs = std::llround(std::abs(seconds));
+  const char* sign = seconds < 0 ? "-" : "";
+  if (abs >= 48 * 3600) {
+    std::snprintf(buf, sizeof buf, "%s%lldd %02lldh%02lldm%02llds", sign, abs / 86400, abs % 86400 / 3600, abs % 3600 / 60, abs % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%s%lldh%02lldm%02llds", sign, abs / 3600, abs % 3600 / 60, abs % 60);
+  }
   return buf;
 }
 

@@ -9,6 +9,7 @@
 
 #include "image/format.h"
 #include "image/jpeg_structure.h"
+#include "metadata/vendor_blocks.h"
 #include "util/text.h"
 
 namespace gv {
@@ -209,6 +210,65 @@ void SummariseJpeg(const JpegStructure& s, PhotoMetadata& out) {
   out.jpeg = std::move(j);
 }
 
+VendorInfo VendorFromJpeg(const JpegStructure& s, std::span<const std::uint8_t> bytes) {
+  VendorInfo merged;
+  for (const auto& seg : s.segments) {
+    if (seg.length < 2) continue;
+    const auto body = bytes.subspan(seg.offset + 4, seg.length - 2);
+    VendorInfo v;
+    if (seg.marker == 0xE0 && seg.app_id.rfind("II\x1a", 0) == 0) v = ParseCiffApp0(body);
+    else if (seg.marker == 0xEC) v = ParsePictureInfoApp12(body);
+    else continue;
+    if (merged.make.empty()) merged.make = v.make;
+    if (merged.model.empty()) merged.model = v.model;
+    if (!merged.datetime_original) merged.datetime_original = v.datetime_original;
+  }
+  return merged;
+}
+
+// Fields exiftool also takes from XMP or maker notes when EXIF lacks them.
+void ApplyFallbacks(const Exiv2::Image& image, const VendorInfo& jpeg_vendor, PhotoMetadata& out) {
+  const Exiv2::XmpData& xmp = image.xmpData();
+  const auto xmp_text = [&](const char* key) -> std::string {
+    const auto it = xmp.findKey(Exiv2::XmpKey(key));
+    return it == xmp.end() ? std::string() : Text(*it);
+  };
+  if (out.make.empty()) out.make = xmp_text("Xmp.tiff.Make");
+  if (out.model.empty()) out.model = xmp_text("Xmp.tiff.Model");
+  if (!out.orientation) {
+    const std::string o = xmp_text("Xmp.tiff.Orientation");
+    if (o.size() == 1 && o[0] >= '1' && o[0] <= '8') out.orientation = o[0] - '0';
+  }
+  // XMP dates carry their zone ("2004-08-27T13:52:55+02:00"): an offset for the capture
+  // time when EXIF has none and the local times agree.
+  const std::string xmp_dto = xmp_text("Xmp.exif.DateTimeOriginal");
+  if (const auto local = ParseExifDateTime(xmp_dto)) {
+    if (!out.datetime_original) out.datetime_original = local;
+    if (!out.offset_time_original_s && xmp_dto.size() > 19 &&
+        ToEpochSeconds(*local) == ToEpochSeconds(*out.datetime_original)) {
+      std::string_view zone(xmp_dto);
+      zone.remove_prefix(19);
+      if (!zone.empty() && zone[0] == '.') zone.remove_prefix(std::min(zone.find_first_of("+-Z"), zone.size()));
+      out.offset_time_original_s = ParseUtcOffset(zone);
+    }
+  }
+  if (out.make.empty()) out.make = jpeg_vendor.make;
+  if (out.model.empty()) out.model = jpeg_vendor.model;
+  if (!out.datetime_original) out.datetime_original = jpeg_vendor.datetime_original;
+  // exiftool recognises the Reconyx maker note by its content, as here.
+  if ((out.make.empty() || ToLower(out.make) == "reconyx") && !out.datetime_original) {
+    const Exiv2::ExifData& exif = image.exifData();
+    const auto note = exif.findKey(Exiv2::ExifKey("Exif.Photo.MakerNote"));
+    if (note != exif.end() && note->size() > 0 && note->size() < (1 << 20)) {
+      std::vector<std::uint8_t> raw(note->size());
+      note->copy(raw.data(), Exiv2::littleEndian);
+      const VendorInfo v = ParseReconyxMakerNote(raw);
+      if (!out.datetime_original) out.datetime_original = v.datetime_original;
+      if (out.serial.empty()) out.serial = v.serial;
+    }
+  }
+}
+
 }  // namespace
 
 void InitializeMetadataLibrary() {
@@ -227,6 +287,7 @@ Status ReadPhotoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out
                          ? "not an image geoverify reads (content is not JPEG, PNG, TIFF or WebP)"
                          : "format " + out.format + " is not supported for metadata reading");
   }
+  VendorInfo jpeg_vendor;
   if (format == ImageFormat::kJpeg) {
     // Our own bounds-checked pass first: dimensions as the decoder sees them, and a
     // clear error for truncated or corrupt streams before exiv2 sees them.
@@ -235,6 +296,7 @@ Status ReadPhotoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out
     out.width = jpeg->width;
     out.height = jpeg->height;
     SummariseJpeg(*jpeg, out);
+    jpeg_vendor = VendorFromJpeg(*jpeg, bytes);
   }
   try {
     auto image = OpenImage(format, bytes);
@@ -252,6 +314,7 @@ Status ReadPhotoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out
     ReadExif(exif, out);
     ReadIptcXmp(image->iptcData(), image->xmpData(), out);
     ReadThumbnail(exif, out);
+    ApplyFallbacks(*image, jpeg_vendor, out);
   } catch (const std::exception& e) {
     return MakeError(std::string("metadata could not be read: ") + SanitizeUtf8(e.what()));
   }
