@@ -1,0 +1,79 @@
+#include "util/file.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "support/temp_dir.h"
+
+namespace gv {
+namespace {
+
+TEST(ReadFileBounded, ReadsWholeFileAndEnforcesLimit) {
+  test::TempDir dir;
+  test::WriteText(dir / "a.txt", "0123456789");
+  std::vector<std::uint8_t> buffer;
+  ASSERT_TRUE(ReadFileBounded(dir / "a.txt", 10, buffer).ok());
+  EXPECT_EQ(buffer.size(), 10u);
+  const Status too_big = ReadFileBounded(dir / "a.txt", 9, buffer);
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_NE(too_big.error().message.find("above the limit"), std::string::npos);
+  EXPECT_NE(too_big.error().message.find("a.txt"), std::string::npos);
+}
+
+TEST(ReadFileBounded, RefusesFoldersAndDevices) {
+  test::TempDir dir;
+  std::vector<std::uint8_t> buffer;
+  EXPECT_FALSE(ReadFileBounded(dir.path(), 1 << 20, buffer).ok());
+  EXPECT_FALSE(ReadFileBounded("/dev/zero", 1 << 20, buffer).ok());
+}
+
+TEST(WriteFileAtomic, ReplacesContentAndLeavesNoTemporaryFiles) {
+  test::TempDir dir;
+  ASSERT_TRUE(WriteFileAtomic(dir / "out.txt", "first").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir / "out.txt", "second").ok());
+  std::vector<std::uint8_t> buffer;
+  ASSERT_TRUE(ReadFileBounded(dir / "out.txt", 100, buffer).ok());
+  EXPECT_EQ(std::string(buffer.begin(), buffer.end()), "second");
+  int files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 1);
+}
+
+TEST(WriteFileAtomic, FailsInMissingFolder) {
+  EXPECT_FALSE(WriteFileAtomic("/nonexistent-folder/out.txt", "x").ok());
+}
+
+TEST(AtomicOutput, UncommittedTemporaryIsRemovedAndCommitRenames) {
+  test::TempDir dir;
+  std::filesystem::path temp;
+  {
+    AtomicOutput out(dir / "layer.gpkg");
+    temp = out.temp_path();
+    EXPECT_EQ(temp.extension(), ".gpkg");
+    test::WriteText(temp, "partial");
+  }
+  EXPECT_FALSE(std::filesystem::exists(temp));
+  EXPECT_FALSE(std::filesystem::exists(dir / "layer.gpkg"));
+  AtomicOutput out(dir / "layer.gpkg");
+  test::WriteText(out.temp_path(), "complete");
+  ASSERT_TRUE(out.Commit().ok());
+  EXPECT_TRUE(std::filesystem::exists(dir / "layer.gpkg"));
+  EXPECT_FALSE(std::filesystem::exists(out.temp_path()));
+}
+
+TEST(ListInputFiles, RecursesOnlyWhenAskedAndReportsMissingPaths) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir / "sub");
+  test::WriteText(dir / "b.jpg", "x");
+  test::WriteText(dir / "a.jpg", "x");
+  test::WriteText(dir / "sub/c.jpg", "x");
+  const auto flat = ListInputFiles({dir.path(), dir / "missing.jpg"}, false);
+  ASSERT_EQ(flat.files.size(), 2u);
+  EXPECT_EQ(flat.files[0].filename(), "a.jpg");
+  ASSERT_EQ(flat.errors.size(), 1u);
+  EXPECT_EQ(flat.errors[0].first, dir / "missing.jpg");
+  EXPECT_EQ(ListInputFiles({dir.path()}, true).files.size(), 3u);
+}
+
+}  // namespace
+}  // namespace gv
