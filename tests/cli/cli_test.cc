@@ -1,0 +1,138 @@
+// End-to-end: the real geoverify binary on real files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "support/synth_photo.h"
+#include "support/temp_dir.h"
+#include "util/file.h"
+
+namespace gv {
+namespace {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+};
+
+RunResult Geoverify(const std::string& args) {
+  RunResult r;
+  const std::string command = std::string(GEOVERIFY_BINARY) + " " + args + " 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf;
+  while (const std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) r.out.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string Quote(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(case_dir_ / "sub");
+    test::SynthExif gps;
+    gps.make = "Xiaomi";
+    gps.datetime_original = "2025:03:15 08:05:00";
+    gps.lat = 16.8205, gps.lon = 98.5309;
+    test::WritePhoto(case_dir_ / "a.jpg", test::MakeSceneJpeg(200, 150, 85, 1), gps);
+    test::WritePhoto(case_dir_ / "sub/b.jpg", test::MakeSceneJpeg(200, 150, 85, 2), {});
+    auto broken = test::ReadAll(case_dir_ / "a.jpg");
+    broken.resize(200);
+    test::WriteBytes(case_dir_ / "broken.jpg", broken);
+  }
+  test::TempDir dir_;
+  std::filesystem::path case_dir_ = dir_ / "case";
+};
+
+TEST_F(CliTest, InspectJsonIsOneArrayInInputOrderAndExitCodeTellsFailures) {
+  const auto r = Geoverify("inspect --json -r " + Quote(case_dir_));
+  EXPECT_EQ(r.exit_code, 1);  // broken.jpg failed, the others were read
+  const auto json = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(json.is_array());
+  ASSERT_EQ(json.size(), 3u);
+  EXPECT_EQ(std::filesystem::path(json[0]["file"].get<std::string>()).filename(), "a.jpg");
+  EXPECT_EQ(json[0]["make"], "Xiaomi");
+  EXPECT_NEAR(json[0]["gps"]["lat"].get<double>(), 16.8205, 1e-6);
+  EXPECT_EQ(json[0]["taken_at_utc"], "2025-03-15T01:35:00Z");
+  EXPECT_EQ(json[0]["taken_at_utc_source"], "timezone_at_gps");
+  EXPECT_TRUE(json[0]["error"].is_null());
+  EXPECT_FALSE(json[1]["error"].is_null());
+  EXPECT_EQ(std::filesystem::path(json[2]["file"].get<std::string>()).filename(), "b.jpg");
+}
+
+TEST_F(CliTest, InspectWithoutRecursionAndCleanInputsExitsZero) {
+  const auto r = Geoverify("inspect --json " + Quote(case_dir_ / "a.jpg") + " " + Quote(case_dir_ / "sub"));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(r.out).size(), 2u);
+  const auto text = Geoverify("inspect " + Quote(case_dir_ / "a.jpg")).out;
+  EXPECT_NE(text.find("a.jpg"), std::string::npos);
+  EXPECT_NE(text.find("taken UTC  2025-03-15T01:35:00Z (from timezone_at_gps, Asia/Yangon)"), std::string::npos) << text;
+}
+
+TEST_F(CliTest, UsageErrorsExitTwoAndHelpExitsZero) {
+  EXPECT_EQ(Geoverify("").exit_code, 2);
+  EXPECT_EQ(Geoverify("frobnicate").exit_code, 2);
+  EXPECT_EQ(Geoverify("inspect").exit_code, 2);
+  EXPECT_EQ(Geoverify("inspect --threads 9999 x.jpg").exit_code, 2);
+  EXPECT_EQ(Geoverify("run " + Quote(case_dir_)).exit_code, 2);  // -o missing
+  const auto help = Geoverify("inspect --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--json"), std::string::npos);
+  EXPECT_EQ(Geoverify("--help").exit_code, 0);
+  EXPECT_EQ(Geoverify("run --help").exit_code, 0);
+}
+
+TEST_F(CliTest, RunWritesAllOutputsAndLeavesEvidenceUntouched) {
+  std::vector<std::pair<std::filesystem::path, std::vector<std::uint8_t>>> before;
+  std::vector<std::int64_t> mtimes;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(case_dir_)) {
+    if (!e.is_regular_file()) continue;
+    before.emplace_back(e.path(), test::ReadAll(e.path()));
+    mtimes.push_back(StatFile(e.path())->mtime_ns);
+  }
+  const auto out = dir_ / "out";
+  const auto r = Geoverify("run " + Quote(case_dir_) + " -o " + Quote(out) + " --json");
+  EXPECT_EQ(r.exit_code, 1);  // broken.jpg
+  const auto summary = nlohmann::json::parse(r.out);
+  EXPECT_EQ(summary["files"], 3);
+  EXPECT_EQ(summary["failed"], 1);
+  for (const char* name : {"case.gpkg", "case.kml", "report.html", "manifest.csv", "photos.json"}) {
+    EXPECT_TRUE(std::filesystem::exists(out / name)) << name;
+  }
+  const auto again = Geoverify("run " + Quote(case_dir_) + " -o " + Quote(out));
+  EXPECT_EQ(again.exit_code, 1);
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(test::ReadAll(before[i].first), before[i].second) << before[i].first;
+    EXPECT_EQ(StatFile(before[i].first)->mtime_ns, mtimes[i]) << before[i].first;
+  }
+}
+
+TEST_F(CliTest, HostileAndOddFilesGetErrorEntries) {
+  const auto odd = dir_ / "odd";
+  std::filesystem::create_directories(odd);
+  test::WriteText(odd / "video.jpg", std::string("\0\0\0\x18" "ftypqt  \0\0\0\0qt  \0\0\0\x08moov", 32));
+  test::WriteText(odd / "empty.jpg", "");
+  test::WriteBytes(odd / "sof_bomb.jpg", {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0x03,
+                                          0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xDA, 0x00,
+                                          0x02, 0xFF, 0xD9});
+  const auto r = Geoverify("inspect --json " + Quote(odd));
+  EXPECT_EQ(r.exit_code, 1);
+  const auto json = nlohmann::json::parse(r.out);
+  ASSERT_EQ(json.size(), 3u);
+  for (const auto& entry : json) {
+    if (std::filesystem::path(entry["file"].get<std::string>()).filename() == "sof_bomb.jpg") {
+      EXPECT_EQ(entry["width"], 65535);  // dimensions read from the header, nothing decoded
+    } else {
+      EXPECT_FALSE(entry["error"].is_null()) << entry["file"];
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gv

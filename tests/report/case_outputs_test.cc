@@ -1,0 +1,115 @@
+#include "report/case_outputs.h"
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "report/html_report.h"
+#include "report/layers.h"
+#include "support/synth_photo.h"
+#include "support/temp_dir.h"
+
+namespace gv {
+namespace {
+
+class CaseOutputsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(case_dir_);
+    test::SynthExif hostile;
+    hostile.make = "<script>alert('make')</script>";
+    hostile.model = "=cmd|' /C calc'!A0";
+    hostile.datetime_original = "2025:03:14 16:20:00";
+    hostile.lat = 16.647556, hostile.lon = 98.520722;
+    test::WritePhoto(case_dir_ / "kk park <b>.jpg", test::MakeSceneJpeg(128, 96, 85, 1), hostile);
+    test::SynthExif plain;
+    plain.make = "samsung";
+    test::WritePhoto(case_dir_ / "no_gps.jpg", test::MakeSceneJpeg(128, 96, 85, 2), plain);
+    test::WriteText(case_dir_ / "notes.txt", "case notes");
+    auto built = BuildCase(case_dir_, {});
+    ASSERT_TRUE(built.ok()) << built.error().message;
+    case_ = std::move(built).value();
+  }
+  static std::string Slurp(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  test::TempDir dir_;
+  std::filesystem::path case_dir_ = dir_ / "case";
+  Case case_;
+};
+
+TEST_F(CaseOutputsTest, BuildCaseRecordsEveryFileWithItsHash) {
+  ASSERT_EQ(case_.evidence.size(), 3u);
+  EXPECT_EQ(case_.photos.size(), 2u);
+  EXPECT_EQ(case_.failed, 0u);
+  for (const auto& e : case_.evidence) EXPECT_EQ(e.sha256.size(), 64u) << e.path;
+  EXPECT_EQ(case_.evidence[2].path, "notes.txt");
+  EXPECT_EQ(case_.evidence[2].kind, "other");
+}
+
+TEST_F(CaseOutputsTest, GeoPackageHasPhotosEvidenceAndFindingsReadableByGdal) {
+  const auto out = dir_ / "out";
+  auto written = WriteCaseOutputs(case_, out);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  GDALAllRegister();
+  GDALDatasetH ds = GDALOpenEx((out / "case.gpkg").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  ASSERT_NE(ds, nullptr);
+  OGRLayerH photos = GDALDatasetGetLayerByName(ds, "photos");
+  ASSERT_NE(photos, nullptr);
+  EXPECT_EQ(OGR_L_GetFeatureCount(photos, TRUE), 1);
+  OGRFeatureH f = OGR_L_GetNextFeature(photos);
+  ASSERT_NE(f, nullptr);
+  EXPECT_STREQ(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "sha256")), case_.photos[0].sha256.c_str());
+  EXPECT_STREQ(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "make")), "<script>alert('make')</script>");
+  OGRGeometryH g = OGR_F_GetGeometryRef(f);
+  EXPECT_NEAR(OGR_G_GetX(g, 0), 98.520722, 1e-6);
+  EXPECT_NEAR(OGR_G_GetY(g, 0), 16.647556, 1e-6);
+  OGR_F_Destroy(f);
+  OGRLayerH evidence = GDALDatasetGetLayerByName(ds, "evidence");
+  ASSERT_NE(evidence, nullptr);
+  EXPECT_EQ(OGR_L_GetFeatureCount(evidence, TRUE), 3);
+  EXPECT_NE(GDALDatasetGetLayerByName(ds, "findings"), nullptr);
+  GDALClose(ds);
+}
+
+TEST_F(CaseOutputsTest, KmlAndHtmlEscapeMetadataAndReRunReplacesOutputs) {
+  const auto out = dir_ / "out";
+  ASSERT_TRUE(WriteCaseOutputs(case_, out).ok());
+  ASSERT_TRUE(WriteCaseOutputs(case_, out).ok());  // idempotent re-run
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(out)) ++files;
+  EXPECT_EQ(files, 5);  // no temporary files left behind
+  const std::string kml = Slurp(out / "case.kml");
+  EXPECT_EQ(kml.find("<script>alert"), std::string::npos);
+  EXPECT_NE(kml.find(case_.photos[0].sha256), std::string::npos);
+  const std::string html = Slurp(out / "report.html");
+  EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;make&#39;)"), std::string::npos);
+  EXPECT_NE(html.find("kk park &lt;b&gt;.jpg"), std::string::npos);
+  EXPECT_NE(html.find(case_.photos[1].sha256), std::string::npos);
+  EXPECT_EQ(html.find("<script src"), std::string::npos);  // self-contained, offline
+  EXPECT_EQ(html.find("<link "), std::string::npos);
+  EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+  const std::string csv = Slurp(out / "manifest.csv");
+  EXPECT_NE(csv.find("\"kk park <b>.jpg\","), std::string::npos);
+  EXPECT_NE(csv.find(case_.evidence[2].sha256), std::string::npos);
+}
+
+TEST_F(CaseOutputsTest, AnyOgrFormatByExtension) {
+  ASSERT_TRUE(WriteCaseLayers(case_, dir_ / "photos.geojson").ok());
+  EXPECT_NE(Slurp(dir_ / "photos.geojson").find("\"sha256\""), std::string::npos);
+  EXPECT_FALSE(WriteCaseLayers(case_, dir_ / "photos.unknown").ok());
+}
+
+TEST_F(CaseOutputsTest, UnwritableOutputFolderIsAnError) {
+  EXPECT_FALSE(WriteCaseOutputs(case_, "/proc/geoverify-cannot-write-here").ok());
+}
+
+}  // namespace
+}  // namespace gv
