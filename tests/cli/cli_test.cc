@@ -116,7 +116,8 @@ TEST_F(CliTest, RunWritesAllOutputsAndLeavesEvidenceUntouched) {
 TEST_F(CliTest, HostileAndOddFilesGetErrorEntries) {
   const auto odd = dir_ / "odd";
   std::filesystem::create_directories(odd);
-  test::WriteText(odd / "video.jpg", std::string("\0\0\0\x18" "ftypqt  \0\0\0\0qt  \0\0\0\x08moov", 32));
+  static const char kVideo[] = "\0\0\0\x18" "ftypqt  \0\0\0\0qt  \0\0\0\x08moov";
+  test::WriteText(odd / "video.jpg", std::string(kVideo, sizeof kVideo - 1));
   test::WriteText(odd / "empty.jpg", "");
   test::WriteBytes(odd / "sof_bomb.jpg", {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0x03,
                                           0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xDA, 0x00,
