@@ -13,7 +13,7 @@ namespace gv {
 
 // One file of the case folder, as taken in: known by its SHA-256.
 struct EvidenceRecord {
-  std::string path;          // relative to the case folder
+  std::string path;  // relative to the case folder
   std::string sha256;
   std::uint64_t bytes = 0;
   std::string modified_utc;  // file modification time at intake, ISO 8601 UTC

@@ -1,5 +1,4 @@
 #include "case/case.h"
-
 #include "util/file.h"
 #include "util/progress.h"
 #include "util/time.h"
@@ -31,8 +30,8 @@ Result<Case> BuildCase(const std::filesystem::path& case_dir, const InspectOptio
     if (auto info = StatFile(path); info.ok()) {
       record.modified_utc = FormatIsoUtc(info->mtime_ns / 1000000000);
     }
-    const bool not_an_image = photo.error && (photo.format == "unknown" || photo.format.empty()) &&
-                              !photo.sha256.empty();
+    const bool not_an_image =
+        photo.error && (photo.format == "unknown" || photo.format.empty()) && !photo.sha256.empty();
     record.kind = not_an_image ? "other" : "photo";
     if (photo.error && !not_an_image) {
       record.error = *photo.error;

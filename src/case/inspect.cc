@@ -52,10 +52,12 @@ namespace {
 
 template <typename R>
 void InspectOrdered(const std::vector<std::filesystem::path>& files, const InspectOptions& options,
-                    const std::function<R(PhotoMetadata&&)>& map, const std::function<void(R&&)>& sink) {
+                    const std::function<R(PhotoMetadata&&)>& map,
+                    const std::function<void(R&&)>& sink) {
   InitializeMetadataLibrary();
-  const std::size_t threads = options.threads > 0 ? static_cast<std::size_t>(options.threads)
-                                                  : std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads = options.threads > 0
+                                  ? static_cast<std::size_t>(options.threads)
+                                  : std::max(1u, std::thread::hardware_concurrency());
   const std::size_t window = 16 * threads;  // results allowed to wait for the sink
   std::vector<R> slots(window);
   OrderedParallelFor(
@@ -72,10 +74,12 @@ void InspectOrdered(const std::vector<std::filesystem::path>& files, const Inspe
 
 void InspectFiles(const std::vector<std::filesystem::path>& files, const InspectOptions& options,
                   const std::function<void(PhotoMetadata&&)>& sink) {
-  InspectOrdered<PhotoMetadata>(files, options, [](PhotoMetadata&& p) { return std::move(p); }, sink);
+  InspectOrdered<PhotoMetadata>(
+      files, options, [](PhotoMetadata&& p) { return std::move(p); }, sink);
 }
 
-void InspectFilesRendered(const std::vector<std::filesystem::path>& files, const InspectOptions& options,
+void InspectFilesRendered(const std::vector<std::filesystem::path>& files,
+                          const InspectOptions& options,
                           const std::function<std::string(PhotoMetadata&&)>& render,
                           const std::function<void(std::string&&)>& sink) {
   InspectOrdered<std::string>(files, options, render, sink);

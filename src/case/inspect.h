@@ -34,7 +34,8 @@ void InspectFiles(const std::vector<std::filesystem::path>& files, const Inspect
 
 // As InspectFiles, but `render` runs on the worker threads (e.g. to serialise JSON) and
 // `sink` receives its text, in order.
-void InspectFilesRendered(const std::vector<std::filesystem::path>& files, const InspectOptions& options,
+void InspectFilesRendered(const std::vector<std::filesystem::path>& files,
+                          const InspectOptions& options,
                           const std::function<std::string(PhotoMetadata&&)>& render,
                           const std::function<void(std::string&&)>& sink);
 

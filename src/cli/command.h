@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "case/inspect.h"
+
 namespace gv::cli {
 
 // Exit codes: every input processed, some inputs failed, usage error.
@@ -16,6 +18,13 @@ int Parse(CLI::App& app, int argc, char** argv);
 
 // Adds the options every command takes (--data-dir).
 void AddCommonOptions(CLI::App& app);
+
+// Adds --threads and --max-bytes, the options of the inspection pipeline.
+void AddInspectOptions(CLI::App& app, InspectOptions& options);
+
+// Points options.zones at the time-zone boundaries, or warns on stderr that the time zone
+// at a GPS position is unavailable.
+void AttachTimeZones(InspectOptions& options);
 
 int RunInspect(int argc, char** argv);
 int RunRun(int argc, char** argv);

@@ -15,22 +15,27 @@ namespace {
 
 std::string SummaryText(const PhotoMetadata& p) {
   std::ostringstream out;
-  out << p.file << "\n  sha256     " << p.sha256 << "\n  format     " << p.format << " " << p.width << "x"
-            << p.height << ", " << p.bytes << " bytes\n";
+  out << p.file << "\n  sha256     " << p.sha256 << "\n  format     " << p.format << " " << p.width
+      << "x" << p.height << ", " << p.bytes << " bytes\n";
   if (p.error) out << "  ERROR      " << *p.error << "\n";
-  if (!p.make.empty() || !p.model.empty()) out << "  camera     " << p.make << " " << p.model << "\n";
+  if (!p.make.empty() || !p.model.empty())
+    out << "  camera     " << p.make << " " << p.model << "\n";
   if (!p.software.empty()) out << "  software   " << p.software << "\n";
-  if (p.datetime_original) out << "  taken      " << FormatIsoLocal(*p.datetime_original) << " (camera clock)\n";
+  if (p.datetime_original)
+    out << "  taken      " << FormatIsoLocal(*p.datetime_original) << " (camera clock)\n";
   if (p.taken_at_utc) {
     out << "  taken UTC  " << FormatIsoUtc(*p.taken_at_utc) << " (from " << p.taken_at_utc_source
-              << (p.time_zone.empty() ? "" : ", " + p.time_zone) << ")\n";
+        << (p.time_zone.empty() ? "" : ", " + p.time_zone) << ")\n";
   }
   if (p.gps && p.gps->position_valid) {
-    out << "  gps        " << std::fixed << std::setprecision(6) << p.gps->lat_deg << ", " << p.gps->lon_deg;
+    out << "  gps        " << std::fixed << std::setprecision(6) << p.gps->lat_deg << ", "
+        << p.gps->lon_deg;
     if (p.gps->alt_m) out << ", " << std::setprecision(1) << *p.gps->alt_m << " m";
     out << std::defaultfloat << "\n";
   }
-  for (const auto& f : p.findings) out << "  " << std::left << std::setw(10) << SeverityName(f.severity) << " " << f.code << ": " << f.message << "\n";
+  for (const auto& f : p.findings)
+    out << "  " << std::left << std::setw(10) << SeverityName(f.severity) << " " << f.code << ": "
+        << f.message << "\n";
   out << "\n";
   return out.str();
 }
@@ -38,9 +43,11 @@ std::string SummaryText(const PhotoMetadata& p) {
 }  // namespace
 
 int RunInspect(int argc, char** argv) {
-  CLI::App app{"Read the metadata of photos (EXIF, IPTC, XMP, GPS, capture time) and run the metadata checks.\n"
-               "Files are opened read-only; each is identified by its SHA-256.",
-               "geoverify inspect"};
+  CLI::App app{
+      "Read the metadata of photos (EXIF, IPTC, XMP, GPS, capture time) and run the metadata "
+      "checks.\n"
+      "Files are opened read-only; each is identified by its SHA-256.",
+      "geoverify inspect"};
   std::vector<std::string> inputs;
   bool json = false, recursive = false, no_tags = false;
   InspectOptions options;
@@ -48,15 +55,11 @@ int RunInspect(int argc, char** argv) {
   app.add_flag("--json", json, "print one JSON array, one object per file (keys in the README)");
   app.add_flag("-r,--recursive", recursive, "descend into sub-folders");
   app.add_flag("--no-tags", no_tags, "leave out the `tags` object (all raw EXIF/IPTC/XMP tags)");
-  app.add_option("-j,--threads", options.threads, "worker threads (0: one per core)")->capture_default_str()->check(CLI::Range(0, 256));
-  app.add_option("--max-bytes", options.max_bytes, "files larger than this are hashed but not parsed")
-      ->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  AddInspectOptions(app, options);
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
 
-  const auto zones = TimeZoneIndex::Default();
-  if (zones.ok()) options.zones = zones->get();
-  else std::cerr << "geoverify: warning: " << zones.error().message << "; time zone at GPS position unavailable\n";
+  AttachTimeZones(options);
 
   std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
   FileListing listing = ListInputFiles(paths, recursive);
@@ -65,7 +68,8 @@ int RunInspect(int argc, char** argv) {
   const auto render = [&](PhotoMetadata&& p) -> std::string {
     if (p.error) failed = true;
     if (!json) return SummaryText(p);
-    return ToJson(p, !no_tags).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return ToJson(p, !no_tags)
+        .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   };
   const auto emit = [&](std::string&& text) {
     if (json) std::cout << (first ? "[\n" : ",\n");

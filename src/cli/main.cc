@@ -4,7 +4,6 @@
 #include <string_view>
 
 #include "cli/command.h"
-#include "util/data_dir.h"
 
 namespace gv::cli {
 namespace {
@@ -16,42 +15,23 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"inspect", "read metadata (EXIF, IPTC, XMP, GPS, times) and run the metadata checks", &RunInspect},
+    {"inspect", "read metadata (EXIF, IPTC, XMP, GPS, times) and run the metadata checks",
+     &RunInspect},
     {"run", "take in a case folder and write layers (GeoPackage, KML) and an HTML report", &RunRun},
 };
 
 void PrintUsage(std::FILE* out) {
-  std::fprintf(out,
-               "geoverify %s: locate and verify photos, offline\n\n"
-               "usage: geoverify <command> [options]   (geoverify <command> --help for its options)\n\n"
-               "commands:\n",
-               GEOVERIFY_VERSION);
+  std::fprintf(
+      out,
+      "geoverify %s: locate and verify photos, offline\n\n"
+      "usage: geoverify <command> [options]   (geoverify <command> --help for its options)\n\n"
+      "commands:\n",
+      GEOVERIFY_VERSION);
   for (const auto& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
   std::fprintf(out, "\nexit codes: 0 all inputs processed, 1 some inputs failed, 2 usage error\n");
 }
 
 }  // namespace
-
-int Parse(CLI::App& app, int argc, char** argv) {
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
-  }
-  return -1;
-}
-
-void AddCommonOptions(CLI::App& app) {
-  app.add_option_function<std::string>(
-         "--data-dir", [](const std::string& dir) { gv::SetDataDir(dir); },
-         "folder with geoverify's data (default: GEOVERIFY_DATA or the build's data/)")
-      ->check(CLI::ExistingDirectory);
-}
 
 }  // namespace gv::cli
 

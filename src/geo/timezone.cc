@@ -21,10 +21,12 @@ Result<std::shared_ptr<TimeZoneIndex>> TimeZoneIndex::Open(const std::filesystem
   EnsureGdalRegistered();
   std::error_code ec;
   if (!std::filesystem::exists(gpkg, ec)) {
-    return MakeError(gpkg.string() + ": time-zone boundaries not installed (run scripts/fetch-data)");
+    return MakeError(gpkg.string() +
+                     ": time-zone boundaries not installed (run scripts/fetch-data)");
   }
   const char* drivers[] = {"GPKG", nullptr};
-  GDALDatasetH ds = GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr);
+  GDALDatasetH ds =
+      GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr);
   if (ds == nullptr) return MakeError(gpkg.string() + ": " + LastGdalError());
   if (GDALDatasetGetLayerByName(ds, "timezones") == nullptr) {
     GDALClose(ds);

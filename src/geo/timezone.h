@@ -15,8 +15,8 @@
 namespace gv {
 
 struct ZoneAtPosition {
-  std::string zone;    // IANA name, e.g. "Asia/Yangon"
-  bool at_sea = false; // true when no land polygon contains the position
+  std::string zone;     // IANA name, e.g. "Asia/Yangon"
+  bool at_sea = false;  // true when no land polygon contains the position
 };
 
 // Thread-safe: queries are serialised on one read-only GDAL dataset.

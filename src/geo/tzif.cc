@@ -40,8 +40,8 @@ bool ReadHeader(Reader& r, Counts& c, char& version) {
 }
 
 std::uint64_t BlockSize(const Counts& c, int time_width) {
-  return c.time * time_width + c.time + c.type * 6 + c.chars + c.leap * (time_width + 4) +
-         c.isstd + c.isut;
+  return c.time * time_width + c.time + c.type * 6 + c.chars + c.leap * (time_width + 4) + c.isstd +
+         c.isut;
 }
 
 }  // namespace

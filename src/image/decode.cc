@@ -9,22 +9,31 @@ namespace gv {
 namespace {
 
 std::uint32_t Be32(std::span<const std::uint8_t> d, std::size_t p) {
-  return (std::uint32_t{d[p]} << 24) | (std::uint32_t{d[p + 1]} << 16) | (std::uint32_t{d[p + 2]} << 8) | d[p + 3];
+  return (std::uint32_t{d[p]} << 24) | (std::uint32_t{d[p + 1]} << 16) |
+         (std::uint32_t{d[p + 2]} << 8) | d[p + 3];
 }
 std::uint32_t Le32(std::span<const std::uint8_t> d, std::size_t p) {
-  return (std::uint32_t{d[p + 3]} << 24) | (std::uint32_t{d[p + 2]} << 16) | (std::uint32_t{d[p + 1]} << 8) | d[p];
+  return (std::uint32_t{d[p + 3]} << 24) | (std::uint32_t{d[p + 2]} << 16) |
+         (std::uint32_t{d[p + 1]} << 8) | d[p];
 }
-std::uint32_t Le16(std::span<const std::uint8_t> d, std::size_t p) { return std::uint32_t{d[p + 1]} << 8 | d[p]; }
+std::uint32_t Le16(std::span<const std::uint8_t> d, std::size_t p) {
+  return std::uint32_t{d[p + 1]} << 8 | d[p];
+}
 
 Result<ImageSize> WebpSize(std::span<const std::uint8_t> d) {
   if (d.size() < 30) return MakeError("truncated WebP header");
   const std::string chunk(d.begin() + 12, d.begin() + 16);
-  if (chunk == "VP8X") return ImageSize{static_cast<int>((Le32(d, 24) & 0xFFFFFF) + 1), static_cast<int>((Le32(d, 27) & 0xFFFFFF) + 1)};
+  if (chunk == "VP8X")
+    return ImageSize{static_cast<int>((Le32(d, 24) & 0xFFFFFF) + 1),
+                     static_cast<int>((Le32(d, 27) & 0xFFFFFF) + 1)};
   if (chunk == "VP8L") {
     const std::uint32_t bits = Le32(d, 21);
-    return ImageSize{static_cast<int>((bits & 0x3FFF) + 1), static_cast<int>(((bits >> 14) & 0x3FFF) + 1)};
+    return ImageSize{static_cast<int>((bits & 0x3FFF) + 1),
+                     static_cast<int>(((bits >> 14) & 0x3FFF) + 1)};
   }
-  if (chunk == "VP8 ") return ImageSize{static_cast<int>(Le16(d, 26) & 0x3FFF), static_cast<int>(Le16(d, 28) & 0x3FFF)};
+  if (chunk == "VP8 ")
+    return ImageSize{static_cast<int>(Le16(d, 26) & 0x3FFF),
+                     static_cast<int>(Le16(d, 28) & 0x3FFF)};
   return MakeError("unknown WebP chunk");
 }
 
@@ -52,7 +61,8 @@ Result<ImageSize> ReadImageSize(std::span<const std::uint8_t> d) {
     case ImageFormat::kBmp: {
       if (d.size() < 26) return MakeError("truncated BMP header");
       const auto h = static_cast<std::int32_t>(Le32(d, 22));
-      return ImageSize{static_cast<int>(std::min<std::uint32_t>(Le32(d, 18), INT32_MAX)), h == INT32_MIN ? INT32_MAX : std::abs(h)};
+      return ImageSize{static_cast<int>(std::min<std::uint32_t>(Le32(d, 18), INT32_MAX)),
+                       h == INT32_MIN ? INT32_MAX : std::abs(h)};
     }
     case ImageFormat::kWebp:
       return WebpSize(d);
@@ -68,11 +78,12 @@ Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimi
   if (size->width <= 0 || size->height <= 0) return MakeError("image has zero width or height");
   if (size->width > limits.max_side || size->height > limits.max_side ||
       static_cast<std::int64_t>(size->width) * size->height > limits.max_pixels) {
-    return MakeError("image is " + std::to_string(size->width) + "x" + std::to_string(size->height) +
-                     " pixels, above the decoding limit");
+    return MakeError("image is " + std::to_string(size->width) + "x" +
+                     std::to_string(size->height) + " pixels, above the decoding limit");
   }
   try {
-    const cv::Mat raw(1, static_cast<int>(data.size()), CV_8U, const_cast<std::uint8_t*>(data.data()));
+    const cv::Mat raw(1, static_cast<int>(data.size()), CV_8U,
+                      const_cast<std::uint8_t*>(data.data()));
     cv::Mat image = cv::imdecode(raw, cv::IMREAD_COLOR);
     if (image.empty()) return MakeError("image data could not be decoded");
     return image;

@@ -3,9 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
-
 #include <opencv2/core/mat.hpp>
+#include <span>
 
 #include "util/result.h"
 

@@ -11,10 +11,12 @@ bool StartsWith(std::span<const std::uint8_t> head, std::size_t offset, const ch
 }  // namespace
 
 ImageFormat DetectFormat(std::span<const std::uint8_t> head) {
-  if (head.size() >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) return ImageFormat::kJpeg;
+  if (head.size() >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)
+    return ImageFormat::kJpeg;
   if (StartsWith(head, 0, "\x89PNG\r\n\x1a\n")) return ImageFormat::kPng;
   if (StartsWith(head, 0, "II*") || StartsWith(head, 0, "MM")) {
-    if (head.size() >= 4 && ((head[0] == 'I' && head[3] == 0) || (head[0] == 'M' && head[2] == 0 && head[3] == 42))) {
+    if (head.size() >= 4 &&
+        ((head[0] == 'I' && head[3] == 0) || (head[0] == 'M' && head[2] == 0 && head[3] == 42))) {
       return ImageFormat::kTiff;
     }
   }
@@ -34,16 +36,26 @@ ImageFormat DetectFormat(std::span<const std::uint8_t> head) {
 
 std::string FormatName(ImageFormat format) {
   switch (format) {
-    case ImageFormat::kJpeg: return "JPEG";
-    case ImageFormat::kPng: return "PNG";
-    case ImageFormat::kTiff: return "TIFF";
-    case ImageFormat::kWebp: return "WEBP";
-    case ImageFormat::kHeif: return "HEIF";
-    case ImageFormat::kGif: return "GIF";
-    case ImageFormat::kBmp: return "BMP";
-    case ImageFormat::kIsoVideo: return "ISO-BMFF video";
-    case ImageFormat::kPdf: return "PDF";
-    case ImageFormat::kUnknown: break;
+    case ImageFormat::kJpeg:
+      return "JPEG";
+    case ImageFormat::kPng:
+      return "PNG";
+    case ImageFormat::kTiff:
+      return "TIFF";
+    case ImageFormat::kWebp:
+      return "WEBP";
+    case ImageFormat::kHeif:
+      return "HEIF";
+    case ImageFormat::kGif:
+      return "GIF";
+    case ImageFormat::kBmp:
+      return "BMP";
+    case ImageFormat::kIsoVideo:
+      return "ISO-BMFF video";
+    case ImageFormat::kPdf:
+      return "PDF";
+    case ImageFormat::kUnknown:
+      break;
   }
   return "unknown";
 }

@@ -52,16 +52,23 @@ Status ParseSof(std::uint8_t marker, std::span<const std::uint8_t> body, JpegStr
   out.width = Be16(body, 3);
   out.components = body[5];
   out.progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
-  if (body.size() < 6 + 3 * static_cast<std::size_t>(out.components)) return MakeError("malformed SOF segment");
+  if (body.size() < 6 + 3 * static_cast<std::size_t>(out.components))
+    return MakeError("malformed SOF segment");
   if (out.components == 3) {
     const int h0 = body[7] >> 4, v0 = body[7] & 15;
     const bool chroma_1x1 = body[10] == 0x11 && body[13] == 0x11;
-    if (!chroma_1x1) out.subsampling = "other";
-    else if (h0 == 1 && v0 == 1) out.subsampling = "4:4:4";
-    else if (h0 == 2 && v0 == 1) out.subsampling = "4:2:2";
-    else if (h0 == 2 && v0 == 2) out.subsampling = "4:2:0";
-    else if (h0 == 4 && v0 == 1) out.subsampling = "4:1:1";
-    else out.subsampling = "other";
+    if (!chroma_1x1)
+      out.subsampling = "other";
+    else if (h0 == 1 && v0 == 1)
+      out.subsampling = "4:4:4";
+    else if (h0 == 2 && v0 == 1)
+      out.subsampling = "4:2:2";
+    else if (h0 == 2 && v0 == 2)
+      out.subsampling = "4:2:0";
+    else if (h0 == 4 && v0 == 1)
+      out.subsampling = "4:1:1";
+    else
+      out.subsampling = "other";
   }
   return OkStatus();
 }
@@ -135,7 +142,8 @@ bool JpegStructure::StandardTables() const {
 }
 
 Result<JpegStructure> ParseJpegStructure(std::span<const std::uint8_t> data) {
-  if (data.size() < 4 || data[0] != 0xFF || data[1] != 0xD8) return MakeError("not a JPEG (no SOI marker)");
+  if (data.size() < 4 || data[0] != 0xFF || data[1] != 0xD8)
+    return MakeError("not a JPEG (no SOI marker)");
   JpegStructure out;
   std::size_t pos = 2;
   bool seen_sof = false;
@@ -157,17 +165,20 @@ Result<JpegStructure> ParseJpegStructure(std::span<const std::uint8_t> data) {
     if (pos + 4 > data.size()) return MakeError("truncated JPEG segment header");
     seg.length = Be16(data, pos + 2);
     if (seg.length < 2 || pos + 2 + seg.length > data.size()) {
-      return MakeError("JPEG segment length " + std::to_string(seg.length) + " runs past the end of the file");
+      return MakeError("JPEG segment length " + std::to_string(seg.length) +
+                       " runs past the end of the file");
     }
     const auto body = data.subspan(pos + 4, seg.length - 2);
     if (marker >= 0xE0 && marker <= 0xEF) {
-      const auto nul = std::find(body.begin(), body.begin() + std::min<std::size_t>(body.size(), 64), 0);
+      const auto nul =
+          std::find(body.begin(), body.begin() + std::min<std::size_t>(body.size(), 64), 0);
       seg.app_id.assign(body.begin(), nul);
     } else if (marker == 0xFE) {
       out.comments.emplace_back(body.begin(), body.end());
     } else if (marker == 0xDB) {
       if (auto st = ParseDqt(body, out); !st.ok()) return st.error();
-    } else if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+    } else if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
+               marker != 0xCC) {
       if (auto st = ParseSof(marker, body, out); !st.ok()) return st.error();
       seen_sof = true;
     }

@@ -16,10 +16,10 @@
 namespace gv {
 
 struct JpegSegment {
-  std::uint8_t marker = 0;   // second byte of the marker (0xE1 = APP1)
-  std::size_t offset = 0;    // offset of the 0xFF byte
-  std::size_t length = 0;    // segment length field (includes the 2 length bytes), 0 if none
-  std::string app_id;        // for APPn: the NUL-terminated identifier ("Exif", "JFIF"...)
+  std::uint8_t marker = 0;  // second byte of the marker (0xE1 = APP1)
+  std::size_t offset = 0;   // offset of the 0xFF byte
+  std::size_t length = 0;   // segment length field (includes the 2 length bytes), 0 if none
+  std::string app_id;       // for APPn: the NUL-terminated identifier ("Exif", "JFIF"...)
 };
 
 struct JpegQuantTable {
@@ -34,8 +34,8 @@ struct JpegStructure {
   std::vector<JpegSegment> segments;
   std::vector<JpegQuantTable> quant_tables;
   std::vector<std::string> comments;
-  bool has_eoi = false;           // an EOI marker ends the file (maybe before trailing data)
-  std::size_t trailing_bytes = 0; // bytes after the last EOI
+  bool has_eoi = false;            // an EOI marker ends the file (maybe before trailing data)
+  std::size_t trailing_bytes = 0;  // bytes after the last EOI
 
   bool HasApp(std::uint8_t marker, const std::string& id_prefix) const;
   // IJG-scale quality (1..100) estimated from the luminance table, if there is one.

@@ -3,15 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "geo/tzif.h"
 #include "image/decode.h"
 #include "metadata/capture_time.h"
 #include "metadata/platform.h"
 #include "util/text.h"
-
-#include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
 
 namespace gv {
 namespace {
@@ -22,9 +21,11 @@ std::string Hours(double seconds) {
   const long long abs = std::llround(std::abs(seconds));
   const char* sign = seconds < 0 ? "-" : "";
   if (abs >= 48 * 3600) {
-    std::snprintf(buf, sizeof buf, "%s%lldd %02lldh%02lldm%02llds", sign, abs / 86400, abs % 86400 / 3600, abs % 3600 / 60, abs % 60);
+    std::snprintf(buf, sizeof buf, "%s%lldd %02lldh%02lldm%02llds", sign, abs / 86400,
+                  abs % 86400 / 3600, abs % 3600 / 60, abs % 60);
   } else {
-    std::snprintf(buf, sizeof buf, "%s%lldh%02lldm%02llds", sign, abs / 3600, abs % 3600 / 60, abs % 60);
+    std::snprintf(buf, sizeof buf, "%s%lldh%02lldm%02llds", sign, abs / 3600, abs % 3600 / 60,
+                  abs % 60);
   }
   return buf;
 }
@@ -34,8 +35,10 @@ void CheckNoMetadata(PhotoMetadata& p) {
   if (camera_exif || p.has_xmp) return;
   std::string message = "No camera metadata (no EXIF camera/time fields, no XMP)";
   const auto hints = ReencodingHints(p);
-  message += hints.empty() ? ": typical of photos re-sent through messaging apps or social media, or of screenshots"
-                           : "; re-encoding resembles " + hints.front();
+  message +=
+      hints.empty()
+          ? ": typical of photos re-sent through messaging apps or social media, or of screenshots"
+          : "; re-encoding resembles " + hints.front();
   p.AddFinding("NO_METADATA", Severity::kWarning, message);
   for (std::size_t i = 1; i < hints.size(); ++i) {
     p.AddFinding("REENCODED_BY_PLATFORM", Severity::kInfo, "Also resembles " + hints[i]);
@@ -57,8 +60,9 @@ void CheckSoftware(PhotoMetadata& p) {
   if (reported.empty() && !p.software.empty()) {
     p.AddFinding("SOFTWARE_RECORDED", Severity::kInfo, "Software recorded: " + p.software);
   }
-  if (p.iptc_special_instructions.find("FBMD") != std::string::npos && p.findings.end() ==
-      std::find_if(p.findings.begin(), p.findings.end(), [](const Finding& f) { return f.code == "NO_METADATA"; })) {
+  if (p.iptc_special_instructions.find("FBMD") != std::string::npos &&
+      p.findings.end() == std::find_if(p.findings.begin(), p.findings.end(),
+                                       [](const Finding& f) { return f.code == "NO_METADATA"; })) {
     p.AddFinding("REENCODED_BY_PLATFORM", Severity::kWarning,
                  "IPTC FBMD marker: the file passed through Facebook/Instagram/Messenger");
   }
@@ -66,14 +70,16 @@ void CheckSoftware(PhotoMetadata& p) {
 
 void CheckTimes(PhotoMetadata& p, const TimeZoneIndex* zones) {
   if (!p.datetime_original && !(p.gps && p.gps->utc_seconds)) {
-    p.AddFinding("NO_CAPTURE_TIME", Severity::kInfo, "No DateTimeOriginal: the capture time is unknown");
+    p.AddFinding("NO_CAPTURE_TIME", Severity::kInfo,
+                 "No DateTimeOriginal: the capture time is unknown");
   }
   if (p.datetime_original && p.datetime_modified) {
     const auto diff = ToEpochSeconds(*p.datetime_modified) - ToEpochSeconds(*p.datetime_original);
     if (diff > 0) {
       p.AddFinding("MODIFIED_AFTER_CAPTURE", Severity::kWarning,
-                   "DateTime (" + FormatIsoLocal(*p.datetime_modified) + ") is " + Hours(static_cast<double>(diff)) +
-                       " after DateTimeOriginal (" + FormatIsoLocal(*p.datetime_original) + "): the file was saved again");
+                   "DateTime (" + FormatIsoLocal(*p.datetime_modified) + ") is " +
+                       Hours(static_cast<double>(diff)) + " after DateTimeOriginal (" +
+                       FormatIsoLocal(*p.datetime_original) + "): the file was saved again");
     }
   }
   if (!p.datetime_original || !p.gps || !p.gps->utc_seconds) return;
@@ -83,8 +89,10 @@ void CheckTimes(PhotoMetadata& p, const TimeZoneIndex* zones) {
   if (!offset) {
     p.AddFinding("GPS_TIME_MISMATCH", Severity::kWarning,
                  "Camera clock (" + FormatIsoLocal(*p.datetime_original) + ") and GPS clock (" +
-                     FormatIsoUtc(static_cast<std::int64_t>(*p.gps->utc_seconds)) + ") differ by " + Hours(delta) +
-                     ", which no time-zone offset explains: the camera clock was wrong or the metadata was altered");
+                     FormatIsoUtc(static_cast<std::int64_t>(*p.gps->utc_seconds)) + ") differ by " +
+                     Hours(delta) +
+                     ", which no time-zone offset explains: the camera clock was wrong or the "
+                     "metadata was altered");
     return;
   }
   if (!p.gps->position_valid || zones == nullptr) return;
@@ -95,8 +103,10 @@ void CheckTimes(PhotoMetadata& p, const TimeZoneIndex* zones) {
   const int expected = rules->OffsetAtUtc(static_cast<std::int64_t>(*p.gps->utc_seconds));
   if (expected != *offset) {
     p.AddFinding("CAMERA_CLOCK_ZONE_DIFFERS", Severity::kInfo,
-                 "Camera clock is set to UTC" + FormatUtcOffset(*offset) + " but the GPS position is in " +
-                     zone->zone + " (UTC" + FormatUtcOffset(expected) + "): camera brought from elsewhere, or position or time altered");
+                 "Camera clock is set to UTC" + FormatUtcOffset(*offset) +
+                     " but the GPS position is in " + zone->zone + " (UTC" +
+                     FormatUtcOffset(expected) +
+                     "): camera brought from elsewhere, or position or time altered");
   }
 }
 
@@ -107,7 +117,8 @@ void CheckGps(PhotoMetadata& p) {
     p.AddFinding("GPS_INVALID", Severity::kWarning, "GPS tags present but unusable: " + g.problem);
   } else if (std::abs(g.lat_deg) < 1e-9 && std::abs(g.lon_deg) < 1e-9) {
     p.AddFinding("GPS_NULL_ISLAND", Severity::kWarning,
-                 "GPS position is 0,0 (\"Null Island\"): a placeholder written without a fix, not a location");
+                 "GPS position is 0,0 (\"Null Island\"): a placeholder written without a fix, not "
+                 "a location");
   }
 }
 
@@ -136,35 +147,63 @@ double ThumbnailContentAspect(const ThumbnailInfo& t) {
 }
 
 void CheckThumbnail(PhotoMetadata& p) {
-  if (!p.thumbnail || p.thumbnail->width <= 0 || p.thumbnail->height <= 0 || p.width <= 0 || p.height <= 0) return;
+  if (!p.thumbnail || p.thumbnail->width <= 0 || p.thumbnail->height <= 0 || p.width <= 0 ||
+      p.height <= 0)
+    return;
   const double main_aspect = static_cast<double>(p.width) / p.height;
   const double plain = static_cast<double>(p.thumbnail->width) / p.thumbnail->height;
   constexpr double kTolerance = 0.04;  // rounding of small thumbnails
   const auto differs = [&](double a) { return std::abs(std::log(a / main_aspect)) > kTolerance; };
   if (!differs(plain) || !differs(ThumbnailContentAspect(*p.thumbnail))) return;
   char buf[160];
-  std::snprintf(buf, sizeof buf, "Embedded thumbnail is %dx%d (aspect %.3f) but the image is %dx%d (aspect %.3f)",
+  std::snprintf(buf, sizeof buf,
+                "Embedded thumbnail is %dx%d (aspect %.3f) but the image is %dx%d (aspect %.3f)",
                 p.thumbnail->width, p.thumbnail->height, plain, p.width, p.height, main_aspect);
-  p.AddFinding("THUMBNAIL_MISMATCH", Severity::kWarning,
-               std::string(buf) + ": the image was cropped or edited after the camera wrote the thumbnail");
+  p.AddFinding(
+      "THUMBNAIL_MISMATCH", Severity::kWarning,
+      std::string(buf) + ": the image was cropped or edited after the camera wrote the thumbnail");
 }
 
 }  // namespace
 
 std::string KnownEditor(std::string_view software) {
-  static const char* const kEditors[][2] = {
-      {"photoshop", "Adobe Photoshop"}, {"lightroom", "Adobe Lightroom"}, {"gimp", "GIMP"},
-      {"snapseed", "Snapseed"}, {"picsart", "PicsArt"}, {"paint.net", "Paint.NET"},
-      {"pixelmator", "Pixelmator"}, {"affinity", "Affinity Photo"}, {"canva", "Canva"},
-      {"facetune", "Facetune"}, {"meitu", "Meitu"}, {"capture one", "Capture One"},
-      {"darktable", "darktable"}, {"rawtherapee", "RawTherapee"}, {"acdsee", "ACDSee"},
-      {"photoscape", "PhotoScape"}, {"fotor", "Fotor"}, {"vsco", "VSCO"},
-      {"paintshop", "PaintShop Pro"}, {"corel", "Corel"}, {"irfanview", "IrfanView"},
-      {"xnview", "XnView"}, {"picasa", "Picasa"}, {"photo editor", "a photo editor"},
-      {"paint tool sai", "Paint Tool SAI"}, {"krita", "Krita"}, {"inkscape", "Inkscape"},
-      {"imagemagick", "ImageMagick"}, {"graphicsmagick", "GraphicsMagick"}, {"photopea", "Photopea"},
-      {"luminar", "Luminar"}, {"polarr", "Polarr"}, {"remini", "Remini"}, {"beautycam", "BeautyCam"},
-      {"lightx", "LightX"}, {"picmonkey", "PicMonkey"}, {"photoworks", "PhotoWorks"}};
+  static const char* const kEditors[][2] = {{"photoshop", "Adobe Photoshop"},
+                                            {"lightroom", "Adobe Lightroom"},
+                                            {"gimp", "GIMP"},
+                                            {"snapseed", "Snapseed"},
+                                            {"picsart", "PicsArt"},
+                                            {"paint.net", "Paint.NET"},
+                                            {"pixelmator", "Pixelmator"},
+                                            {"affinity", "Affinity Photo"},
+                                            {"canva", "Canva"},
+                                            {"facetune", "Facetune"},
+                                            {"meitu", "Meitu"},
+                                            {"capture one", "Capture One"},
+                                            {"darktable", "darktable"},
+                                            {"rawtherapee", "RawTherapee"},
+                                            {"acdsee", "ACDSee"},
+                                            {"photoscape", "PhotoScape"},
+                                            {"fotor", "Fotor"},
+                                            {"vsco", "VSCO"},
+                                            {"paintshop", "PaintShop Pro"},
+                                            {"corel", "Corel"},
+                                            {"irfanview", "IrfanView"},
+                                            {"xnview", "XnView"},
+                                            {"picasa", "Picasa"},
+                                            {"photo editor", "a photo editor"},
+                                            {"paint tool sai", "Paint Tool SAI"},
+                                            {"krita", "Krita"},
+                                            {"inkscape", "Inkscape"},
+                                            {"imagemagick", "ImageMagick"},
+                                            {"graphicsmagick", "GraphicsMagick"},
+                                            {"photopea", "Photopea"},
+                                            {"luminar", "Luminar"},
+                                            {"polarr", "Polarr"},
+                                            {"remini", "Remini"},
+                                            {"beautycam", "BeautyCam"},
+                                            {"lightx", "LightX"},
+                                            {"picmonkey", "PicMonkey"},
+                                            {"photoworks", "PhotoWorks"}};
   const std::string lower = ToLower(software);
   for (const auto& editor : kEditors) {
     if (lower.find(editor[0]) != std::string::npos) return editor[1];
@@ -180,11 +219,13 @@ void RunMetadataChecks(PhotoMetadata& p, const TimeZoneIndex* zones) {
   CheckThumbnail(p);
   if (p.jpeg && !p.jpeg->has_eoi) {
     p.AddFinding("TRUNCATED_IMAGE", Severity::kWarning,
-                 "The JPEG has no end-of-image marker: the file is truncated (incomplete download or transfer)");
+                 "The JPEG has no end-of-image marker: the file is truncated (incomplete download "
+                 "or transfer)");
   }
   if (p.jpeg && p.jpeg->trailing_bytes > 0) {
     p.AddFinding("TRAILING_DATA", Severity::kWarning,
-                 std::to_string(p.jpeg->trailing_bytes) + " bytes after the end of the JPEG image: hidden or appended data");
+                 std::to_string(p.jpeg->trailing_bytes) +
+                     " bytes after the end of the JPEG image: hidden or appended data");
   }
 }
 

@@ -1,9 +1,8 @@
 #include "metadata/exiv2_reader.h"
 
+#include <cmath>
 #include <exiv2/exiv2.hpp>
 #include <exiv2/webpimage.hpp>
-
-#include <cmath>
 #include <mutex>
 #include <string_view>
 
@@ -19,14 +18,19 @@ std::mutex xmp_mutex;
 
 void XmpLock(void* data, bool lock) {
   auto* m = static_cast<std::mutex*>(data);
-  if (lock) m->lock(); else m->unlock();
+  if (lock)
+    m->lock();
+  else
+    m->unlock();
 }
 
 // exiftool shows large binary values as a placeholder; so do we.
 std::string ValueText(const Exiv2::Metadatum& datum) {
   const auto type = datum.typeId();
-  const bool binary = type == Exiv2::undefined || type == Exiv2::unsignedByte || type == Exiv2::signedByte;
-  if (binary && datum.size() > 64) return "(binary data " + std::to_string(datum.size()) + " bytes)";
+  const bool binary =
+      type == Exiv2::undefined || type == Exiv2::unsignedByte || type == Exiv2::signedByte;
+  if (binary && datum.size() > 64)
+    return "(binary data " + std::to_string(datum.size()) + " bytes)";
   if (datum.count() > 256 && type != Exiv2::asciiString && type != Exiv2::string &&
       type != Exiv2::comment && type != Exiv2::xmpText) {
     return "(" + std::to_string(datum.count()) + " values)";
@@ -62,17 +66,26 @@ void ReadGpsTag(std::string_view key, const Exiv2::Exifdatum& d, GpsRaw& g) {
   if (key == "Exif.GPSInfo.GPSLatitude" || key == "Exif.GPSInfo.GPSLongitude") {
     g.has_position_tags = true;
     (key == "Exif.GPSInfo.GPSLatitude" ? g.lat : g.lon) = Dms(d);
-  }
-  else if (key == "Exif.GPSInfo.GPSLatitudeRef") g.lat_ref = Text(d);
-  else if (key == "Exif.GPSInfo.GPSLongitudeRef") g.lon_ref = Text(d);
-  else if (key == "Exif.GPSInfo.GPSAltitude") g.alt = Rational(d, 0);
-  else if (key == "Exif.GPSInfo.GPSAltitudeRef" && d.count() > 0) g.alt_ref = d.toLong(0);
-  else if (key == "Exif.GPSInfo.GPSSpeed") g.speed = Rational(d, 0);
-  else if (key == "Exif.GPSInfo.GPSSpeedRef") g.speed_ref = Text(d);
-  else if (key == "Exif.GPSInfo.GPSImgDirection") g.direction = Rational(d, 0);
-  else if (key == "Exif.GPSInfo.GPSImgDirectionRef") g.direction_ref = Text(d);
-  else if (key == "Exif.GPSInfo.GPSMapDatum") g.datum = Text(d);
-  else if (key == "Exif.GPSInfo.GPSDateStamp") g.date = Text(d);
+  } else if (key == "Exif.GPSInfo.GPSLatitudeRef")
+    g.lat_ref = Text(d);
+  else if (key == "Exif.GPSInfo.GPSLongitudeRef")
+    g.lon_ref = Text(d);
+  else if (key == "Exif.GPSInfo.GPSAltitude")
+    g.alt = Rational(d, 0);
+  else if (key == "Exif.GPSInfo.GPSAltitudeRef" && d.count() > 0)
+    g.alt_ref = d.toLong(0);
+  else if (key == "Exif.GPSInfo.GPSSpeed")
+    g.speed = Rational(d, 0);
+  else if (key == "Exif.GPSInfo.GPSSpeedRef")
+    g.speed_ref = Text(d);
+  else if (key == "Exif.GPSInfo.GPSImgDirection")
+    g.direction = Rational(d, 0);
+  else if (key == "Exif.GPSInfo.GPSImgDirectionRef")
+    g.direction_ref = Text(d);
+  else if (key == "Exif.GPSInfo.GPSMapDatum")
+    g.datum = Text(d);
+  else if (key == "Exif.GPSInfo.GPSDateStamp")
+    g.date = Text(d);
   else if (key == "Exif.GPSInfo.GPSTimeStamp") {
     const auto h = Rational(d, 0), m = Rational(d, 1), s = Rational(d, 2);
     if (h && m && s && *h >= 0 && *h < 24 && *m >= 0 && *m < 60 && *s >= 0 && *s < 61) {
@@ -93,7 +106,9 @@ GpsFix MakeGpsFix(const GpsRaw& g) {
   }
   if (g.time_s && !g.date.empty()) {
     if (const auto date = ParseExifDateTime(g.date)) {
-      fix.utc_seconds = static_cast<double>(DaysFromCivil(date->year, date->month, date->day)) * 86400 + *g.time_s;
+      fix.utc_seconds =
+          static_cast<double>(DaysFromCivil(date->year, date->month, date->day)) * 86400 +
+          *g.time_s;
     }
   }
   if (!g.has_position_tags) return fix;  // e.g. only a GPS time stamp
@@ -105,8 +120,8 @@ GpsFix MakeGpsFix(const GpsRaw& g) {
   fix.lon_deg = (g.lon_ref == "W" ? -*g.lon : *g.lon);
   if (g.lat_ref.empty() || g.lon_ref.empty()) {
     fix.problem = "GPS latitude/longitude reference (N/S, E/W) missing";
-  } else if (!std::isfinite(fix.lat_deg) || !std::isfinite(fix.lon_deg) || std::abs(fix.lat_deg) > 90 ||
-             std::abs(fix.lon_deg) > 180) {
+  } else if (!std::isfinite(fix.lat_deg) || !std::isfinite(fix.lon_deg) ||
+             std::abs(fix.lat_deg) > 90 || std::abs(fix.lon_deg) > 180) {
     fix.problem = "GPS position out of range";
   } else {
     fix.position_valid = true;
@@ -140,7 +155,8 @@ void ReadExif(const Exiv2::ExifData& exif, PhotoMetadata& out) {
     }
   }
   // A GPS IFD with only a version tag (common) is no GPS at all.
-  if (gps.lat || gps.lon || gps.has_position_tags || gps.time_s || gps.alt) out.gps = MakeGpsFix(gps);
+  if (gps.lat || gps.lon || gps.has_position_tags || gps.time_s || gps.alt)
+    out.gps = MakeGpsFix(gps);
   if (const auto it = Exiv2::serialNumber(exif); it != exif.end()) out.serial = Text(*it);
   if (const auto it = Exiv2::lensName(exif); it != exif.end()) out.lens = Text(*it);
   if (out.orientation && (*out.orientation < 1 || *out.orientation > 8)) out.orientation.reset();
@@ -175,8 +191,10 @@ void ReadIptcXmp(const Exiv2::IptcData& iptc, const Exiv2::XmpData& xmp, PhotoMe
   for (const auto& d : xmp) {
     const std::string key = d.key();
     out.tags.emplace_back(key, ValueText(d));
-    if (key == "Xmp.xmp.CreatorTool") out.xmp_creator_tool = Text(d);
-    else if (key.rfind("Xmp.xmpMM.History", 0) == 0 && key.find("softwareAgent") != std::string::npos) {
+    if (key == "Xmp.xmp.CreatorTool")
+      out.xmp_creator_tool = Text(d);
+    else if (key.rfind("Xmp.xmpMM.History", 0) == 0 &&
+             key.find("softwareAgent") != std::string::npos) {
       out.xmp_history_agents.push_back(Text(d));
     }
   }
@@ -185,11 +203,16 @@ void ReadIptcXmp(const Exiv2::IptcData& iptc, const Exiv2::XmpData& xmp, PhotoMe
 Exiv2::Image::AutoPtr OpenImage(ImageFormat format, std::span<const std::uint8_t> bytes) {
   Exiv2::BasicIo::AutoPtr io(new Exiv2::MemIo(bytes.data(), static_cast<long>(bytes.size())));
   switch (format) {
-    case ImageFormat::kJpeg: return Exiv2::Image::AutoPtr(new Exiv2::JpegImage(io, false));
-    case ImageFormat::kPng: return Exiv2::Image::AutoPtr(new Exiv2::PngImage(io, false));
-    case ImageFormat::kTiff: return Exiv2::Image::AutoPtr(new Exiv2::TiffImage(io, false));
-    case ImageFormat::kWebp: return Exiv2::Image::AutoPtr(new Exiv2::WebPImage(io));
-    default: return Exiv2::Image::AutoPtr();
+    case ImageFormat::kJpeg:
+      return Exiv2::Image::AutoPtr(new Exiv2::JpegImage(io, false));
+    case ImageFormat::kPng:
+      return Exiv2::Image::AutoPtr(new Exiv2::PngImage(io, false));
+    case ImageFormat::kTiff:
+      return Exiv2::Image::AutoPtr(new Exiv2::TiffImage(io, false));
+    case ImageFormat::kWebp:
+      return Exiv2::Image::AutoPtr(new Exiv2::WebPImage(io));
+    default:
+      return Exiv2::Image::AutoPtr();
   }
 }
 
@@ -201,7 +224,8 @@ void SummariseJpeg(const JpegStructure& s, PhotoMetadata& out) {
   j.progressive = s.progressive;
   for (const auto& seg : s.segments) {
     if (seg.marker >= 0xE0 && seg.marker <= 0xEF) {
-      j.app_ids.push_back("APP" + std::to_string(seg.marker - 0xE0) + ":" + SanitizeUtf8(seg.app_id));
+      j.app_ids.push_back("APP" + std::to_string(seg.marker - 0xE0) + ":" +
+                          SanitizeUtf8(seg.app_id));
     }
   }
   for (const auto& c : s.comments) j.comments.push_back(SanitizeUtf8(c));
@@ -216,9 +240,12 @@ VendorInfo VendorFromJpeg(const JpegStructure& s, std::span<const std::uint8_t> 
     if (seg.length < 2) continue;
     const auto body = bytes.subspan(seg.offset + 4, seg.length - 2);
     VendorInfo v;
-    if (seg.marker == 0xE0 && seg.app_id.rfind("II\x1a", 0) == 0) v = ParseCiffApp0(body);
-    else if (seg.marker == 0xEC) v = ParsePictureInfoApp12(body);
-    else continue;
+    if (seg.marker == 0xE0 && seg.app_id.rfind("II\x1a", 0) == 0)
+      v = ParseCiffApp0(body);
+    else if (seg.marker == 0xEC)
+      v = ParsePictureInfoApp12(body);
+    else
+      continue;
     if (merged.make.empty()) merged.make = v.make;
     if (merged.model.empty()) merged.model = v.model;
     if (!merged.datetime_original) merged.datetime_original = v.datetime_original;
@@ -248,7 +275,8 @@ void ApplyFallbacks(const Exiv2::Image& image, const VendorInfo& jpeg_vendor, Ph
         ToEpochSeconds(*local) == ToEpochSeconds(*out.datetime_original)) {
       std::string_view zone(xmp_dto);
       zone.remove_prefix(19);
-      if (!zone.empty() && zone[0] == '.') zone.remove_prefix(std::min(zone.find_first_of("+-Z"), zone.size()));
+      if (!zone.empty() && zone[0] == '.')
+        zone.remove_prefix(std::min(zone.find_first_of("+-Z"), zone.size()));
       out.offset_time_original_s = ParseUtcOffset(zone);
     }
   }

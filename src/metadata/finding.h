@@ -9,16 +9,19 @@ namespace gv {
 enum class Severity { kInfo, kWarning, kAlert };
 
 struct Finding {
-  std::string code;     // stable, upper snake case: "EDITED_WITH_SOFTWARE"
+  std::string code;  // stable, upper snake case: "EDITED_WITH_SOFTWARE"
   Severity severity = Severity::kInfo;
   std::string message;  // one sentence for the investigator
 };
 
 inline const char* SeverityName(Severity s) {
   switch (s) {
-    case Severity::kInfo: return "info";
-    case Severity::kWarning: return "warning";
-    case Severity::kAlert: return "alert";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kAlert:
+      return "alert";
   }
   return "info";
 }

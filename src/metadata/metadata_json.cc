@@ -87,14 +87,16 @@ Json ToJson(const PhotoMetadata& p, bool with_tags) {
   j["lens"] = StringOrNull(p.lens);
   j["software"] = StringOrNull(p.software);
   j["orientation"] = OptionalOrNull(p.orientation);
-  j["datetime_original"] = p.datetime_original ? Json(FormatIsoLocal(*p.datetime_original)) : Json(nullptr);
+  j["datetime_original"] =
+      p.datetime_original ? Json(FormatIsoLocal(*p.datetime_original)) : Json(nullptr);
   j["offset_time_original"] =
       p.offset_time_original_s ? Json(FormatUtcOffset(*p.offset_time_original_s)) : Json(nullptr);
   j["taken_at_utc"] = p.taken_at_utc ? Json(FormatIsoUtc(*p.taken_at_utc)) : Json(nullptr);
   j["taken_at_utc_source"] = StringOrNull(p.taken_at_utc_source);
   j["time_zone"] = StringOrNull(p.time_zone);
   j["gps"] = p.gps ? GpsJson(*p.gps) : Json(nullptr);
-  j["thumbnail"] = p.thumbnail ? Json{{"width", p.thumbnail->width}, {"height", p.thumbnail->height},
+  j["thumbnail"] = p.thumbnail ? Json{{"width", p.thumbnail->width},
+                                      {"height", p.thumbnail->height},
                                       {"bytes", p.thumbnail->bytes}}
                                : Json(nullptr);
   j["jpeg"] = p.jpeg ? JpegJson(*p.jpeg) : Json(nullptr);

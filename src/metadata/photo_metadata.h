@@ -15,7 +15,7 @@
 namespace gv {
 
 struct GpsFix {
-  double lat_deg = 0, lon_deg = 0;     // signed decimal degrees, WGS84 (or map_datum)
+  double lat_deg = 0, lon_deg = 0;      // signed decimal degrees, WGS84 (or map_datum)
   bool position_valid = false;          // refs present, components finite and in range
   std::optional<double> alt_m;          // negative below sea level
   std::optional<double> utc_seconds;    // GPS date+time as Unix seconds (fractional)
@@ -23,7 +23,7 @@ struct GpsFix {
   std::string direction_ref;            // "T" true north, "M" magnetic
   std::optional<double> speed_kmh;
   std::string map_datum;
-  std::string problem;                  // why the position is not valid, if it is not
+  std::string problem;  // why the position is not valid, if it is not
 };
 
 struct ThumbnailInfo {
@@ -38,7 +38,7 @@ struct JpegSummary {
   bool standard_tables = false;
   std::string subsampling;
   bool progressive = false;
-  std::vector<std::string> app_ids;   // "APP0:JFIF", "APP1:Exif", ...
+  std::vector<std::string> app_ids;  // "APP0:JFIF", "APP1:Exif", ...
   std::vector<std::string> comments;
   std::size_t trailing_bytes = 0;
   bool has_eoi = true;
@@ -54,13 +54,13 @@ struct PhotoMetadata {
   std::string make, model, serial, lens, software;
   std::optional<int> orientation;
 
-  std::optional<CivilTime> datetime_original;   // local, as recorded
-  std::string subsec_original;                  // digits of SubSecTimeOriginal
-  std::optional<CivilTime> datetime_modified;   // Exif.Image.DateTime
-  std::optional<int> offset_time_original_s;    // seconds east of UTC
-  std::optional<std::int64_t> taken_at_utc;     // Unix seconds
-  std::string taken_at_utc_source;              // "offset", "gps", "timezone_at_gps" or ""
-  std::string time_zone;                        // IANA zone used, when timezone_at_gps
+  std::optional<CivilTime> datetime_original;  // local, as recorded
+  std::string subsec_original;                 // digits of SubSecTimeOriginal
+  std::optional<CivilTime> datetime_modified;  // Exif.Image.DateTime
+  std::optional<int> offset_time_original_s;   // seconds east of UTC
+  std::optional<std::int64_t> taken_at_utc;    // Unix seconds
+  std::string taken_at_utc_source;             // "offset", "gps", "timezone_at_gps" or ""
+  std::string time_zone;                       // IANA zone used, when timezone_at_gps
 
   std::optional<GpsFix> gps;
   std::optional<ThumbnailInfo> thumbnail;

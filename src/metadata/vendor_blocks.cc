@@ -44,7 +44,8 @@ void WalkCiffHeap(std::span<const std::uint8_t> heap, int depth, VendorInfo& out
       const std::string text(data.begin(), data.end());
       out.make = Trim(SanitizeUtf8(text.c_str()));
       const std::size_t nul = text.find('\0');
-      if (nul != std::string::npos && nul + 1 < text.size()) out.model = Trim(SanitizeUtf8(text.c_str() + nul + 1));
+      if (nul != std::string::npos && nul + 1 < text.size())
+        out.model = Trim(SanitizeUtf8(text.c_str() + nul + 1));
     } else if ((tag & 0x3FFF) == 0x180e && data.size() >= 4) {  // TimeStamp: Unix seconds
       const std::uint32_t t = Le32(data, 0);
       if (t != 0 && t != 0xFFFFFFFF) out.datetime_original = FromEpochSeconds(t);
@@ -56,7 +57,8 @@ void WalkCiffHeap(std::span<const std::uint8_t> heap, int depth, VendorInfo& out
 
 VendorInfo ParseCiffApp0(std::span<const std::uint8_t> body) {
   VendorInfo out;
-  if (body.size() < 14 || body[0] != 'I' || body[1] != 'I' || std::memcmp(body.data() + 6, "HEAP", 4) != 0) {
+  if (body.size() < 14 || body[0] != 'I' || body[1] != 'I' ||
+      std::memcmp(body.data() + 6, "HEAP", 4) != 0) {
     return out;
   }
   const std::uint32_t header = Le32(body, 2);
@@ -76,7 +78,8 @@ VendorInfo ParsePictureInfoApp12(std::span<const std::uint8_t> body) {
   for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 12; ++i, ++digits) {
     seconds = seconds * 10 + static_cast<std::uint64_t>(text[i] - '0');
   }
-  if (digits > 0 && digits < 12 && seconds > 0) out.datetime_original = FromEpochSeconds(static_cast<std::int64_t>(seconds));
+  if (digits > 0 && digits < 12 && seconds > 0)
+    out.datetime_original = FromEpochSeconds(static_cast<std::int64_t>(seconds));
   return out;
 }
 
@@ -93,8 +96,8 @@ VendorInfo ParseReconyxMakerNote(std::span<const std::uint8_t> note) {
   t.month = Le16(note, 0x1c);
   t.day = Le16(note, 0x1e);
   t.year = Le16(note, 0x20);
-  if (t.year >= 1990 && t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= 31 && t.hour < 24 && t.minute < 60 &&
-      t.second < 60) {
+  if (t.year >= 1990 && t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= 31 && t.hour < 24 &&
+      t.minute < 60 && t.second < 60) {
     out.datetime_original = t;
   }
   std::string serial;

@@ -15,8 +15,8 @@ std::string ManifestCsv(const Case& c) {
   std::ostringstream out;
   out << "path,sha256,bytes,modified_utc,intake_utc,kind,error\n";
   for (const auto& e : c.evidence) {
-    out << CsvField(e.path) << ',' << e.sha256 << ',' << e.bytes << ',' << e.modified_utc << ',' << e.intake_utc
-        << ',' << e.kind << ',' << CsvField(e.error) << '\n';
+    out << CsvField(e.path) << ',' << e.sha256 << ',' << e.bytes << ',' << e.modified_utc << ','
+        << e.intake_utc << ',' << e.kind << ',' << CsvField(e.error) << '\n';
   }
   return out.str();
 }
@@ -29,7 +29,8 @@ std::string PhotosJson(const Case& c) {
 
 }  // namespace
 
-Result<std::vector<std::filesystem::path>> WriteCaseOutputs(const Case& c, const std::filesystem::path& out_dir) {
+Result<std::vector<std::filesystem::path>> WriteCaseOutputs(const Case& c,
+                                                            const std::filesystem::path& out_dir) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return MakeError(out_dir.string() + ": cannot create folder: " + ec.message());

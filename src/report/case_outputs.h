@@ -16,6 +16,7 @@
 namespace gv {
 
 // Returns the paths written; error on the first output that cannot be written.
-Result<std::vector<std::filesystem::path>> WriteCaseOutputs(const Case& c, const std::filesystem::path& out_dir);
+Result<std::vector<std::filesystem::path>> WriteCaseOutputs(const Case& c,
+                                                            const std::filesystem::path& out_dir);
 
 }  // namespace gv

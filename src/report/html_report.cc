@@ -1,9 +1,8 @@
 #include "report/html_report.h"
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "metadata/metadata_json.h"
 #include "report/escape.h"
@@ -27,19 +26,26 @@ std::string PointsJson(const Case& c) {
     if (!p.gps || !p.gps->position_valid) continue;
     nlohmann::json codes = nlohmann::json::array();
     for (const auto& f : p.findings) codes.push_back(f.code);
-    points.push_back({{"file", p.file}, {"sha256", p.sha256}, {"lat", p.gps->lat_deg}, {"lon", p.gps->lon_deg},
-                      {"taken_at_utc", p.taken_at_utc ? FormatIsoUtc(*p.taken_at_utc) : ""}, {"findings", codes}});
+    points.push_back({{"file", p.file},
+                      {"sha256", p.sha256},
+                      {"lat", p.gps->lat_deg},
+                      {"lon", p.gps->lon_deg},
+                      {"taken_at_utc", p.taken_at_utc ? FormatIsoUtc(*p.taken_at_utc) : ""},
+                      {"findings", codes}});
   }
   return points.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void WriteEvidenceTable(std::ostream& out, const Case& c) {
-  out << "<h2>Evidence (" << c.evidence.size() << " files)</h2>\n<table><tr><th>File</th><th>SHA-256</th>"
+  out << "<h2>Evidence (" << c.evidence.size()
+      << " files)</h2>\n<table><tr><th>File</th><th>SHA-256</th>"
       << "<th>Bytes</th><th>Kind</th><th>Modified (UTC)</th><th>Status</th></tr>\n";
   for (const auto& e : c.evidence) {
-    out << "<tr><td>" << HtmlEscape(e.path) << "</td><td class=hash>" << HtmlEscape(e.sha256) << "</td><td>"
-        << e.bytes << "</td><td>" << HtmlEscape(e.kind) << "</td><td>" << HtmlEscape(e.modified_utc) << "</td><td>"
-        << (e.error.empty() ? "ok" : "<span class=err>" + HtmlEscape(e.error) + "</span>") << "</td></tr>\n";
+    out << "<tr><td>" << HtmlEscape(e.path) << "</td><td class=hash>" << HtmlEscape(e.sha256)
+        << "</td><td>" << e.bytes << "</td><td>" << HtmlEscape(e.kind) << "</td><td>"
+        << HtmlEscape(e.modified_utc) << "</td><td>"
+        << (e.error.empty() ? "ok" : "<span class=err>" + HtmlEscape(e.error) + "</span>")
+        << "</td></tr>\n";
   }
   out << "</table>\n";
 }
@@ -48,15 +54,18 @@ void WritePhotoTable(std::ostream& out, const Case& c) {
   out << "<h2>Photos and findings</h2>\n<table><tr><th>File</th><th>Camera</th><th>Taken (UTC)</th>"
       << "<th>GPS</th><th>Findings</th></tr>\n";
   for (const auto& p : c.photos) {
-    out << "<tr><td>" << HtmlEscape(p.file) << "<div class=hash>" << HtmlEscape(p.sha256) << "</div></td><td>"
-        << HtmlEscape(p.make + " " + p.model) << "</td><td>";
-    if (p.taken_at_utc) out << HtmlEscape(FormatIsoUtc(*p.taken_at_utc)) << " <small>(" << HtmlEscape(p.taken_at_utc_source) << ")</small>";
+    out << "<tr><td>" << HtmlEscape(p.file) << "<div class=hash>" << HtmlEscape(p.sha256)
+        << "</div></td><td>" << HtmlEscape(p.make + " " + p.model) << "</td><td>";
+    if (p.taken_at_utc)
+      out << HtmlEscape(FormatIsoUtc(*p.taken_at_utc)) << " <small>("
+          << HtmlEscape(p.taken_at_utc_source) << ")</small>";
     out << "</td><td>";
     if (p.gps && p.gps->position_valid) out << p.gps->lat_deg << ", " << p.gps->lon_deg;
     out << "</td><td>";
     if (p.error) out << "<div class=err>" << HtmlEscape(*p.error) << "</div>";
     for (const auto& f : p.findings) {
-      out << "<div class='" << SeverityName(f.severity) << "'><b>" << HtmlEscape(f.code) << "</b> " << HtmlEscape(f.message) << "</div>";
+      out << "<div class='" << SeverityName(f.severity) << "'><b>" << HtmlEscape(f.code) << "</b> "
+          << HtmlEscape(f.message) << "</div>";
     }
     out << "</td></tr>\n";
   }
@@ -94,10 +103,14 @@ constexpr const char* kMapScript = R"(
 
 Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options) {
   auto js = ReadText(options.leaflet_dir / "leaflet.js", 4u << 20);
-  if (!js.ok()) return MakeError("Leaflet is missing (install libjs-leaflet): " + js.error().message);
+  if (!js.ok())
+    return MakeError("Leaflet is missing (install libjs-leaflet): " + js.error().message);
   auto css = ReadText(options.leaflet_dir / "leaflet.css", 1u << 20);
-  if (!css.ok()) return MakeError("Leaflet is missing (install libjs-leaflet): " + css.error().message);
-  const auto borders_path = options.borders.empty() ? DataDir() / "generated" / "countries-110m.geojson" : options.borders;
+  if (!css.ok())
+    return MakeError("Leaflet is missing (install libjs-leaflet): " + css.error().message);
+  const auto borders_path = options.borders.empty()
+                                ? DataDir() / "generated" / "countries-110m.geojson"
+                                : options.borders;
   auto borders = ReadText(borders_path, 16u << 20);
   std::string borders_json = "null";
   if (borders.ok() && nlohmann::json::accept(*borders)) borders_json = *borders;
@@ -106,21 +119,27 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
   for (const auto& p : c.photos) with_gps += (p.gps && p.gps->position_valid) ? 1 : 0;
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
-      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
+         "'unsafe-inline'; "
          "style-src 'unsafe-inline'; img-src data:\">\n"
       << "<title>geoverify report: " << HtmlEscape(c.dir.filename().string()) << "</title>\n"
       << "<style>" << *css << "</style>\n<style>" << kStyle << "</style></head><body>\n"
-      << "<h1>geoverify case report</h1>\n<p>Case folder: <b>" << HtmlEscape(c.dir.string()) << "</b><br>Intake: "
-      << HtmlEscape(c.intake_utc) << "<br>" << c.evidence.size() << " files, " << c.photos.size() << " photos, "
-      << with_gps << " with GPS, " << c.failed << " could not be read</p>\n"
-      << "<div id=map></div><p class=note>Photo positions as recorded in their metadata (EXIF GPS), "
+      << "<h1>geoverify case report</h1>\n<p>Case folder: <b>" << HtmlEscape(c.dir.string())
+      << "</b><br>Intake: " << HtmlEscape(c.intake_utc) << "<br>" << c.evidence.size() << " files, "
+      << c.photos.size() << " photos, " << with_gps << " with GPS, " << c.failed
+      << " could not be read</p>\n"
+      << "<div id=map></div><p class=note>Photo positions as recorded in their metadata (EXIF "
+         "GPS), "
          "not verified. Borders: Natural Earth (public domain). The map works offline.</p>\n";
   WritePhotoTable(out, c);
   WriteEvidenceTable(out, c);
-  out << "<p class=note>Generated by geoverify at " << HtmlEscape(NowIsoUtc()) << ". Evidence files were opened "
+  out << "<p class=note>Generated by geoverify at " << HtmlEscape(NowIsoUtc())
+      << ". Evidence files were opened "
       << "read-only; each is identified by its SHA-256.</p>\n"
-      << "<script type=\"application/json\" id=gv-points>" << JsonForScript(PointsJson(c)) << "</script>\n"
-      << "<script type=\"application/json\" id=gv-borders>" << JsonForScript(borders_json) << "</script>\n"
+      << "<script type=\"application/json\" id=gv-points>" << JsonForScript(PointsJson(c))
+      << "</script>\n"
+      << "<script type=\"application/json\" id=gv-borders>" << JsonForScript(borders_json)
+      << "</script>\n"
       << "<script>" << *js << "</script>\n<script>" << kMapScript << "</script>\n</body></html>\n";
   return out.str();
 }

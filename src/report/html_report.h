@@ -13,7 +13,8 @@ namespace gv {
 
 struct HtmlReportOptions {
   std::filesystem::path leaflet_dir = GEOVERIFY_DEFAULT_LEAFLET_DIR;  // leaflet.js, leaflet.css
-  std::filesystem::path borders;  // GeoJSON country borders; empty: DataDir()/generated/countries-110m.geojson
+  std::filesystem::path
+      borders;  // GeoJSON country borders; empty: DataDir()/generated/countries-110m.geojson
 };
 
 // Builds the HTML text. Error if Leaflet cannot be read.

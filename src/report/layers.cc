@@ -1,9 +1,9 @@
 #include "report/layers.h"
 
+#include <cpl_string.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
-#include <cpl_string.h>
 
 #include <memory>
 
@@ -36,19 +36,22 @@ Result<OGRLayerH> CreateLayer(GDALDatasetH ds, const char* name, OGRwkbGeometryT
   }
   OGRLayerH layer = GDALDatasetCreateLayer(ds, name, srs, type, options);
   if (srs) OSRRelease(srs);
-  if (layer == nullptr) return MakeError(std::string("cannot create layer ") + name + ": " + LastGdalError());
+  if (layer == nullptr)
+    return MakeError(std::string("cannot create layer ") + name + ": " + LastGdalError());
   for (const auto& f : fields) {
     OGRFieldDefnH defn = OGR_Fld_Create(f.name, f.type);
     const OGRErr err = OGR_L_CreateField(layer, defn, TRUE);
     OGR_Fld_Destroy(defn);
-    if (err != OGRERR_NONE) return MakeError(std::string("cannot create field ") + f.name + ": " + LastGdalError());
+    if (err != OGRERR_NONE)
+      return MakeError(std::string("cannot create field ") + f.name + ": " + LastGdalError());
   }
   return layer;
 }
 
 class FeatureWriter {
  public:
-  explicit FeatureWriter(OGRLayerH layer) : layer_(layer), feature_(OGR_F_Create(OGR_L_GetLayerDefn(layer))) {}
+  explicit FeatureWriter(OGRLayerH layer)
+      : layer_(layer), feature_(OGR_F_Create(OGR_L_GetLayerDefn(layer))) {}
   ~FeatureWriter() { OGR_F_Destroy(feature_); }
   FeatureWriter& Set(const char* name, const std::string& value) {
     const int i = OGR_F_GetFieldIndex(feature_, name);
@@ -72,7 +75,8 @@ class FeatureWriter {
     return *this;
   }
   Status Write() {
-    if (OGR_L_CreateFeature(layer_, feature_) != OGRERR_NONE) return MakeError("cannot write feature: " + LastGdalError());
+    if (OGR_L_CreateFeature(layer_, feature_) != OGRERR_NONE)
+      return MakeError("cannot write feature: " + LastGdalError());
     return OkStatus();
   }
 
@@ -89,18 +93,28 @@ std::string FindingCodes(const PhotoMetadata& p) {
 
 std::string Description(const PhotoMetadata& p) {
   std::string d = "SHA-256: " + p.sha256;
-  if (p.taken_at_utc) d += "\nTaken (UTC): " + FormatIsoUtc(*p.taken_at_utc) + " [" + p.taken_at_utc_source + "]";
+  if (p.taken_at_utc)
+    d += "\nTaken (UTC): " + FormatIsoUtc(*p.taken_at_utc) + " [" + p.taken_at_utc_source + "]";
   if (!p.make.empty() || !p.model.empty()) d += "\nCamera: " + p.make + " " + p.model;
-  for (const auto& f : p.findings) d += std::string("\n") + SeverityName(f.severity) + " " + f.code + ": " + f.message;
+  for (const auto& f : p.findings)
+    d += std::string("\n") + SeverityName(f.severity) + " " + f.code + ": " + f.message;
   return d;
 }
 
 Status WritePhotos(GDALDatasetH ds, const Case& c) {
   auto layer = CreateLayer(ds, "photos", wkbPoint,
-                           {{"file", OFTString}, {"sha256", OFTString}, {"taken_at_utc", OFTString},
-                            {"taken_at_utc_source", OFTString}, {"make", OFTString}, {"model", OFTString},
-                            {"findings", OFTString}, {"lat", OFTReal}, {"lon", OFTReal}, {"alt_m", OFTReal},
-                            {"direction_deg", OFTReal}, {"description", OFTString}});
+                           {{"file", OFTString},
+                            {"sha256", OFTString},
+                            {"taken_at_utc", OFTString},
+                            {"taken_at_utc_source", OFTString},
+                            {"make", OFTString},
+                            {"model", OFTString},
+                            {"findings", OFTString},
+                            {"lat", OFTReal},
+                            {"lon", OFTReal},
+                            {"alt_m", OFTReal},
+                            {"direction_deg", OFTReal},
+                            {"description", OFTString}});
   if (!layer.ok()) return layer.error();
   for (const auto& p : c.photos) {
     if (!p.gps || !p.gps->position_valid) continue;
@@ -108,7 +122,9 @@ Status WritePhotos(GDALDatasetH ds, const Case& c) {
     f.Set("file", p.file).Set("sha256", p.sha256).Set("make", p.make).Set("model", p.model);
     f.Set("findings", FindingCodes(p)).Set("lat", p.gps->lat_deg).Set("lon", p.gps->lon_deg);
     f.Set("description", Description(p));
-    if (p.taken_at_utc) f.Set("taken_at_utc", FormatIsoUtc(*p.taken_at_utc)).Set("taken_at_utc_source", p.taken_at_utc_source);
+    if (p.taken_at_utc)
+      f.Set("taken_at_utc", FormatIsoUtc(*p.taken_at_utc))
+          .Set("taken_at_utc_source", p.taken_at_utc_source);
     if (p.gps->alt_m) f.Set("alt_m", *p.gps->alt_m);
     if (p.gps->direction_deg) f.Set("direction_deg", *p.gps->direction_deg);
     f.Point(p.gps->lon_deg, p.gps->lat_deg);
@@ -119,25 +135,36 @@ Status WritePhotos(GDALDatasetH ds, const Case& c) {
 
 Status WriteTables(GDALDatasetH ds, const Case& c) {
   auto evidence = CreateLayer(ds, "evidence", wkbNone,
-                              {{"path", OFTString}, {"sha256", OFTString}, {"bytes", OFTInteger64},
-                               {"modified_utc", OFTString}, {"intake_utc", OFTString}, {"kind", OFTString},
+                              {{"path", OFTString},
+                               {"sha256", OFTString},
+                               {"bytes", OFTInteger64},
+                               {"modified_utc", OFTString},
+                               {"intake_utc", OFTString},
+                               {"kind", OFTString},
                                {"error", OFTString}});
   if (!evidence.ok()) return evidence.error();
   for (const auto& e : c.evidence) {
     FeatureWriter f(*evidence);
     f.Set("path", e.path).Set("sha256", e.sha256).Set("bytes", static_cast<std::int64_t>(e.bytes));
-    f.Set("modified_utc", e.modified_utc).Set("intake_utc", e.intake_utc).Set("kind", e.kind).Set("error", e.error);
+    f.Set("modified_utc", e.modified_utc)
+        .Set("intake_utc", e.intake_utc)
+        .Set("kind", e.kind)
+        .Set("error", e.error);
     if (auto st = f.Write(); !st.ok()) return st;
   }
   auto findings = CreateLayer(ds, "findings", wkbNone,
-                              {{"file", OFTString}, {"sha256", OFTString}, {"code", OFTString},
-                               {"severity", OFTString}, {"message", OFTString}});
+                              {{"file", OFTString},
+                               {"sha256", OFTString},
+                               {"code", OFTString},
+                               {"severity", OFTString},
+                               {"message", OFTString}});
   if (!findings.ok()) return findings.error();
   for (const auto& p : c.photos) {
     for (const auto& finding : p.findings) {
       FeatureWriter f(*findings);
       f.Set("file", p.file).Set("sha256", p.sha256).Set("code", finding.code);
-      f.Set("severity", std::string(SeverityName(finding.severity))).Set("message", finding.message);
+      f.Set("severity", std::string(SeverityName(finding.severity)))
+          .Set("message", finding.message);
       if (auto st = f.Write(); !st.ok()) return st;
     }
   }
@@ -176,10 +203,12 @@ Status WriteCaseLayers(const Case& c, const std::filesystem::path& out, std::str
     CSLDestroy(options);
     if (!ds) return MakeError(out.string() + ": " + LastGdalError());
     auto* handle = static_cast<GDALDatasetH>(ds.get());
-    if (auto st = WritePhotos(handle, c); !st.ok()) return MakeError(out.string() + ": " + st.error().message);
+    if (auto st = WritePhotos(handle, c); !st.ok())
+      return MakeError(out.string() + ": " + st.error().message);
     const bool tables = driver_name == "GPKG" || driver_name == "SQLite";
     if (tables) {
-      if (auto st = WriteTables(handle, c); !st.ok()) return MakeError(out.string() + ": " + st.error().message);
+      if (auto st = WriteTables(handle, c); !st.ok())
+        return MakeError(out.string() + ": " + st.error().message);
     }
   }  // closing the dataset flushes it
   return output.Commit();

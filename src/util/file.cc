@@ -88,7 +88,8 @@ Status ReadFileBounded(const fs::path& path, std::uint64_t max_bytes,
 }
 
 Status WriteFileAtomic(const fs::path& path, std::string_view content) {
-  const fs::path temp = path.parent_path() / ("." + path.filename().string() + ".tmp-" + UniqueSuffix());
+  const fs::path temp =
+      path.parent_path() / ("." + path.filename().string() + ".tmp-" + UniqueSuffix());
   {
     Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (fd.get() < 0) return MakeError(temp.string() + ": cannot create: " + ErrnoText(errno));
@@ -120,9 +121,8 @@ Status WriteFileAtomic(const fs::path& path, std::string_view content) {
 AtomicOutput::AtomicOutput(fs::path final_path) : final_path_(std::move(final_path)) {
   const std::string name = final_path_.filename().string();
   // Keep the extension last: GDAL picks drivers and behaviour from it.
-  temp_path_ = final_path_.parent_path() /
-               ("." + final_path_.stem().string() + ".tmp-" + UniqueSuffix() +
-                final_path_.extension().string());
+  temp_path_ = final_path_.parent_path() / ("." + final_path_.stem().string() + ".tmp-" +
+                                            UniqueSuffix() + final_path_.extension().string());
 }
 
 AtomicOutput::~AtomicOutput() {

@@ -128,7 +128,8 @@ std::string FormatUtcOffset(int seconds_east) {
 
 std::string NowIsoUtc() {
   const auto now = std::chrono::system_clock::now();
-  return FormatIsoUtc(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  return FormatIsoUtc(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
 }
 
 }  // namespace gv

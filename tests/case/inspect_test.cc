@@ -65,7 +65,8 @@ TEST(InspectFile, EvidenceBytesAndTimesAreUnchanged) {
   exif.make = "Apple";
   exif.lat = 16.6, exif.lon = 98.5;
   test::WritePhoto(dir / "e.jpg", test::MakeSceneJpeg(64, 48, 80, 1), exif);
-  std::filesystem::permissions(dir / "e.jpg", std::filesystem::perms::owner_read);  // read-only evidence
+  std::filesystem::permissions(dir / "e.jpg",
+                               std::filesystem::perms::owner_read);  // read-only evidence
   const auto before = test::ReadAll(dir / "e.jpg");
   const auto stat_before = StatFile(dir / "e.jpg");
   std::vector<std::uint8_t> buffer;

@@ -24,7 +24,8 @@ RunResult Geoverify(const std::string& args) {
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return r;
   std::array<char, 4096> buf;
-  while (const std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) r.out.append(buf.data(), n);
+  while (const std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
+    r.out.append(buf.data(), n);
   const int status = ::pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
@@ -67,12 +68,15 @@ TEST_F(CliTest, InspectJsonIsOneArrayInInputOrderAndExitCodeTellsFailures) {
 }
 
 TEST_F(CliTest, InspectWithoutRecursionAndCleanInputsExitsZero) {
-  const auto r = Geoverify("inspect --json " + Quote(case_dir_ / "a.jpg") + " " + Quote(case_dir_ / "sub"));
+  const auto r =
+      Geoverify("inspect --json " + Quote(case_dir_ / "a.jpg") + " " + Quote(case_dir_ / "sub"));
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(r.out).size(), 2u);
   const auto text = Geoverify("inspect " + Quote(case_dir_ / "a.jpg")).out;
   EXPECT_NE(text.find("a.jpg"), std::string::npos);
-  EXPECT_NE(text.find("taken UTC  2025-03-15T01:35:00Z (from timezone_at_gps, Asia/Yangon)"), std::string::npos) << text;
+  EXPECT_NE(text.find("taken UTC  2025-03-15T01:35:00Z (from timezone_at_gps, Asia/Yangon)"),
+            std::string::npos)
+      << text;
 }
 
 TEST_F(CliTest, UsageErrorsExitTwoAndHelpExitsZero) {
@@ -116,12 +120,14 @@ TEST_F(CliTest, RunWritesAllOutputsAndLeavesEvidenceUntouched) {
 TEST_F(CliTest, HostileAndOddFilesGetErrorEntries) {
   const auto odd = dir_ / "odd";
   std::filesystem::create_directories(odd);
-  static const char kVideo[] = "\0\0\0\x18" "ftypqt  \0\0\0\0qt  \0\0\0\x08moov";
+  static const char kVideo[] =
+      "\0\0\0\x18"
+      "ftypqt  \0\0\0\0qt  \0\0\0\x08moov";
   test::WriteText(odd / "video.jpg", std::string(kVideo, sizeof kVideo - 1));
   test::WriteText(odd / "empty.jpg", "");
-  test::WriteBytes(odd / "sof_bomb.jpg", {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0x03,
-                                          0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xDA, 0x00,
-                                          0x02, 0xFF, 0xD9});
+  test::WriteBytes(odd / "sof_bomb.jpg", {0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xFF, 0xFF,
+                                          0xFF, 0xFF, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01,
+                                          0x03, 0x11, 0x01, 0xFF, 0xDA, 0x00, 0x02, 0xFF, 0xD9});
   const auto r = Geoverify("inspect --json " + Quote(odd));
   EXPECT_EQ(r.exit_code, 1);
   const auto json = nlohmann::json::parse(r.out);

@@ -22,14 +22,14 @@ class TimeZoneIndexTest : public ::testing::Test {
 };
 
 TEST_F(TimeZoneIndexTest, TellsMyawaddyFromMaeSotAcrossTheMoeiRiver) {
-  EXPECT_EQ(ZoneAt(16.647556, 98.520722), "Asia/Yangon");   // KK Park, Myanmar
-  EXPECT_EQ(ZoneAt(16.7130, 98.5750), "Asia/Bangkok");      // Mae Sot, Thailand
+  EXPECT_EQ(ZoneAt(16.647556, 98.520722), "Asia/Yangon");  // KK Park, Myanmar
+  EXPECT_EQ(ZoneAt(16.7130, 98.5750), "Asia/Bangkok");     // Mae Sot, Thailand
 }
 
 TEST_F(TimeZoneIndexTest, FindsSoutheastAsianZones) {
-  EXPECT_EQ(ZoneAt(10.6333, 103.5000), "Asia/Phnom_Penh");  // Sihanoukville
+  EXPECT_EQ(ZoneAt(10.6333, 103.5000), "Asia/Phnom_Penh");     // Sihanoukville
   EXPECT_EQ(ZoneAt(20.361150, 100.099807), "Asia/Vientiane");  // Golden Triangle SEZ
-  EXPECT_EQ(ZoneAt(15.2742, 120.5669), "Asia/Manila");      // Bamban
+  EXPECT_EQ(ZoneAt(15.2742, 120.5669), "Asia/Manila");         // Bamban
   EXPECT_EQ(ZoneAt(43.4674483, 11.8851267), "Europe/Rome");
 }
 

@@ -7,7 +7,9 @@
 namespace gv {
 namespace {
 
-std::int64_t Utc(int y, int mo, int d, int h, int mi) { return ToEpochSeconds({y, mo, d, h, mi, 0}); }
+std::int64_t Utc(int y, int mo, int d, int h, int mi) {
+  return ToEpochSeconds({y, mo, d, h, mi, 0});
+}
 
 TEST(ZoneRules, YangonIsHalfHourZone) {
   const auto yangon = ZoneRules::Load("Asia/Yangon");

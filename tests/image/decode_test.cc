@@ -19,10 +19,18 @@ std::vector<std::uint8_t> Png(int w, int h) {
 TEST(DetectFormat, UsesContentNotNames) {
   EXPECT_EQ(DetectFormat(test::MakeSceneJpeg(32, 32, 80, 1)), ImageFormat::kJpeg);
   EXPECT_EQ(DetectFormat(Png(4, 4)), ImageFormat::kPng);
-  const std::string mp4("\0\0\0\x18" "ftypisom\0\0\0\0", 16);
-  EXPECT_EQ(DetectFormat({reinterpret_cast<const std::uint8_t*>(mp4.data()), mp4.size()}), ImageFormat::kIsoVideo);
-  const std::string heic("\0\0\0\x18" "ftypheic\0\0\0\0", 16);
-  EXPECT_EQ(DetectFormat({reinterpret_cast<const std::uint8_t*>(heic.data()), heic.size()}), ImageFormat::kHeif);
+  const std::string mp4(
+      "\0\0\0\x18"
+      "ftypisom\0\0\0\0",
+      16);
+  EXPECT_EQ(DetectFormat({reinterpret_cast<const std::uint8_t*>(mp4.data()), mp4.size()}),
+            ImageFormat::kIsoVideo);
+  const std::string heic(
+      "\0\0\0\x18"
+      "ftypheic\0\0\0\0",
+      16);
+  EXPECT_EQ(DetectFormat({reinterpret_cast<const std::uint8_t*>(heic.data()), heic.size()}),
+            ImageFormat::kHeif);
   EXPECT_FALSE(IsSupportedForMetadata(ImageFormat::kIsoVideo));
   EXPECT_TRUE(IsSupportedForMetadata(ImageFormat::kTiff));
 }

@@ -15,7 +15,8 @@ std::vector<std::uint8_t> Encode(int quality, bool progressive = false) {
   cv::Mat img(48, 64, CV_8UC3, cv::Scalar(40, 120, 200));
   cv::circle(img, {20, 20}, 10, {255, 255, 255}, -1);
   std::vector<std::uint8_t> out;
-  const std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_PROGRESSIVE, progressive ? 1 : 0};
+  const std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_PROGRESSIVE,
+                                   progressive ? 1 : 0};
   cv::imencode(".jpg", img, out, params);
   return out;
 }
@@ -101,7 +102,8 @@ TEST(JpegStructure, SurvivesRandomCorruption) {
   for (int round = 0; round < 3000; ++round) {
     auto bytes = original;
     const int flips = 1 + static_cast<int>(rng() % 8);
-    for (int f = 0; f < flips; ++f) bytes[rng() % std::min<std::size_t>(bytes.size(), 700)] = static_cast<std::uint8_t>(rng());
+    for (int f = 0; f < flips; ++f)
+      bytes[rng() % std::min<std::size_t>(bytes.size(), 700)] = static_cast<std::uint8_t>(rng());
     if (rng() % 3 == 0) bytes.resize(rng() % bytes.size());
     const auto parsed = ParseJpegStructure(bytes);  // must not crash or read out of bounds (ASan)
     if (parsed.ok()) {

@@ -30,8 +30,8 @@ TEST(ExplainedZoneOffset, AcceptsQuarterHoursWithinDriftOnly) {
   EXPECT_EQ(ExplainedZoneOffset(6 * 3600 + 1800 + 90), 6 * 3600 + 1800);
   EXPECT_EQ(ExplainedZoneOffset(5 * 3600 + 45 * 60), 5 * 3600 + 45 * 60);
   EXPECT_EQ(ExplainedZoneOffset(-5 * 3600), -5 * 3600);
-  EXPECT_FALSE(ExplainedZoneOffset(7 * 60 * 60 + 7 * 60));   // 7 minutes off any quarter hour
-  EXPECT_FALSE(ExplainedZoneOffset(-(22 * 3600 - 91)));      // the DSCN camera: 22 h behind
+  EXPECT_FALSE(ExplainedZoneOffset(7 * 60 * 60 + 7 * 60));  // 7 minutes off any quarter hour
+  EXPECT_FALSE(ExplainedZoneOffset(-(22 * 3600 - 91)));     // the DSCN camera: 22 h behind
   EXPECT_FALSE(ExplainedZoneOffset(15 * 3600));
 }
 

@@ -43,7 +43,8 @@ TEST_F(ChecksTest, CleanCameraPhotoHasNoWarnings) {
   exif.gps_date = "2025:03:14";
   exif.gps_time_s = 9 * 3600 + 49 * 60 + 58;
   const auto p = Inspect(exif);
-  for (const auto& f : p.findings) EXPECT_EQ(f.severity, Severity::kInfo) << f.code << ": " << f.message;
+  for (const auto& f : p.findings)
+    EXPECT_EQ(f.severity, Severity::kInfo) << f.code << ": " << f.message;
   EXPECT_EQ(p.taken_at_utc_source, "gps");
 }
 
@@ -145,7 +146,8 @@ TEST_F(ChecksTest, TruncatedAndAppendedFilesAreWarnings) {
   cut.resize(bytes.size() - 500);
   test::WriteBytes(dir_ / "cut.jpg", cut);
   EXPECT_NE(Find(InspectPath(dir_ / "cut.jpg"), "TRUNCATED_IMAGE"), nullptr);
-  for (char c : std::string("PK\x03\x04 zip archive appended")) bytes.push_back(static_cast<std::uint8_t>(c));
+  for (char c : std::string("PK\x03\x04 zip archive appended"))
+    bytes.push_back(static_cast<std::uint8_t>(c));
   test::WriteBytes(dir_ / "appended.jpg", bytes);
   EXPECT_NE(Find(InspectPath(dir_ / "appended.jpg"), "TRAILING_DATA"), nullptr);
 }

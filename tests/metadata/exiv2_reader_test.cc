@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
-
-#include <opencv2/imgcodecs.hpp>
 
 namespace gv {
 namespace {
@@ -48,7 +48,7 @@ TEST_F(Exiv2ReaderTest, GpsIsSignedDecimalDegrees) {
   test::SynthExif exif;
   exif.lat = -33.8567844;  // southern and western hemispheres
   exif.lon = -70.6483059;
-  exif.alt_m = -12.5;      // below sea level
+  exif.alt_m = -12.5;  // below sea level
   exif.gps_date = "2025:01:02";
   exif.gps_time_s = 3 * 3600 + 4 * 60 + 5.25;
   const auto p = Read(exif);
@@ -59,7 +59,8 @@ TEST_F(Exiv2ReaderTest, GpsIsSignedDecimalDegrees) {
   ASSERT_TRUE(p.gps->alt_m);
   EXPECT_NEAR(*p.gps->alt_m, -12.5, 1e-9);
   ASSERT_TRUE(p.gps->utc_seconds);
-  EXPECT_NEAR(*p.gps->utc_seconds, static_cast<double>(ToEpochSeconds({2025, 1, 2, 3, 4, 5})) + 0.25, 1e-6);
+  EXPECT_NEAR(*p.gps->utc_seconds,
+              static_cast<double>(ToEpochSeconds({2025, 1, 2, 3, 4, 5})) + 0.25, 1e-6);
   EXPECT_EQ(p.gps->map_datum, "WGS-84");
 }
 
@@ -94,9 +95,13 @@ TEST_F(Exiv2ReaderTest, GpsVersionAloneIsNoGps) {
 }
 
 TEST_F(Exiv2ReaderTest, RefusesVideoContainersBeforeExiv2SeesThem) {
-  const std::string mp4("\0\0\0\x18" "ftypmp42\0\0\0\0mp42isom\0\0\0\x08moov", 32);
+  const std::string mp4(
+      "\0\0\0\x18"
+      "ftypmp42\0\0\0\0mp42isom\0\0\0\x08moov",
+      32);
   PhotoMetadata out;
-  const Status st = ReadPhotoMetadata({reinterpret_cast<const std::uint8_t*>(mp4.data()), mp4.size()}, out);
+  const Status st =
+      ReadPhotoMetadata({reinterpret_cast<const std::uint8_t*>(mp4.data()), mp4.size()}, out);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("not supported"), std::string::npos);
   EXPECT_EQ(out.format, "ISO-BMFF video");

@@ -9,10 +9,29 @@ TEST(MetadataJson, HasEveryDocumentedKeyInOrder) {
   PhotoMetadata p;
   p.file = "a.jpg";
   const auto j = ToJson(p);
-  const std::vector<std::string> expected = {
-      "file", "sha256", "bytes", "format", "width", "height", "make", "model", "serial", "lens", "software",
-      "orientation", "datetime_original", "offset_time_original", "taken_at_utc", "taken_at_utc_source",
-      "time_zone", "gps", "thumbnail", "jpeg", "tags", "findings", "error"};
+  const std::vector<std::string> expected = {"file",
+                                             "sha256",
+                                             "bytes",
+                                             "format",
+                                             "width",
+                                             "height",
+                                             "make",
+                                             "model",
+                                             "serial",
+                                             "lens",
+                                             "software",
+                                             "orientation",
+                                             "datetime_original",
+                                             "offset_time_original",
+                                             "taken_at_utc",
+                                             "taken_at_utc_source",
+                                             "time_zone",
+                                             "gps",
+                                             "thumbnail",
+                                             "jpeg",
+                                             "tags",
+                                             "findings",
+                                             "error"};
   std::vector<std::string> keys;
   for (const auto& [key, value] : j.items()) keys.push_back(key);
   EXPECT_EQ(keys, expected);
@@ -34,7 +53,9 @@ TEST(MetadataJson, GpsAndTimesInExiftoolUnits) {
   g.alt_m = -3.5;
   g.utc_seconds = static_cast<double>(ToEpochSeconds({2008, 10, 23, 14, 27, 7})) + 0.24;
   p.gps = g;
-  p.tags = {{"Iptc.Application2.Keywords", "a"}, {"Iptc.Application2.Keywords", "b"}, {"Exif.Image.Make", "X"}};
+  p.tags = {{"Iptc.Application2.Keywords", "a"},
+            {"Iptc.Application2.Keywords", "b"},
+            {"Exif.Image.Make", "X"}};
   p.AddFinding("GPS_NULL_ISLAND", Severity::kWarning, "m");
   const auto j = ToJson(p);
   EXPECT_EQ(j["datetime_original"], "2008-10-22T16:28:39");

@@ -61,12 +61,16 @@ TEST(VendorBlocks, CorruptCiffIsIgnoredSafely) {
 }
 
 TEST(VendorBlocks, ReadsOlympusPictureInfo) {
-  const std::string text = "OLYMPUS OPTICAL CO.,LTD.\r\n[picture info]\r\nTimeDate=909698819\r\nShutter=33363\r\n";
-  const auto info = ParsePictureInfoApp12({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+  const std::string text =
+      "OLYMPUS OPTICAL CO.,LTD.\r\n[picture info]\r\nTimeDate=909698819\r\nShutter=33363\r\n";
+  const auto info =
+      ParsePictureInfoApp12({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
   ASSERT_TRUE(info.datetime_original);
   EXPECT_EQ(FormatIsoLocal(*info.datetime_original), "1998-10-29T22:06:59");
   const std::string other = "TimeDate=123";  // no [picture info] section
-  EXPECT_FALSE(ParsePictureInfoApp12({reinterpret_cast<const std::uint8_t*>(other.data()), other.size()}).datetime_original);
+  EXPECT_FALSE(
+      ParsePictureInfoApp12({reinterpret_cast<const std::uint8_t*>(other.data()), other.size()})
+          .datetime_original);
 }
 
 TEST(VendorBlocks, ReadsReconyxHyperfireMakerNote) {
@@ -75,7 +79,8 @@ TEST(VendorBlocks, ReadsReconyxHyperfireMakerNote) {
   const std::uint16_t when[6] = {0, 0, 10, 3, 16, 2020};  // s, min, h, month, day, year
   for (int i = 0; i < 6; ++i) Put16(note, 0x16 + 2 * i, when[i]);
   const std::string serial = "H500EE06130468";
-  for (std::size_t i = 0; i < serial.size(); ++i) Put16(note, 0x2a + 2 * i, static_cast<std::uint16_t>(serial[i]));
+  for (std::size_t i = 0; i < serial.size(); ++i)
+    Put16(note, 0x2a + 2 * i, static_cast<std::uint16_t>(serial[i]));
   const auto info = ParseReconyxMakerNote(note);
   ASSERT_TRUE(info.datetime_original);
   EXPECT_EQ(FormatIsoLocal(*info.datetime_original), "2020-03-16T10:00:00");

@@ -1,8 +1,8 @@
 #include "report/case_outputs.h"
 
 #include <gdal.h>
-#include <ogr_api.h>
 #include <gtest/gtest.h>
+#include <ogr_api.h>
 
 #include <fstream>
 #include <sstream>
@@ -58,15 +58,18 @@ TEST_F(CaseOutputsTest, GeoPackageHasPhotosEvidenceAndFindingsReadableByGdal) {
   auto written = WriteCaseOutputs(case_, out);
   ASSERT_TRUE(written.ok()) << written.error().message;
   GDALAllRegister();
-  GDALDatasetH ds = GDALOpenEx((out / "case.gpkg").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  GDALDatasetH ds = GDALOpenEx((out / "case.gpkg").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                               nullptr, nullptr, nullptr);
   ASSERT_NE(ds, nullptr);
   OGRLayerH photos = GDALDatasetGetLayerByName(ds, "photos");
   ASSERT_NE(photos, nullptr);
   EXPECT_EQ(OGR_L_GetFeatureCount(photos, TRUE), 1);
   OGRFeatureH f = OGR_L_GetNextFeature(photos);
   ASSERT_NE(f, nullptr);
-  EXPECT_STREQ(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "sha256")), case_.photos[0].sha256.c_str());
-  EXPECT_STREQ(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "make")), "<script>alert('make')</script>");
+  EXPECT_STREQ(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "sha256")),
+               case_.photos[0].sha256.c_str());
+  EXPECT_STREQ(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "make")),
+               "<script>alert('make')</script>");
   OGRGeometryH g = OGR_F_GetGeometryRef(f);
   EXPECT_NEAR(OGR_G_GetX(g, 0), 98.520722, 1e-6);
   EXPECT_NEAR(OGR_G_GetY(g, 0), 16.647556, 1e-6);

@@ -67,14 +67,18 @@ int main(int argc, char** argv) {
 
   {  // Forwarded through a messenger: no metadata at all, 1600 px, standard tables.
     const auto jpeg = MakeSceneJpeg(1600, 1200, 75, 6);
-    std::ofstream(dir / "forwarded.jpg", std::ios::binary).write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
+    std::ofstream(dir / "forwarded.jpg", std::ios::binary)
+        .write(reinterpret_cast<const char*>(jpeg.data()),
+               static_cast<std::streamsize>(jpeg.size()));
   }
   {  // An incomplete transfer: cut inside the EXIF segment.
     const auto whole = gv::test::ReadAll(dir / "window_view.jpg");
-    std::ofstream(dir / "incomplete_transfer.jpg", std::ios::binary).write(reinterpret_cast<const char*>(whole.data()), 300);
+    std::ofstream(dir / "incomplete_transfer.jpg", std::ios::binary)
+        .write(reinterpret_cast<const char*>(whole.data()), 300);
   }
-  std::ofstream(dir / "notes.txt") << "Received 2025-03-21 from a family member via a messenger app.\n"
-                                      "Synthetic training case: all photos are generated, positions are public reports.\n";
+  std::ofstream(dir / "notes.txt")
+      << "Received 2025-03-21 from a family member via a messenger app.\n"
+         "Synthetic training case: all photos are generated, positions are public reports.\n";
   std::cout << "samples written to " << dir << "\n";
   return 0;
 }

@@ -1,12 +1,11 @@
 #include "support/synth_photo.h"
 
 #include <cmath>
-#include <fstream>
-#include <stdexcept>
-
 #include <exiv2/exiv2.hpp>
+#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <stdexcept>
 
 namespace gv::test {
 namespace {
@@ -17,7 +16,8 @@ std::string Dms(double value) {
   const double minutes = (value - deg) * 60.0;
   const int min = static_cast<int>(minutes);
   const long sec_centi = std::lround((minutes - min) * 60.0 * 1000000.0);
-  return std::to_string(deg) + "/1 " + std::to_string(min) + "/1 " + std::to_string(sec_centi) + "/1000000";
+  return std::to_string(deg) + "/1 " + std::to_string(min) + "/1 " + std::to_string(sec_centi) +
+         "/1000000";
 }
 
 }  // namespace
@@ -28,19 +28,22 @@ std::vector<std::uint8_t> MakeSceneJpeg(int width, int height, int quality, int 
   const int horizon = height * 2 / 5;
   for (int y = 0; y < height; ++y) {
     const double t = static_cast<double>(y) / height;
-    const cv::Vec3b sky(static_cast<uchar>(235 - 80 * t), static_cast<uchar>(200 - 60 * t), static_cast<uchar>(150 - 50 * t));
+    const cv::Vec3b sky(static_cast<uchar>(235 - 80 * t), static_cast<uchar>(200 - 60 * t),
+                        static_cast<uchar>(150 - 50 * t));
     const cv::Vec3b ground(70, static_cast<uchar>(110 + 30 * t), 90);
     img.row(y).setTo(y < horizon ? sky : ground);
   }
   // River band and buildings with windows.
-  cv::rectangle(img, {0, horizon + height / 10}, {width, horizon + height / 6}, {120, 110, 80}, cv::FILLED);
+  cv::rectangle(img, {0, horizon + height / 10}, {width, horizon + height / 6}, {120, 110, 80},
+                cv::FILLED);
   for (int b = 0; b < 9; ++b) {
     const int x = rng.uniform(0, width - width / 8), w = rng.uniform(width / 16, width / 7);
     const int top = rng.uniform(height / 8, horizon);
     const cv::Scalar color(rng.uniform(120, 230), rng.uniform(120, 230), rng.uniform(120, 230));
     cv::rectangle(img, {x, top}, {x + w, horizon + height / 10}, color, cv::FILLED);
     for (int wy = top + 6; wy < horizon + height / 10 - 8; wy += 14) {
-      for (int wx = x + 4; wx < x + w - 8; wx += 12) cv::rectangle(img, {wx, wy}, {wx + 5, wy + 7}, {60, 50, 40}, cv::FILLED);
+      for (int wx = x + 4; wx < x + w - 8; wx += 12)
+        cv::rectangle(img, {wx, wy}, {wx + 5, wy + 7}, {60, 50, 40}, cv::FILLED);
     }
   }
   cv::Mat noise(img.size(), img.type());
@@ -56,10 +59,12 @@ std::vector<std::uint8_t> ReadAll(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_t>& jpeg, const SynthExif& e) {
+void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_t>& jpeg,
+                const SynthExif& e) {
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
+    out.write(reinterpret_cast<const char*>(jpeg.data()),
+              static_cast<std::streamsize>(jpeg.size()));
     if (!out) throw std::runtime_error("cannot write " + path.string());
   }
   auto image = Exiv2::ImageFactory::open(path.string());
@@ -87,12 +92,14 @@ void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_
     Exiv2::DataValue ref(Exiv2::unsignedByte);
     ref.read(*e.alt_m < 0 ? "1" : "0");
     exif.add(Exiv2::ExifKey("Exif.GPSInfo.GPSAltitudeRef"), &ref);
-    exif["Exif.GPSInfo.GPSAltitude"] = std::to_string(std::lround(std::abs(*e.alt_m) * 100)) + "/100";
+    exif["Exif.GPSInfo.GPSAltitude"] =
+        std::to_string(std::lround(std::abs(*e.alt_m) * 100)) + "/100";
   }
   if (e.gps_time_s) {
     const long centis = std::lround(*e.gps_time_s * 100);
-    exif["Exif.GPSInfo.GPSTimeStamp"] = std::to_string(centis / 360000) + "/1 " + std::to_string(centis / 6000 % 60) +
-                                        "/1 " + std::to_string(centis % 6000) + "/100";
+    exif["Exif.GPSInfo.GPSTimeStamp"] = std::to_string(centis / 360000) + "/1 " +
+                                        std::to_string(centis / 6000 % 60) + "/1 " +
+                                        std::to_string(centis % 6000) + "/100";
   }
   if (!e.gps_date.empty()) exif["Exif.GPSInfo.GPSDateStamp"] = e.gps_date;
   if (e.thumb_width > 0) {

@@ -13,12 +13,12 @@ namespace gv::test {
 
 struct SynthExif {
   std::string make, model, software;
-  std::string datetime_original;       // "2025:03:14 16:20:00"
-  std::string datetime;                // Exif.Image.DateTime
-  std::string offset_time_original;    // "+06:30"
+  std::string datetime_original;     // "2025:03:14 16:20:00"
+  std::string datetime;              // Exif.Image.DateTime
+  std::string offset_time_original;  // "+06:30"
   std::optional<double> lat, lon, alt_m;
-  std::string gps_date;                // "2025:03:14"
-  std::optional<double> gps_time_s;    // seconds of day, UTC
+  std::string gps_date;              // "2025:03:14"
+  std::optional<double> gps_time_s;  // seconds of day, UTC
   std::optional<int> orientation;
   int thumb_width = 0, thumb_height = 0;  // embed a thumbnail of this size
   std::string iptc_special_instructions;
@@ -29,7 +29,8 @@ struct SynthExif {
 std::vector<std::uint8_t> MakeSceneJpeg(int width, int height, int quality, int seed);
 
 // Writes `jpeg` to `path`, then adds `exif` with exiv2. Throws on failure (tests only).
-void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_t>& jpeg, const SynthExif& exif);
+void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_t>& jpeg,
+                const SynthExif& exif);
 
 // Reads a whole file (tests only).
 std::vector<std::uint8_t> ReadAll(const std::filesystem::path& path);

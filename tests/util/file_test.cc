@@ -35,7 +35,8 @@ TEST(WriteFileAtomic, ReplacesContentAndLeavesNoTemporaryFiles) {
   ASSERT_TRUE(ReadFileBounded(dir / "out.txt", 100, buffer).ok());
   EXPECT_EQ(std::string(buffer.begin(), buffer.end()), "second");
   int files = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    ++files;
   EXPECT_EQ(files, 1);
 }
 

@@ -48,7 +48,8 @@ TEST(OrderedParallelFor, ExceptionFromEmitStopsAndPropagates) {
 
 TEST(OrderedParallelFor, HandlesEmptyInput) {
   int calls = 0;
-  OrderedParallelFor(0, 2, 4, [&](std::size_t) { ++calls; }, [&](std::size_t) { ++calls; });
+  OrderedParallelFor(
+      0, 2, 4, [&](std::size_t) { ++calls; }, [&](std::size_t) { ++calls; });
   EXPECT_EQ(calls, 0);
 }
 

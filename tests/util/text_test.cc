@@ -7,9 +7,13 @@ namespace {
 
 TEST(SanitizeUtf8, ReplacesInvalidSequencesAndControlCharacters) {
   EXPECT_EQ(SanitizeUtf8("Canon\0\0\0"), "Canon");
-  EXPECT_EQ(SanitizeUtf8(std::string("a\xff" "b", 3)), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(SanitizeUtf8(std::string("a\xff"
+                                     "b",
+                                     3)),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(SanitizeUtf8(std::string("x\x01y", 3)), "x\xEF\xBF\xBDy");
-  EXPECT_EQ(SanitizeUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(SanitizeUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   EXPECT_EQ(SanitizeUtf8("\xE6\xBC\xA2\xE5\xAD\x97"), "\xE6\xBC\xA2\xE5\xAD\x97");  // 漢字 kept
   EXPECT_EQ(SanitizeUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
 }

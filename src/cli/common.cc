@@ -1,0 +1,49 @@
+#include <iostream>
+
+#include "cli/command.h"
+#include "util/data_dir.h"
+
+namespace gv::cli {
+
+int Parse(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  return -1;
+}
+
+void AddCommonOptions(CLI::App& app) {
+  app.add_option_function<std::string>(
+         "--data-dir", [](const std::string& dir) { gv::SetDataDir(dir); },
+         "folder with geoverify's data (default: GEOVERIFY_DATA or the build's data/)")
+      ->check(CLI::ExistingDirectory);
+}
+
+void AddInspectOptions(CLI::App& app, InspectOptions& options) {
+  app.add_option("-j,--threads", options.threads, "worker threads (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
+  app.add_option("--max-bytes", options.max_bytes,
+                 "files larger than this are hashed but not parsed")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+}
+
+void AttachTimeZones(InspectOptions& options) {
+  const auto zones = TimeZoneIndex::Default();
+  if (zones.ok()) {
+    options.zones = zones->get();
+  } else {
+    std::cerr << "geoverify: warning: " << zones.error().message
+              << "; time zone at GPS position unavailable\n";
+  }
+}
+
+}  // namespace gv::cli
