@@ -92,7 +92,7 @@ TEST_F(CliTest, UsageErrorsExitTwoAndHelpExitsZero) {
   EXPECT_EQ(Geoverify("run --help").exit_code, 0);
 }
 
-TEST_F(CliTest, RunWritesAllOutputsAndLeavesEvidenceUntouched) {
+TEST_F(CliTest, RunAndInspectLeaveEvidenceUntouched) {
   std::vector<std::pair<std::filesystem::path, std::vector<std::uint8_t>>> before;
   std::vector<std::int64_t> mtimes;
   for (const auto& e : std::filesystem::recursive_directory_iterator(case_dir_)) {
@@ -111,6 +111,8 @@ TEST_F(CliTest, RunWritesAllOutputsAndLeavesEvidenceUntouched) {
   }
   const auto again = Geoverify("run " + Quote(case_dir_) + " -o " + Quote(out));
   EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(Geoverify("inspect --json -r " + Quote(case_dir_)).exit_code, 1);
+  EXPECT_EQ(Geoverify("inspect -r " + Quote(case_dir_)).exit_code, 1);
   for (std::size_t i = 0; i < before.size(); ++i) {
     EXPECT_EQ(test::ReadAll(before[i].first), before[i].second) << before[i].first;
     EXPECT_EQ(StatFile(before[i].first)->mtime_ns, mtimes[i]) << before[i].first;
