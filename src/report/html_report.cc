@@ -1,6 +1,6 @@
 #include "report/html_report.h"
 
-#include <fstream>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -60,7 +60,11 @@ void WritePhotoTable(std::ostream& out, const Case& c) {
       out << HtmlEscape(FormatIsoUtc(*p.taken_at_utc)) << " <small>("
           << HtmlEscape(p.taken_at_utc_source) << ")</small>";
     out << "</td><td>";
-    if (p.gps && p.gps->position_valid) out << p.gps->lat_deg << ", " << p.gps->lon_deg;
+    if (p.gps && p.gps->position_valid) {
+      char position[64];
+      std::snprintf(position, sizeof position, "%.6f, %.6f", p.gps->lat_deg, p.gps->lon_deg);
+      out << position;
+    }
     out << "</td><td>";
     if (p.error) out << "<div class=err>" << HtmlEscape(*p.error) << "</div>";
     for (const auto& f : p.findings) {
