@@ -2,9 +2,8 @@
 
 #include <cmath>
 #include <mutex>
-#include <numbers>
-
 #include <nlohmann/json.hpp>
+#include <numbers>
 
 #include "util/data_dir.h"
 #include "util/file.h"
@@ -49,7 +48,9 @@ double EarthValue(const std::array<std::vector<std::array<double, 3>>, N>& serie
   return value / 1e8;
 }
 
-double Poly3(double a, double b, double c, double d, double x) { return ((d * x + c) * x + b) * x + a; }
+double Poly3(double a, double b, double c, double d, double x) {
+  return ((d * x + c) * x + b) * x + a;
+}
 
 void Nutation(const SpaTerms& terms, SpaResult& r) {
   const double t = r.jce;
@@ -99,11 +100,14 @@ void GeocentricSun(const SpaTerms& terms, double jd, double delta_t, SpaResult& 
   r.epsilon = r.epsilon0_arcsec / 3600.0 + r.depsilon;
   r.dtau = -20.4898 / (3600.0 * r.R);
   r.lambda = r.theta + r.dpsi + r.dtau;
-  r.nu0 = LimitDegrees(280.46061837 + 360.98564736629 * (jd - 2451545.0) + r.jc * r.jc * (0.000387933 - r.jc / 38710000.0));
+  r.nu0 = LimitDegrees(280.46061837 + 360.98564736629 * (jd - 2451545.0) +
+                       r.jc * r.jc * (0.000387933 - r.jc / 38710000.0));
   r.nu = r.nu0 + r.dpsi * std::cos(Rad(r.epsilon));
   const double lambda = Rad(r.lambda), eps = Rad(r.epsilon), beta = Rad(r.beta);
-  r.alpha = LimitDegrees(Deg(std::atan2(std::sin(lambda) * std::cos(eps) - std::tan(beta) * std::sin(eps), std::cos(lambda))));
-  r.delta = Deg(std::asin(std::sin(beta) * std::cos(eps) + std::cos(beta) * std::sin(eps) * std::sin(lambda)));
+  r.alpha = LimitDegrees(Deg(std::atan2(
+      std::sin(lambda) * std::cos(eps) - std::tan(beta) * std::sin(eps), std::cos(lambda))));
+  r.delta = Deg(std::asin(std::sin(beta) * std::cos(eps) +
+                          std::cos(beta) * std::sin(eps) * std::sin(lambda)));
 }
 
 // Topocentric position (eq. 26-47).
@@ -130,14 +134,18 @@ void Topocentric(const SpaInput& in, SpaResult& r) {
   }
   r.e = r.e0 + r.de;
   r.zenith = 90.0 - r.e;
-  r.gamma = LimitDegrees(Deg(std::atan2(std::sin(hp), std::cos(hp) * std::sin(phi) - std::tan(dp) * std::cos(phi))));
+  r.gamma = LimitDegrees(
+      Deg(std::atan2(std::sin(hp), std::cos(hp) * std::sin(phi) - std::tan(dp) * std::cos(phi))));
   r.azimuth = LimitDegrees(r.gamma + 180.0);
 }
 
 // Equation of time (appendix A.1), minutes.
 double EquationOfTime(const SpaResult& r) {
   const double j = r.jme;
-  const double m = 280.4664567 + j * (360007.6982779 + j * (0.03032028 + j * (1.0 / 49931.0 + j * (-1.0 / 15300.0 + j * (-1.0 / 2000000.0)))));
+  const double m =
+      280.4664567 +
+      j * (360007.6982779 +
+           j * (0.03032028 + j * (1.0 / 49931.0 + j * (-1.0 / 15300.0 + j * (-1.0 / 2000000.0)))));
   double e = 4.0 * LimitDegrees180pm(m - 0.0057183 - r.alpha + r.dpsi * std::cos(Rad(r.epsilon)));
   if (e > 20.0) e -= 1440.0;
   if (e < -20.0) e += 1440.0;
@@ -148,11 +156,15 @@ double EquationOfTime(const SpaResult& r) {
 
 Status SpaInput::Check() const {
   if (!std::isfinite(utc_seconds)) return MakeError("time is not finite");
-  if (!(lat_deg >= -90.0 && lat_deg <= 90.0)) return MakeError("latitude must be within -90..90 degrees");
-  if (!(lon_deg >= -180.0 && lon_deg <= 180.0)) return MakeError("longitude must be within -180..180 degrees");
+  if (!(lat_deg >= -90.0 && lat_deg <= 90.0))
+    return MakeError("latitude must be within -90..90 degrees");
+  if (!(lon_deg >= -180.0 && lon_deg <= 180.0))
+    return MakeError("longitude must be within -180..180 degrees");
   if (!(elevation_m > -6500000.0 && elevation_m < 1e7)) return MakeError("elevation out of range");
-  if (!(pressure_mbar > 0 && pressure_mbar < 5000)) return MakeError("pressure must be within 0..5000 mbar");
-  if (!(temperature_c > -273 && temperature_c < 6000)) return MakeError("temperature must be above -273 C");
+  if (!(pressure_mbar > 0 && pressure_mbar < 5000))
+    return MakeError("pressure must be within 0..5000 mbar");
+  if (!(temperature_c > -273 && temperature_c < 6000))
+    return MakeError("temperature must be above -273 C");
   if (!(std::abs(delta_t_s) < 8000)) return MakeError("delta T must be within -8000..8000 s");
   const double year = 1970.0 + utc_seconds / (365.2425 * 86400.0);
   if (year < -2000 || year > 6000) return MakeError("SPA is valid for years -2000 to 6000");
@@ -174,7 +186,8 @@ double DeltaTSeconds(double y) {
   }
   if (y >= 1986 && y < 2005) {
     const double t = y - 2000;
-    return 63.86 + t * (0.3345 + t * (-0.060374 + t * (0.0017275 + t * (0.000651814 + t * 0.00002373599))));
+    return 63.86 +
+           t * (0.3345 + t * (-0.060374 + t * (0.0017275 + t * (0.000651814 + t * 0.00002373599))));
   }
   if (y >= 1961 && y < 1986) {
     const double t = y - 1975;
@@ -188,7 +201,8 @@ double DeltaTSeconds(double y) {
     const double t = y - 1920;
     return 21.20 + 0.84493 * t - 0.076100 * t * t + 0.0020936 * t * t * t;
   }
-  if (y >= 2050 && y < 2150) return -20 + 32 * std::pow((y - 1820) / 100.0, 2) - 0.5628 * (2150 - y);
+  if (y >= 2050 && y < 2150)
+    return -20 + 32 * std::pow((y - 1820) / 100.0, 2) - 0.5628 * (2150 - y);
   const double u = (y - 1820) / 100.0;
   return -20 + 32 * u * u;
 }
@@ -196,8 +210,10 @@ double DeltaTSeconds(double y) {
 SunEvents ComputeSunEvents(const SpaTerms& terms, const SpaInput& in, int utc_offset_s) {
   SunEvents events;
   // 0 UT of the local calendar day.
-  const auto local = FromEpochSeconds(static_cast<std::int64_t>(std::floor(in.utc_seconds + utc_offset_s)));
-  const double day0 = static_cast<double>(DaysFromCivil(local.year, local.month, local.day)) * 86400.0;
+  const auto local =
+      FromEpochSeconds(static_cast<std::int64_t>(std::floor(in.utc_seconds + utc_offset_s)));
+  const double day0 =
+      static_cast<double>(DaysFromCivil(local.year, local.month, local.day)) * 86400.0;
   SpaResult at0{};
   GeocentricSun(terms, JulianDay(day0), 0.0, at0);
   const double nu = at0.nu;
@@ -214,7 +230,8 @@ SunEvents ComputeSunEvents(const SpaTerms& terms, const SpaInput& in, int utc_of
                         (std::cos(phi) * std::cos(Rad(delta[1])));
   const bool crosses = std::abs(cos_h0) <= 1.0;
   const double h0 = crosses ? LimitDegrees(Deg(std::acos(cos_h0))) : 0.0;
-  std::array<double, 3> m = {LimitZeroToOne(m0), LimitZeroToOne(m0 - h0 / 360.0), LimitZeroToOne(m0 + h0 / 360.0)};
+  std::array<double, 3> m = {LimitZeroToOne(m0), LimitZeroToOne(m0 - h0 / 360.0),
+                             LimitZeroToOne(m0 + h0 / 360.0)};
   // Interpolation of alpha and delta (A.2.8); differences over the 0/360 wrap are reduced.
   auto interpolate = [](const std::array<double, 3>& v, double n) {
     double a = v[1] - v[0], b = v[2] - v[1];
@@ -229,7 +246,8 @@ SunEvents ComputeSunEvents(const SpaTerms& terms, const SpaInput& in, int utc_of
     const double a = interpolate(alpha, n);
     dp[i] = interpolate(delta, n);
     hp[i] = LimitDegrees180pm(nu_i + in.lon_deg - a);
-    hgt[i] = Deg(std::asin(std::sin(phi) * std::sin(Rad(dp[i])) + std::cos(phi) * std::cos(Rad(dp[i])) * std::cos(Rad(hp[i]))));
+    hgt[i] = Deg(std::asin(std::sin(phi) * std::sin(Rad(dp[i])) +
+                           std::cos(phi) * std::cos(Rad(dp[i])) * std::cos(Rad(hp[i]))));
   }
   // Fractions of the UT day, then wrapped into the local day as the NREL reference does.
   const auto to_utc = [&](double fraction) {
@@ -239,7 +257,8 @@ SunEvents ComputeSunEvents(const SpaTerms& terms, const SpaInput& in, int utc_of
   events.transit_utc = to_utc(m[0] - hp[0] / 360.0);
   if (crosses) {
     const auto correction = [&](int i) {
-      return (hgt[i] - h0_prime) / (360.0 * std::cos(Rad(dp[i])) * std::cos(phi) * std::sin(Rad(hp[i])));
+      return (hgt[i] - h0_prime) /
+             (360.0 * std::cos(Rad(dp[i])) * std::cos(phi) * std::sin(Rad(hp[i])));
     };
     events.sunrise_utc = to_utc(m[1] + correction(1));
     events.sunset_utc = to_utc(m[2] + correction(2));
@@ -255,12 +274,16 @@ Result<std::shared_ptr<const SpaTerms>> SpaTerms::Load(const std::filesystem::pa
   try {
     const auto j = nlohmann::json::parse(bytes.begin(), bytes.end());
     auto terms = std::make_shared<SpaTerms>();
-    for (std::size_t i = 0; i < terms->L.size(); ++i) terms->L[i] = j.at("L").at(i).get<std::vector<std::array<double, 3>>>();
-    for (std::size_t i = 0; i < terms->B.size(); ++i) terms->B[i] = j.at("B").at(i).get<std::vector<std::array<double, 3>>>();
-    for (std::size_t i = 0; i < terms->R.size(); ++i) terms->R[i] = j.at("R").at(i).get<std::vector<std::array<double, 3>>>();
+    for (std::size_t i = 0; i < terms->L.size(); ++i)
+      terms->L[i] = j.at("L").at(i).get<std::vector<std::array<double, 3>>>();
+    for (std::size_t i = 0; i < terms->B.size(); ++i)
+      terms->B[i] = j.at("B").at(i).get<std::vector<std::array<double, 3>>>();
+    for (std::size_t i = 0; i < terms->R.size(); ++i)
+      terms->R[i] = j.at("R").at(i).get<std::vector<std::array<double, 3>>>();
     terms->Y = j.at("Y").get<std::vector<std::array<double, 5>>>();
     terms->PE = j.at("PE").get<std::vector<std::array<double, 4>>>();
-    if (terms->L[0].size() != 64 || terms->R[0].size() != 40 || terms->Y.size() != 63 || terms->PE.size() != 63) {
+    if (terms->L[0].size() != 64 || terms->R[0].size() != 40 || terms->Y.size() != 63 ||
+        terms->PE.size() != 63) {
       return MakeError(json_path.string() + ": SPA tables have unexpected sizes");
     }
     return std::shared_ptr<const SpaTerms>(std::move(terms));

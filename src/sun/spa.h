@@ -32,13 +32,13 @@ struct SpaTerms {
 };
 
 struct SpaInput {
-  double utc_seconds = 0;       // Unix time, UTC (UT1 assumed equal to UTC)
-  double lat_deg = 0;           // -90..90, north positive
-  double lon_deg = 0;           // -180..180, east positive
-  double elevation_m = 0;       // observer height above the ellipsoid
+  double utc_seconds = 0;  // Unix time, UTC (UT1 assumed equal to UTC)
+  double lat_deg = 0;      // -90..90, north positive
+  double lon_deg = 0;      // -180..180, east positive
+  double elevation_m = 0;  // observer height above the ellipsoid
   double pressure_mbar = 1013.25;
   double temperature_c = 12;
-  double delta_t_s = 69;        // TT - UT; see DeltaTSeconds()
+  double delta_t_s = 69;  // TT - UT; see DeltaTSeconds()
   double refraction_at_horizon_deg = 0.5667;
   Status Check() const;
 };
@@ -46,22 +46,22 @@ struct SpaInput {
 // Every quantity of the paper's section 3, named as there.
 struct SpaResult {
   double jd, jc, jde, jce, jme;
-  double L, B, R;                    // heliocentric longitude, latitude (deg), distance (AU)
-  double theta, beta;                // geocentric longitude, latitude
-  std::array<double, 5> x;           // X0..X4 nutation arguments
-  double dpsi, depsilon;             // nutation in longitude, obliquity
-  double epsilon0_arcsec, epsilon;   // mean and true obliquity
-  double dtau, lambda;               // aberration, apparent sun longitude
-  double nu0, nu;                    // mean and apparent sidereal time at Greenwich
-  double alpha, delta;               // geocentric right ascension, declination
-  double h;                          // observer local hour angle
-  double xi, dalpha;                 // horizontal parallax, parallax in right ascension
+  double L, B, R;                   // heliocentric longitude, latitude (deg), distance (AU)
+  double theta, beta;               // geocentric longitude, latitude
+  std::array<double, 5> x;          // X0..X4 nutation arguments
+  double dpsi, depsilon;            // nutation in longitude, obliquity
+  double epsilon0_arcsec, epsilon;  // mean and true obliquity
+  double dtau, lambda;              // aberration, apparent sun longitude
+  double nu0, nu;                   // mean and apparent sidereal time at Greenwich
+  double alpha, delta;              // geocentric right ascension, declination
+  double h;                         // observer local hour angle
+  double xi, dalpha;                // horizontal parallax, parallax in right ascension
   double alpha_prime, delta_prime, h_prime;
-  double e0, de, e;                  // elevation without refraction, refraction, elevation
-  double zenith;                     // topocentric zenith angle (refracted)
-  double gamma;                      // astronomers' azimuth, from south
-  double azimuth;                    // from north, clockwise
-  double eot_min;                    // equation of time, minutes
+  double e0, de, e;  // elevation without refraction, refraction, elevation
+  double zenith;     // topocentric zenith angle (refracted)
+  double gamma;      // astronomers' azimuth, from south
+  double azimuth;    // from north, clockwise
+  double eot_min;    // equation of time, minutes
 };
 
 SpaResult ComputeSpa(const SpaTerms& terms, const SpaInput& input);

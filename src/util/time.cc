@@ -107,6 +107,23 @@ std::optional<int> ParseUtcOffset(std::string_view text) {
   return text[0] == '-' ? -seconds : seconds;
 }
 
+std::optional<ZonedTime> ParseIso8601(std::string_view text) {
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.size() < 19 || text[4] != '-') return std::nullopt;
+  const auto local = ParseExifDateTime(text.substr(0, 19));
+  if (!local) return std::nullopt;
+  std::string_view rest = text.substr(19);
+  if (!rest.empty() && rest.front() == '.') {
+    rest.remove_prefix(1);
+    while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') rest.remove_prefix(1);
+  }
+  ZonedTime out{*local, std::nullopt};
+  if (rest.empty()) return out;
+  out.offset_s = ParseUtcOffset(rest);
+  if (!out.offset_s) return std::nullopt;
+  return out;
+}
+
 std::string FormatIsoLocal(const CivilTime& t) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", t.year, t.month, t.day, t.hour,

@@ -27,6 +27,14 @@ std::optional<CivilTime> ParseExifDateTime(std::string_view text);
 // Parses a UTC offset "+06:30", "-05:00", "+0530", "Z". Returns seconds east of UTC.
 std::optional<int> ParseUtcOffset(std::string_view text);
 
+// ISO 8601 date-time "2025-03-14T16:20:00", with optional fractional seconds (dropped)
+// and optional zone "Z" / "+06:30" / "+0630". The separator may be 'T' or a space.
+struct ZonedTime {
+  CivilTime local;
+  std::optional<int> offset_s;  // seconds east of UTC; empty when the text has no zone
+};
+std::optional<ZonedTime> ParseIso8601(std::string_view text);
+
 // "2008-10-22T16:28:39" (no zone).
 std::string FormatIsoLocal(const CivilTime& t);
 // "2008-10-22T16:28:39Z".

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -141,6 +142,55 @@ TEST_F(CliTest, HostileAndOddFilesGetErrorEntries) {
       EXPECT_FALSE(entry["error"].is_null()) << entry["file"];
     }
   }
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(CliSun, WorkedExampleAsJson) {
+  const auto r = Geoverify(
+      "sun --json --at 2003-10-17T12:30:30-07:00 --lat 39.742476 --lon -105.1786 --elevation "
+      "1830.14 "
+      "--pressure 820 --temperature 11 --delta-t 67");
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["zenith_deg"].get<double>(), 50.11162, 5e-6);
+  EXPECT_NEAR(j["azimuth_deg"].get<double>(), 194.340241, 5e-7);
+  EXPECT_EQ(j["sunrise"], "2003-10-17T13:12:43Z");
+  EXPECT_EQ(j["sunset"], "2003-10-18T00:20:19Z");
+  EXPECT_NEAR(j["shadow_ratio"].get<double>(), 1.0 / std::tan(39.888378 * M_PI / 180), 1e-5);
+}
+
+TEST(CliSun, LocalTimeNeedsAZoneAndNightHasNoShadow) {
+  EXPECT_EQ(Geoverify("sun --at 2025-03-14T16:20:00 --lat 16.6 --lon 98.5").exit_code, 2);
+  EXPECT_EQ(Geoverify("sun --at 2025-03-14T16:20:00Z --lat 95 --lon 98.5").exit_code, 2);
+  EXPECT_EQ(Geoverify("sun --lat 16 --lon 98").exit_code, 2);
+  const auto night =
+      Geoverify("sun --json --at 2025-03-14T23:00:00 --tz Asia/Yangon --lat 16.6 --lon 98.5");
+  ASSERT_EQ(night.exit_code, 0);
+  const auto j = nlohmann::json::parse(night.out);
+  EXPECT_TRUE(j["shadow_ratio"].is_null());
+  EXPECT_LT(j["elevation_deg"].get<double>(), 0);
+  EXPECT_EQ(j["utc_offset"], "+06:30");
+}
+
+TEST(CliSun, TimeAndPlaceFromAPhoto) {
+  test::TempDir dir;
+  test::SynthExif exif;
+  exif.datetime_original = "2025:03:14 16:20:00";
+  exif.offset_time_original = "+06:30";
+  exif.lat = 16.647556, exif.lon = 98.520722;
+  test::WritePhoto(dir / "p.jpg", test::MakeSceneJpeg(64, 48, 80, 1), exif);
+  const auto r = Geoverify("sun --json " + Quote(dir / "p.jpg"));
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["at_utc"], "2025-03-14T09:50:00Z");
+  EXPECT_NEAR(j["lat"].get<double>(), 16.647556, 1e-6);
+  test::WritePhoto(dir / "nogps.jpg", test::MakeSceneJpeg(64, 48, 80, 1), {});
+  EXPECT_EQ(Geoverify("sun " + Quote(dir / "nogps.jpg")).exit_code, 1);
 }
 
 }  // namespace

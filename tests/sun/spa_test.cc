@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "util/time.h"
-
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include "util/time.h"
 
 namespace gv {
 namespace {
@@ -83,7 +83,8 @@ TEST(Spa, SunriseTransitSunsetOfTheWorkedExample) {
   // sunset 17:20:19 local standard time (UTC-7).
   const SunEvents ev = ComputeSunEvents(Terms(), WorkedExample(), -7 * 3600);
   ASSERT_TRUE(ev.sunrise_utc && ev.transit_utc && ev.sunset_utc);
-  const double day = static_cast<double>(ToEpochSeconds({2003, 10, 17, 7, 0, 0}));  // local midnight
+  const double day =
+      static_cast<double>(ToEpochSeconds({2003, 10, 17, 7, 0, 0}));  // local midnight
   EXPECT_NEAR(*ev.sunrise_utc - day, 6 * 3600 + 12 * 60 + 43, 1.0);
   EXPECT_NEAR(*ev.transit_utc - day, 11 * 3600 + 46 * 60 + 4, 1.0);
   EXPECT_NEAR(*ev.sunset_utc - day, 17 * 3600 + 20 * 60 + 19, 1.0);
@@ -164,7 +165,8 @@ TEST(Spa, AgreesWithJplHorizons) {
     ++checked;
   }
   EXPECT_GT(checked, 80);
-  std::cout << "Horizons: " << checked << " positions above 5 deg, worst difference " << worst << " deg\n";
+  std::cout << "Horizons: " << checked << " positions above 5 deg, worst difference " << worst
+            << " deg\n";
 }
 
 }  // namespace

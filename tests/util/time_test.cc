@@ -42,3 +42,25 @@ TEST(ParseUtcOffset, ParsesHalfHourZonesAndRejectsGarbage) {
 
 }  // namespace
 }  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(ParseIso8601, ZonesAndFractions) {
+  auto t = ParseIso8601("2025-03-14T16:20:00+06:30");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(FormatIsoLocal(t->local), "2025-03-14T16:20:00");
+  EXPECT_EQ(t->offset_s, 6 * 3600 + 1800);
+  t = ParseIso8601("2025-03-14T09:50:00.250Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->offset_s, 0);
+  t = ParseIso8601("2025-03-14 16:20:00");
+  ASSERT_TRUE(t);
+  EXPECT_FALSE(t->offset_s);
+  EXPECT_FALSE(ParseIso8601("2025:03:14 16:20:00"));  // EXIF form is not ISO
+  EXPECT_FALSE(ParseIso8601("2025-03-14T16:20:00+6"));
+  EXPECT_FALSE(ParseIso8601("2025-03-14"));
+}
+
+}  // namespace
+}  // namespace gv

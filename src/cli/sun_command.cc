@@ -1,0 +1,124 @@
+// geoverify sun --at TIME --lat LAT --lon LON | geoverify sun PHOTO
+#include <cmath>
+#include <iostream>
+
+#include "case/inspect.h"
+#include "cli/command.h"
+#include "geo/tzif.h"
+#include "sun/sun_summary.h"
+#include "util/time.h"
+
+namespace gv::cli {
+namespace {
+
+// Time and place from a photo's metadata: taken_at_utc and GPS, as `inspect` derives them.
+Status FromPhoto(const std::string& path, SpaInput& input, int& utc_offset_s,
+                 std::string& zone_name) {
+  InspectOptions options;
+  AttachTimeZones(options);
+  std::vector<std::uint8_t> buffer;
+  const PhotoMetadata p = InspectFile(path, options, buffer);
+  if (p.error) return MakeError(path + ": " + *p.error);
+  if (!p.gps || !p.gps->position_valid)
+    return MakeError(path + ": no usable GPS position in the metadata");
+  if (!p.taken_at_utc)
+    return MakeError(path + ": capture time in UTC cannot be derived from the metadata");
+  input.utc_seconds = static_cast<double>(*p.taken_at_utc);
+  input.lat_deg = p.gps->lat_deg;
+  input.lon_deg = p.gps->lon_deg;
+  if (p.gps->alt_m) input.elevation_m = *p.gps->alt_m;
+  utc_offset_s = static_cast<int>(std::lround(p.gps->lon_deg / 15.0)) * 3600;
+  if (options.zones != nullptr) {
+    if (auto zone = options.zones->ZoneAt({p.gps->lat_deg, p.gps->lon_deg}); zone.ok()) {
+      if (auto rules = ZoneRules::Load(zone->zone); rules.ok()) {
+        utc_offset_s = rules->OffsetAtUtc(*p.taken_at_utc);
+        zone_name = zone->zone;
+      }
+    }
+  }
+  std::cerr << "geoverify sun: " << path << ": taken " << FormatIsoUtc(*p.taken_at_utc) << " (from "
+            << p.taken_at_utc_source << ") at " << p.gps->lat_deg << ", " << p.gps->lon_deg << "\n";
+  return OkStatus();
+}
+
+}  // namespace
+
+int RunSun(int argc, char** argv) {
+  CLI::App app{
+      "Topocentric sun position (NREL SPA), the day's sunrise, transit and sunset, and the shadow\n"
+      "ratio, for a time and place or for a photo's metadata.",
+      "geoverify sun"};
+  std::string photo, at, tz;
+  SpaInput input;
+  std::optional<double> lat, lon, delta_t;
+  bool json = false;
+  app.add_option("photo", photo,
+                 "photo whose metadata gives time and place (instead of --at/--lat/--lon)");
+  app.add_option("--at", at,
+                 "time, ISO 8601 with Z or offset (2025-03-14T16:20:00+06:30), or local with --tz");
+  app.add_option("--tz", tz, "IANA time zone of a local --at time, e.g. Asia/Yangon");
+  app.add_option("--lat", lat, "latitude, decimal degrees north")->check(CLI::Range(-90.0, 90.0));
+  app.add_option("--lon", lon, "longitude, decimal degrees east")->check(CLI::Range(-180.0, 180.0));
+  app.add_option("--elevation", input.elevation_m, "observer height above sea level, m")
+      ->capture_default_str()
+      ->check(CLI::Range(-500.0, 9000.0));
+  app.add_option("--pressure", input.pressure_mbar, "air pressure, mbar")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1200.0));
+  app.add_option("--temperature", input.temperature_c, "air temperature, C")
+      ->capture_default_str()
+      ->check(CLI::Range(-90.0, 70.0));
+  app.add_option("--delta-t", delta_t, "TT - UT in seconds (default: from the date)")
+      ->check(CLI::Range(-8000.0, 8000.0));
+  app.add_flag("--json", json, "print JSON");
+  AddCommonOptions(app);
+  if (const int code = Parse(app, argc, argv); code >= 0) return code;
+
+  int utc_offset_s = 0;
+  std::string zone_name = tz;
+  if (!photo.empty()) {
+    if (!at.empty() || lat || lon) {
+      std::cerr << "geoverify sun: give either a photo or --at/--lat/--lon, not both\n";
+      return kExitUsage;
+    }
+    if (auto st = FromPhoto(photo, input, utc_offset_s, zone_name); !st.ok()) {
+      std::cerr << "geoverify sun: " << st.error().message << "\n";
+      return kExitSomeFailed;
+    }
+  } else {
+    if (at.empty() || !lat || !lon) {
+      std::cerr << "geoverify sun: --at, --lat and --lon are required (or a photo)\n";
+      return kExitUsage;
+    }
+    auto time = ResolveTime(at, tz);
+    if (!time.ok()) {
+      std::cerr << "geoverify sun: " << time.error().message << "\n";
+      return kExitUsage;
+    }
+    input.utc_seconds = time->utc_seconds;
+    input.lat_deg = *lat;
+    input.lon_deg = *lon;
+    utc_offset_s = time->utc_offset_s;
+  }
+  const auto civil = FromEpochSeconds(static_cast<std::int64_t>(input.utc_seconds));
+  input.delta_t_s = delta_t ? *delta_t : DeltaTSeconds(civil.year + (civil.month - 0.5) / 12.0);
+  if (auto st = input.Check(); !st.ok()) {
+    std::cerr << "geoverify sun: " << st.error().message << "\n";
+    return kExitUsage;
+  }
+  const auto terms = SpaTerms::Default();
+  if (!terms.ok()) {
+    std::cerr << "geoverify sun: " << terms.error().message << "\n";
+    return kExitSomeFailed;
+  }
+  SunSummary summary = SummarizeSun(**terms, input, utc_offset_s);
+  summary.zone = zone_name;
+  if (json) {
+    std::cout << ToJson(summary).dump(2) << "\n";
+  } else {
+    std::cout << FormatText(summary);
+  }
+  return kExitOk;
+}
+
+}  // namespace gv::cli
