@@ -29,5 +29,6 @@ void AttachTimeZones(InspectOptions& options);
 int RunInspect(int argc, char** argv);
 int RunRun(int argc, char** argv);
 int RunSun(int argc, char** argv);
+int RunShadow(int argc, char** argv);
 
 }  // namespace gv::cli

@@ -20,6 +20,8 @@ constexpr Command kCommands[] = {
     {"run", "take in a case folder and write layers (GeoPackage, KML) and an HTML report", &RunRun},
     {"sun", "sun position, sunrise/sunset and shadow ratio for a time and place or a photo",
      &RunSun},
+    {"shadow", "places where the sun could have cast the observed shadows (polygons, raster, map)",
+     &RunShadow},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -84,7 +84,7 @@ double MeanObliquityArcsec(double jme) {
 }
 
 // Geocentric right ascension and declination (eq. 12-14, 23-25) from JD and delta T.
-void GeocentricSun(const SpaTerms& terms, double jd, double delta_t, SpaResult& r) {
+void ComputeGeocentric(const SpaTerms& terms, double jd, double delta_t, SpaResult& r) {
   r.jd = jd;
   r.jc = (jd - 2451545.0) / 36525.0;
   r.jde = jd + delta_t / 86400.0;
@@ -131,7 +131,7 @@ void Topocentric(const SpaInput& in, SpaResult& r) {
   if (r.e0 >= -(kSunRadius + in.refraction_at_horizon_deg)) {
     r.de = (in.pressure_mbar / 1010.0) * (283.0 / (273.0 + in.temperature_c)) * 1.02 /
            (60.0 * std::tan(Rad(r.e0 + 10.3 / (r.e0 + 5.11))));
-  }
+  }  // same as RefractionDeg(), with the caller's horizon refraction
   r.e = r.e0 + r.de;
   r.zenith = 90.0 - r.e;
   r.gamma = LimitDegrees(
@@ -171,9 +171,22 @@ Status SpaInput::Check() const {
   return OkStatus();
 }
 
+GeocentricSun ComputeGeocentricSun(const SpaTerms& terms, double utc_seconds, double delta_t_s) {
+  SpaResult r{};
+  ComputeGeocentric(terms, JulianDay(utc_seconds), delta_t_s, r);
+  return {r.alpha, r.delta, r.nu, r.R};
+}
+
+double RefractionDeg(double e0, double pressure_mbar, double temperature_c) {
+  constexpr double kSunRadius = 0.26667, kHorizonRefraction = 0.5667;
+  if (e0 < -(kSunRadius + kHorizonRefraction)) return 0.0;
+  return (pressure_mbar / 1010.0) * (283.0 / (273.0 + temperature_c)) * 1.02 /
+         (60.0 * std::tan(Rad(e0 + 10.3 / (e0 + 5.11))));
+}
+
 SpaResult ComputeSpa(const SpaTerms& terms, const SpaInput& in) {
   SpaResult r{};
-  GeocentricSun(terms, JulianDay(in.utc_seconds), in.delta_t_s, r);
+  ComputeGeocentric(terms, JulianDay(in.utc_seconds), in.delta_t_s, r);
   Topocentric(in, r);
   r.eot_min = EquationOfTime(r);
   return r;
@@ -215,12 +228,12 @@ SunEvents ComputeSunEvents(const SpaTerms& terms, const SpaInput& in, int utc_of
   const double day0 =
       static_cast<double>(DaysFromCivil(local.year, local.month, local.day)) * 86400.0;
   SpaResult at0{};
-  GeocentricSun(terms, JulianDay(day0), 0.0, at0);
+  ComputeGeocentric(terms, JulianDay(day0), 0.0, at0);
   const double nu = at0.nu;
   std::array<double, 3> alpha{}, delta{};
   for (int i = 0; i < 3; ++i) {
     SpaResult r{};
-    GeocentricSun(terms, JulianDay(day0 + (i - 1) * 86400.0), 0.0, r);
+    ComputeGeocentric(terms, JulianDay(day0 + (i - 1) * 86400.0), 0.0, r);
     alpha[i] = r.alpha;
     delta[i] = r.delta;
   }

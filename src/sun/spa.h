@@ -66,6 +66,18 @@ struct SpaResult {
 
 SpaResult ComputeSpa(const SpaTerms& terms, const SpaInput& input);
 
+// The part of SPA that depends only on time (eq. 1-25): geocentric right ascension and
+// declination and apparent sidereal time at Greenwich. For grids, computed once per time;
+// the per-place part is then a few multiplications (parallax, under 0.0025°, is left out).
+struct GeocentricSun {
+  double alpha_deg, delta_deg, nu_deg, r_au;
+};
+GeocentricSun ComputeGeocentricSun(const SpaTerms& terms, double utc_seconds, double delta_t_s);
+
+// SPA's refraction correction (eq. 42) for a true elevation, degrees; 0 below the horizon.
+double RefractionDeg(double true_elevation_deg, double pressure_mbar = 1010,
+                     double temperature_c = 10);
+
 // The day's sunrise, transit and sunset (paper's appendix A.2), for the local calendar day
 // containing the input time, local meaning UTC + `utc_offset_s`. Rise and set are null when
 // the sun does not cross the horizon (polar day or night).

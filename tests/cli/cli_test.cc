@@ -195,3 +195,61 @@ TEST(CliSun, TimeAndPlaceFromAPhoto) {
 
 }  // namespace
 }  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(CliShadow, WritesPolygonsRasterAndMapContainingThePlace) {
+  test::TempDir dir;
+  // KK Park, 2025-03-14 09:50 UTC: shadow ratio 2.2097, shadow pointing 79.5 degrees.
+  const auto r = Geoverify(
+      "shadow --json --at 2025-03-14T16:20:00 --tz Asia/Yangon --shadow-ratio 2.2097 --azimuth "
+      "79.5 "
+      "--bbox 80,0,120,40 --resolution-deg 0.1 -o " +
+      Quote(dir / "locus.geojson") + " --raster " + Quote(dir / "locus.tif") + " --map " +
+      Quote(dir / "locus.png"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_GT(j["cells_consistent"].get<int>(), 10);
+  const auto bbox = j["bbox"];
+  EXPECT_LT(bbox[0].get<double>(), 98.52);
+  EXPECT_GT(bbox[2].get<double>(), 98.52);
+  EXPECT_LT(bbox[1].get<double>(), 16.65);
+  EXPECT_GT(bbox[3].get<double>(), 16.65);
+  const auto geojson = nlohmann::json::parse(test::ReadAll(dir / "locus.geojson"));
+  EXPECT_GE(geojson["features"].size(), 1u);
+  EXPECT_EQ(geojson["features"][0]["properties"]["source"], "shadow");
+  EXPECT_GT(std::filesystem::file_size(dir / "locus.tif"), 100u);
+  const auto png = test::ReadAll(dir / "locus.png");
+  ASSERT_GT(png.size(), 8u);
+  EXPECT_EQ(png[1], 'P');
+  int leftovers = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    leftovers += e.path().filename().string()[0] == '.';
+  EXPECT_EQ(leftovers, 0);  // no scratch or temporary files
+}
+
+TEST(CliShadow, ObservationsFromCsvAndBadInputExitTwo) {
+  test::TempDir dir;
+  test::WriteText(dir / "obs.csv",
+                  "at,object_height,shadow_length,azimuth\n2025-03-14T09:50:00Z,2,4.42,79.5\n"
+                  "2025-03-14T07:00:00Z,1,0.7,\n");
+  const auto ok =
+      Geoverify("shadow --json --resolution-deg 0.5 --observations " + Quote(dir / "obs.csv"));
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_EQ(nlohmann::json::parse(ok.out)["observations"], 2);
+  EXPECT_EQ(Geoverify("shadow --at 2025-03-14T16:20:00 --shadow-ratio 2").exit_code, 2);  // no zone
+  EXPECT_EQ(
+      Geoverify("shadow --at 2025-03-14T16:20:00Z --object-height -2 --shadow-length 3").exit_code,
+      2);
+  EXPECT_EQ(Geoverify("shadow --at 2025-03-14T16:20:00Z --shadow-ratio 2 --bbox 0,0,10").exit_code,
+            2);
+  EXPECT_EQ(
+      Geoverify("shadow --at 2025-03-14T16:20:00Z --shadow-ratio 2 --bbox 0,-95,10,10").exit_code,
+      2);
+  EXPECT_EQ(Geoverify("shadow").exit_code, 2);
+  EXPECT_EQ(Geoverify("shadow --help").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace gv
