@@ -1,10 +1,12 @@
 // geoverify sun --at TIME --lat LAT --lon LON | geoverify sun PHOTO
 #include <cmath>
 #include <iostream>
+#include <string_view>
 
 #include "case/inspect.h"
 #include "cli/command.h"
 #include "geo/tzif.h"
+#include "sun/shadow_check.h"
 #include "sun/sun_summary.h"
 #include "util/time.h"
 
@@ -13,11 +15,12 @@ namespace {
 
 // Time and place from a photo's metadata: taken_at_utc and GPS, as `inspect` derives them.
 Status FromPhoto(const std::string& path, SpaInput& input, int& utc_offset_s,
-                 std::string& zone_name) {
+                 std::string& zone_name, PhotoMetadata* photo = nullptr) {
   InspectOptions options;
   AttachTimeZones(options);
   std::vector<std::uint8_t> buffer;
   const PhotoMetadata p = InspectFile(path, options, buffer);
+  if (photo != nullptr) *photo = p;
   if (p.error) return MakeError(path + ": " + *p.error);
   if (!p.gps || !p.gps->position_valid)
     return MakeError(path + ": no usable GPS position in the metadata");
@@ -41,9 +44,78 @@ Status FromPhoto(const std::string& path, SpaInput& input, int& utc_offset_s,
   return OkStatus();
 }
 
+void SetDeltaT(SpaInput& input, const std::optional<double>& delta_t) {
+  const auto civil = FromEpochSeconds(static_cast<std::int64_t>(input.utc_seconds));
+  input.delta_t_s = delta_t ? *delta_t : DeltaTSeconds(civil.year + (civil.month - 0.5) / 12.0);
+}
+
+// geoverify sun check PHOTO --height H --shadow-length L [--azimuth DEG]
+int RunSunCheck(int argc, char** argv) {
+  CLI::App app{
+      "Compare a shadow measured in a located, dated photo with the sun at the photo's time and\n"
+      "place (from its metadata): consistent or inconsistent, with the margin, as a finding.",
+      "geoverify sun check"};
+  std::string photo;
+  ShadowCheckInput check;
+  bool json = false;
+  app.add_option("photo", photo, "the photo (its GPS position and capture time are used)")
+      ->required();
+  app.add_option("--height", check.object_height, "height of the object casting the shadow")
+      ->required();
+  app.add_option("--shadow-length", check.shadow_length,
+                 "length of its shadow on level ground, same unit")
+      ->required();
+  app.add_option("--azimuth", check.shadow_azimuth_deg,
+                 "direction the shadow points, degrees from true north");
+  app.add_option("--length-tolerance", check.length_tolerance, "relative")->capture_default_str();
+  app.add_option("--azimuth-tolerance", check.azimuth_tolerance_deg, "degrees")
+      ->capture_default_str();
+  app.add_option("--time-tolerance", check.time_tolerance_s, "seconds")->capture_default_str();
+  app.add_flag("--json", json, "print JSON");
+  AddCommonOptions(app);
+  if (const int code = Parse(app, argc, argv); code >= 0) return code;
+  if (auto st = check.Check(); !st.ok()) {
+    std::cerr << "geoverify sun check: " << st.error().message << "\n";
+    return kExitUsage;
+  }
+  PhotoMetadata meta;
+  int utc_offset_s = 0;
+  std::string zone;
+  if (auto st = FromPhoto(photo, check.sun, utc_offset_s, zone, &meta); !st.ok()) {
+    std::cerr << "geoverify sun check: " << st.error().message << "\n";
+    return kExitSomeFailed;
+  }
+  SetDeltaT(check.sun, std::nullopt);
+  const auto terms = SpaTerms::Default();
+  if (!terms.ok()) {
+    std::cerr << "geoverify sun check: " << terms.error().message << "\n";
+    return kExitSomeFailed;
+  }
+  auto result = CheckShadow(**terms, check);
+  if (!result.ok()) {
+    std::cerr << "geoverify sun check: " << photo << ": " << result.error().message << "\n";
+    return kExitUsage;
+  }
+  if (json) {
+    nlohmann::ordered_json j{{"file", photo},
+                             {"sha256", meta.sha256},
+                             {"taken_at_utc", FormatIsoUtc(*meta.taken_at_utc)},
+                             {"taken_at_utc_source", meta.taken_at_utc_source},
+                             {"lat", check.sun.lat_deg},
+                             {"lon", check.sun.lon_deg}};
+    j.update(ToJson(*result));
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << photo << ": " << (result->consistent ? "consistent" : "INCONSISTENT") << "\n  "
+              << result->code << ": " << result->message << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunSun(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "check") return RunSunCheck(argc - 1, argv + 1);
   CLI::App app{
       "Topocentric sun position (NREL SPA), the day's sunrise, transit and sunset, and the shadow\n"
       "ratio, for a time and place or for a photo's metadata.",
@@ -100,8 +172,7 @@ int RunSun(int argc, char** argv) {
     input.lon_deg = *lon;
     utc_offset_s = time->utc_offset_s;
   }
-  const auto civil = FromEpochSeconds(static_cast<std::int64_t>(input.utc_seconds));
-  input.delta_t_s = delta_t ? *delta_t : DeltaTSeconds(civil.year + (civil.month - 0.5) / 12.0);
+  SetDeltaT(input, delta_t);
   if (auto st = input.Check(); !st.ok()) {
     std::cerr << "geoverify sun: " << st.error().message << "\n";
     return kExitUsage;

@@ -1,5 +1,6 @@
 #include "geo/ogr_init.h"
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
@@ -13,6 +14,8 @@ void EnsureGdalRegistered() {
   std::call_once(once, [] {
     CPLSetErrorHandler(CPLQuietErrorHandler);
     GDALAllRegister();
+    // GDAL's block cache defaults to 5 % of RAM; keep memory bounded and predictable.
+    if (CPLGetConfigOption("GDAL_CACHEMAX", nullptr) == nullptr) GDALSetCacheMax64(256ll << 20);
   });
 }
 

@@ -253,3 +253,42 @@ TEST(CliShadow, ObservationsFromCsvAndBadInputExitTwo) {
 
 }  // namespace
 }  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(CliSunCheck, ConsistentAndInconsistentShadowsAsFindings) {
+  test::TempDir dir;
+  test::SynthExif
+      exif;  // KK Park, 2025-03-14 09:50 UTC: sun elevation 24.35, shadow ratio 2.21, azimuth 79.5
+  exif.datetime_original = "2025:03:14 16:20:00";
+  exif.offset_time_original = "+06:30";
+  exif.lat = 16.647556, exif.lon = 98.520722;
+  test::WritePhoto(dir / "p.jpg", test::MakeSceneJpeg(64, 48, 80, 1), exif);
+  auto r = Geoverify("sun check --json " + Quote(dir / "p.jpg") +
+                     " --height 2 --shadow-length 4.42 --azimuth 79.5");
+  ASSERT_EQ(r.exit_code, 0);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["consistent"].get<bool>());
+  EXPECT_EQ(j["finding"]["code"], "SHADOW_CONSISTENT");
+  EXPECT_EQ(j["sha256"].get<std::string>().size(), 64u);
+  r = Geoverify("sun check --json " + Quote(dir / "p.jpg") +
+                " --height 2 --shadow-length 4.42 --azimuth 260");
+  j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j["consistent"].get<bool>());  // shadow pointing towards the sun
+  EXPECT_EQ(j["finding"]["code"], "SHADOW_INCONSISTENT");
+  r = Geoverify("sun check --json " + Quote(dir / "p.jpg") + " --height 2 --shadow-length 2");
+  EXPECT_FALSE(
+      nlohmann::json::parse(r.out)["consistent"].get<bool>());  // 45 deg sun, 24 deg expected
+  EXPECT_EQ(
+      Geoverify("sun check " + Quote(dir / "p.jpg") + " --height -1 --shadow-length 2").exit_code,
+      2);
+  exif.datetime_original = "2025:03:14 23:30:00";  // night at KK Park
+  test::WritePhoto(dir / "night.jpg", test::MakeSceneJpeg(64, 48, 80, 1), exif);
+  EXPECT_EQ(Geoverify("sun check " + Quote(dir / "night.jpg") + " --height 2 --shadow-length 2")
+                .exit_code,
+            2);
+}
+
+}  // namespace
+}  // namespace gv
