@@ -6,8 +6,10 @@
 #include <cmath>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "geo/grid_raster.h"
+#include "geo/zone_grid.h"
 #include "util/data_dir.h"
 #include "util/file.h"
 #include "util/time.h"
@@ -73,6 +75,13 @@ Result<ShadowOutputResult> WriteShadowLocus(const SpaTerms& terms,
     if (!w.ok()) return w.error();
     likelihood_writer = std::move(w).value();
   }
+  std::optional<ZoneIndexGrid> zones;
+  if (std::any_of(options.observations.begin(), options.observations.end(),
+                  [](const auto& o) { return o.zone_unknown; })) {
+    auto built = BuildZoneIndexGrid(grid);
+    if (!built.ok()) return built.error();
+    zones = std::move(built).value();
+  }
   std::vector<float> binary;
   auto stats = EvaluateShadowGrid(
       terms, options.observations, options.grid, options.threads,
@@ -88,7 +97,8 @@ Result<ShadowOutputResult> WriteShadowLocus(const SpaTerms& terms,
           if (auto st = mask_writer->WriteRows(b.row0, b.rows, binary.data()); !st.ok()) return st;
         }
         return OkStatus();
-      });
+      },
+      zones ? &*zones : nullptr);
   if (!stats.ok()) return stats.error();
   ShadowOutputResult result;
   result.stats = *stats;

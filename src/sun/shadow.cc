@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "geo/tzif.h"
 #include "util/ordered_pool.h"
 
 namespace gv {
@@ -34,8 +35,37 @@ struct PreparedObservation {
   bool has_azimuth;
   double sin_a, cos_a, cos2_tol;  // target sun azimuth and tolerance
   double sigma_e, sigma_a;
-  std::vector<Sample> samples;
+  // One set of time samples per UTC offset: a single set when the time is in UTC; with an
+  // unknown zone one set per distinct offset, chosen per cell by its zone.
+  std::vector<std::vector<Sample>> sets;
+  std::vector<int> set_of_zone;  // zone index (1-based) -> set; [0] unused
+  std::vector<int> set_of_hour;  // nautical zone -12..+12 -> set, for cells at sea
+  int samples_per_set = 1;
 };
+
+std::vector<Sample> TimeSamples(const SpaTerms& terms, double utc, int n, double tolerance_s,
+                                const GridSpec& grid) {
+  std::vector<Sample> samples;
+  const int width = grid.Width();
+  for (int k = 0; k < n; ++k) {
+    const double t = n == 1 ? utc : utc - tolerance_s + 2.0 * tolerance_s * k / (n - 1);
+    const auto civil_year = 1970.0 + t / (365.2425 * 86400.0);
+    const GeocentricSun sun = ComputeGeocentricSun(terms, t, DeltaTSeconds(civil_year));
+    Sample s;
+    s.sin_d = std::sin(Rad(sun.delta_deg));
+    s.cos_d = std::cos(Rad(sun.delta_deg));
+    s.cos_h.resize(width);
+    s.sin_h.resize(width);
+    for (int c = 0; c < width; ++c) {
+      const double lon = grid.min_lon + (c + 0.5) * grid.resolution_deg;
+      const double h = Rad(sun.nu_deg + lon - sun.alpha_deg);
+      s.cos_h[c] = std::cos(h);
+      s.sin_h[c] = std::sin(h);
+    }
+    samples.push_back(std::move(s));
+  }
+  return samples;
+}
 
 PreparedObservation Prepare(const SpaTerms& terms, const ShadowObservation& o,
                             const GridSpec& grid) {
@@ -59,34 +89,42 @@ PreparedObservation Prepare(const SpaTerms& terms, const ShadowObservation& o,
   const double step_s = std::max(10.0, tightest * 0.5 * 240.0);
   const int half =
       o.time_tolerance_s > 0 ? static_cast<int>(std::ceil(o.time_tolerance_s / step_s)) : 0;
-  const int n = std::min(2 * half + 1, 121);
-  const int width = grid.Width();
-  for (int k = 0; k < n; ++k) {
-    const double t =
-        n == 1 ? o.utc_seconds
-               : o.utc_seconds - o.time_tolerance_s + 2.0 * o.time_tolerance_s * k / (n - 1);
-    const auto civil_year = 1970.0 + t / (365.2425 * 86400.0);
-    const GeocentricSun sun = ComputeGeocentricSun(terms, t, DeltaTSeconds(civil_year));
-    Sample s;
-    s.sin_d = std::sin(Rad(sun.delta_deg));
-    s.cos_d = std::cos(Rad(sun.delta_deg));
-    s.cos_h.resize(width);
-    s.sin_h.resize(width);
-    for (int c = 0; c < width; ++c) {
-      const double lon = grid.min_lon + (c + 0.5) * grid.resolution_deg;
-      const double h = Rad(sun.nu_deg + lon - sun.alpha_deg);
-      s.cos_h[c] = std::cos(h);
-      s.sin_h[c] = std::sin(h);
-    }
-    p.samples.push_back(std::move(s));
-  }
+  p.samples_per_set = std::min(2 * half + 1, 121);
+  if (!o.zone_unknown)
+    p.sets.push_back(
+        TimeSamples(terms, o.utc_seconds, p.samples_per_set, o.time_tolerance_s, grid));
   return p;
 }
 
+// Distinct UTC offsets of the local time in every zone, then one sample set per offset.
+Status PrepareZoneSets(const SpaTerms& terms, const ZoneIndexGrid& zones, const GridSpec& grid,
+                       PreparedObservation& p) {
+  const ShadowObservation& o = *p.obs;
+  std::vector<int> offsets;
+  const auto set_for = [&](int offset) {
+    const auto it = std::find(offsets.begin(), offsets.end(), offset);
+    if (it != offsets.end()) return static_cast<int>(it - offsets.begin());
+    offsets.push_back(offset);
+    p.sets.push_back(
+        TimeSamples(terms, o.utc_seconds - offset, p.samples_per_set, o.time_tolerance_s, grid));
+    return static_cast<int>(offsets.size() - 1);
+  };
+  p.set_of_zone.assign(zones.zones.size() + 1, 0);
+  for (std::size_t i = 0; i < zones.zones.size(); ++i) {
+    auto rules = ZoneRules::Load(zones.zones[i]);
+    // A zone missing from this system's zoneinfo: its cells use their nautical zone.
+    p.set_of_zone[i + 1] =
+        rules.ok() ? set_for(rules->OffsetForLocal(static_cast<std::int64_t>(o.utc_seconds))) : -1;
+  }
+  for (int h = -12; h <= 12; ++h) p.set_of_hour.push_back(set_for(h * 3600));
+  return OkStatus();
+}
+
 // Best likelihood of one observation at one cell over its time samples (0: inconsistent).
-float CellLikelihood(const PreparedObservation& p, double sin_phi, double cos_phi, int c) {
+float CellLikelihood(const PreparedObservation& p, const std::vector<Sample>& samples,
+                     double sin_phi, double cos_phi, int c) {
   float best = 0.0f;
-  for (const Sample& s : p.samples) {
+  for (const Sample& s : samples) {
     const double ch = s.cos_h[c];
     const double up = s.sin_d * sin_phi + s.cos_d * cos_phi * ch;
     if (up < p.sin_e_min || up > p.sin_e_max) continue;
@@ -110,7 +148,7 @@ float CellLikelihood(const PreparedObservation& p, double sin_phi, double cos_ph
 }
 
 void EvaluateBlock(const std::vector<PreparedObservation>& prepared, const GridSpec& grid,
-                   GridBlock& block) {
+                   const ZoneIndexGrid* zones, GridBlock& block) {
   block.likelihood.assign(static_cast<std::size_t>(block.rows) * block.width, 0.0f);
   for (int r = 0; r < block.rows; ++r) {
     const double lat = grid.max_lat - (block.row0 + r + 0.5) * grid.resolution_deg;
@@ -119,7 +157,14 @@ void EvaluateBlock(const std::vector<PreparedObservation>& prepared, const GridS
     for (int c = 0; c < block.width; ++c) {
       float value = 1.0f;
       for (const auto& p : prepared) {
-        value *= CellLikelihood(p, sin_phi, cos_phi, c);
+        int set = 0;
+        if (p.obs->zone_unknown) {
+          const double lon = grid.min_lon + (c + 0.5) * grid.resolution_deg;
+          const std::uint16_t zone = zones->At(lat, lon);
+          set = zone != 0 ? p.set_of_zone[zone] : -1;
+          if (set < 0) set = p.set_of_hour[std::lround(lon / 15.0) + 12];
+        }
+        value *= CellLikelihood(p, p.sets[static_cast<std::size_t>(set)], sin_phi, cos_phi, c);
         if (value == 0.0f) break;
       }
       row[c] = value;
@@ -196,7 +241,8 @@ Status GridSpec::Check() const {
 Result<ShadowRegionStats> EvaluateShadowGrid(const SpaTerms& terms,
                                              const std::vector<ShadowObservation>& observations,
                                              const GridSpec& grid, int threads,
-                                             const std::function<Status(const GridBlock&)>& sink) {
+                                             const std::function<Status(const GridBlock&)>& sink,
+                                             const ZoneIndexGrid* zones) {
   if (auto st = grid.Check(); !st.ok()) return st.error();
   if (observations.empty()) return MakeError("no shadow observation given");
   for (const auto& o : observations) {
@@ -204,7 +250,15 @@ Result<ShadowRegionStats> EvaluateShadowGrid(const SpaTerms& terms,
       return MakeError((o.label.empty() ? "" : o.label + ": ") + st.error().message);
   }
   std::vector<PreparedObservation> prepared;
-  for (const auto& o : observations) prepared.push_back(Prepare(terms, o, grid));
+  for (const auto& o : observations) {
+    prepared.push_back(Prepare(terms, o, grid));
+    if (o.zone_unknown) {
+      if (zones == nullptr)
+        return MakeError("an observation in local time of unknown zone needs the time-zone grid");
+      auto& p = prepared.back();
+      if (auto st = PrepareZoneSets(terms, *zones, grid, p); !st.ok()) return st.error();
+    }
+  }
 
   const int width = grid.Width(), height = grid.Height();
   constexpr int kBlockRows = 32;
@@ -224,7 +278,7 @@ Result<ShadowRegionStats> EvaluateShadowGrid(const SpaTerms& terms,
         b.row0 = static_cast<int>(i) * kBlockRows;
         b.rows = std::min(kBlockRows, height - b.row0);
         b.width = width;
-        EvaluateBlock(prepared, grid, b);
+        EvaluateBlock(prepared, grid, zones, b);
       },
       [&](std::size_t i) {
         const GridBlock& b = slots[i % window];

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/zone_grid.h"
 #include "sun/spa.h"
 #include "util/result.h"
 
@@ -22,7 +23,8 @@ namespace gv {
 
 struct ShadowObservation {
   std::string label;
-  double utc_seconds = 0;
+  double utc_seconds = 0;        // with zone_unknown: the local time read as if UTC
+  bool zone_unknown = false;     // each cell converts the local time with its own zone
   double time_tolerance_s = 60;  // camera clocks: about a minute
   double elevation_min_deg = 0;  // apparent (refracted) sun elevation bounds
   double elevation_max_deg = 90;
@@ -65,7 +67,8 @@ struct ShadowRegionStats {
 Result<ShadowRegionStats> EvaluateShadowGrid(const SpaTerms& terms,
                                              const std::vector<ShadowObservation>& observations,
                                              const GridSpec& grid, int threads,
-                                             const std::function<Status(const GridBlock&)>& sink);
+                                             const std::function<Status(const GridBlock&)>& sink,
+                                             const ZoneIndexGrid* zones = nullptr);
 
 // The straightforward way, for comparison and tests: full SPA (topocentric, refracted) at
 // one place and time sample. True when consistent.

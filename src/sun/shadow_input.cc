@@ -8,6 +8,7 @@
 #include "sun/sun_summary.h"
 #include "util/file.h"
 #include "util/text.h"
+#include "util/time.h"
 
 namespace gv {
 namespace {
@@ -98,9 +99,17 @@ Result<ShadowObservation> MakeObservation(const ObservationSpec& spec) {
   }
   if (!obs.ok()) return obs.error();
   const auto tz = spec.count("tz") ? Trim(spec.at("tz")) : std::string();
-  auto when = ResolveTime(Trim(spec.at("at")), tz);
-  if (!when.ok()) return when.error();
-  obs->utc_seconds = when->utc_seconds;
+  const std::string at = Trim(spec.at("at"));
+  const auto parsed = ParseIso8601(at);
+  if (parsed && !parsed->offset_s && tz.empty()) {
+    // Local time of unknown zone: every place converts it with its own zone.
+    obs->zone_unknown = true;
+    obs->utc_seconds = static_cast<double>(ToEpochSeconds(parsed->local));
+  } else {
+    auto when = ResolveTime(at, tz);
+    if (!when.ok()) return when.error();
+    obs->utc_seconds = when->utc_seconds;
+  }
   obs->label = spec.at("at");
   obs->time_tolerance_s = *time_tol;
   obs->azimuth_tolerance_deg = *azimuth_tol;

@@ -238,7 +238,10 @@ TEST(CliShadow, ObservationsFromCsvAndBadInputExitTwo) {
       Geoverify("shadow --json --resolution-deg 0.5 --observations " + Quote(dir / "obs.csv"));
   EXPECT_EQ(ok.exit_code, 0) << ok.out;
   EXPECT_EQ(nlohmann::json::parse(ok.out)["observations"], 2);
-  EXPECT_EQ(Geoverify("shadow --at 2025-03-14T16:20:00 --shadow-ratio 2").exit_code, 2);  // no zone
+  EXPECT_EQ(Geoverify("shadow --at 2025-13-14T16:20:00Z --shadow-ratio 2").exit_code,
+            2);  // no such month
+  EXPECT_EQ(
+      Geoverify("shadow --at 2025-03-14T16:20:00 --tz Mars/Olympus --shadow-ratio 2").exit_code, 2);
   EXPECT_EQ(
       Geoverify("shadow --at 2025-03-14T16:20:00Z --object-height -2 --shadow-length 3").exit_code,
       2);

@@ -149,6 +149,37 @@ TEST(ShadowLocus, FastGridAgreesWithPerCellSpa) {
   EXPECT_LE(disagree, consistent / 100 + 2);  // only cells on the boundary, within parallax
 }
 
+TEST(ShadowLocus, LocalTimeOfUnknownZoneUsesEachPlacesOwnZone) {
+  // 16:20 local at KK Park (UTC+06:30) is 09:50 UTC; the true shadow there.
+  const Place kk{16.647556, 98.520722,
+                 static_cast<double>(ToEpochSeconds({2025, 3, 14, 9, 50, 0}))};
+  ShadowObservation obs = TrueObservation(kk, true);
+  obs.zone_unknown = true;
+  obs.utc_seconds =
+      static_cast<double>(ToEpochSeconds({2025, 3, 14, 16, 20, 0}));  // local, zone unknown
+  GridSpec g;
+  g.resolution_deg = 0.05;
+  g.min_lon = 90, g.max_lon = 110, g.min_lat = 5, g.max_lat = 25;
+  auto zones = BuildZoneIndexGrid({g.min_lon, g.max_lat, g.resolution_deg, g.Width(), g.Height()});
+  ASSERT_TRUE(zones.ok()) << zones.error().message;
+  const int row = static_cast<int>((g.max_lat - kk.lat) / g.resolution_deg);
+  const int col = static_cast<int>((kk.lon - g.min_lon) / g.resolution_deg);
+  float at_kk = -1;
+  auto stats = EvaluateShadowGrid(
+      Terms(), {obs}, g, 2,
+      [&](const GridBlock& b) {
+        if (row >= b.row0 && row < b.row0 + b.rows)
+          at_kk = b.likelihood[static_cast<std::size_t>(row - b.row0) * b.width + col];
+        return OkStatus();
+      },
+      &*zones);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_GT(at_kk, 0.0f);
+  // Without the zone grid the observation cannot be evaluated.
+  EXPECT_FALSE(
+      EvaluateShadowGrid(Terms(), {obs}, g, 2, [](const GridBlock&) { return OkStatus(); }).ok());
+}
+
 TEST(ShadowLocus, BadInputIsRefused) {
   EXPECT_FALSE(ShadowObservation::FromLengths(-2, 3, 0.1).ok());
   EXPECT_FALSE(ShadowObservation::FromLengths(2, 0, 0.1).ok());
