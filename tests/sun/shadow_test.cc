@@ -213,9 +213,12 @@ TEST(ShadowInput, GroupsCommandLineObservationsAndReadsFiles) {
   EXPECT_NEAR(second->elevation_center_deg, std::atan(2.0 / 3.0) * 180 / M_PI, 1e-9);
   EXPECT_EQ(second->shadow_azimuth_deg, 80.0);
   EXPECT_FALSE(GroupObservationArgs({"--at"}).ok());
+  auto unknown_zone = MakeObservation({{"at", "2025-03-14T16:20:00"}, {"shadow_ratio", "1"}});
+  ASSERT_TRUE(unknown_zone.ok());
+  EXPECT_TRUE(unknown_zone->zone_unknown);
   EXPECT_FALSE(
-      MakeObservation({{"at", "2025-03-14T16:20:00"}, {"shadow_ratio", "1"}}).ok());  // no zone
-  EXPECT_FALSE(MakeObservation({{"at", "2025-03-14T16:20:00Z"}}).ok());  // no measurement
+      MakeObservation({{"at", "2025-03-14 16:20"}, {"shadow_ratio", "1"}}).ok());  // not ISO
+  EXPECT_FALSE(MakeObservation({{"at", "2025-03-14T16:20:00Z"}}).ok());            // no measurement
   EXPECT_FALSE(MakeObservation({{"at", "2025-03-14T16:20:00Z"}, {"shadow_ratio", "x"}}).ok());
   EXPECT_FALSE(
       MakeObservation({{"at", "2025-03-14T16:20:00Z"}, {"shadow_length", "3"}}).ok());  // no height
