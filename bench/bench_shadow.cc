@@ -13,14 +13,17 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
 
-double TimeGrid(const gv::SpaTerms& terms, const gv::ShadowObservation& obs, double resolution, int threads,
-                std::uint64_t* consistent) {
+double TimeGrid(const gv::SpaTerms& terms, const gv::ShadowObservation& obs, double resolution,
+                int threads, std::uint64_t* consistent) {
   gv::GridSpec grid;
   grid.resolution_deg = resolution;
   const auto t0 = Clock::now();
-  auto stats = gv::EvaluateShadowGrid(terms, {obs}, grid, threads, [](const gv::GridBlock&) { return gv::OkStatus(); });
+  auto stats = gv::EvaluateShadowGrid(terms, {obs}, grid, threads,
+                                      [](const gv::GridBlock&) { return gv::OkStatus(); });
   const auto t1 = Clock::now();
   if (!stats.ok()) {
     std::fprintf(stderr, "%s\n", stats.error().message.c_str());
@@ -44,17 +47,20 @@ int main(int argc, char** argv) {
   obs->utc_seconds = static_cast<double>(gv::ToEpochSeconds({2025, 3, 14, 9, 50, 0}));
   obs->shadow_azimuth_deg = 79.5;
 
-  std::printf("one observation (shadow ratio 2.21 +-10%%, azimuth 79.5 +-5 deg, time +-60 s), %d threads\n\n", threads);
+  std::printf(
+      "one observation (shadow ratio 2.21 +-10%%, azimuth 79.5 +-5 deg, time +-60 s), %d "
+      "threads\n\n",
+      threads);
   std::printf("%-40s %12s %10s %12s %14s\n", "method", "cells", "seconds", "ns/cell", "consistent");
   std::uint64_t c05 = 0, c01 = 0;
   const double t05 = TimeGrid(**terms, *obs, 0.05, threads, &c05);
   const double cells05 = 7200.0 * 3600.0;
-  std::printf("%-40s %12.0f %10.3f %12.2f %14llu\n", "grid, global 0.05 deg", cells05, t05, t05 * 1e9 / cells05,
-              static_cast<unsigned long long>(c05));
+  std::printf("%-40s %12.0f %10.3f %12.2f %14llu\n", "grid, global 0.05 deg", cells05, t05,
+              t05 * 1e9 / cells05, static_cast<unsigned long long>(c05));
   const double t01 = TimeGrid(**terms, *obs, 0.01, threads, &c01);
   const double cells01 = 36000.0 * 18000.0;
-  std::printf("%-40s %12.0f %10.3f %12.2f %14llu\n", "grid, global 0.01 deg", cells01, t01, t01 * 1e9 / cells01,
-              static_cast<unsigned long long>(c01));
+  std::printf("%-40s %12.0f %10.3f %12.2f %14llu\n", "grid, global 0.01 deg", cells01, t01,
+              t01 * 1e9 / cells01, static_cast<unsigned long long>(c01));
 
   // Straightforward: full SPA per cell (3 time samples, as the grid uses for +-60 s),
   // single thread, on a random sample of cells; extrapolated to the global 0.05 grid.
@@ -77,9 +83,12 @@ int main(int argc, char** argv) {
   }
   const double naive = Seconds(t0, Clock::now());
   const double naive_ns = naive * 1e9 / samples;
-  std::printf("%-40s %12d %10.3f %12.2f %14s\n", "per-cell SPA loop, 1 thread (sample)", samples, naive, naive_ns, "-");
-  std::printf("\nglobal 0.05 deg: grid %.3f s vs per-cell SPA %.1f s on %d threads (extrapolated): %.0fx faster\n", t05,
-              naive_ns * cells05 / 1e9 / threads, threads, naive_ns * cells05 / 1e9 / threads / t05);
+  std::printf("%-40s %12d %10.3f %12.2f %14s\n", "per-cell SPA loop, 1 thread (sample)", samples,
+              naive, naive_ns, "-");
+  std::printf(
+      "\nglobal 0.05 deg: grid %.3f s vs per-cell SPA %.1f s on %d threads (extrapolated): %.0fx "
+      "faster\n",
+      t05, naive_ns * cells05 / 1e9 / threads, threads, naive_ns * cells05 / 1e9 / threads / t05);
   std::printf("targets: 0.05 deg global < 1 s, 0.01 deg global < 20 s\n");
   return hits > 0 ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 # Every external dependency of geoverify, found once. All come from Debian packages
 # (scripts/deps installs them).
 find_package(Threads REQUIRED)
-find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs)
+find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs features2d calib3d flann)
 find_package(exiv2 REQUIRED CONFIG)
 find_package(GDAL REQUIRED)
 find_package(PROJ REQUIRED CONFIG)

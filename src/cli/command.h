@@ -30,5 +30,6 @@ int RunInspect(int argc, char** argv);
 int RunRun(int argc, char** argv);
 int RunSun(int argc, char** argv);
 int RunShadow(int argc, char** argv);
+int RunMatch(int argc, char** argv);
 
 }  // namespace gv::cli

@@ -22,6 +22,8 @@ constexpr Command kCommands[] = {
      &RunSun},
     {"shadow", "places where the sun could have cast the observed shadows (polygons, raster, map)",
      &RunShadow},
+    {"match", "do two photos show the same place? features, matching, geometric verification",
+     &RunMatch},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
@@ -289,6 +291,42 @@ TEST(CliSunCheck, ConsistentAndInconsistentShadowsAsFindings) {
   exif.datetime_original = "2025:03:14 23:30:00";  // night at KK Park
   test::WritePhoto(dir / "night.jpg", test::MakeSceneJpeg(64, 48, 80, 1), exif);
   EXPECT_EQ(Geoverify("sun check " + Quote(dir / "night.jpg") + " --height 2 --shadow-length 2")
+                .exit_code,
+            2);
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(CliMatch, SameSceneWithDrawingAndClearErrors) {
+  test::TempDir dir;
+  const auto a = test::MakeSceneJpeg(800, 600, 90, 21);
+  test::WriteBytes(dir / "a.jpg", a);
+  cv::Mat img = cv::imdecode(a, cv::IMREAD_COLOR), warped;
+  const cv::Matx33d h(0.9, -0.15, 60, 0.12, 0.92, 10, 0.0001, 0.0, 1);
+  cv::warpPerspective(img, warped, cv::Mat(h), img.size());
+  std::vector<std::uint8_t> b;
+  cv::imencode(".jpg", warped, b, {cv::IMWRITE_JPEG_QUALITY, 85});
+  test::WriteBytes(dir / "b.jpg", b);
+  const auto r = Geoverify("match --json " + Quote(dir / "a.jpg") + " " + Quote(dir / "b.jpg") +
+                           " --draw " + Quote(dir / "m.png"));
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["verdict"], "same_scene");
+  EXPECT_EQ(j["model"], "homography");
+  EXPECT_NEAR(j["homography"][0][2].get<double>(), 60.0, 3.0);
+  EXPECT_EQ(j["a_sha256"].get<std::string>().size(), 64u);
+  EXPECT_TRUE(std::filesystem::exists(dir / "m.png"));
+  std::vector<std::uint8_t> blank;
+  cv::imencode(".png", cv::Mat(300, 300, CV_8UC3, cv::Scalar(9, 9, 9)), blank);
+  test::WriteBytes(dir / "blank.png", blank);
+  EXPECT_EQ(Geoverify("match " + Quote(dir / "a.jpg") + " " + Quote(dir / "blank.png")).exit_code,
+            1);
+  EXPECT_EQ(Geoverify("match " + Quote(dir / "a.jpg")).exit_code, 2);
+  EXPECT_EQ(Geoverify("match --detector surf " + Quote(dir / "a.jpg") + " " + Quote(dir / "b.jpg"))
                 .exit_code,
             2);
 }
