@@ -31,5 +31,7 @@ int RunRun(int argc, char** argv);
 int RunSun(int argc, char** argv);
 int RunShadow(int argc, char** argv);
 int RunMatch(int argc, char** argv);
+int RunRefs(int argc, char** argv);
+int RunLocate(int argc, char** argv);
 
 }  // namespace gv::cli

@@ -24,6 +24,9 @@ constexpr Command kCommands[] = {
      &RunShadow},
     {"match", "do two photos show the same place? features, matching, geometric verification",
      &RunMatch},
+    {"refs", "geotagged reference collections: build, add, info, export", &RunRefs},
+    {"locate", "where was this photo taken? retrieval and verification against a collection",
+     &RunLocate},
 };
 
 void PrintUsage(std::FILE* out) {

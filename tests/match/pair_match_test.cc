@@ -4,28 +4,12 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "support/synth_photo.h"
+
 namespace gv {
 namespace {
 
-// A textured synthetic scene: random ellipses, rectangles and text, different per seed.
-cv::Mat Texture(int seed, int w = 640, int h = 480) {
-  cv::Mat img(h, w, CV_8UC3, cv::Scalar(128, 128, 128));
-  cv::RNG rng(static_cast<std::uint64_t>(seed));
-  for (int i = 0; i < 160; ++i) {
-    const cv::Point c(rng.uniform(0, w), rng.uniform(0, h));
-    const cv::Scalar color(rng.uniform(0, 255), rng.uniform(0, 255), rng.uniform(0, 255));
-    if (i % 3 == 0)
-      cv::ellipse(img, c, {rng.uniform(4, 40), rng.uniform(4, 40)}, rng.uniform(0, 180), 0, 360,
-                  color, -1);
-    else if (i % 3 == 1)
-      cv::rectangle(img, c, c + cv::Point(rng.uniform(5, 60), rng.uniform(5, 60)), color, -1);
-    else
-      cv::putText(img, std::to_string(rng.uniform(0, 99999)), c, cv::FONT_HERSHEY_SIMPLEX,
-                  rng.uniform(0.4, 1.5), color, 2);
-  }
-  cv::GaussianBlur(img, img, {3, 3}, 0.8);
-  return img;
-}
+cv::Mat Texture(int seed, int w = 640, int h = 480) { return test::MakeTexture(seed, w, h); }
 
 cv::Matx33d Truth() {
   // Rotation 25 deg, scale 0.85, translation and a perspective tilt.

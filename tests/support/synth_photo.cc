@@ -54,6 +54,27 @@ std::vector<std::uint8_t> MakeSceneJpeg(int width, int height, int quality, int 
   return out;
 }
 
+cv::Mat MakeTexture(int seed, int w, int h) {
+  cv::Mat img(h, w, CV_8UC3, cv::Scalar(128, 128, 128));
+  cv::RNG rng(static_cast<std::uint64_t>(seed));
+  const int shapes = w * h / 1900;
+  for (int i = 0; i < shapes; ++i) {
+    const cv::Point c(rng.uniform(0, w), rng.uniform(0, h));
+    const cv::Scalar color(rng.uniform(0, 255), rng.uniform(0, 255), rng.uniform(0, 255));
+    if (i % 3 == 0) {
+      cv::ellipse(img, c, {rng.uniform(4, 40), rng.uniform(4, 40)}, rng.uniform(0, 180), 0, 360,
+                  color, -1);
+    } else if (i % 3 == 1) {
+      cv::rectangle(img, c, c + cv::Point(rng.uniform(5, 60), rng.uniform(5, 60)), color, -1);
+    } else {
+      cv::putText(img, std::to_string(rng.uniform(0, 99999)), c, cv::FONT_HERSHEY_SIMPLEX,
+                  rng.uniform(0.4, 1.5), color, 2);
+    }
+  }
+  cv::GaussianBlur(img, img, {3, 3}, 0.8);
+  return img;
+}
+
 std::vector<std::uint8_t> ReadAll(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ std::vector<std::uint8_t> MakeSceneJpeg(int width, int height, int quality, int 
 // Writes `jpeg` to `path`, then adds `exif` with exiv2. Throws on failure (tests only).
 void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_t>& jpeg,
                 const SynthExif& exif);
+
+// A textured synthetic scene (ellipses, rectangles, numbers), different for every seed:
+// rich in local features, for matching tests.
+cv::Mat MakeTexture(int seed, int width = 640, int height = 480);
 
 // Reads a whole file (tests only).
 std::vector<std::uint8_t> ReadAll(const std::filesystem::path& path);

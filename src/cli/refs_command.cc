@@ -1,0 +1,156 @@
+// geoverify refs build|add|info|export, and geoverify locate PHOTO --refs REFS
+#include <iostream>
+
+#include "cli/command.h"
+#include "image/decode.h"
+#include "match/reference_collection.h"
+#include "util/file.h"
+#include "util/sha256.h"
+
+namespace gv::cli {
+namespace {
+
+int Report(const char* what, const Result<CollectionReport>& report, bool json) {
+  if (!report.ok()) {
+    std::cerr << "geoverify refs " << what << ": " << report.error().message << "\n";
+    return kExitSomeFailed;
+  }
+  for (const auto& w : report->warnings)
+    std::cerr << "geoverify refs " << what << ": warning: " << w << "\n";
+  if (json) {
+    std::cout << nlohmann::ordered_json{{"added", report->added},
+                                        {"duplicates", report->duplicates},
+                                        {"without_location", report->without_location},
+                                        {"failed", report->failed}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "added " << report->added << ", duplicates " << report->duplicates
+              << ", without location " << report->without_location << ", failed " << report->failed
+              << "\n";
+  }
+  return report->failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace
+
+int RunRefs(int argc, char** argv) {
+  CLI::App app{"Geotagged reference collections (one SQLite file): build, add, info, export.",
+               "geoverify refs"};
+  app.require_subcommand(1);
+  CollectionOptions options;
+  std::vector<std::string> inputs;
+  std::string out, collection;
+  bool json = false;
+  auto* build = app.add_subcommand("build", "build a collection from images with a known location");
+  build->add_option("inputs", inputs, "image files or folders (recursive)")->required();
+  build->add_option("-o,--output", out, "collection file to write")->required();
+  build->add_option("--sidecar", options.sidecar,
+                    "CSV (file,lat,lon[,heading,note]) or GeoJSON points with 'file'");
+  build->add_option("--vocabulary-size", options.vocabulary_size, "visual words")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 200000));
+  build->add_option("-j,--threads", options.threads, "worker threads (0: one per core)")
+      ->check(CLI::Range(0, 256));
+  build->add_flag("--json", json, "print a JSON summary");
+  auto* add =
+      app.add_subcommand("add", "add images to a collection (existing vocabulary, no rebuild)");
+  add->add_option("collection", collection, "collection file")->required();
+  add->add_option("inputs", inputs, "image files or folders (recursive)")->required();
+  add->add_option("--sidecar", options.sidecar, "CSV or GeoJSON locations");
+  add->add_option("-j,--threads", options.threads, "worker threads (0: one per core)")
+      ->check(CLI::Range(0, 256));
+  add->add_flag("--json", json, "print a JSON summary");
+  auto* info = app.add_subcommand("info", "counts, extent and index parameters");
+  info->add_option("collection", collection, "collection file")->required();
+  info->add_flag("--json", json, "print JSON");
+  auto* exp = app.add_subcommand("export", "write the references as a point layer");
+  exp->add_option("collection", collection, "collection file")->required();
+  exp->add_option("-o,--output", out, "vector file, format by extension (.gpkg, .geojson, .kml)")
+      ->required();
+  AddCommonOptions(app);
+  if (const int code = Parse(app, argc, argv); code >= 0) return code;
+
+  const std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
+  if (build->parsed()) return Report("build", BuildCollection(paths, out, options), json);
+  if (add->parsed()) return Report("add", AddToCollection(collection, paths, options), json);
+  if (info->parsed()) {
+    auto j = CollectionInfo(collection);
+    if (!j.ok()) {
+      std::cerr << "geoverify refs info: " << j.error().message << "\n";
+      return kExitSomeFailed;
+    }
+    if (json) {
+      std::cout << j->dump(2) << "\n";
+    } else {
+      for (const auto& [key, value] : j->items()) std::cout << key << ": " << value.dump() << "\n";
+    }
+    return kExitOk;
+  }
+  if (auto st = ExportCollection(collection, out); !st.ok()) {
+    std::cerr << "geoverify refs export: " << st.error().message << "\n";
+    return kExitSomeFailed;
+  }
+  std::cout << "wrote " << out << "\n";
+  return kExitOk;
+}
+
+int RunLocate(int argc, char** argv) {
+  CLI::App app{
+      "Where was this photo taken? Retrieve the most similar references of a collection, verify\n"
+      "them geometrically and estimate the location (a clue of source reference_match).",
+      "geoverify locate"};
+  std::string photo, refs, out;
+  LocateOptions options;
+  bool json = false;
+  app.add_option("photo", photo, "the photo to locate")->required();
+  app.add_option("--refs", refs, "reference collection (geoverify refs build)")->required();
+  app.add_option("--top", options.top, "results to list")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--candidates", options.candidates, "retrieved references verified geometrically")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  app.add_option("-o,--output", out, "write the clue and the matched references as a vector layer");
+  app.add_flag("--json", json, "print JSON");
+  AddCommonOptions(app);
+  if (const int code = Parse(app, argc, argv); code >= 0) return code;
+  std::vector<std::uint8_t> bytes;
+  if (auto st = ReadFileBounded(photo, 1u << 30, bytes); !st.ok()) {
+    std::cerr << "geoverify locate: " << st.error().message << "\n";
+    return kExitSomeFailed;
+  }
+  auto image = DecodeImage(bytes);
+  if (!image.ok()) {
+    std::cerr << "geoverify locate: " << photo << ": " << image.error().message << "\n";
+    return kExitSomeFailed;
+  }
+  auto result = LocatePhoto(refs, *image, options);
+  if (!result.ok()) {
+    std::cerr << "geoverify locate: " << result.error().message << "\n";
+    return kExitSomeFailed;
+  }
+  if (!out.empty()) {
+    if (auto st = WriteLocateLayer(*result, out); !st.ok()) {
+      std::cerr << "geoverify locate: " << st.error().message << "\n";
+      return kExitSomeFailed;
+    }
+  }
+  auto j = ToJson(*result);
+  if (json) {
+    nlohmann::ordered_json head{{"file", photo}, {"sha256", Sha256Hex(bytes)}};
+    head.update(j);
+    std::cout << head.dump(2) << "\n";
+  } else {
+    for (const auto& c : result->ranked) {
+      std::cout << c.match.verdict << "  " << c.match.inliers << " inliers  " << c.reference.path
+                << "  (" << c.reference.lat_deg << ", " << c.reference.lon_deg << ")\n";
+    }
+    std::cout << "clue: "
+              << (result->clue ? j["clue"].dump() : "none (no reference shows the same scene)")
+              << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace gv::cli

@@ -1,0 +1,109 @@
+#include "match/reference_collection.h"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "support/synth_photo.h"
+#include "support/temp_dir.h"
+
+namespace gv {
+namespace {
+
+class CollectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir_ / "refs");
+    std::string csv = "file,lat,lon,heading,note\n";
+    for (int i = 0; i < 10; ++i) {
+      const cv::Mat view = test::MakeTexture(500 + i, 480, 360);
+      cv::imwrite((dir_ / "refs" / ("ref" + std::to_string(i) + ".jpg")).string(), view,
+                  {cv::IMWRITE_JPEG_QUALITY, 90});
+      csv += "ref" + std::to_string(i) + ".jpg," + std::to_string(16.6 + 0.01 * i) + "," +
+             std::to_string(98.5 + 0.01 * i) + ",,compound wall " + std::to_string(i) + "\n";
+    }
+    cv::imwrite((dir_ / "refs" / "unlocated.jpg").string(), test::MakeTexture(900, 480, 360));
+    test::WriteText(dir_ / "locations.csv", csv);
+    options_.sidecar = dir_ / "locations.csv";
+    options_.vocabulary_size = 256;
+  }
+  test::TempDir dir_;
+  CollectionOptions options_;
+};
+
+TEST_F(CollectionTest, BuildInfoLocateAddExport) {
+  const auto collection = dir_ / "refs.sqlite";
+  auto built = BuildCollection({dir_ / "refs"}, collection, options_);
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  EXPECT_EQ(built->added, 10);
+  EXPECT_EQ(built->without_location, 1);  // skipped with a warning, counted
+  ASSERT_EQ(built->warnings.size(), 1u);
+  EXPECT_NE(built->warnings[0].find("unlocated.jpg"), std::string::npos);
+
+  auto info = CollectionInfo(collection);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_EQ((*info)["references"], 10);
+  EXPECT_EQ((*info)["vocabulary_size"], "256");
+
+  // A new view of reference 6: rotated, scaled, recompressed.
+  const cv::Mat original = test::MakeTexture(506, 480, 360);
+  cv::Mat query;
+  cv::warpAffine(original, query, cv::getRotationMatrix2D({240, 180}, 12, 0.9), original.size());
+  auto located = LocatePhoto(collection, query, {});
+  ASSERT_TRUE(located.ok()) << located.error().message;
+  ASSERT_FALSE(located->ranked.empty());
+  EXPECT_NE(located->ranked[0].reference.path.find("ref6.jpg"), std::string::npos);
+  EXPECT_EQ(located->ranked[0].match.verdict, "same_scene");
+  ASSERT_TRUE(located->clue);
+  EXPECT_NEAR(located->clue->lat_deg, 16.66, 1e-6);
+  EXPECT_NEAR(located->clue->lon_deg, 98.56, 1e-6);
+  EXPECT_EQ(located->clue->source, "reference_match");
+
+  // Unrelated photo: no clue.
+  auto unrelated = LocatePhoto(collection, test::MakeTexture(12345, 480, 360), {});
+  ASSERT_TRUE(unrelated.ok());
+  EXPECT_FALSE(unrelated->clue);
+
+  // Add: new references are quantised with the existing vocabulary; duplicates skipped.
+  std::filesystem::create_directories(dir_ / "more");
+  cv::imwrite((dir_ / "more" / "ref20.jpg").string(), test::MakeTexture(520, 480, 360));
+  std::filesystem::copy_file(dir_ / "refs" / "ref1.jpg", dir_ / "more" / "ref1.jpg");
+  test::WriteText(dir_ / "more.csv", "ref20.jpg,16.9,98.9\nref1.jpg,16.61,98.51\n");
+  CollectionOptions more = options_;
+  more.sidecar = dir_ / "more.csv";
+  auto added = AddToCollection(collection, {dir_ / "more"}, more);
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(added->added, 1);
+  EXPECT_EQ(added->duplicates, 1);
+  EXPECT_EQ((*CollectionInfo(collection))["references"], 11);
+  auto after_add = LocatePhoto(collection, test::MakeTexture(520, 480, 360), {});
+  ASSERT_TRUE(after_add.ok());
+  ASSERT_TRUE(after_add->clue);
+  EXPECT_NEAR(after_add->clue->lat_deg, 16.9, 1e-6);
+
+  ASSERT_TRUE(ExportCollection(collection, dir_ / "refs.geojson").ok());
+  const auto geojson = nlohmann::json::parse(test::ReadAll(dir_ / "refs.geojson"));
+  EXPECT_EQ(geojson["features"].size(), 11u);
+  ASSERT_TRUE(WriteLocateLayer(*located, dir_ / "clue.gpkg").ok());
+}
+
+TEST_F(CollectionTest, BadCollectionsAndInputsAreClearErrors) {
+  test::WriteText(dir_ / "corrupt.sqlite", std::string(4096, 'x'));
+  EXPECT_FALSE(CollectionInfo(dir_ / "corrupt.sqlite").ok());
+  EXPECT_FALSE(LocatePhoto(dir_ / "corrupt.sqlite", test::MakeTexture(1), {}).ok());
+  EXPECT_FALSE(CollectionInfo(dir_ / "missing.sqlite").ok());
+  // Nothing with a location: no collection is written at all.
+  std::filesystem::create_directories(dir_ / "none");
+  cv::imwrite((dir_ / "none" / "a.jpg").string(), test::MakeTexture(3));
+  CollectionOptions no_sidecar;
+  EXPECT_FALSE(BuildCollection({dir_ / "none"}, dir_ / "empty.sqlite", no_sidecar).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "empty.sqlite"));
+  int leftovers = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir_.path()))
+    leftovers += e.path().filename().string()[0] == '.';
+  EXPECT_EQ(leftovers, 0);
+}
+
+}  // namespace
+}  // namespace gv
