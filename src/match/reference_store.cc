@@ -9,6 +9,8 @@
 namespace gv {
 namespace {
 
+constexpr int kScaledFloat = 1000;  // dtype code: float descriptors stored as bytes x 255
+
 constexpr const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS refs(id INTEGER PRIMARY KEY, path TEXT, sha256 TEXT UNIQUE, lat REAL, lon REAL,
@@ -141,7 +143,11 @@ Result<std::int64_t> ReferenceStore::Add(const ReferenceRecord& r, const Feature
   std::vector<float> kp;
   kp.reserve(f.keypoints.size() * 4);
   for (const auto& k : f.keypoints) kp.insert(kp.end(), {k.pt.x, k.pt.y, k.size, k.angle});
-  cv::Mat desc = f.descriptors.isContinuous() ? f.descriptors : f.descriptors.clone();
+  // RootSIFT components lie in [0, 1]: stored as bytes (x 255), a quarter of the space.
+  cv::Mat desc;
+  if (f.descriptors.type() == CV_32F) f.descriptors.convertTo(desc, CV_8U, 255.0);
+  else desc = f.descriptors.isContinuous() ? f.descriptors : f.descriptors.clone();
+  const int stored_type = f.descriptors.type() == CV_32F ? kScaledFloat : desc.type();
   Statement feat(
       impl.db,
       "INSERT INTO features(ref_id, keypoints, descriptors, dtype, dim) VALUES(?,?,?,?,?)");
@@ -150,7 +156,7 @@ Result<std::int64_t> ReferenceStore::Add(const ReferenceRecord& r, const Feature
                     SQLITE_TRANSIENT);
   sqlite3_bind_blob(feat.get(), 3, desc.data, static_cast<int>(desc.total() * desc.elemSize()),
                     SQLITE_TRANSIENT);
-  sqlite3_bind_int(feat.get(), 4, desc.type());
+  sqlite3_bind_int(feat.get(), 4, stored_type);
   sqlite3_bind_int(feat.get(), 5, desc.cols);
   if (sqlite3_step(feat.get()) != SQLITE_DONE) return impl.Error("insert features").error();
   return id;
@@ -199,16 +205,18 @@ Result<Features> ReferenceStore::LoadFeatures(std::int64_t id) {
   const auto kp = BlobVector<float>(s.get(), 0);
   for (std::size_t i = 0; i + 3 < kp.size(); i += 4)
     f.keypoints.emplace_back(kp[i], kp[i + 1], kp[i + 2], kp[i + 3]);
-  const int type = sqlite3_column_int(s.get(), 2), dim = sqlite3_column_int(s.get(), 3);
+  const int stored_type = sqlite3_column_int(s.get(), 2), dim = sqlite3_column_int(s.get(), 3);
+  const int type = stored_type == kScaledFloat ? CV_8U : stored_type;
   const int bytes = sqlite3_column_bytes(s.get(), 1);
-  const int elem = CV_ELEM_SIZE(type);
+  const int elem = (type == CV_8U || type == CV_32F) ? CV_ELEM_SIZE(type) : 0;
   if (dim <= 0 || elem <= 0 || bytes != static_cast<int>(f.keypoints.size()) * dim * elem) {
     return MakeError(impl_->path.string() + ": corrupt features of reference " +
                      std::to_string(id));
   }
   f.descriptors = cv::Mat(static_cast<int>(f.keypoints.size()), dim, type);
   std::memcpy(f.descriptors.data, sqlite3_column_blob(s.get(), 1), static_cast<std::size_t>(bytes));
-  f.binary = type == CV_8U;
+  f.binary = stored_type == CV_8U;
+  if (stored_type == kScaledFloat) f.descriptors.convertTo(f.descriptors, CV_32F, 1.0 / 255.0);
   f.image_size = cv::Size(sqlite3_column_int(s.get(), 4), sqlite3_column_int(s.get(), 5));
   return f;
 }
