@@ -22,19 +22,6 @@ OGRSpatialReferenceH Wgs84() {
   return srs;
 }
 
-std::string DriverFor(const std::filesystem::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (ext == ".gpkg") return "GPKG";
-  if (ext == ".kml") return "KML";
-  if (ext == ".geojson" || ext == ".json") return "GeoJSON";
-  if (ext == ".shp") return "ESRI Shapefile";
-  if (ext == ".fgb") return "FlatGeobuf";
-  if (ext == ".gml") return "GML";
-  return "";
-}
-
 }  // namespace
 
 struct GridRasterWriter::Impl {
@@ -111,7 +98,7 @@ Status PolygonizeRaster(const std::filesystem::path& raster, const std::filesyst
                         const std::string& layer_name,
                         const std::vector<std::pair<std::string, std::string>>& fields) {
   EnsureGdalRegistered();
-  const std::string driver_name = DriverFor(out);
+  const std::string driver_name = VectorDriverForExtension(out);
   if (driver_name.empty()) return MakeError(out.string() + ": unknown vector format extension");
   GDALDatasetH src =
       GDALOpenEx(raster.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);

@@ -5,6 +5,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include <cctype>
 #include <mutex>
 
 namespace gv {
@@ -22,6 +23,20 @@ void EnsureGdalRegistered() {
 std::string LastGdalError() {
   const char* msg = CPLGetLastErrorMsg();
   return (msg != nullptr && *msg != '\0') ? std::string(msg) : std::string("unknown GDAL error");
+}
+
+std::string VectorDriverForExtension(const std::filesystem::path& path) {
+  std::string ext = path.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".gpkg") return "GPKG";
+  if (ext == ".kml") return "KML";
+  if (ext == ".geojson" || ext == ".json") return "GeoJSON";
+  if (ext == ".shp") return "ESRI Shapefile";
+  if (ext == ".fgb") return "FlatGeobuf";
+  if (ext == ".csv") return "CSV";
+  if (ext == ".sqlite") return "SQLite";
+  if (ext == ".gml") return "GML";
+  return "";
 }
 
 }  // namespace gv

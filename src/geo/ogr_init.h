@@ -2,6 +2,7 @@
 // installs a quiet error handler (errors are read back with LastGdalError()).
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 namespace gv {
@@ -9,5 +10,9 @@ namespace gv {
 void EnsureGdalRegistered();
 // Message of the last GDAL/OGR error on this thread, or "unknown GDAL error".
 std::string LastGdalError();
+
+// OGR driver for a vector output's extension (".gpkg" -> "GPKG", ".geojson" -> "GeoJSON",
+// ".kml", ".shp", ".fgb", ".csv", ".sqlite", ".gml"), or "" when unknown.
+std::string VectorDriverForExtension(const std::filesystem::path& path);
 
 }  // namespace gv

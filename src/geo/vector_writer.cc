@@ -11,25 +11,11 @@
 #include "util/text.h"
 
 namespace gv {
-namespace {
-
-std::string DriverFor(const std::filesystem::path& path) {
-  const std::string ext = ToLower(path.extension().string());
-  if (ext == ".gpkg") return "GPKG";
-  if (ext == ".kml") return "KML";
-  if (ext == ".geojson" || ext == ".json") return "GeoJSON";
-  if (ext == ".shp") return "ESRI Shapefile";
-  if (ext == ".fgb") return "FlatGeobuf";
-  if (ext == ".csv") return "CSV";
-  return "";
-}
-
-}  // namespace
 
 Status WriteVectorLayer(const std::filesystem::path& out, const std::string& layer_name,
                         const std::vector<VectorFeature>& features) {
   EnsureGdalRegistered();
-  const std::string driver = DriverFor(out);
+  const std::string driver = VectorDriverForExtension(out);
   if (driver.empty()) return MakeError(out.string() + ": unknown vector format extension");
   AtomicOutput output(out);
   GDALDatasetH ds = GDALCreate(GDALGetDriverByName(driver.c_str()), output.temp_path().c_str(), 0,

@@ -145,8 +145,10 @@ Result<std::int64_t> ReferenceStore::Add(const ReferenceRecord& r, const Feature
   for (const auto& k : f.keypoints) kp.insert(kp.end(), {k.pt.x, k.pt.y, k.size, k.angle});
   // RootSIFT components lie in [0, 1]: stored as bytes (x 255), a quarter of the space.
   cv::Mat desc;
-  if (f.descriptors.type() == CV_32F) f.descriptors.convertTo(desc, CV_8U, 255.0);
-  else desc = f.descriptors.isContinuous() ? f.descriptors : f.descriptors.clone();
+  if (f.descriptors.type() == CV_32F)
+    f.descriptors.convertTo(desc, CV_8U, 255.0);
+  else
+    desc = f.descriptors.isContinuous() ? f.descriptors : f.descriptors.clone();
   const int stored_type = f.descriptors.type() == CV_32F ? kScaledFloat : desc.type();
   Statement feat(
       impl.db,

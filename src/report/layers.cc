@@ -174,16 +174,7 @@ Status WriteTables(GDALDatasetH ds, const Case& c) {
 }  // namespace
 
 std::string DriverForExtension(const std::filesystem::path& path) {
-  const std::string ext = ToLower(path.extension().string());
-  if (ext == ".gpkg") return "GPKG";
-  if (ext == ".kml") return "KML";
-  if (ext == ".geojson" || ext == ".json") return "GeoJSON";
-  if (ext == ".shp") return "ESRI Shapefile";
-  if (ext == ".fgb") return "FlatGeobuf";
-  if (ext == ".csv") return "CSV";
-  if (ext == ".sqlite") return "SQLite";
-  if (ext == ".gml") return "GML";
-  return "";
+  return VectorDriverForExtension(path);
 }
 
 Status WriteCaseLayers(const Case& c, const std::filesystem::path& out, std::string driver_name) {

@@ -333,3 +333,46 @@ TEST(CliMatch, SameSceneWithDrawingAndClearErrors) {
 
 }  // namespace
 }  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(CliRefs, BuildInfoExportAndLocateEndToEnd) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir / "refs");
+  std::string csv = "file,lat,lon\n";
+  for (int i = 0; i < 6; ++i) {
+    cv::imwrite((dir / "refs" / ("r" + std::to_string(i) + ".jpg")).string(),
+                test::MakeTexture(700 + i, 400, 300));
+    csv += "r" + std::to_string(i) + ".jpg," + std::to_string(10.6 + 0.001 * i) + ",103.5\n";
+  }
+  test::WriteText(dir / "loc.csv", csv);
+  const auto refs = Quote(dir / "refs.sqlite");
+  auto r = Geoverify("refs build --json " + Quote(dir / "refs") + " -o " + refs + " --sidecar " +
+                     Quote(dir / "loc.csv") + " --vocabulary-size 128");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["added"], 6);
+  r = Geoverify("refs info --json " + refs);
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["references"], 6);
+  EXPECT_EQ(Geoverify("refs export " + refs + " -o " + Quote(dir / "refs.geojson")).exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(test::ReadAll(dir / "refs.geojson"))["features"].size(), 6u);
+  cv::Mat query;
+  cv::warpAffine(test::MakeTexture(703, 400, 300), query,
+                 cv::getRotationMatrix2D({200, 150}, -20, 1.1), {400, 300});
+  cv::imwrite((dir / "q.jpg").string(), query);
+  r = Geoverify("locate --json " + Quote(dir / "q.jpg") + " --refs " + refs + " -o " +
+                Quote(dir / "clue.geojson"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NE(j["results"][0]["reference"].get<std::string>().find("r3.jpg"), std::string::npos);
+  EXPECT_NEAR(j["clue"]["lat"].get<double>(), 10.603, 1e-6);
+  EXPECT_EQ(j["clue"]["source"], "reference_match");
+  EXPECT_TRUE(std::filesystem::exists(dir / "clue.geojson"));
+  EXPECT_EQ(Geoverify("refs info " + Quote(dir / "q.jpg")).exit_code, 1);  // not a collection
+  EXPECT_EQ(Geoverify("refs").exit_code, 2);
+  EXPECT_EQ(Geoverify("locate " + Quote(dir / "q.jpg")).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace gv
