@@ -32,7 +32,9 @@ struct Case {
 
 // Takes in every file under `case_dir` (recursively): hash, stat, inspect. Files that are
 // not images are recorded as evidence of kind "other" and are not failures. Errors only
-// when the folder itself cannot be listed.
-Result<Case> BuildCase(const std::filesystem::path& case_dir, const InspectOptions& options);
+// when the folder itself cannot be listed. Files under `exclude` (the output folder, when
+// it lies inside the case folder) are not taken in.
+Result<Case> BuildCase(const std::filesystem::path& case_dir, const InspectOptions& options,
+                       const std::filesystem::path& exclude = {});
 
 }  // namespace gv

@@ -5,7 +5,8 @@
 
 namespace gv {
 
-Result<Case> BuildCase(const std::filesystem::path& case_dir, const InspectOptions& options) {
+Result<Case> BuildCase(const std::filesystem::path& case_dir, const InspectOptions& options,
+                       const std::filesystem::path& exclude) {
   std::error_code ec;
   if (!std::filesystem::is_directory(case_dir, ec)) {
     return MakeError(case_dir.string() + ": not a folder");
@@ -13,6 +14,14 @@ Result<Case> BuildCase(const std::filesystem::path& case_dir, const InspectOptio
   FileListing listing = ListInputFiles({case_dir}, /*recursive=*/true);
   if (!listing.errors.empty()) {
     return MakeError(listing.errors.front().first.string() + ": " + listing.errors.front().second);
+  }
+  if (!exclude.empty()) {
+    const auto excluded = std::filesystem::weakly_canonical(exclude, ec);
+    std::erase_if(listing.files, [&](const std::filesystem::path& file) {
+      const auto canonical = std::filesystem::weakly_canonical(file, ec);
+      const auto rel = canonical.lexically_relative(excluded);
+      return !rel.empty() && *rel.begin() != "..";
+    });
   }
   Case result;
   result.dir = case_dir;

@@ -29,7 +29,7 @@ int RunRun(int argc, char** argv) {
 
   AttachTimeZones(options);
 
-  auto built = BuildCase(case_dir, options);
+  auto built = BuildCase(case_dir, options, out_dir);  // outputs inside the case are not evidence
   if (!built.ok()) {
     std::cerr << "geoverify run: " << built.error().message << "\n";
     return kExitSomeFailed;

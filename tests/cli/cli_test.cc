@@ -122,6 +122,14 @@ TEST_F(CliTest, RunAndInspectLeaveEvidenceUntouched) {
   }
 }
 
+TEST_F(CliTest, OutputFolderInsideTheCaseIsNotTakenIn) {
+  const auto out = case_dir_ / "geoverify-out";
+  ASSERT_EQ(Geoverify("run --json " + Quote(case_dir_) + " -o " + Quote(out)).exit_code, 1);
+  const auto again =
+      nlohmann::json::parse(Geoverify("run --json " + Quote(case_dir_) + " -o " + Quote(out)).out);
+  EXPECT_EQ(again["files"], 3);  // the outputs of the first run are not evidence
+}
+
 TEST_F(CliTest, HostileAndOddFilesGetErrorEntries) {
   const auto odd = dir_ / "odd";
   std::filesystem::create_directories(odd);
