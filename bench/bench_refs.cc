@@ -3,7 +3,7 @@
 // plus unrelated synthetic images), then measures build time, size on disk, peak memory,
 // query time and recall@1/@5 of `locate` (retrieval + verification) for new views of known
 // places, against exhaustive matching of the query with every reference.
-// Usage: bench_refs RASTER_DIR [N] [QUERIES] [EXHAUSTIVE_QUERIES] [WORK_DIR]
+// Usage: bench_refs RASTER_DIR [N] [QUERIES] [EXHAUSTIVE_QUERIES] [CANDIDATES] [WORK_DIR]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -49,15 +49,17 @@ long PeakRssMb() {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
-                 "usage: bench_refs RASTER_DIR [N] [QUERIES] [EXHAUSTIVE_QUERIES] [WORK_DIR]\n");
+                 "usage: bench_refs RASTER_DIR [N] [QUERIES] [EXHAUSTIVE_QUERIES] [CANDIDATES] "
+                 "[WORK_DIR]\n");
     return 2;
   }
   const fs::path rasters_dir = argv[1];
   const int n = argc > 2 ? std::atoi(argv[2]) : 10000;
   const int queries = argc > 3 ? std::atoi(argv[3]) : 40;
   const int exhaustive_queries = argc > 4 ? std::atoi(argv[4]) : 10;
+  const int candidates = argc > 5 ? std::atoi(argv[5]) : 200;
   const fs::path work =
-      argc > 5 ? fs::path(argv[5]) : fs::temp_directory_path() / "geoverify-bench-refs";
+      argc > 6 ? fs::path(argv[6]) : fs::temp_directory_path() / "geoverify-bench-refs";
   fs::remove_all(work);
   fs::create_directories(work / "refs");
   std::vector<cv::Mat> rasters;
@@ -132,6 +134,7 @@ int main(int argc, char** argv) {
   double query_s = 0, exhaustive_s = 0;
   gv::LocateOptions locate;
   locate.top = 5;
+  locate.candidates = candidates;
   for (int q = 0; q < queries; ++q) {
     // A new view of a known place: other rotation and scale, brightness, blur, JPEG.
     View v;
@@ -193,8 +196,9 @@ int main(int argc, char** argv) {
   std::printf("build: %.1f s; collection file %.1f MB; vocabulary %d words\n", build_s,
               static_cast<double>(fs::file_size(collection)) / 1e6, options.vocabulary_size);
   std::printf("%-34s %8s %10s %10s %10s\n", "method", "queries", "s/query", "recall@1", "recall@5");
-  std::printf("%-34s %8d %10.3f %9.1f%% %9.1f%%\n", "locate (TF-IDF top-60 + verify)", answerable,
-              query_s / std::max(1, answerable), 100.0 * hit1 / std::max(1, answerable),
+  std::printf("%-34s %8d %10.3f %9.1f%% %9.1f%%\n",
+              ("locate (TF-IDF top-" + std::to_string(candidates) + " + verify)").c_str(),
+              answerable, query_s / std::max(1, answerable), 100.0 * hit1 / std::max(1, answerable),
               100.0 * hit5 / std::max(1, answerable));
   std::printf("%-34s %8d %10s %9.1f%% %9.1f%%\n", "locate, same queries as exhaustive", ex, "",
               100.0 * same_hit1 / std::max(1, ex), 100.0 * same_hit5 / std::max(1, ex));

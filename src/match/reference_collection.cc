@@ -320,25 +320,34 @@ Result<LocateResult> LocatePhoto(const std::filesystem::path& collection, const 
   const int k = vocabulary->size();
   std::vector<std::vector<std::pair<std::size_t, float>>> postings(static_cast<std::size_t>(k));
   std::vector<int> df(static_cast<std::size_t>(k), 0);
-  std::vector<std::unordered_map<int, int>> counts(all_words->size());
+  // Per reference: (word, count) pairs from its sorted words.
+  std::vector<std::vector<std::pair<int, int>>> counts(all_words->size());
   for (std::size_t r = 0; r < all_words->size(); ++r) {
-    for (const int w : (*all_words)[r].second) {
-      if (w >= 0 && w < k) counts[r][w]++;
+    std::vector<int> words = (*all_words)[r].second;
+    std::erase_if(words, [k](int w) { return w < 0 || w >= k; });
+    std::sort(words.begin(), words.end());
+    for (std::size_t i = 0; i < words.size();) {
+      std::size_t j = i;
+      while (j < words.size() && words[j] == words[i]) ++j;
+      counts[r].emplace_back(words[i], static_cast<int>(j - i));
+      df[static_cast<std::size_t>(words[i])]++;
+      i = j;
     }
-    for (const auto& [w, c] : counts[r]) df[static_cast<std::size_t>(w)]++;
   }
   const double n = static_cast<double>(all_words->size());
   std::vector<double> idf(static_cast<std::size_t>(k));
-  for (int w = 0; w < k; ++w)
-    idf[static_cast<std::size_t>(w)] =
-        df[static_cast<std::size_t>(w)] ? std::log(n / df[static_cast<std::size_t>(w)]) : 0;
+  for (int w = 0; w < k; ++w) {
+    const int d = df[static_cast<std::size_t>(w)];
+    idf[static_cast<std::size_t>(w)] = d ? std::log(n / d) : 0;
+  }
   for (std::size_t r = 0; r < counts.size(); ++r) {
     double norm = 0;
     for (const auto& [w, c] : counts[r]) norm += std::pow(c * idf[static_cast<std::size_t>(w)], 2);
     norm = std::sqrt(std::max(norm, 1e-12));
-    for (const auto& [w, c] : counts[r])
+    for (const auto& [w, c] : counts[r]) {
       postings[static_cast<std::size_t>(w)].emplace_back(
           r, static_cast<float>(c * idf[static_cast<std::size_t>(w)] / norm));
+    }
   }
   std::unordered_map<int, int> qcounts;
   for (const int w : vocabulary->Quantize(query->descriptors)) qcounts[w]++;
@@ -358,16 +367,24 @@ Result<LocateResult> LocatePhoto(const std::filesystem::path& collection, const 
   for (const auto& r : *refs) by_id[r.id] = &r;
   LocateResult result;
   result.collection_size = static_cast<int>(refs->size());
+  // Load the shortlist's features (SQLite, one thread), then verify on all cores.
+  std::vector<Features> candidate_features;
   for (std::size_t i = 0; i < shortlist; ++i) {
     const std::int64_t id = (*all_words)[order[i]].first;
     auto features = (*store)->LoadFeatures(id);
     if (!features.ok()) return features.error();
+    candidate_features.push_back(std::move(features).value());
     LocateCandidate c;
     c.reference = *by_id.at(id);
     c.retrieval_score = scores[order[i]];
-    c.match = MatchFeatures(*query, *features, options.match);
     result.ranked.push_back(std::move(c));
   }
+  OrderedParallelFor(
+      shortlist, 0, 64,
+      [&](std::size_t i) {
+        result.ranked[i].match = MatchFeatures(*query, candidate_features[i], options.match);
+      },
+      [](std::size_t) {});
   std::stable_sort(result.ranked.begin(), result.ranked.end(),
                    [](const LocateCandidate& a, const LocateCandidate& b) {
                      return a.match.inliers > b.match.inliers;
