@@ -192,6 +192,46 @@ Status QuantizeAll(ReferenceStore& store, const Vocabulary& vocabulary,
   return OkStatus();
 }
 
+// TF-IDF weights of every reference (L2-normalised bag of words) stored as postings, so
+// that a query reads only the posting lists of its own words.
+Status WriteInvertedFile(ReferenceStore& store, int k) {
+  auto all_words = store.LoadAllWords();
+  if (!all_words.ok()) return all_words.error();
+  std::vector<int> df(static_cast<std::size_t>(k), 0);
+  std::vector<std::vector<std::pair<int, int>>> counts(all_words->size());
+  for (std::size_t r = 0; r < all_words->size(); ++r) {
+    std::vector<int> words = (*all_words)[r].second;
+    std::erase_if(words, [k](int w) { return w < 0 || w >= k; });
+    std::sort(words.begin(), words.end());
+    for (std::size_t i = 0; i < words.size();) {
+      std::size_t j = i;
+      while (j < words.size() && words[j] == words[i]) ++j;
+      counts[r].emplace_back(words[i], static_cast<int>(j - i));
+      df[static_cast<std::size_t>(words[i])]++;
+      i = j;
+    }
+  }
+  const double n = static_cast<double>(all_words->size());
+  std::vector<double> idf(static_cast<std::size_t>(k));
+  for (int w = 0; w < k; ++w) {
+    const int d = df[static_cast<std::size_t>(w)];
+    idf[static_cast<std::size_t>(w)] = d ? std::log(n / d) : 0;
+  }
+  std::vector<std::vector<ReferenceStore::Posting>> postings(static_cast<std::size_t>(k));
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    double norm = 0;
+    for (const auto& [w, c] : counts[r]) norm += std::pow(c * idf[static_cast<std::size_t>(w)], 2);
+    norm = std::sqrt(std::max(norm, 1e-12));
+    const auto id = static_cast<std::int32_t>((*all_words)[r].first);
+    for (const auto& [w, c] : counts[r]) {
+      postings[static_cast<std::size_t>(w)].push_back(
+          {id, static_cast<float>(c * idf[static_cast<std::size_t>(w)] / norm)});
+    }
+  }
+  if (auto st = store.ReplacePostings(idf, postings); !st.ok()) return st;
+  return store.SetMeta("references", std::to_string(all_words->size()));
+}
+
 double DistanceM(double lat1, double lon1, double lat2, double lon2) {
   const double p1 = lat1 * CV_PI / 180, p2 = lat2 * CV_PI / 180, dl = (lon2 - lon1) * CV_PI / 180;
   const double a = std::sin((p2 - p1) / 2) * std::sin((p2 - p1) / 2) +
@@ -226,12 +266,13 @@ Result<CollectionReport> BuildCollection(const std::vector<std::filesystem::path
   if (!vocabulary.ok()) return vocabulary.error();
   if (auto st = (*store)->SetVocabulary(vocabulary->centers()); !st.ok()) return st.error();
   if (auto st = QuantizeAll(**store, *vocabulary, *ids); !st.ok()) return st.error();
+  if (auto st = WriteInvertedFile(**store, vocabulary->size()); !st.ok()) return st.error();
   const std::pair<const char*, std::string> meta[] = {
       {"format", kFormat},
       {"detector", "sift-rootsift"},
       {"max_features", std::to_string(options.features.max_features)},
       {"vocabulary_size", std::to_string(vocabulary->size())},
-      {"index", "visual words (flat k-means), TF-IDF inverted file"}};
+      {"index", "visual words (flat k-means), TF-IDF inverted file stored per word"}};
   for (const auto& [key, value] : meta) {
     if (auto st = (*store)->SetMeta(key, value); !st.ok()) return st.error();
   }
@@ -252,6 +293,7 @@ Result<CollectionReport> AddToCollection(const std::filesystem::path& collection
   auto ids = AddImages(**store, inputs, options, report);
   if (!ids.ok()) return ids.error();
   if (auto st = QuantizeAll(**store, *vocabulary, *ids); !st.ok()) return st.error();
+  if (auto st = WriteInvertedFile(**store, vocabulary->size()); !st.ok()) return st.error();
   if (auto st = (*store)->Commit(); !st.ok()) return st.error();
   return report;
 }
@@ -312,71 +354,39 @@ Result<LocateResult> LocatePhoto(const std::filesystem::path& collection, const 
   if (!vocabulary.ok()) return vocabulary.error();
   auto query = DetectFeatures(photo, options.features);
   if (!query.ok()) return query.error();
-  auto refs = (*store)->List();
-  if (!refs.ok()) return refs.error();
-  auto all_words = (*store)->LoadAllWords();
-  if (!all_words.ok()) return all_words.error();
-  // Inverted file with TF-IDF weights (L2-normalised bag of words, cosine similarity).
-  const int k = vocabulary->size();
-  std::vector<std::vector<std::pair<std::size_t, float>>> postings(static_cast<std::size_t>(k));
-  std::vector<int> df(static_cast<std::size_t>(k), 0);
-  // Per reference: (word, count) pairs from its sorted words.
-  std::vector<std::vector<std::pair<int, int>>> counts(all_words->size());
-  for (std::size_t r = 0; r < all_words->size(); ++r) {
-    std::vector<int> words = (*all_words)[r].second;
-    std::erase_if(words, [k](int w) { return w < 0 || w >= k; });
-    std::sort(words.begin(), words.end());
-    for (std::size_t i = 0; i < words.size();) {
-      std::size_t j = i;
-      while (j < words.size() && words[j] == words[i]) ++j;
-      counts[r].emplace_back(words[i], static_cast<int>(j - i));
-      df[static_cast<std::size_t>(words[i])]++;
-      i = j;
-    }
-  }
-  const double n = static_cast<double>(all_words->size());
-  std::vector<double> idf(static_cast<std::size_t>(k));
-  for (int w = 0; w < k; ++w) {
-    const int d = df[static_cast<std::size_t>(w)];
-    idf[static_cast<std::size_t>(w)] = d ? std::log(n / d) : 0;
-  }
-  for (std::size_t r = 0; r < counts.size(); ++r) {
-    double norm = 0;
-    for (const auto& [w, c] : counts[r]) norm += std::pow(c * idf[static_cast<std::size_t>(w)], 2);
-    norm = std::sqrt(std::max(norm, 1e-12));
-    for (const auto& [w, c] : counts[r]) {
-      postings[static_cast<std::size_t>(w)].emplace_back(
-          r, static_cast<float>(c * idf[static_cast<std::size_t>(w)] / norm));
-    }
-  }
+  // Score only the references that share words with the photo (the posting lists of its
+  // words): the cost grows with the postings touched, not with the collection.
   std::unordered_map<int, int> qcounts;
   for (const int w : vocabulary->Quantize(query->descriptors)) qcounts[w]++;
-  std::vector<double> scores(all_words->size(), 0.0);
+  std::unordered_map<std::int64_t, double> scores;
   for (const auto& [w, c] : qcounts) {
-    const double qw = c * idf[static_cast<std::size_t>(w)];
-    for (const auto& [r, weight] : postings[static_cast<std::size_t>(w)]) scores[r] += qw * weight;
+    double idf = 0;
+    auto postings = (*store)->LoadPostings(w, &idf);
+    if (!postings.ok()) return postings.error();
+    for (const auto& p : *postings) scores[p.ref_id] += c * idf * p.weight;
   }
-  std::vector<std::size_t> order(scores.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::vector<std::pair<double, std::int64_t>> ranked_ids;
+  ranked_ids.reserve(scores.size());
+  for (const auto& [id, score] : scores) ranked_ids.emplace_back(score, id);
   const std::size_t shortlist =
-      std::min<std::size_t>(order.size(), static_cast<std::size_t>(options.candidates));
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shortlist),
-                    order.end(),
-                    [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
-  std::unordered_map<std::int64_t, const ReferenceRecord*> by_id;
-  for (const auto& r : *refs) by_id[r.id] = &r;
+      std::min<std::size_t>(ranked_ids.size(), static_cast<std::size_t>(options.candidates));
+  std::partial_sort(ranked_ids.begin(), ranked_ids.begin() + static_cast<std::ptrdiff_t>(shortlist),
+                    ranked_ids.end(), std::greater<>());
   LocateResult result;
-  result.collection_size = static_cast<int>(refs->size());
+  const std::string count = (*store)->Meta("references");
+  result.collection_size = std::atoi(count.c_str());
   // Load the shortlist's features (SQLite, one thread), then verify on all cores.
   std::vector<Features> candidate_features;
   for (std::size_t i = 0; i < shortlist; ++i) {
-    const std::int64_t id = (*all_words)[order[i]].first;
+    const std::int64_t id = ranked_ids[i].second;
     auto features = (*store)->LoadFeatures(id);
     if (!features.ok()) return features.error();
+    auto record = (*store)->LoadRecord(id);
+    if (!record.ok()) return record.error();
     candidate_features.push_back(std::move(features).value());
     LocateCandidate c;
-    c.reference = *by_id.at(id);
-    c.retrieval_score = scores[order[i]];
+    c.reference = std::move(record).value();
+    c.retrieval_score = ranked_ids[i].first;
     result.ranked.push_back(std::move(c));
   }
   OrderedParallelFor(

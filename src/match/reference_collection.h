@@ -3,9 +3,9 @@
 //          `file,lat,lon[,heading,note]` / GeoJSON points with a `file` property), a
 //          vocabulary trained on the collection, and each reference's visual words;
 //   add:   new images quantised with the existing vocabulary (no rebuild);
-//   locate: TF-IDF retrieval over an inverted file (sublinear in the collection: only
-//          references sharing words with the query are touched), then geometric
-//          verification of the best candidates with MatchFeatures.
+//   locate: TF-IDF retrieval over the inverted file stored in the collection (a query
+//          reads only its own words' posting lists), then geometric verification of the
+//          best candidates with MatchFeatures.
 #pragma once
 
 #include <filesystem>

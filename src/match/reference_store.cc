@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS refs(id INTEGER PRIMARY KEY, path TEXT, sha256 TEXT U
   heading REAL, note TEXT, width INTEGER, height INTEGER, n_features INTEGER);
 CREATE TABLE IF NOT EXISTS features(ref_id INTEGER PRIMARY KEY, keypoints BLOB, descriptors BLOB, dtype INTEGER,
   dim INTEGER, words BLOB);
+CREATE TABLE IF NOT EXISTS postings(word INTEGER PRIMARY KEY, idf REAL, refs BLOB);
 CREATE TABLE IF NOT EXISTS vocabulary(id INTEGER PRIMARY KEY CHECK (id = 1), k INTEGER, dim INTEGER, centers BLOB);
 )";
 
@@ -239,6 +240,61 @@ Result<std::vector<std::pair<std::int64_t, std::vector<int>>>> ReferenceStore::L
   while (sqlite3_step(s.get()) == SQLITE_ROW)
     out.emplace_back(sqlite3_column_int64(s.get(), 0), BlobVector<int>(s.get(), 1));
   return out;
+}
+
+Status ReferenceStore::ReplacePostings(const std::vector<double>& idf,
+                                       const std::vector<std::vector<Posting>>& postings) {
+  if (auto st = impl_->Exec("CREATE TABLE IF NOT EXISTS postings(word INTEGER PRIMARY KEY, idf "
+                            "REAL, refs BLOB); DELETE FROM postings");
+      !st.ok()) {
+    return st;
+  }
+  Statement s(impl_->db, "INSERT INTO postings(word, idf, refs) VALUES(?, ?, ?)");
+  if (!s.ok()) return impl_->Error("store postings");
+  for (std::size_t w = 0; w < postings.size(); ++w) {
+    if (postings[w].empty()) continue;
+    sqlite3_reset(s.get());
+    sqlite3_bind_int(s.get(), 1, static_cast<int>(w));
+    sqlite3_bind_double(s.get(), 2, idf[w]);
+    sqlite3_bind_blob(s.get(), 3, postings[w].data(),
+                      static_cast<int>(postings[w].size() * sizeof(Posting)), SQLITE_TRANSIENT);
+    if (sqlite3_step(s.get()) != SQLITE_DONE) return impl_->Error("store postings");
+  }
+  return OkStatus();
+}
+
+Result<std::vector<ReferenceStore::Posting>> ReferenceStore::LoadPostings(int word, double* idf) {
+  Statement s(impl_->db, "SELECT idf, refs FROM postings WHERE word = ?");
+  if (!s.ok()) return impl_->Error("load postings").error();
+  sqlite3_bind_int(s.get(), 1, word);
+  *idf = 0;
+  if (sqlite3_step(s.get()) != SQLITE_ROW) return std::vector<Posting>();
+  *idf = sqlite3_column_double(s.get(), 0);
+  return BlobVector<Posting>(s.get(), 1);
+}
+
+Result<ReferenceRecord> ReferenceStore::LoadRecord(std::int64_t id) {
+  Statement s(impl_->db,
+              "SELECT path, sha256, lat, lon, heading, note, width, height, n_features FROM refs "
+              "WHERE id = ?");
+  if (!s.ok()) return impl_->Error("load reference").error();
+  sqlite3_bind_int64(s.get(), 1, id);
+  if (sqlite3_step(s.get()) != SQLITE_ROW)
+    return MakeError(impl_->path.string() + ": no reference " + std::to_string(id));
+  ReferenceRecord r;
+  r.id = id;
+  r.path = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+  r.sha256 = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1));
+  r.lat_deg = sqlite3_column_double(s.get(), 2);
+  r.lon_deg = sqlite3_column_double(s.get(), 3);
+  if (sqlite3_column_type(s.get(), 4) != SQLITE_NULL)
+    r.heading_deg = sqlite3_column_double(s.get(), 4);
+  if (const auto* note = sqlite3_column_text(s.get(), 5))
+    r.note = reinterpret_cast<const char*>(note);
+  r.width = sqlite3_column_int(s.get(), 6);
+  r.height = sqlite3_column_int(s.get(), 7);
+  r.features = sqlite3_column_int(s.get(), 8);
+  return r;
 }
 
 Status ReferenceStore::SetVocabulary(const cv::Mat& centers) {

@@ -43,6 +43,16 @@ class ReferenceStore {
   Result<Features> LoadFeatures(std::int64_t id);
   Status SetWords(std::int64_t id, const std::vector<int>& words);
   Result<std::vector<std::pair<std::int64_t, std::vector<int>>>> LoadAllWords();
+  // The inverted file: for each word its IDF and (reference id, TF-IDF weight) postings.
+  struct Posting {
+    std::int32_t ref_id;
+    float weight;
+  };
+  Status ReplacePostings(const std::vector<double>& idf,
+                         const std::vector<std::vector<Posting>>& postings);
+  // Postings of one word (empty when the word occurs nowhere); idf through `idf`.
+  Result<std::vector<Posting>> LoadPostings(int word, double* idf);
+  Result<ReferenceRecord> LoadRecord(std::int64_t id);
   Status SetVocabulary(const cv::Mat& centers);
   Result<cv::Mat> LoadVocabulary();
   Status SetMeta(const std::string& key, const std::string& value);
