@@ -88,6 +88,28 @@ TEST_F(CollectionTest, BuildInfoLocateAddExport) {
   ASSERT_TRUE(WriteLocateLayer(*located, dir_ / "clue.gpkg").ok());
 }
 
+TEST_F(CollectionTest, TooLargeAndFeaturelessImagesAreCountedNotFatal) {
+  std::vector<std::uint8_t> png;
+  cv::imencode(".png", cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 2, 3)), png);
+  for (int i = 0; i < 4; ++i) {  // claim 100000 x 100000 pixels in IHDR
+    png[16 + i] = static_cast<std::uint8_t>(100000u >> (24 - 8 * i));
+    png[20 + i] = static_cast<std::uint8_t>(100000u >> (24 - 8 * i));
+  }
+  test::WriteBytes(dir_ / "refs" / "bomb.png", png);
+  cv::imwrite((dir_ / "refs" / "blank.png").string(),
+              cv::Mat(300, 300, CV_8UC3, cv::Scalar(200, 200, 200)));
+  test::WriteText(dir_ / "locations.csv",
+                  test::ReadAllText(dir_ / "locations.csv") + "bomb.png,1,1\nblank.png,2,2\n");
+  auto built = BuildCollection({dir_ / "refs"}, dir_ / "refs.sqlite", options_);
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  EXPECT_EQ(built->added, 10);
+  EXPECT_EQ(built->failed, 2);
+  std::string warnings;
+  for (const auto& w : built->warnings) warnings += w + "\n";
+  EXPECT_NE(warnings.find("above the decoding limit"), std::string::npos) << warnings;
+  EXPECT_NE(warnings.find("no usable features"), std::string::npos) << warnings;
+}
+
 TEST_F(CollectionTest, BadCollectionsAndInputsAreClearErrors) {
   test::WriteText(dir_ / "corrupt.sqlite", std::string(4096, 'x'));
   EXPECT_FALSE(CollectionInfo(dir_ / "corrupt.sqlite").ok());

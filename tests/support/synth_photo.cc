@@ -75,6 +75,11 @@ cv::Mat MakeTexture(int seed, int w, int h) {
   return img;
 }
 
+std::string ReadAllText(const std::filesystem::path& path) {
+  const auto bytes = ReadAll(path);
+  return std::string(bytes.begin(), bytes.end());
+}
+
 std::vector<std::uint8_t> ReadAll(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};

@@ -39,5 +39,6 @@ cv::Mat MakeTexture(int seed, int width = 640, int height = 480);
 
 // Reads a whole file (tests only).
 std::vector<std::uint8_t> ReadAll(const std::filesystem::path& path);
+std::string ReadAllText(const std::filesystem::path& path);
 
 }  // namespace gv::test
