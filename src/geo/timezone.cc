@@ -76,4 +76,10 @@ Result<ZoneAtPosition> TimeZoneIndex::ZoneAt(const LatLon& position) const {
   return found;
 }
 
+Result<ZoneRules> TimeZoneIndex::RulesAt(const LatLon& position) const {
+  const auto zone = ZoneAt(position);
+  if (!zone.ok()) return zone.error();
+  return ZoneRules::Load(zone->zone);
+}
+
 }  // namespace gv

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "geo/latlon.h"
+#include "geo/tzif.h"
 #include "util/result.h"
 
 namespace gv {
@@ -32,6 +33,9 @@ class TimeZoneIndex {
   TimeZoneIndex& operator=(const TimeZoneIndex&) = delete;
 
   Result<ZoneAtPosition> ZoneAt(const LatLon& position) const;
+  // The rules of the zone at `position` (name() gives the IANA name), from the zoneinfo
+  // folder; error when the position is out of range or the zone is not installed.
+  Result<ZoneRules> RulesAt(const LatLon& position) const;
 
  private:
   TimeZoneIndex() = default;

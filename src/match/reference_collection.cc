@@ -54,13 +54,7 @@ Result<std::map<std::string, SidecarEntry>> ReadSidecar(const std::filesystem::p
     bool header = true;
     while (std::getline(lines, line)) {
       if (Trim(line).empty()) continue;
-      std::vector<std::string> cells(1);
-      for (const char ch : line) {
-        if (ch == ',')
-          cells.emplace_back();
-        else if (ch != '\r')
-          cells.back() += ch;
-      }
+      const std::vector<std::string> cells = SplitCsvLine(line);
       if (header) {
         header = false;
         if (ToLower(Trim(cells[0])) == "file") continue;

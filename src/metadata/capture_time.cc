@@ -37,13 +37,11 @@ void DeriveCaptureTime(PhotoMetadata& photo, const TimeZoneIndex* zones) {
     }
   }
   if (gps && gps->position_valid && zones != nullptr) {
-    const auto zone = zones->ZoneAt({gps->lat_deg, gps->lon_deg});
-    if (!zone.ok()) return;
-    const auto rules = ZoneRules::Load(zone->zone);
+    const auto rules = zones->RulesAt({gps->lat_deg, gps->lon_deg});
     if (!rules.ok()) return;
     photo.taken_at_utc = local - rules->OffsetForLocal(local);
     photo.taken_at_utc_source = "timezone_at_gps";
-    photo.time_zone = zone->zone;
+    photo.time_zone = rules->name();
   }
 }
 

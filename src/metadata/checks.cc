@@ -96,15 +96,13 @@ void CheckTimes(PhotoMetadata& p, const TimeZoneIndex* zones) {
     return;
   }
   if (!p.gps->position_valid || zones == nullptr) return;
-  const auto zone = zones->ZoneAt({p.gps->lat_deg, p.gps->lon_deg});
-  if (!zone.ok()) return;
-  const auto rules = ZoneRules::Load(zone->zone);
+  const auto rules = zones->RulesAt({p.gps->lat_deg, p.gps->lon_deg});
   if (!rules.ok()) return;
   const int expected = rules->OffsetAtUtc(static_cast<std::int64_t>(*p.gps->utc_seconds));
   if (expected != *offset) {
     p.AddFinding("CAMERA_CLOCK_ZONE_DIFFERS", Severity::kInfo,
                  "Camera clock is set to UTC" + FormatUtcOffset(*offset) +
-                     " but the GPS position is in " + zone->zone + " (UTC" +
+                     " but the GPS position is in " + rules->name() + " (UTC" +
                      FormatUtcOffset(expected) +
                      "): camera brought from elsewhere, or position or time altered");
   }

@@ -29,20 +29,6 @@ bool Has(const ObservationSpec& spec, const std::string& key) {
   return it != spec.end() && !Trim(it->second).empty();
 }
 
-std::vector<std::string> SplitCsvLine(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (const char c : line) {
-    if (c == '"')
-      quoted = !quoted;
-    else if (c == ',' && !quoted)
-      out.emplace_back();
-    else if (c != '\r')
-      out.back() += c;
-  }
-  return out;
-}
-
 }  // namespace
 
 const std::vector<std::string>& ObservationKeys() {

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gv {
 
@@ -14,5 +15,9 @@ std::string SanitizeUtf8(std::string_view text);
 std::string Trim(std::string_view text);
 std::string ToLower(std::string_view text);
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
+
+// Fields of one CSV line (RFC 4180 quotes: commas inside "..." do not split; the quotes
+// themselves are dropped; a trailing CR is ignored).
+std::vector<std::string> SplitCsvLine(std::string_view line);
 
 }  // namespace gv

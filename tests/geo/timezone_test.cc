@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "util/time.h"
+
 namespace gv {
 namespace {
 
@@ -51,6 +53,22 @@ TEST(TimeZoneIndex, MissingDataIsAClearError) {
   auto opened = TimeZoneIndex::Open("/nonexistent/timezones.gpkg");
   ASSERT_FALSE(opened.ok());
   EXPECT_NE(opened.error().message.find("scripts/fetch-data"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(TimeZoneIndex, RulesAtGivesTheZonesRulesAndName) {
+  auto index = TimeZoneIndex::Default();
+  ASSERT_TRUE(index.ok());
+  auto rules = (*index)->RulesAt({16.647556, 98.520722});
+  ASSERT_TRUE(rules.ok()) << rules.error().message;
+  EXPECT_EQ(rules->name(), "Asia/Yangon");
+  EXPECT_EQ(rules->OffsetAtUtc(ToEpochSeconds({2025, 3, 14, 9, 50, 0})), 6 * 3600 + 1800);
+  EXPECT_FALSE((*index)->RulesAt({-91.0, 0.0}).ok());
 }
 
 }  // namespace

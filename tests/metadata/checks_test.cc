@@ -93,7 +93,7 @@ TEST_F(ChecksTest, CameraFirmwareIsOnlyRecorded) {
 }
 
 TEST_F(ChecksTest, CameraClockTwentyTwoHoursBehindGpsIsAMismatch) {
-  test::SynthExif exif;  // the DSCN*.jpg case of ../shared/data/exif/gps
+  test::SynthExif exif;  // the real case of the DSCN*.jpg GPS samples (ianare/exif-samples)
   exif.make = "NIKON";
   exif.datetime_original = "2008:10:22 16:28:39";
   exif.lat = 43.4674483, exif.lon = 11.8851267;

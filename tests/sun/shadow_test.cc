@@ -9,16 +9,13 @@
 
 #include "sun/shadow_input.h"
 #include "sun/sun_summary.h"
+#include "support/sun_fixtures.h"
 #include "util/time.h"
 
 namespace gv {
 namespace {
 
-const SpaTerms& Terms() {
-  static const auto terms = SpaTerms::Default();
-  EXPECT_TRUE(terms.ok()) << terms.error().message;
-  return **terms;
-}
+const SpaTerms& Terms() { return test::SpaTables(); }
 
 struct Place {
   double lat, lon, utc;
@@ -26,17 +23,9 @@ struct Place {
 
 // Horizons fixture rows with the sun more than 5 degrees up.
 std::vector<Place> HorizonsPlaces() {
-  std::ifstream in(std::string(GEOVERIFY_TEST_DATA) + "/sun_positions_horizons_dev.csv");
-  std::string line;
-  std::getline(in, line);
   std::vector<Place> places;
-  while (std::getline(in, line)) {
-    std::stringstream row(line);
-    std::string name, lat, lon, utc, az, alt;
-    for (std::string* f : {&name, &lat, &lon, &utc, &az, &alt}) std::getline(row, *f, ',');
-    if (std::stod(alt) <= 5.0) continue;
-    places.push_back({std::stod(lat), std::stod(lon),
-                      static_cast<double>(ToEpochSeconds(*ParseExifDateTime(utc)))});
+  for (const auto& row : test::HorizonsRows()) {
+    if (row.altitude_deg > 5.0) places.push_back({row.lat_deg, row.lon_deg, row.utc_seconds});
   }
   return places;
 }

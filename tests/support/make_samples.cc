@@ -1,5 +1,5 @@
 // Regenerates samples/case-kk-park: a small training case of synthetic photos (CC0) placed
-// at publicly reported scam-compound locations (../shared/facts/known-sites.md). Usage:
+// at publicly reported scam-compound locations (see samples/README.md). Usage:
 //   gv_make_samples OUT_DIR
 #include <filesystem>
 #include <fstream>

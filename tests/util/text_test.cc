@@ -27,3 +27,15 @@ TEST(Text, TrimLowerContains) {
 
 }  // namespace
 }  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(SplitCsvLine, QuotesKeepCommasAndCarriageReturnsAreDropped) {
+  EXPECT_EQ(SplitCsvLine("a,\"b,c\",d\r"), (std::vector<std::string>{"a", "b,c", "d"}));
+  EXPECT_EQ(SplitCsvLine(""), (std::vector<std::string>{""}));
+  EXPECT_EQ(SplitCsvLine("x,,"), (std::vector<std::string>{"x", "", ""}));
+}
+
+}  // namespace
+}  // namespace gv
