@@ -33,5 +33,6 @@ int RunShadow(int argc, char** argv);
 int RunMatch(int argc, char** argv);
 int RunRefs(int argc, char** argv);
 int RunLocate(int argc, char** argv);
+int RunGeoref(int argc, char** argv);
 
 }  // namespace gv::cli

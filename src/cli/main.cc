@@ -27,6 +27,9 @@ constexpr Command kCommands[] = {
     {"refs", "geotagged reference collections: build, add, info, export", &RunRefs},
     {"locate", "where was this photo taken? retrieval and verification against a collection",
      &RunLocate},
+    {"georef",
+     "place a photo of the ground on orthophotos/satellite rasters: footprint, GCPs, warp",
+     &RunGeoref},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -21,9 +21,12 @@ Result<Detector> ParseDetector(const std::string& name) {
   return MakeError("unknown detector '" + name + "' (sift, akaze, orb)");
 }
 
-Result<Features> DetectFeatures(const cv::Mat& image, const FeatureOptions& options) {
+Result<Features> DetectFeatures(const cv::Mat& image, const FeatureOptions& options,
+                                const cv::Mat& mask) {
   if (auto st = options.Check(); !st.ok()) return st.error();
   if (image.empty()) return MakeError("empty image");
+  if (!mask.empty() && (mask.size() != image.size() || mask.type() != CV_8UC1))
+    return MakeError("feature mask does not match the image");
   try {
     cv::Mat gray;
     if (image.channels() == 1)
@@ -32,9 +35,11 @@ Result<Features> DetectFeatures(const cv::Mat& image, const FeatureOptions& opti
       cv::cvtColor(image, gray, image.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
     const int longest = std::max(gray.cols, gray.rows);
     double scale = 1.0;
+    cv::Mat detection_mask = mask;
     if (longest > options.detection_max_side) {
       scale = static_cast<double>(options.detection_max_side) / longest;
       cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_AREA);
+      if (!mask.empty()) cv::resize(mask, detection_mask, gray.size(), 0, 0, cv::INTER_NEAREST);
     }
     cv::Ptr<cv::Feature2D> detector;
     switch (options.detector) {
@@ -50,7 +55,8 @@ Result<Features> DetectFeatures(const cv::Mat& image, const FeatureOptions& opti
     }
     Features f;
     f.image_size = image.size();
-    detector->detectAndCompute(gray, cv::noArray(), f.keypoints, f.descriptors);
+    // An empty mask means no mask to OpenCV.
+    detector->detectAndCompute(gray, detection_mask, f.keypoints, f.descriptors);
     if (options.detector == Detector::kAkaze &&
         static_cast<int>(f.keypoints.size()) > options.max_features) {
       // Keep the strongest responses.

@@ -31,7 +31,9 @@ struct Features {
 };
 
 // Detects and describes. Error when the image is empty or yields fewer than 8 features
-// ("no usable features": blank, tiny or solid-colour images).
-Result<Features> DetectFeatures(const cv::Mat& image, const FeatureOptions& options = {});
+// ("no usable features": blank, tiny or solid-colour images). `mask` (optional, CV_8UC1,
+// image size): features are detected only where it is non-zero.
+Result<Features> DetectFeatures(const cv::Mat& image, const FeatureOptions& options = {},
+                                const cv::Mat& mask = cv::Mat());
 
 }  // namespace gv

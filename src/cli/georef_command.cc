@@ -1,0 +1,204 @@
+// geoverify georef PHOTO... --basemap RASTER... [--near LAT,LON --radius M] [--json]
+//                  [-o FILE] [--warp FILE.tif|DIR] [--draw FILE.png|DIR]
+#include <cstdio>
+#include <iostream>
+#include <opencv2/imgcodecs.hpp>
+
+#include "cli/command.h"
+#include "geo/vector_writer.h"
+#include "georef/georef_outputs.h"
+#include "image/decode.h"
+#include "util/file.h"
+#include "util/progress.h"
+#include "util/sha256.h"
+
+namespace gv::cli {
+namespace {
+
+struct GeorefArgs {
+  std::vector<std::string> photos, basemaps;
+  std::string near, out, warp, draw;
+  bool json = false;
+  std::uint64_t max_bytes = 1ull << 30;
+  GeorefOptions options;
+};
+
+Result<LatLon> ParseNear(const std::string& text) {
+  double lat = 0, lon = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%lf,%lf%c", &lat, &lon, &tail) != 2)
+    return MakeError("--near wants LAT,LON in decimal degrees, e.g. 16.69,98.50");
+  const LatLon p{lat, lon};
+  if (!p.InRange()) return MakeError("--near " + text + " is not a valid position");
+  return p;
+}
+
+// With several photos, --warp and --draw name folders and each photo gets <stem><ext>.
+std::filesystem::path OutputFor(const std::string& option, const std::string& photo, bool several,
+                                const char* ext) {
+  if (!several) return option;
+  return std::filesystem::path(option) / (std::filesystem::path(photo).stem().string() + ext);
+}
+
+struct PhotoOutcome {
+  nlohmann::ordered_json json;
+  std::vector<VectorFeature> features;
+  bool failed = false;
+};
+
+PhotoOutcome GeorefOne(const std::string& path, const GeorefArgs& args,
+                       const std::vector<std::unique_ptr<Basemap>>& maps, bool several) {
+  PhotoOutcome outcome;
+  outcome.json["file"] = path;
+  outcome.json["sha256"] = nullptr;
+  const auto fail = [&](const std::string& message) {
+    outcome.json["ok"] = false;
+    outcome.json["error"] = message;
+    outcome.failed = true;
+    std::cerr << "geoverify georef: " << message << "\n";
+    return outcome;
+  };
+  std::vector<std::uint8_t> bytes;
+  if (auto st = ReadFileBounded(path, args.max_bytes, bytes); !st.ok())
+    return fail(st.error().message);
+  const std::string sha256 = Sha256Hex(bytes);
+  outcome.json["sha256"] = sha256;
+  auto photo = DecodeImage(bytes);
+  if (!photo.ok()) return fail(path + ": " + photo.error().message);
+  std::vector<const Basemap*> basemaps;
+  for (const auto& m : maps) basemaps.push_back(m.get());
+  auto result = Georeference(*photo, basemaps, args.options);
+  if (!result.ok()) return fail(path + ": " + result.error().message);
+  outcome.json.update(GeorefJson(*result));
+  outcome.json["error"] = nullptr;
+  outcome.features = GeorefFeatures(*result, path, sha256);
+  const Basemap* matched = nullptr;
+  for (const auto& m : maps) {
+    if (m->info().path == result->basemap) matched = m.get();
+  }
+  if (result->ok && matched != nullptr) {
+    if (!args.warp.empty()) {
+      const auto target = OutputFor(args.warp, path, several, ".tif");
+      if (auto st = WriteWarpedPhoto(target, *photo, *result, *matched, path, sha256); !st.ok())
+        return fail(st.error().message);
+      outcome.json["warp"] = target.string();
+    }
+    if (!args.draw.empty()) {
+      const auto target = OutputFor(args.draw, path, several, ".png");
+      auto picture = DrawGeoref(*photo, *result, *matched);
+      std::vector<std::uint8_t> png;
+      if (!picture.ok()) return fail(path + ": " + picture.error().message);
+      cv::imencode(".png", *picture, png);
+      if (auto st = WriteFileAtomic(
+              target, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
+          !st.ok())
+        return fail(st.error().message);
+      outcome.json["draw"] = target.string();
+    }
+  }
+  return outcome;
+}
+
+void PrintText(const nlohmann::ordered_json& j) {
+  std::cout << j["file"].get<std::string>() << ": ";
+  if (!j["error"].is_null()) {
+    std::cout << "error: " << j["error"].get<std::string>() << "\n";
+  } else if (j["ok"].get<bool>()) {
+    std::printf("registered on %s (%d control points, rmse %.1f m, gsd %.2f m)\n",
+                j["basemap"].get<std::string>().c_str(), j["inliers"].get<int>(),
+                j["rmse_m"].get<double>(), j["gsd_m"].get<double>());
+    std::fflush(stdout);
+  } else {
+    std::cout << "not registered: " << j["message"].get<std::string>() << "\n";
+  }
+}
+
+}  // namespace
+
+int RunGeoref(int argc, char** argv) {
+  CLI::App app{
+      "Place a photo of flat ground (from a window, a roof, a drone, a satellite screenshot) on\n"
+      "georeferenced basemaps: footprint, control points, warped GeoTIFF. Any GDAL raster in\n"
+      "any CRS; large basemaps are searched coarse to fine through overviews.",
+      "geoverify georef"};
+  GeorefArgs args;
+  app.add_option("photos", args.photos, "photos to register")->required();
+  app.add_option("--basemap", args.basemaps, "georeferenced raster(s) to search (repeatable)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--near", args.near, "LAT,LON: the photo's centre is within --radius of it");
+  app.add_option("--radius", args.options.radius_m, "metres, with --near")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e7));
+  app.add_option("-o,--output", args.out,
+                 "write footprints and control points (WGS84) to this vector file (.gpkg, "
+                 ".geojson, .kml, .shp, ...)");
+  app.add_option("--warp", args.warp,
+                 "write the photo warped onto the basemap's grid as a GeoTIFF (a folder when "
+                 "several photos are given)");
+  app.add_option("--draw", args.draw, "write a PNG of the matches (a folder for several photos)");
+  app.add_option("--min-inliers", args.options.min_inliers, "control points a registration needs")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 100000));
+  app.add_option("--max-search-pixels", args.options.max_search_pixels,
+                 "basemap pixels searched over all pyramid levels, at most")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1} << 20, std::int64_t{1} << 40));
+  app.add_option("-j,--threads", args.options.threads, "worker threads (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
+  app.add_flag("--json", args.json,
+               "print one JSON array, one object per photo (keys in the README)");
+  AddCommonOptions(app);
+  if (const int code = Parse(app, argc, argv); code >= 0) return code;
+  if (!args.near.empty()) {
+    auto near = ParseNear(args.near);
+    if (!near.ok()) {
+      std::cerr << "geoverify georef: " << near.error().message << "\n";
+      return kExitUsage;
+    }
+    args.options.near = *near;
+  }
+  const bool several = args.photos.size() > 1;
+  for (const std::string* dir : {&args.warp, &args.draw}) {
+    std::error_code ec;
+    if (several && !dir->empty()) std::filesystem::create_directories(*dir, ec);
+  }
+  std::vector<std::unique_ptr<Basemap>> maps;
+  for (const auto& path : args.basemaps) {
+    auto map = Basemap::Open(path);
+    if (!map.ok()) {
+      std::cerr << "geoverify georef: " << map.error().message << "\n";
+      return kExitSomeFailed;
+    }
+    maps.push_back(std::move(*map));
+  }
+  bool any_failed = false;
+  std::vector<VectorFeature> features;
+  Progress progress("georef", args.photos.size());
+  if (args.json) std::cout << "[";
+  for (std::size_t i = 0; i < args.photos.size(); ++i) {
+    PhotoOutcome outcome = GeorefOne(args.photos[i], args, maps, several);
+    progress.Advance();
+    any_failed |= outcome.failed;
+    features.insert(features.end(), outcome.features.begin(), outcome.features.end());
+    if (args.json) {
+      std::cout << (i ? ",\n" : "\n")
+                << outcome.json.dump(2, ' ', false,
+                                     nlohmann::ordered_json::error_handler_t::replace);
+    } else {
+      PrintText(outcome.json);
+    }
+  }
+  progress.Finish();
+  if (args.json) std::cout << "\n]\n";
+  if (!args.out.empty()) {
+    if (auto st = WriteVectorLayer(args.out, "georef", features); !st.ok()) {
+      std::cerr << "geoverify georef: " << st.error().message << "\n";
+      return kExitSomeFailed;
+    }
+  }
+  return any_failed ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace gv::cli
