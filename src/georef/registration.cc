@@ -100,6 +100,7 @@ Candidate Verify(const std::vector<cv::Point2f>& photo_pts, const std::vector<cv
 Candidate MatchTile(const PhotoSide& photo, const BasemapWindow& tile, const GeorefOptions& o) {
   FeatureOptions fo;
   fo.max_features = o.tile_features;
+  fo.sift_contrast_threshold = o.contrast_threshold;
   fo.detection_max_side = std::max(tile.gray.cols, tile.gray.rows);
   auto features = DetectFeatures(tile.gray, fo, ErodedMask(tile.mask));
   if (!features.ok()) return {};
@@ -213,6 +214,7 @@ Result<Candidate> Refine(const PhotoSide& photo, const Basemap& map, Candidate c
     if (!pixels.ok()) return pixels.error();
     FeatureOptions fo;
     fo.max_features = 2 * o.tile_features;
+    fo.sift_contrast_threshold = o.contrast_threshold;
     fo.detection_max_side = std::max(size.width, size.height);
     auto features = DetectFeatures(pixels->gray, fo, ErodedMask(pixels->mask));
     if (!features.ok()) return c;
@@ -241,6 +243,7 @@ Result<PhotoSide> PreparePhoto(const cv::Mat& photo, const GeorefOptions& o) {
   side.size = photo.size();
   FeatureOptions fo;
   fo.max_features = o.photo_features;
+  fo.sift_contrast_threshold = o.contrast_threshold;
   fo.detection_max_side = o.photo_detection_side;
   auto f = DetectFeatures(photo, fo);
   if (!f.ok()) return f.error();
@@ -249,6 +252,63 @@ Result<PhotoSide> PreparePhoto(const cv::Mat& photo, const GeorefOptions& o) {
     side.points.emplace_back(k.pt.x + 0.5f, k.pt.y + 0.5f);
   side.detection_px =
       std::max(1.0, static_cast<double>(std::max(photo.cols, photo.rows)) / o.photo_detection_side);
+  return side;
+}
+
+// Affine simulation of a tilted camera (Morel & Yu, ASIFT, SIAM J. Imaging Sci. 2009): the
+// photo is rotated by phi and compressed by t along x, features are detected on each
+// simulated view and mapped back into the photo. SIFT alone fails beyond about 30 degrees
+// of tilt; one tilt of sqrt(2) (45 degrees) in four directions covers the oblique range.
+PhotoSide WithSimulatedTilts(const cv::Mat& photo, PhotoSide side, const GeorefOptions& o) {
+  cv::Mat gray;
+  if (photo.channels() == 1)
+    gray = photo;
+  else
+    cv::cvtColor(photo, gray, cv::COLOR_BGR2GRAY);
+  const double scale = 1.0 / side.detection_px;
+  if (scale < 1) cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_AREA);
+  const double t = std::sqrt(2.0);
+  std::vector<cv::Mat> descriptors{side.features.descriptors};
+  for (const double phi : {0.0, 51.0, 103.0, 154.0}) {
+    // Rotation onto a canvas that holds the whole rotated photo (pixel-centre coordinates).
+    cv::Matx23d rot = cv::getRotationMatrix2D(cv::Point2f(0, 0), phi, 1.0);
+    std::vector<cv::Point2d> corners;
+    for (const cv::Point2d c :
+         {cv::Point2d(0, 0), cv::Point2d(gray.cols - 1, 0),
+          cv::Point2d(gray.cols - 1, gray.rows - 1), cv::Point2d(0, gray.rows - 1)})
+      corners.push_back(rot * cv::Vec3d(c.x, c.y, 1));
+    const cv::Rect2d box = BoundingBox(corners);
+    rot(0, 2) -= box.x;
+    rot(1, 2) -= box.y;
+    const cv::Size canvas(static_cast<int>(std::ceil(box.width)) + 1,
+                          static_cast<int>(std::ceil(box.height)) + 1);
+    cv::Mat rotated, mask;
+    cv::warpAffine(gray, rotated, rot, canvas, cv::INTER_LINEAR, cv::BORDER_CONSTANT);
+    cv::warpAffine(cv::Mat(gray.size(), CV_8UC1, cv::Scalar(255)), mask, rot, canvas,
+                   cv::INTER_NEAREST, cv::BORDER_CONSTANT);
+    cv::GaussianBlur(rotated, rotated, cv::Size(0, 0), 0.8 * std::sqrt(t * t - 1), 0.01);
+    const cv::Size squeezed(std::max(1, static_cast<int>(std::lround(canvas.width / t))),
+                            canvas.height);
+    cv::resize(rotated, rotated, squeezed, 0, 0, cv::INTER_LINEAR);
+    cv::resize(mask, mask, squeezed, 0, 0, cv::INTER_NEAREST);
+    FeatureOptions fo;
+    fo.max_features = o.photo_features / 2;
+    fo.sift_contrast_threshold = o.contrast_threshold;
+    fo.detection_max_side = std::max(squeezed.width, squeezed.height);
+    auto f = DetectFeatures(rotated, fo, ErodedMask(mask));
+    if (!f.ok()) continue;
+    const double sx = static_cast<double>(canvas.width) / squeezed.width;
+    cv::Matx23d back;
+    cv::invertAffineTransform(rot, back);
+    for (const auto& k : f->keypoints) {
+      const cv::Vec2d in_rotated((k.pt.x + 0.5) * sx - 0.5, k.pt.y);
+      const cv::Vec2d in_gray = back * cv::Vec3d(in_rotated[0], in_rotated[1], 1);
+      side.points.emplace_back(static_cast<float>((in_gray[0] + 0.5) / scale),
+                               static_cast<float>((in_gray[1] + 0.5) / scale));
+    }
+    descriptors.push_back(f->descriptors);
+  }
+  cv::vconcat(descriptors, side.features.descriptors);
   return side;
 }
 
@@ -306,6 +366,20 @@ Result<GeorefResult> Georeference(const cv::Mat& photo, const std::vector<const 
     if (found->inliers > best.inliers) {
       best = std::move(*found);
       best_map = map;
+    }
+  }
+  if (best.inliers < kConfidentInliers) {
+    // Perhaps an oblique photo: search again with simulated tilts.
+    side = WithSimulatedTilts(photo, std::move(*side), o);
+    for (const Basemap* map : basemaps) {
+      const auto region = SearchRegion(*map, o);
+      if (!region) continue;
+      auto found = Search(*side, *map, *region, o, result.levels_searched);
+      if (!found.ok()) return found.error();
+      if (found->inliers > best.inliers) {
+        best = std::move(*found);
+        best_map = map;
+      }
     }
   }
   result.best_candidate_inliers = best.inliers;

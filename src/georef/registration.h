@@ -31,6 +31,7 @@ struct GeorefOptions {
   int photo_features = 4000;
   int tile_side = 1024;  // basemap tiles, in pixels of the level being searched
   int tile_features = 3000;
+  double contrast_threshold = 0.01;              // SIFT's, low: aerial imagery is often flat
   std::int64_t coarse_level_pixels = 6'000'000;  // the first full level searched is this big
   std::int64_t max_search_pixels = 60'000'000;   // pixels searched over all levels, at most
   int min_inliers = 20;                          // a registration needs this many control points

@@ -11,6 +11,8 @@ Status FeatureOptions::Check() const {
   if (max_features < 16 || max_features > 100000)
     return MakeError("max_features must be within 16..100000");
   if (detection_max_side < 64) return MakeError("detection_max_side must be at least 64");
+  if (!(sift_contrast_threshold > 0 && sift_contrast_threshold < 1))
+    return MakeError("sift_contrast_threshold must be in (0, 1)");
   return OkStatus();
 }
 
@@ -44,7 +46,7 @@ Result<Features> DetectFeatures(const cv::Mat& image, const FeatureOptions& opti
     cv::Ptr<cv::Feature2D> detector;
     switch (options.detector) {
       case Detector::kSift:
-        detector = cv::SIFT::create(options.max_features);
+        detector = cv::SIFT::create(options.max_features, 3, options.sift_contrast_threshold);
         break;
       case Detector::kAkaze:
         detector = cv::AKAZE::create();

@@ -16,8 +16,9 @@ enum class Detector { kSift, kAkaze, kOrb };
 struct FeatureOptions {
   Detector detector = Detector::kSift;
   int max_features = 4000;
-  bool root_sift = true;          // SIFT only
-  int detection_max_side = 1600;  // larger images are downscaled for detection
+  bool root_sift = true;                  // SIFT only
+  int detection_max_side = 1600;          // larger images are downscaled for detection
+  double sift_contrast_threshold = 0.04;  // Lowe's default; lower finds more in flat imagery
   Status Check() const;
 };
 
