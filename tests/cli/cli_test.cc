@@ -9,6 +9,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "geo/basemap.h"
+#include "georef_views.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
 #include "util/file.h"
@@ -380,6 +382,99 @@ TEST(CliRefs, BuildInfoExportAndLocateEndToEnd) {
   EXPECT_EQ(Geoverify("refs info " + Quote(dir / "q.jpg")).exit_code, 1);  // not a collection
   EXPECT_EQ(Geoverify("refs").exit_code, 2);
   EXPECT_EQ(Geoverify("locate " + Quote(dir / "q.jpg")).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+class CliGeoref : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto map = Basemap::Open(basemap_);
+    ASSERT_TRUE(map.ok());
+    const cv::Rect2d all(0, 0, 320, 320);
+    const cv::Mat colour = *(*map)->ReadColour(all, {320, 320});
+    const cv::Mat mask = (*map)->Read(all, {320, 320})->mask;
+    bench::ViewParams p;
+    p.size = {200, 150};
+    p.rotation_deg = 250;
+    p.scale = 1.1;
+    p.tilt_deg = 15;
+    p.jpeg_quality = 85;
+    test::WriteBytes(dir_ / "view.jpg", bench::CutView(colour, mask, {170, 150}, p).jpeg);
+    test::WriteBytes(dir_ / "truncated.jpg", std::vector<std::uint8_t>{0xff, 0xd8, 0xff});
+  }
+  test::TempDir dir_;
+  std::filesystem::path basemap_ =
+      std::filesystem::path(GEOVERIFY_TEST_DATA) / "landsat_rgb_byte_crop.tif";
+};
+
+TEST_F(CliGeoref, JsonFootprintLayerAndWarpedGeoTiff) {
+  const auto r = Geoverify("georef --json " + Quote(dir_ / "view.jpg") + " --basemap " +
+                           Quote(basemap_) + " -o " + Quote(dir_ / "g.geojson") + " --warp " +
+                           Quote(dir_ / "w.tif") + " --draw " + Quote(dir_ / "d.png"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 1u);
+  const auto& e = j[0];
+  EXPECT_TRUE(e["ok"].get<bool>());
+  EXPECT_EQ(e["sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(e["corners_lonlat"].size(), 4u);
+  EXPECT_EQ(e["footprint"]["type"], "Polygon");
+  EXPECT_EQ(e["homography"].size(), 3u);
+  EXPECT_GT(e["inliers"].get<int>(), 20);
+  EXPECT_NEAR(e["gsd_m"].get<double>(), 1.1 * 300, 60);
+  // Corners in WGS84 inside the Bahamas scene.
+  for (const auto& c : e["corners_lonlat"]) {
+    EXPECT_NEAR(c[0].get<double>(), -77.9, 0.6);
+    EXPECT_NEAR(c[1].get<double>(), 24.7, 0.6);
+  }
+  const auto layer = nlohmann::json::parse(test::ReadAllText(dir_ / "g.geojson"));
+  ASSERT_GT(layer["features"].size(), 20u);
+  EXPECT_EQ(layer["features"][0]["properties"]["kind"], "footprint");
+  EXPECT_EQ(layer["features"][0]["properties"]["sha256"], e["sha256"]);
+  EXPECT_EQ(layer["features"][1]["properties"]["kind"], "control_point");
+  auto warped = Basemap::Open(dir_ / "w.tif");
+  ASSERT_TRUE(warped.ok()) << warped.error().message;
+  EXPECT_EQ((*warped)->info().crs_name, "WGS 84 / UTM zone 18N");
+  EXPECT_EQ((*warped)->info().bands, 4);
+  EXPECT_FALSE(cv::imread((dir_ / "d.png").string()).empty());
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(dir_.path()))
+    EXPECT_EQ(f.path().string().find(".tmp"), std::string::npos) << f.path();
+}
+
+TEST_F(CliGeoref, BadPhotoInABatchFailsAloneAndBadBasemapIsNamed) {
+  const auto r = Geoverify("georef --json " + Quote(dir_ / "truncated.jpg") + " " +
+                           Quote(dir_ / "view.jpg") + " --basemap " + Quote(basemap_));
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_FALSE(j[0]["error"].is_null());
+  EXPECT_TRUE(j[1]["ok"].get<bool>());
+  cv::imwrite((dir_ / "plain.png").string(), cv::Mat(32, 32, CV_8UC3, cv::Scalar(1, 2, 3)));
+  const std::string command = std::string(GEOVERIFY_BINARY) + " georef " +
+                              Quote(dir_ / "view.jpg") + " --basemap " + Quote(dir_ / "plain.png") +
+                              " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  std::array<char, 4096> buf;
+  while (const std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
+    out.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_NE(out.find("plain.png"), std::string::npos) << out;
+  EXPECT_NE(out.find("no georeferencing"), std::string::npos) << out;
+  EXPECT_EQ(Geoverify("georef " + Quote(dir_ / "view.jpg") + " --basemap " + Quote(basemap_) +
+                      " --near 95,10")
+                .exit_code,
+            2);
+  EXPECT_EQ(Geoverify("georef --help").exit_code, 0);
 }
 
 }  // namespace

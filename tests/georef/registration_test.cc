@@ -1,0 +1,176 @@
+#include "georef/registration.h"
+
+#include <gdal_utils.h>
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "geo/basemap.h"
+#include "georef/footprint.h"
+#include "georef_views.h"
+#include "support/temp_dir.h"
+
+namespace gv {
+namespace {
+
+const std::filesystem::path kLandsat =
+    std::filesystem::path(GEOVERIFY_TEST_DATA) / "landsat_rgb_byte_crop.tif";
+
+struct Scene {
+  std::unique_ptr<Basemap> map;
+  cv::Mat colour, mask;
+};
+
+Scene LoadLandsat() {
+  Scene s;
+  auto map = Basemap::Open(kLandsat);
+  if (!map.ok()) ADD_FAILURE() << map.error().message;
+  s.map = std::move(*map);
+  const cv::Rect2d all(0, 0, 320, 320);
+  s.colour = *s.map->ReadColour(all, {320, 320});
+  s.mask = s.map->Read(all, {320, 320})->mask;
+  return s;
+}
+
+// Ground truth corners of a view (source pixels of `from`) as WGS84.
+std::array<LatLon, 4> TruthCorners(const Basemap& from, const bench::View& v) {
+  std::array<LatLon, 4> out;
+  for (int i = 0; i < 4; ++i)
+    out[static_cast<std::size_t>(i)] =
+        *from.crs().ToLatLon(from.MapFromPixel(v.corners[static_cast<std::size_t>(i)]));
+  return out;
+}
+
+void ExpectCornersNear(const GeorefResult& r, const std::array<LatLon, 4>& truth, double metres) {
+  for (std::size_t i = 0; i < 4; ++i) {
+    ASSERT_TRUE(r.corners[i].has_value()) << "corner " << i;
+    EXPECT_LT(GeodesicDistanceM(*r.corners[i], truth[i]), metres) << "corner " << i;
+  }
+}
+
+bench::ViewParams Oblique() {
+  bench::ViewParams p;
+  p.size = {200, 150};
+  p.rotation_deg = 130;
+  p.scale = 0.8;
+  p.tilt_deg = 30;
+  p.tilt_azimuth_deg = 70;
+  p.gain = 0.85;
+  p.offset = 10;
+  p.blur_sigma = 0.7;
+  p.jpeg_quality = 80;
+  return p;
+}
+
+TEST(Georef, RotatedObliqueJpegViewIsPlacedWithinAPixel) {
+  Scene s = LoadLandsat();
+  const bench::View v = bench::CutView(s.colour, s.mask, {160, 160}, Oblique());
+  ASSERT_GT(v.valid_share, 0.999);
+  auto r = Georeference(v.image, {s.map.get()});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->ok) << r->message;
+  EXPECT_GE(r->inliers, 20);
+  double error_px = 0;
+  const double w = 200, h = 150;
+  const cv::Point2d corners[4] = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+  for (int i = 0; i < 4; ++i)
+    error_px += cv::norm(*ApplyHomography(r->homography, corners[i]) -
+                         v.corners[static_cast<std::size_t>(i)]) /
+                4;
+  EXPECT_LT(error_px, 1.5);
+  ExpectCornersNear(*r, TruthCorners(*s.map, v), 1.5 * 300);
+  EXPECT_NEAR(r->gsd_m, 0.8 * 300, 0.25 * 240);  // oblique: the centre's scale
+  EXPECT_LT(r->rmse_px, 2.0);
+  EXPECT_EQ(r->footprint.size(), 5u);  // closed ring
+  EXPECT_EQ(static_cast<int>(r->control_points.size()), r->inliers);
+}
+
+// The same view registered against the basemap reprojected by GDAL into Web Mercator and
+// into geographic coordinates: the corners must land on the same ground.
+class GeorefCrs : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(GeorefCrs, CornersAgreeAfterReprojection) {
+  Scene s = LoadLandsat();
+  test::TempDir dir;
+  const auto warped = dir / "warped.tif";
+  GDALAllRegister();
+  GDALDatasetH src = GDALOpen(kLandsat.c_str(), GA_ReadOnly);
+  ASSERT_NE(src, nullptr);
+  const char* args[] = {"-t_srs", GetParam(), "-r", "bilinear", nullptr};
+  GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(args), nullptr);
+  int usage_error = 0;
+  GDALDatasetH out = GDALWarp(warped.c_str(), nullptr, 1, &src, options, &usage_error);
+  GDALWarpAppOptionsFree(options);
+  ASSERT_NE(out, nullptr);
+  GDALClose(out);
+  GDALClose(src);
+  auto map = Basemap::Open(warped);
+  ASSERT_TRUE(map.ok()) << map.error().message;
+  bench::ViewParams p = Oblique();
+  p.tilt_deg = 10;
+  const bench::View v = bench::CutView(s.colour, s.mask, {150, 170}, p);
+  auto r = Georeference(v.image, {map->get()});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->ok) << r->message;
+  ExpectCornersNear(*r, TruthCorners(*s.map, v), 2.0 * 300);
+}
+
+INSTANTIATE_TEST_SUITE_P(WebMercatorAndGeographic, GeorefCrs,
+                         ::testing::Values("EPSG:3857", "EPSG:4326"));
+
+TEST(Georef, PhotoOfSomethingElseIsNotRegistered) {
+  Scene s = LoadLandsat();
+  cv::Mat other(240, 320, CV_8UC3);
+  cv::randu(other, cv::Scalar::all(0), cv::Scalar::all(255));
+  cv::GaussianBlur(other, other, cv::Size(0, 0), 2.0);
+  cv::normalize(other, other, 0, 255, cv::NORM_MINMAX);
+  auto r = Georeference(other, {s.map.get()});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->ok);
+  EXPECT_TRUE(r->footprint.empty());
+  EXPECT_NE(r->message.find("best candidate"), std::string::npos);
+}
+
+TEST(Georef, FeaturelessPhotoIsAnError) {
+  Scene s = LoadLandsat();
+  auto r = Georeference(cv::Mat(240, 320, CV_8UC3, cv::Scalar(90, 90, 90)), {s.map.get()});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("no usable features"), std::string::npos);
+}
+
+TEST(Georef, NearRestrictsTheSearch) {
+  Scene s = LoadLandsat();
+  bench::ViewParams p = Oblique();
+  p.tilt_deg = 0;
+  const bench::View v = bench::CutView(s.colour, s.mask, {160, 160}, p);
+  const LatLon centre = *s.map->crs().ToLatLon(s.map->MapFromPixel({160, 160}));
+  GeorefOptions near;
+  near.near = centre;
+  near.radius_m = 20000;
+  auto r = Georeference(v.image, {s.map.get()}, near);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->ok) << r->message;
+  near.near = LatLon{centre.lat_deg + 1.0, centre.lon_deg};  // 110 km north: off the raster
+  r = Georeference(v.image, {s.map.get()}, near);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ok);
+  ASSERT_FALSE(r->levels_searched.empty());
+  EXPECT_NE(r->levels_searched[0].find("not covered"), std::string::npos);
+}
+
+TEST(Georef, FootprintOfAnObliquePhotoStopsBeforeTheHorizon) {
+  // A camera tilted so far that the photo's top edge is beyond the horizon.
+  const cv::Size size(400, 300);
+  const double f = 400, t = 80 * CV_PI / 180;
+  const cv::Matx33d k(f, 0, 200, 0, f, 150, 0, 0, 1);
+  const cv::Matx33d r(1, 0, 0, 0, std::cos(t), -std::sin(t), 0, std::sin(t), std::cos(t));
+  const cv::Matx33d h = (k * r * k.inv()).inv();
+  const auto outline = GroundOutline(h, size);
+  ASSERT_GE(outline.size(), 3u);
+  for (const auto& p : outline) EXPECT_TRUE(ApplyHomography(h, p).has_value());
+  EXPECT_LT(BoundingBox(outline).height, 299.0);  // the far edge was clipped away
+  EXPECT_NEAR(BoundingBox(outline).width, 400.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace gv
