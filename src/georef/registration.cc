@@ -20,8 +20,8 @@ constexpr double kRatio = 0.85;
 constexpr double kSearchThresholdLevelPx = 3.0;  // MAGSAC threshold in pixels of the level
 constexpr double kRefineThresholdLevelPx = 2.0;
 constexpr int kConfidentInliers = 40;
-constexpr double kLevelStep = 2.5;  // ratio between successive search levels
-constexpr int kMaxRefineSide = 4096;
+constexpr double kLevelStep = 2.5;    // ratio between successive search levels
+constexpr int kMaxRefineSide = 1280;  // refinement window, level pixels a side
 
 struct PhotoSide {
   Features features;
@@ -221,7 +221,7 @@ Result<Candidate> Refine(const PhotoSide& photo, const Basemap& map, Candidate c
     // Keep matches that agree with the candidate within a generous radius.
     const double radius = std::max(20.0 * d, 0.05 * std::max(bounds->width, bounds->height));
     std::vector<cv::Point2f> pp, mp;
-    for (const auto& m : RatioMatch(photo.features.descriptors, features->descriptors, true)) {
+    for (const auto& m : RatioMatch(photo.features.descriptors, features->descriptors, false)) {
       const cv::Point2f p = photo.points[static_cast<std::size_t>(m.queryIdx)];
       const cv::Point2f q =
           BasemapPoint(*pixels, features->keypoints[static_cast<std::size_t>(m.trainIdx)]);
@@ -233,7 +233,11 @@ Result<Candidate> Refine(const PhotoSide& photo, const Basemap& map, Candidate c
     }
     Candidate refined = Verify(pp, mp, kRefineThresholdLevelPx * d, photo.size);
     if (refined.inliers < std::max(8, c.inliers / 2)) return c;
+    // A second pass only when the first one moved to a different resolution or found much
+    // more than the search did (the guided window then follows the better estimate).
+    const bool again = refined.inliers > 2 * c.inliers;
     c = std::move(refined);
+    if (!again) break;
   }
   return c;
 }
