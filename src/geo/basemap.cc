@@ -50,11 +50,10 @@ std::array<int, 3> ColourBands(GDALDatasetH ds) {
   return {1, 1, 1};
 }
 
-// Reads `bands` of the clipped window into a float image per band.
-Status ReadBands(GDALDatasetH ds, const std::array<int, 3>& bands, const cv::Rect2d& clip,
-                 cv::Size out, GDALRIOResampleAlg alg, GDALDataType type,
-                 std::vector<cv::Mat>& planes) {
-  planes.clear();
+// Reads one band over the clipped window (fractional full-resolution pixels) into `plane`,
+// which is allocated with the output size and the OpenCV type matching `type`.
+Status ReadPlane(GDALRasterBandH band, const cv::Rect2d& clip, GDALRIOResampleAlg alg,
+                 GDALDataType type, cv::Mat& plane) {
   GDALRasterIOExtraArg extra;
   INIT_RASTERIO_EXTRA_ARG(extra);
   extra.eResampleAlg = alg;
@@ -66,36 +65,34 @@ Status ReadBands(GDALDatasetH ds, const std::array<int, 3>& bands, const cv::Rec
   const int x0 = static_cast<int>(std::floor(clip.x)), y0 = static_cast<int>(std::floor(clip.y));
   const int x1 = static_cast<int>(std::ceil(clip.x + clip.width));
   const int y1 = static_cast<int>(std::ceil(clip.y + clip.height));
-  const int cv_type = type == GDT_Byte ? CV_8UC1 : CV_32FC1;
+  if (GDALRasterIOEx(band, GF_Read, x0, y0, x1 - x0, y1 - y0, plane.data, plane.cols, plane.rows,
+                     type, 0, 0, &extra) != CE_None)
+    return MakeError(LastGdalError());
+  return OkStatus();
+}
+
+// Reads `bands` of the clipped window, one plane per band (8-bit, or float for other types).
+Status ReadBands(GDALDatasetH ds, const std::array<int, 3>& bands, const cv::Rect2d& clip,
+                 cv::Size out, GDALRIOResampleAlg alg, GDALDataType type,
+                 std::vector<cv::Mat>& planes) {
+  planes.clear();
   for (std::size_t i = 0; i < bands.size(); ++i) {
     if (i > 0 && bands[i] == bands[i - 1]) {
       planes.push_back(planes.back());
       continue;
     }
-    cv::Mat plane(out, cv_type);
-    GDALRasterBandH band = GDALGetRasterBand(ds, bands[i]);
-    if (GDALRasterIOEx(band, GF_Read, x0, y0, x1 - x0, y1 - y0, plane.data, out.width, out.height,
-                       type, 0, 0, &extra) != CE_None)
-      return MakeError(LastGdalError());
+    cv::Mat plane(out, type == GDT_Byte ? CV_8UC1 : CV_32FC1);
+    if (auto st = ReadPlane(GDALGetRasterBand(ds, bands[i]), clip, alg, type, plane); !st.ok())
+      return st;
     planes.push_back(plane);
   }
   return OkStatus();
 }
 
+// Validity of the clipped window: valid where every used band is (nodata, alpha, masks).
 Status ReadMask(GDALDatasetH ds, const std::array<int, 3>& bands, const cv::Rect2d& clip,
                 cv::Size out, cv::Mat& mask) {
   mask = cv::Mat(out, CV_8UC1, cv::Scalar(255));
-  GDALRasterIOExtraArg extra;
-  INIT_RASTERIO_EXTRA_ARG(extra);
-  extra.eResampleAlg = GRIORA_NearestNeighbour;
-  extra.bFloatingPointWindowValidity = TRUE;
-  extra.dfXOff = clip.x;
-  extra.dfYOff = clip.y;
-  extra.dfXSize = clip.width;
-  extra.dfYSize = clip.height;
-  const int x0 = static_cast<int>(std::floor(clip.x)), y0 = static_cast<int>(std::floor(clip.y));
-  const int x1 = static_cast<int>(std::ceil(clip.x + clip.width));
-  const int y1 = static_cast<int>(std::ceil(clip.y + clip.height));
   int previous = -1;
   for (int b : bands) {
     if (b == previous) continue;
@@ -103,11 +100,10 @@ Status ReadMask(GDALDatasetH ds, const std::array<int, 3>& bands, const cv::Rect
     GDALRasterBandH band = GDALGetRasterBand(ds, b);
     if (GDALGetMaskFlags(band) & GMF_ALL_VALID) continue;
     cv::Mat m(out, CV_8UC1);
-    if (GDALRasterIOEx(GDALGetMaskBand(band), GF_Read, x0, y0, x1 - x0, y1 - y0, m.data, out.width,
-                       out.height, GDT_Byte, 0, 0, &extra) != CE_None)
-      return MakeError(LastGdalError());
-    cv::Mat valid = m > 0;
-    cv::bitwise_and(mask, valid, mask);
+    if (auto st = ReadPlane(GDALGetMaskBand(band), clip, GRIORA_NearestNeighbour, GDT_Byte, m);
+        !st.ok())
+      return st;
+    cv::bitwise_and(mask, m > 0, mask);
   }
   return OkStatus();
 }
@@ -231,68 +227,72 @@ std::optional<Placement> Place(const cv::Rect2d& window, cv::Size size, int widt
 
 }  // namespace
 
-Result<BasemapWindow> Basemap::Read(const cv::Rect2d& window, cv::Size size) const {
+namespace {
+
+// The R, G, B planes (8-bit) and validity of the part of `window` inside the raster, and
+// where that part lands in an output of `size`; no planes when nothing is inside.
+struct WindowPlanes {
+  std::vector<cv::Mat> rgb;
+  cv::Mat mask;
+  cv::Rect target;
+};
+
+Result<WindowPlanes> ReadWindowPlanes(GDALDatasetH ds, const std::array<int, 3>& bands,
+                                      bool byte_data, const BasemapInfo& info,
+                                      const cv::Rect2d& window, cv::Size size) {
   if (size.width <= 0 || size.height <= 0 || window.width <= 0 || window.height <= 0)
-    return MakeError(info_.path.string() + ": empty window");
+    return MakeError(info.path.string() + ": empty window");
+  WindowPlanes out;
+  const auto place = Place(window, size, info.width, info.height);
+  if (!place) return out;
+  out.target = place->target;
+  const GDALRIOResampleAlg alg = size.width < window.width ? GRIORA_Average : GRIORA_Bilinear;
+  const GDALDataType type = byte_data ? GDT_Byte : GDT_Float32;
+  Status st = ReadBands(ds, bands, place->clip, place->target.size(), alg, type, out.rgb);
+  if (st.ok()) st = ReadMask(ds, bands, place->clip, place->target.size(), out.mask);
+  if (!st.ok()) return MakeError(info.path.string() + ": " + st.error().message);
+  if (!byte_data) {
+    for (auto& p : out.rgb) p = Stretch(p, out.mask);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<BasemapWindow> Basemap::Read(const cv::Rect2d& window, cv::Size size) const {
+  auto planes =
+      ReadWindowPlanes(impl_->ds, impl_->rgb_bands, impl_->byte_data, info_, window, size);
+  if (!planes.ok()) return planes.error();
   BasemapWindow out;
   out.window = window;
   out.scale = size.width / window.width;
   out.gray = cv::Mat(size, CV_8UC1, cv::Scalar(0));
   out.mask = cv::Mat(size, CV_8UC1, cv::Scalar(0));
-  const auto place = Place(window, size, info_.width, info_.height);
-  if (!place) return out;
-  const GDALRIOResampleAlg alg = out.scale < 1 ? GRIORA_Average : GRIORA_Bilinear;
-  std::vector<cv::Mat> planes;
-  cv::Mat mask;
-  const GDALDataType type = impl_->byte_data ? GDT_Byte : GDT_Float32;
-  if (auto st = ReadBands(impl_->ds, impl_->rgb_bands, place->clip, place->target.size(), alg, type,
-                          planes);
-      !st.ok())
-    return MakeError(info_.path.string() + ": " + st.error().message);
-  if (auto st = ReadMask(impl_->ds, impl_->rgb_bands, place->clip, place->target.size(), mask);
-      !st.ok())
-    return MakeError(info_.path.string() + ": " + st.error().message);
-  if (!impl_->byte_data) {
-    for (auto& p : planes) p = Stretch(p, mask);
-  }
+  if (planes->rgb.empty()) return out;
   cv::Mat gray;
-  if (planes[0].data == planes[1].data) {
-    gray = planes[0];
+  if (planes->rgb[0].data == planes->rgb[1].data) {
+    gray = planes->rgb[0];
   } else {
     cv::Mat rgb;
-    cv::merge(planes, rgb);
+    cv::merge(planes->rgb, rgb);
     cv::cvtColor(rgb, gray, cv::COLOR_RGB2GRAY);
   }
-  gray.setTo(0, mask == 0);
-  gray.copyTo(out.gray(place->target));
-  mask.copyTo(out.mask(place->target));
+  gray.setTo(0, planes->mask == 0);
+  gray.copyTo(out.gray(planes->target));
+  planes->mask.copyTo(out.mask(planes->target));
   return out;
 }
 
 Result<cv::Mat> Basemap::ReadColour(const cv::Rect2d& window, cv::Size size) const {
-  if (size.width <= 0 || size.height <= 0 || window.width <= 0 || window.height <= 0)
-    return MakeError(info_.path.string() + ": empty window");
+  auto planes =
+      ReadWindowPlanes(impl_->ds, impl_->rgb_bands, impl_->byte_data, info_, window, size);
+  if (!planes.ok()) return planes.error();
   cv::Mat out(size, CV_8UC3, cv::Scalar(0, 0, 0));
-  const auto place = Place(window, size, info_.width, info_.height);
-  if (!place) return out;
-  const double scale = size.width / window.width;
-  std::vector<cv::Mat> planes;
-  cv::Mat mask;
-  const GDALDataType type = impl_->byte_data ? GDT_Byte : GDT_Float32;
-  if (auto st = ReadBands(impl_->ds, impl_->rgb_bands, place->clip, place->target.size(),
-                          scale < 1 ? GRIORA_Average : GRIORA_Bilinear, type, planes);
-      !st.ok())
-    return MakeError(info_.path.string() + ": " + st.error().message);
-  if (auto st = ReadMask(impl_->ds, impl_->rgb_bands, place->clip, place->target.size(), mask);
-      !st.ok())
-    return MakeError(info_.path.string() + ": " + st.error().message);
-  if (!impl_->byte_data) {
-    for (auto& p : planes) p = Stretch(p, mask);
-  }
+  if (planes->rgb.empty()) return out;
   cv::Mat bgr;
-  cv::merge(std::vector<cv::Mat>{planes[2], planes[1], planes[0]}, bgr);
-  bgr.setTo(cv::Scalar(0, 0, 0), mask == 0);
-  bgr.copyTo(out(place->target));
+  cv::merge(std::vector<cv::Mat>{planes->rgb[2], planes->rgb[1], planes->rgb[0]}, bgr);
+  bgr.setTo(cv::Scalar(0, 0, 0), planes->mask == 0);
+  bgr.copyTo(out(planes->target));
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include "geo/basemap.h"
 #include "georef_views.h"
+#include "support/landsat_scene.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
 #include "util/file.h"
@@ -393,23 +394,20 @@ namespace {
 class CliGeoref : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto map = Basemap::Open(basemap_);
-    ASSERT_TRUE(map.ok());
-    const cv::Rect2d all(0, 0, 320, 320);
-    const cv::Mat colour = *(*map)->ReadColour(all, {320, 320});
-    const cv::Mat mask = (*map)->Read(all, {320, 320})->mask;
+    const test::LandsatScene scene = test::LoadLandsatScene();
+    ASSERT_TRUE(scene.map);
     bench::ViewParams p;
     p.size = {200, 150};
     p.rotation_deg = 250;
     p.scale = 1.1;
     p.tilt_deg = 15;
     p.jpeg_quality = 85;
-    test::WriteBytes(dir_ / "view.jpg", bench::CutView(colour, mask, {170, 150}, p).jpeg);
+    test::WriteBytes(dir_ / "view.jpg",
+                     bench::CutView(scene.colour, scene.mask, {170, 150}, p).jpeg);
     test::WriteBytes(dir_ / "truncated.jpg", std::vector<std::uint8_t>{0xff, 0xd8, 0xff});
   }
   test::TempDir dir_;
-  std::filesystem::path basemap_ =
-      std::filesystem::path(GEOVERIFY_TEST_DATA) / "landsat_rgb_byte_crop.tif";
+  std::filesystem::path basemap_ = test::kLandsatCrop;
 };
 
 TEST_F(CliGeoref, JsonFootprintLayerAndWarpedGeoTiff) {

@@ -8,29 +8,16 @@
 #include "geo/basemap.h"
 #include "georef/footprint.h"
 #include "georef_views.h"
+#include "support/landsat_scene.h"
 #include "support/temp_dir.h"
 
 namespace gv {
 namespace {
 
-const std::filesystem::path kLandsat =
-    std::filesystem::path(GEOVERIFY_TEST_DATA) / "landsat_rgb_byte_crop.tif";
+using Scene = test::LandsatScene;
+const std::filesystem::path& kLandsat = test::kLandsatCrop;
 
-struct Scene {
-  std::unique_ptr<Basemap> map;
-  cv::Mat colour, mask;
-};
-
-Scene LoadLandsat() {
-  Scene s;
-  auto map = Basemap::Open(kLandsat);
-  if (!map.ok()) ADD_FAILURE() << map.error().message;
-  s.map = std::move(*map);
-  const cv::Rect2d all(0, 0, 320, 320);
-  s.colour = *s.map->ReadColour(all, {320, 320});
-  s.mask = s.map->Read(all, {320, 320})->mask;
-  return s;
-}
+Scene LoadLandsat() { return test::LoadLandsatScene(); }
 
 // Ground truth corners of a view (source pixels of `from`) as WGS84.
 std::array<LatLon, 4> TruthCorners(const Basemap& from, const bench::View& v) {
