@@ -234,8 +234,9 @@ Result<Candidate> Refine(const PhotoSide& photo, const Basemap& map, Candidate c
     Candidate refined = Verify(pp, mp, kRefineThresholdLevelPx * d, photo.size);
     if (refined.inliers < std::max(8, c.inliers / 2)) return c;
     // A second pass only when the first one moved to a different resolution or found much
-    // more than the search did (the guided window then follows the better estimate).
-    const bool again = refined.inliers > 2 * c.inliers;
+    // more than the search did (the guided window then follows the better estimate), unless
+    // the first pass already holds hundreds of control points.
+    const bool again = refined.inliers > 2 * c.inliers && refined.inliers < 200;
     c = std::move(refined);
     if (!again) break;
   }
