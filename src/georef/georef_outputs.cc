@@ -166,9 +166,13 @@ Result<cv::Mat> DrawGeoref(const cv::Mat& photo, const GeorefResult& r, const Ba
   cv::polylines(*area, std::vector<std::vector<cv::Point>>{outline}, true, cv::Scalar(0, 0, 255), 2,
                 cv::LINE_AA);
   PairMatch shown;
-  for (const auto& cp : r.control_points)
+  // At most about 150 lines, evenly sampled, so the picture stays readable.
+  const std::size_t every = std::max<std::size_t>(1, r.control_points.size() / 150);
+  for (std::size_t i = 0; i < r.control_points.size(); i += every) {
+    const ControlPoint& cp = r.control_points[i];
     shown.inlier_points.emplace_back(cv::Point2f(cp.photo_px - cv::Point2d(0.5, 0.5)),
                                      to_area(cp.basemap_px));
+  }
   cv::Mat photo_bgr = photo;
   if (photo.channels() == 1) cv::cvtColor(photo, photo_bgr, cv::COLOR_GRAY2BGR);
   return DrawMatches(photo_bgr, *area, shown, max_side);
