@@ -1,19 +1,21 @@
 #include "geo/basemap.h"
 
 #include <gdal.h>
+#include <gdal_utils.h>
 #include <gtest/gtest.h>
 #include <ogr_srs_api.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <sstream>
 
+#include "support/landsat_scene.h"
 #include "support/temp_dir.h"
 
 namespace gv {
 namespace {
 
-const std::filesystem::path kLandsat =
-    std::filesystem::path(GEOVERIFY_TEST_DATA) / "landsat_rgb_byte_crop.tif";
+const std::filesystem::path& kLandsat = test::kLandsatCrop;
 
 TEST(Basemap, OpensTheLandsatCropWithItsCrs) {
   auto map = Basemap::Open(kLandsat);
@@ -104,6 +106,69 @@ TEST(Basemap, SixteenBitWebMercatorRasterIsStretchedToEightBits) {
   EXPECT_LE(lo, 5);
   EXPECT_GE(hi, 250);
   EXPECT_LT(w->gray.at<uchar>(10, 5), w->gray.at<uchar>(10, 50));
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(Basemap, EngineeringCrsWithoutAWayToWgs84IsRefused) {
+  test::TempDir dir;
+  const auto path = dir / "local.tif";
+  GDALAllRegister();
+  GDALDatasetH ds =
+      GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), 16, 16, 1, GDT_Byte, nullptr);
+  ASSERT_NE(ds, nullptr);
+  double gt[6] = {0, 1, 0, 16, 0, -1};
+  GDALSetGeoTransform(ds, gt);
+  GDALSetProjection(ds,
+                    "LOCAL_CS[\"site grid\",UNIT[\"metre\",1],AXIS[\"X\",EAST],AXIS[\"Y\",NORTH]]");
+  GDALClose(ds);
+  auto map = Basemap::Open(path);
+  ASSERT_FALSE(map.ok());
+  EXPECT_NE(map.error().message.find("local.tif"), std::string::npos) << map.error().message;
+}
+
+TEST(Basemap, VrtMosaicReadsLikeItsSources) {
+  // Two halves of the Landsat crop as separate GeoTIFFs, mosaicked by a VRT.
+  test::TempDir dir;
+  GDALAllRegister();
+  GDALDatasetH src = GDALOpen(kLandsat.c_str(), GA_ReadOnly);
+  ASSERT_NE(src, nullptr);
+  std::vector<std::string> halves;
+  for (const char* win : {"0 0 160 320", "160 0 160 320"}) {
+    const std::string out = (dir / ("half" + std::to_string(halves.size()) + ".tif")).string();
+    std::vector<std::string> words{"-srcwin"};
+    std::istringstream in(win);
+    for (std::string w; in >> w;) words.push_back(w);
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    GDALTranslateOptions* options = GDALTranslateOptionsNew(argv.data(), nullptr);
+    GDALDatasetH half = GDALTranslate(out.c_str(), src, options, nullptr);
+    GDALTranslateOptionsFree(options);
+    ASSERT_NE(half, nullptr);
+    GDALClose(half);
+    halves.push_back(out);
+  }
+  GDALClose(src);
+  std::vector<const char*> names{halves[0].c_str(), halves[1].c_str()};
+  const auto vrt_path = dir / "mosaic.vrt";
+  GDALDatasetH vrt = GDALBuildVRT(vrt_path.c_str(), 2, nullptr, names.data(), nullptr, nullptr);
+  ASSERT_NE(vrt, nullptr);
+  GDALClose(vrt);
+  auto mosaic = Basemap::Open(vrt_path);
+  auto single = Basemap::Open(kLandsat);
+  ASSERT_TRUE(mosaic.ok()) << mosaic.error().message;
+  ASSERT_TRUE(single.ok());
+  EXPECT_EQ((*mosaic)->info().width, 320);
+  const cv::Rect2d across(100, 50, 120, 80);  // straddles the seam
+  auto a = (*mosaic)->Read(across, {120, 80});
+  auto b = (*single)->Read(across, {120, 80});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(cv::norm(a->gray, b->gray, cv::NORM_INF), 0.0);
 }
 
 }  // namespace
