@@ -34,5 +34,6 @@ int RunMatch(int argc, char** argv);
 int RunRefs(int argc, char** argv);
 int RunLocate(int argc, char** argv);
 int RunGeoref(int argc, char** argv);
+int RunForensics(int argc, char** argv);
 
 }  // namespace gv::cli

@@ -30,6 +30,8 @@ constexpr Command kCommands[] = {
     {"georef",
      "place a photo of the ground on orthophotos/satellite rasters: footprint, GCPs, warp",
      &RunGeoref},
+    {"forensics", "JPEG structure, error levels, noise, thumbnail and hashes of photos (batch)",
+     &RunForensics},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -477,3 +477,29 @@ TEST_F(CliGeoref, BadPhotoInABatchFailsAloneAndBadBasemapIsNamed) {
 
 }  // namespace
 }  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(CliForensics, JsonArrayPicturesAndABadFileInTheBatch) {
+  test::TempDir dir;
+  test::WritePhoto(dir / "a.jpg", test::MakeSceneJpeg(320, 240, 90, 4), {});
+  test::WriteBytes(dir / "b.jpg", {0xff, 0xd8, 0xff});
+  const auto r = Geoverify("forensics --json -o " + Quote(dir / "pictures") + " " +
+                           Quote(dir / "a.jpg") + " " + Quote(dir / "b.jpg"));
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_TRUE(j[0]["error"].is_null());
+  EXPECT_EQ(j[0]["jpeg"]["quality_estimate"], 90);
+  for (const char* key : {"file", "sha256", "jpeg", "double_compression", "ela", "noise",
+                          "copy_move", "thumbnail", "hashes", "findings", "error"})
+    EXPECT_TRUE(j[0].contains(key)) << key;
+  EXPECT_TRUE(std::filesystem::exists(j[0]["ela"]["picture"].get<std::string>()));
+  EXPECT_FALSE(j[1]["error"].is_null());
+  EXPECT_EQ(Geoverify("forensics --help").exit_code, 0);
+  EXPECT_EQ(Geoverify("forensics").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace gv

@@ -128,7 +128,10 @@ void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_
                                         std::to_string(centis % 6000) + "/100";
   }
   if (!e.gps_date.empty()) exif["Exif.GPSInfo.GPSDateStamp"] = e.gps_date;
-  if (e.thumb_width > 0) {
+  if (!e.thumb_jpeg.empty()) {
+    Exiv2::ExifThumb(exif).setJpegThumbnail(e.thumb_jpeg.data(),
+                                            static_cast<long>(e.thumb_jpeg.size()));
+  } else if (e.thumb_width > 0) {
     const auto thumb = MakeSceneJpeg(e.thumb_width, e.thumb_height, 80, 99);
     Exiv2::ExifThumb(exif).setJpegThumbnail(thumb.data(), static_cast<long>(thumb.size()));
   }

@@ -22,6 +22,7 @@ struct SynthExif {
   std::optional<double> gps_time_s;  // seconds of day, UTC
   std::optional<int> orientation;
   int thumb_width = 0, thumb_height = 0;  // embed a thumbnail of this size
+  std::vector<std::uint8_t> thumb_jpeg;   // or embed this JPEG as the thumbnail
   std::string iptc_special_instructions;
   std::string xmp_creator_tool;
 };

@@ -1,0 +1,89 @@
+// geoverify forensics PHOTO|DIR... [-o DIR] [--json] [-r] [--ela-quality Q]
+#include <cstdio>
+#include <iostream>
+
+#include "cli/command.h"
+#include "forensics/analysis.h"
+#include "metadata/exiv2_reader.h"
+#include "util/file.h"
+#include "util/progress.h"
+
+namespace gv::cli {
+namespace {
+
+void PrintText(const nlohmann::ordered_json& j) {
+  std::cout << j["file"].get<std::string>() << ": ";
+  if (!j["error"].is_null()) {
+    std::cout << "error: " << j["error"].get<std::string>() << "\n";
+    return;
+  }
+  if (!j["jpeg"].is_null() && !j["jpeg"]["quality_estimate"].is_null())
+    std::cout << "JPEG quality ~" << j["jpeg"]["quality_estimate"].get<int>()
+              << (j["jpeg"]["standard_tables"].get<bool>() ? " (standard tables), " : ", ");
+  if (j.contains("ela")) std::printf("ELA unevenness %.2f, ", j["ela"]["unevenness"].get<double>());
+  if (j.contains("noise"))
+    std::printf("noise inconsistency %.2f, ", j["noise"]["inconsistency"].get<double>());
+  std::fflush(stdout);
+  std::cout << "pHash " << j["hashes"]["phash"].get<std::string>();
+  for (const auto& f : j["findings"])
+    std::cout << "\n  " << f["code"].get<std::string>() << ": " << f["message"].get<std::string>();
+  std::cout << "\n";
+}
+
+}  // namespace
+
+int RunForensics(int argc, char** argv) {
+  CLI::App app{
+      "Image forensics, offline and in batch: JPEG structure and tables, error level analysis,\n"
+      "noise residual, EXIF thumbnail against the image, perceptual hashes.",
+      "geoverify forensics"};
+  std::vector<std::string> inputs;
+  std::string out;
+  bool json = false, recursive = false;
+  ForensicsOptions options;
+  app.add_option("inputs", inputs, "photos or folders")->required();
+  app.add_option("-o,--output", out,
+                 "folder for the pictures of the evidence (ELA, noise, thumbnail)");
+  app.add_option("--ela-quality", options.ela.quality, "JPEG quality of the ELA re-save")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  app.add_option("--max-bytes", options.max_bytes, "files larger than this are refused")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  app.add_flag("-r,--recursive", recursive, "descend into folders");
+  app.add_flag("--json", json, "print one JSON array, one object per photo (keys in the README)");
+  AddCommonOptions(app);
+  if (const int code = Parse(app, argc, argv); code >= 0) return code;
+  if (!out.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    if (ec) {
+      std::cerr << "geoverify forensics: " << out << ": " << ec.message() << "\n";
+      return kExitSomeFailed;
+    }
+    options.pictures_dir = out;
+  }
+  InitializeMetadataLibrary();
+  const FileListing listing =
+      ListInputFiles(std::vector<std::filesystem::path>(inputs.begin(), inputs.end()), recursive);
+  bool failed = !listing.errors.empty();
+  for (const auto& [path, reason] : listing.errors)
+    std::cerr << "geoverify forensics: " << path.string() << ": " << reason << "\n";
+  Progress progress("forensics", listing.files.size());
+  if (json) std::cout << "[";
+  for (std::size_t i = 0; i < listing.files.size(); ++i) {
+    const nlohmann::ordered_json j = AnalyzePhoto(listing.files[i], options);
+    progress.Advance();
+    failed |= !j["error"].is_null();
+    if (json)
+      std::cout << (i ? ",\n" : "\n")
+                << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    else
+      PrintText(j);
+  }
+  progress.Finish();
+  if (json) std::cout << "\n]\n";
+  return failed ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace gv::cli

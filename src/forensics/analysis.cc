@@ -1,0 +1,140 @@
+#include "forensics/analysis.h"
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "forensics/hashes.h"
+#include "forensics/noise.h"
+#include "forensics/thumbnail.h"
+#include "image/decode.h"
+#include "image/jpeg_structure.h"
+#include "metadata/exiv2_reader.h"
+#include "util/file.h"
+#include "util/sha256.h"
+#include "util/text.h"
+
+namespace gv {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json JpegJson(const JpegStructure& s) {
+  Json j;
+  j["quality_estimate"] = s.EstimatedQuality() ? Json(*s.EstimatedQuality()) : Json(nullptr);
+  j["standard_tables"] = s.StandardTables();
+  j["progressive"] = s.progressive;
+  j["subsampling"] = s.subsampling;
+  Json tables = Json::array();
+  for (const auto& t : s.quant_tables) tables.push_back({{"id", t.id}, {"values", t.values}});
+  j["tables"] = tables;
+  Json segments = Json::array();
+  for (const auto& seg : s.segments) {
+    char marker[8];
+    std::snprintf(marker, sizeof marker, "FF%02X", seg.marker);
+    segments.push_back({{"marker", marker},
+                        {"offset", seg.offset},
+                        {"length", seg.length},
+                        {"app_id", SanitizeUtf8(seg.app_id)}});
+  }
+  j["segments"] = segments;
+  Json comments = Json::array();
+  for (const auto& c : s.comments) comments.push_back(SanitizeUtf8(c));
+  j["comments"] = comments;
+  j["trailing_bytes"] = s.trailing_bytes;
+  return j;
+}
+
+// Writes an 8-bit picture as PNG into the pictures folder; returns its path or null.
+Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
+                  const std::string& sha256, const char* kind, const cv::Mat& picture,
+                  Json& findings) {
+  if (o.pictures_dir.empty() || picture.empty()) return nullptr;
+  const auto out =
+      o.pictures_dir / (photo.stem().string() + "." + sha256.substr(0, 8) + "." + kind + ".png");
+  std::vector<std::uint8_t> png;
+  cv::imencode(".png", picture, png);
+  if (auto st = WriteFileAtomic(
+          out, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
+      !st.ok()) {
+    findings.push_back(
+        {{"code", "OUTPUT_FAILED"}, {"severity", "warning"}, {"message", st.error().message}});
+    return nullptr;
+  }
+  return out.string();
+}
+
+}  // namespace
+
+Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) {
+  Json j;
+  j["file"] = path.string();
+  j["sha256"] = nullptr;
+  Json findings = Json::array();
+  const auto fail = [&](const std::string& message) {
+    j["findings"] = findings;
+    j["error"] = message;
+    return j;
+  };
+  std::vector<std::uint8_t> bytes;
+  if (auto st = ReadFileBounded(path, o.max_bytes, bytes); !st.ok())
+    return fail(st.error().message);
+  const std::string sha256 = Sha256Hex(bytes);
+  j["sha256"] = sha256;
+  PhotoMetadata meta;
+  const Status read = ReadPhotoMetadata(bytes, meta);  // format, thumbnail; may fail alone
+  j["format"] = meta.format.empty() ? Json(nullptr) : Json(meta.format);
+  auto image = DecodeImage(bytes);
+  if (!image.ok()) return fail(path.string() + ": " + image.error().message);
+  j["width"] = image->cols;
+  j["height"] = image->rows;
+  auto jpeg = ParseJpegStructure(bytes);
+  j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
+  j["double_compression"] = nullptr;  // not implemented yet
+  if (auto ela = ErrorLevelAnalysis(*image, o.ela); ela.ok()) {
+    j["ela"] = {{"quality", o.ela.quality},
+                {"mean_error", ela->mean_error},
+                {"unevenness", ela->unevenness},
+                {"hottest_block", {ela->hottest_block.x, ela->hottest_block.y}},
+                {"picture", WritePicture(o, path, sha256, "ela", ela->picture, findings)}};
+  }
+  if (auto noise = NoiseResidual(*image, o.noise_block); noise.ok()) {
+    j["noise"] = {{"median_sigma", noise->median_sigma},
+                  {"inconsistency", noise->inconsistency},
+                  {"most_different_block", {noise->most_different.x, noise->most_different.y}},
+                  {"picture", WritePicture(o, path, sha256, "noise", noise->picture, findings)}};
+  }
+  j["copy_move"] = nullptr;  // not implemented yet
+  j["thumbnail"] = nullptr;
+  if (meta.thumbnail && !meta.thumbnail->data.empty()) {
+    auto cmp = CompareThumbnail(meta.thumbnail->data, *image);
+    if (cmp.ok()) {
+      j["thumbnail"] = {
+          {"width", cmp->thumbnail_size.width},
+          {"height", cmp->thumbnail_size.height},
+          {"mean_difference", cmp->mean_difference},
+          {"worst_block", cmp->worst_block},
+          {"worst_block_at", {cmp->worst_block_at.x, cmp->worst_block_at.y}},
+          {"picture", WritePicture(o, path, sha256, "thumbnail", cmp->picture, findings)}};
+      if (cmp->worst_block > o.thumbnail_block_limit)
+        findings.push_back({{"code", "THUMBNAIL_CONTENT_DIFFERS"},
+                            {"severity", "alert"},
+                            {"message",
+                             "The embedded thumbnail shows something else than the image around "
+                             "thumbnail pixel (" +
+                                 std::to_string(cmp->worst_block_at.x) + ", " +
+                                 std::to_string(cmp->worst_block_at.y) +
+                                 "): the image was changed after the camera wrote it"}});
+    } else {
+      j["thumbnail"] = {{"error", cmp.error().message}};
+    }
+  }
+  const PerceptualHashes h = ComputeHashes(*image);
+  j["hashes"] = {
+      {"phash", HashHex(h.phash)}, {"ahash", HashHex(h.ahash)}, {"dhash", HashHex(h.dhash)}};
+  j["findings"] = findings;
+  // A metadata read failure alone is not an error here: the pixels were analysed.
+  (void)read;
+  j["error"] = nullptr;
+  return j;
+}
+
+}  // namespace gv

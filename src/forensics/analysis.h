@@ -1,0 +1,32 @@
+// `geoverify forensics` for one photo: JPEG structure, error level analysis, noise
+// residual, EXIF thumbnail against the image, perceptual hashes; pictures of the evidence
+// written to a folder. Copy-move and double-compression detection are not implemented yet
+// (their keys are null).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "forensics/ela.h"
+
+namespace gv {
+
+struct ForensicsOptions {
+  ElaOptions ela;
+  int noise_block = 32;
+  std::uint64_t max_bytes = 1ull << 30;
+  std::filesystem::path pictures_dir;  // empty: no pictures
+  // A thumbnail whose worst 8x8 block differs from the image by more than this many
+  // standard deviations is reported (THUMBNAIL_CONTENT_DIFFERS).
+  double thumbnail_block_limit = 1.5;
+};
+
+// Never throws: a file that cannot be analysed gets "error" (and ok stays readable).
+// Keys: file, sha256, format, width, height, jpeg, double_compression, ela, noise,
+// copy_move, thumbnail, hashes, findings, error. Thread-safe after
+// InitializeMetadataLibrary().
+nlohmann::ordered_json AnalyzePhoto(const std::filesystem::path& path,
+                                    const ForensicsOptions& options);
+
+}  // namespace gv

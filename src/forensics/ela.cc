@@ -1,0 +1,53 @@
+#include "forensics/ela.h"
+
+#include <algorithm>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+#include "forensics/block_stats.h"
+
+namespace gv {
+
+Status ElaOptions::Check() const {
+  if (quality < 1 || quality > 100) return MakeError("ELA quality must be within 1..100");
+  if (block < 4 || block > 256) return MakeError("ELA block must be within 4..256 px");
+  return OkStatus();
+}
+
+Result<ElaResult> ErrorLevelAnalysis(const cv::Mat& image, const ElaOptions& o) {
+  if (auto st = o.Check(); !st.ok()) return st.error();
+  if (image.empty()) return MakeError("empty image");
+  std::vector<std::uint8_t> jpeg;
+  if (!cv::imencode(".jpg", image, jpeg, {cv::IMWRITE_JPEG_QUALITY, o.quality}))
+    return MakeError("cannot re-encode the image as JPEG");
+  const cv::Mat resaved =
+      cv::imdecode(jpeg, image.channels() == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+  cv::Mat diff;
+  cv::absdiff(image, resaved, diff);
+  cv::Mat error = diff;
+  if (diff.channels() == 3) {
+    std::vector<cv::Mat> planes;
+    cv::split(diff, planes);
+    cv::max(planes[0], planes[1], error);
+    cv::max(error, planes[2], error);
+  }
+  ElaResult r;
+  r.mean_error = cv::mean(error)[0];
+  // Blocks are averaged with their neighbours (3x3) first, so that a region of several
+  // blocks stands out from block-to-block noise.
+  BlockStats blocks = BlockMeans(error, o.block);
+  cv::blur(blocks.means, blocks.means, cv::Size(3, 3), cv::Point(-1, -1), cv::BORDER_REPLICATE);
+  Summarise(blocks);
+  double hottest = 0;
+  cv::Point at;
+  cv::minMaxLoc(blocks.means, nullptr, &hottest, nullptr, &at);
+  // Robust z-score of the hottest region: how far it stands out from the photo's own blocks.
+  r.unevenness = (hottest - blocks.median) / (1.4826 * blocks.mad + 0.01);
+  r.hottest_block = at * o.block;
+  const double white = std::max(1.0, Percentile(error, 0.99));
+  error.convertTo(r.picture, CV_8U, 255.0 / white);
+  return r;
+}
+
+}  // namespace gv

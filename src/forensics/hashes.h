@@ -1,0 +1,22 @@
+// Perceptual hashes (64 bits each) that stay nearly equal when a photo is re-sent at
+// another size or quality: pHash (low frequencies of a 32x32 DCT against their median),
+// aHash (8x8 mean) and dHash (8x8 horizontal gradient signs). Compare with HammingDistance:
+// about 10 bits or fewer usually means the same picture.
+#pragma once
+
+#include <cstdint>
+#include <opencv2/core.hpp>
+#include <string>
+
+namespace gv {
+
+struct PerceptualHashes {
+  std::uint64_t phash = 0, ahash = 0, dhash = 0;
+};
+
+// `image`: 8-bit BGR or grey, not empty.
+PerceptualHashes ComputeHashes(const cv::Mat& image);
+std::string HashHex(std::uint64_t hash);  // 16 lower-case hex digits
+int HammingDistance(std::uint64_t a, std::uint64_t b);
+
+}  // namespace gv

@@ -1,0 +1,45 @@
+#include "forensics/noise.h"
+
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+#include "forensics/block_stats.h"
+
+namespace gv {
+
+Result<NoiseResult> NoiseResidual(const cv::Mat& image, int block) {
+  if (image.empty()) return MakeError("empty image");
+  if (block < 8) return MakeError("noise block must be at least 8 px");
+  cv::Mat gray = image;
+  if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+  cv::Mat f;
+  gray.convertTo(f, CV_32F);
+  // Immerkær's mask: the difference of two Laplacians, blind to edges and ramps.
+  const cv::Mat kernel = (cv::Mat_<float>(3, 3) << 1, -2, 1, -2, 4, -2, 1, -2, 1);
+  cv::Mat residual;
+  cv::filter2D(f, residual, CV_32F, kernel, cv::Point(-1, -1), 0, cv::BORDER_REFLECT);
+  cv::Mat magnitude = cv::abs(residual);
+  // sigma = sqrt(pi / 2) / 6 * mean |residual| over a block.
+  BlockStats blocks = BlockMeans(magnitude, block);
+  blocks.means *= std::sqrt(CV_PI / 2) / 6.0;
+  Summarise(blocks);
+  NoiseResult r;
+  r.block_sigma = blocks.means;
+  r.median_sigma = blocks.median;
+  r.inconsistency = blocks.median > 0 ? blocks.mad / blocks.median : 0;
+  double farthest = -1;
+  for (int y = 0; y < blocks.means.rows; ++y) {
+    for (int x = 0; x < blocks.means.cols; ++x) {
+      const double d = std::abs(blocks.means.at<double>(y, x) - blocks.median);
+      if (d > farthest) {
+        farthest = d;
+        r.most_different = {x * block, y * block};
+      }
+    }
+  }
+  const double white = std::max(1.0, Percentile(magnitude, 0.99));
+  magnitude.convertTo(r.picture, CV_8U, 255.0 / white);
+  return r;
+}
+
+}  // namespace gv

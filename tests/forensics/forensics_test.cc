@@ -1,0 +1,149 @@
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <random>
+
+#include "forensics/analysis.h"
+#include "forensics/ela.h"
+#include "forensics/hashes.h"
+#include "forensics/noise.h"
+#include "metadata/exiv2_reader.h"
+#include "support/synth_photo.h"
+#include "support/temp_dir.h"
+
+namespace gv {
+namespace {
+
+cv::Mat Jpeg(const cv::Mat& image, int quality) {
+  std::vector<std::uint8_t> bytes;
+  cv::imencode(".jpg", image, bytes, {cv::IMWRITE_JPEG_QUALITY, quality});
+  return cv::imdecode(bytes, cv::IMREAD_COLOR);
+}
+
+// A stationary texture (blurred noise), like foliage or gravel: every block alike.
+cv::Mat Stationary(int seed) {
+  cv::Mat t(480, 640, CV_8UC3);
+  cv::theRNG().state = static_cast<std::uint64_t>(seed);
+  cv::randu(t, cv::Scalar::all(40), cv::Scalar::all(215));
+  cv::GaussianBlur(t, t, cv::Size(0, 0), 1.2);
+  return t;
+}
+
+TEST(Ela, PastedUncompressedRegionIsTheHottest) {
+  // The original went through JPEG twice at 90; the pasted square only once.
+  const cv::Mat original = Jpeg(Stationary(1), 90);
+  cv::Mat forged = original.clone();
+  const cv::Rect pasted(352, 192, 128, 128);
+  Stationary(2)(pasted).copyTo(forged(pasted));
+  auto untouched = ErrorLevelAnalysis(Jpeg(original, 90));
+  auto edited = ErrorLevelAnalysis(Jpeg(forged, 90));
+  ASSERT_TRUE(untouched.ok() && edited.ok());
+  EXPECT_TRUE(pasted.contains(edited->hottest_block)) << edited->hottest_block;
+  // The pasted region stands out by more robust standard deviations than anything in the
+  // untouched photo does.
+  EXPECT_GT(edited->unevenness, untouched->unevenness + 1.5)
+      << edited->unevenness << " vs " << untouched->unevenness;
+  EXPECT_EQ(edited->picture.size(), original.size());
+}
+
+TEST(Ela, RejectsABadQuality) {
+  ElaOptions o;
+  o.quality = 0;
+  EXPECT_FALSE(ErrorLevelAnalysis(cv::Mat(64, 64, CV_8UC3, cv::Scalar::all(0)), o).ok());
+}
+
+TEST(Noise, BlockWithStrongerNoiseStandsOut) {
+  cv::Mat base(480, 640, CV_8UC1, cv::Scalar(120));
+  cv::Mat noise(base.size(), CV_32F);
+  cv::randn(noise, 0, 2.0);
+  const cv::Rect splice(320, 160, 96, 96);
+  cv::Mat strong(splice.size(), CV_32F);
+  cv::randn(strong, 0, 8.0);
+  strong.copyTo(noise(splice));
+  cv::Mat uniform_noise(base.size(), CV_32F);
+  cv::randn(uniform_noise, 0, 2.0);
+  cv::Mat flat, spliced, uniform;
+  base.convertTo(flat, CV_32F);
+  cv::Mat(flat + noise).convertTo(spliced, CV_8U);
+  cv::Mat(flat + uniform_noise).convertTo(uniform, CV_8U);
+  auto a = NoiseResidual(spliced), b = NoiseResidual(uniform);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NEAR(b->median_sigma, 2.0, 0.3);  // Immerkær's estimate of the true sigma
+  EXPECT_TRUE(splice.contains(a->most_different)) << a->most_different;
+  EXPECT_GT(a->block_sigma.at<double>(a->most_different.y / 32, a->most_different.x / 32), 6.0);
+}
+
+TEST(Hashes, ResizedRecompressedCopyIsCloseAndAnotherSceneIsFar) {
+  const cv::Mat photo = test::MakeTexture(5);
+  cv::Mat small;
+  cv::resize(photo, small, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+  const PerceptualHashes a = ComputeHashes(photo), b = ComputeHashes(Jpeg(small, 70)),
+                         c = ComputeHashes(test::MakeTexture(6));
+  EXPECT_LE(HammingDistance(a.phash, b.phash), 6);
+  EXPECT_LE(HammingDistance(a.dhash, b.dhash), 8);
+  EXPECT_GE(HammingDistance(a.phash, c.phash), 16);
+  EXPECT_EQ(HashHex(0x0123456789abcdefULL), "0123456789abcdef");
+}
+
+class ForensicsFile : public ::testing::Test {
+ protected:
+  void SetUp() override { InitializeMetadataLibrary(); }
+  // A camera-like photo whose EXIF thumbnail is made from `thumb_source`.
+  std::filesystem::path Photo(const std::string& name, const cv::Mat& main,
+                              const cv::Mat& thumb_source) {
+    std::vector<std::uint8_t> jpeg, thumb;
+    cv::imencode(".jpg", main, jpeg, {cv::IMWRITE_JPEG_QUALITY, 92});
+    cv::Mat small;
+    cv::resize(thumb_source, small, cv::Size(160, 120), 0, 0, cv::INTER_AREA);
+    cv::imencode(".jpg", small, thumb, {cv::IMWRITE_JPEG_QUALITY, 80});
+    test::SynthExif exif;
+    exif.make = "Canon";
+    exif.thumb_jpeg = thumb;
+    const auto path = dir_ / name;
+    test::WritePhoto(path, jpeg, exif);
+    return path;
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(ForensicsFile, ThumbnailOfTheSameImageAgreesAndOfAnEditedOneIsReported) {
+  const cv::Mat scene = cv::imdecode(test::MakeSceneJpeg(640, 480, 95, 3), cv::IMREAD_COLOR);
+  cv::Mat edited = scene.clone();
+  cv::rectangle(edited, cv::Rect(400, 100, 160, 160), cv::Scalar(20, 20, 20), cv::FILLED);
+  ForensicsOptions o;
+  o.pictures_dir = dir_ / "pictures";
+  std::filesystem::create_directories(o.pictures_dir);
+  const auto same = AnalyzePhoto(Photo("same.jpg", scene, scene), o);
+  const auto changed = AnalyzePhoto(Photo("changed.jpg", edited, scene), o);
+  ASSERT_TRUE(same["error"].is_null()) << same["error"];
+  ASSERT_FALSE(same["thumbnail"].is_null());
+  EXPECT_LT(same["thumbnail"]["worst_block"].get<double>(), 0.8);
+  EXPECT_TRUE(same["findings"].empty()) << same["findings"];
+  ASSERT_EQ(changed["findings"].size(), 1u);
+  EXPECT_EQ(changed["findings"][0]["code"], "THUMBNAIL_CONTENT_DIFFERS");
+  // The worst block lies on the rectangle (thumbnail pixels are a quarter of the image's).
+  const int x = changed["thumbnail"]["worst_block_at"][0],
+            y = changed["thumbnail"]["worst_block_at"][1];
+  EXPECT_TRUE(cv::Rect(100 - 8, 25 - 8, 40 + 8, 40 + 8).contains(cv::Point(x, y))) << x << "," << y;
+  // JPEG structure, hashes, pictures named after the evidence.
+  EXPECT_EQ(same["jpeg"]["quality_estimate"], 92);
+  EXPECT_TRUE(same["jpeg"]["standard_tables"].get<bool>());
+  EXPECT_EQ(same["hashes"]["phash"].get<std::string>().size(), 16u);
+  for (const char* kind : {"ela", "noise", "thumbnail"}) {
+    const std::string picture = same[kind]["picture"];
+    EXPECT_NE(picture.find(same["sha256"].get<std::string>().substr(0, 8)), std::string::npos);
+    EXPECT_FALSE(cv::imread(picture).empty()) << picture;
+  }
+}
+
+TEST_F(ForensicsFile, UnreadableFileGetsAnErrorNamingIt) {
+  test::WriteBytes(dir_ / "broken.jpg", {0xff, 0xd8, 0xff, 0xe0, 0, 2});
+  const auto j = AnalyzePhoto(dir_ / "broken.jpg", {});
+  ASSERT_FALSE(j["error"].is_null());
+  EXPECT_NE(j["error"].get<std::string>().find("broken.jpg"), std::string::npos);
+  EXPECT_EQ(j["sha256"].get<std::string>().size(), 64u);
+}
+
+}  // namespace
+}  // namespace gv
