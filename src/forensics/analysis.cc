@@ -2,6 +2,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "forensics/double_compression.h"
 #include "forensics/hashes.h"
 #include "forensics/noise.h"
 #include "forensics/thumbnail.h"
@@ -88,7 +89,24 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   j["height"] = image->rows;
   auto jpeg = ParseJpegStructure(bytes);
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
-  j["double_compression"] = nullptr;  // not implemented yet
+  j["double_compression"] = nullptr;
+  if (jpeg.ok() && jpeg->EstimatedQuality()) {
+    const int last = *jpeg->EstimatedQuality();
+    if (auto dc = DetectDoubleCompression(*image, last); dc.ok()) {
+      j["double_compression"] = {
+          {"method", "jpeg_ghost"},
+          {"detected", dc->detected},
+          {"first_quality", dc->first_quality ? Json(*dc->first_quality) : Json(nullptr)},
+          {"ghost_ratio", dc->ghost_ratio}};
+      if (dc->detected)
+        findings.push_back(
+            {{"code", "DOUBLE_COMPRESSION"},
+             {"severity", "warning"},
+             {"message", "Saved as JPEG at least twice: first at about quality " +
+                             std::to_string(*dc->first_quality) + ", then " + std::to_string(last) +
+                             " (JPEG ghost): the photo was decompressed and saved again"}});
+    }
+  }
   if (auto ela = ErrorLevelAnalysis(*image, o.ela); ela.ok()) {
     j["ela"] = {{"quality", o.ela.quality},
                 {"mean_error", ela->mean_error},

@@ -1,7 +1,7 @@
 // `geoverify forensics` for one photo: JPEG structure, error level analysis, noise
 // residual, EXIF thumbnail against the image, perceptual hashes; pictures of the evidence
-// written to a folder. Copy-move and double-compression detection are not implemented yet
-// (their keys are null).
+// written to a folder, and double compression by the JPEG ghost (q1 < q2 only). Copy-move
+// detection is not implemented yet (its key is null).
 #pragma once
 
 #include <cstdint>

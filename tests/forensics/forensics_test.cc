@@ -5,6 +5,7 @@
 #include <random>
 
 #include "forensics/analysis.h"
+#include "forensics/double_compression.h"
 #include "forensics/ela.h"
 #include "forensics/hashes.h"
 #include "forensics/noise.h"
@@ -143,6 +144,22 @@ TEST_F(ForensicsFile, UnreadableFileGetsAnErrorNamingIt) {
   ASSERT_FALSE(j["error"].is_null());
   EXPECT_NE(j["error"].get<std::string>().find("broken.jpg"), std::string::npos);
   EXPECT_EQ(j["sha256"].get<std::string>().size(), 64u);
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(DoubleCompression, GhostGivesTheFirstQualityAndSingleSavesStayClean) {
+  const cv::Mat scene = cv::imdecode(test::MakeSceneJpeg(800, 600, 100, 8), cv::IMREAD_COLOR);
+  const cv::Mat once = Jpeg(scene, 90), twice = Jpeg(Jpeg(scene, 60), 90);
+  auto a = DetectDoubleCompression(once, 90), b = DetectDoubleCompression(twice, 90);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_FALSE(a->detected) << a->ghost_ratio;
+  ASSERT_TRUE(b->detected) << b->ghost_ratio;
+  EXPECT_NEAR(*b->first_quality, 60, 3);
 }
 
 }  // namespace
