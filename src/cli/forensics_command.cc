@@ -39,7 +39,7 @@ int RunForensics(int argc, char** argv) {
       "geoverify forensics"};
   std::vector<std::string> inputs;
   std::string out;
-  bool json = false, recursive = false;
+  bool json = false, recursive = false, duplicates = false;
   ForensicsOptions options;
   app.add_option("inputs", inputs, "photos or folders")->required();
   app.add_option("-o,--output", out,
@@ -51,6 +51,8 @@ int RunForensics(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   app.add_flag("-r,--recursive", recursive, "descend into folders");
+  app.add_flag("--duplicates", duplicates,
+               "only group near-duplicates (pHash within 10 bits) across the inputs");
   app.add_flag("--json", json, "print one JSON array, one object per photo (keys in the README)");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
@@ -69,6 +71,28 @@ int RunForensics(int argc, char** argv) {
   bool failed = !listing.errors.empty();
   for (const auto& [path, reason] : listing.errors)
     std::cerr << "geoverify forensics: " << path.string() << ": " << reason << "\n";
+  if (duplicates) {
+    const auto groups = FindNearDuplicates(listing.files, options.max_bytes);
+    if (json) {
+      std::cout << groups.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                << "\n";
+    } else {
+      int n = 0;
+      for (const auto& g : groups["groups"]) {
+        std::cout << "group " << ++n << ":\n";
+        for (const auto& m : g)
+          std::cout << "  " << m["file"].get<std::string>() << " (pHash distance "
+                    << m["distance"].get<int>() << ")\n";
+      }
+      if (n == 0)
+        std::cout << "no near-duplicates among " << groups["files"].get<std::size_t>()
+                  << " photos\n";
+    }
+    for (const auto& e : groups["errors"])
+      std::cerr << "geoverify forensics: " << e["file"].get<std::string>() << ": "
+                << e["error"].get<std::string>() << "\n";
+    return failed || !groups["errors"].empty() ? kExitSomeFailed : kExitOk;
+  }
   Progress progress("forensics", listing.files.size());
   if (json) std::cout << "[";
   for (std::size_t i = 0; i < listing.files.size(); ++i) {

@@ -155,4 +155,34 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   return j;
 }
 
+Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::uint64_t max_bytes,
+                        int max_distance) {
+  std::vector<std::uint64_t> hashes;
+  std::vector<std::pair<std::string, std::string>> hashed;  // file, sha256
+  Json errors = Json::array();
+  std::vector<std::uint8_t> bytes;
+  for (const auto& path : files) {
+    auto image = ReadFileBounded(path, max_bytes, bytes).ok()
+                     ? DecodeImage(bytes)
+                     : Result<cv::Mat>(MakeError("unreadable"));
+    if (!image.ok()) {
+      errors.push_back({{"file", path.string()}, {"error", image.error().message}});
+      continue;
+    }
+    hashes.push_back(ComputeHashes(*image).phash);
+    hashed.emplace_back(path.string(), Sha256Hex(bytes));
+  }
+  Json groups = Json::array();
+  for (const auto& group : GroupNearDuplicates(hashes, max_distance)) {
+    Json members = Json::array();
+    for (std::size_t i : group)
+      members.push_back({{"file", hashed[i].first},
+                         {"sha256", hashed[i].second},
+                         {"phash", HashHex(hashes[i])},
+                         {"distance", HammingDistance(hashes[i], hashes[group.front()])}});
+    groups.push_back(members);
+  }
+  return {{"files", hashed.size()}, {"groups", groups}, {"errors", errors}};
+}
+
 }  // namespace gv

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "forensics/ela.h"
 
@@ -22,11 +23,18 @@ struct ForensicsOptions {
   double thumbnail_block_limit = 1.5;
 };
 
-// Never throws: a file that cannot be analysed gets "error" (and ok stays readable).
+// Never throws: a file that cannot be analysed gets "error" (the other keys stay readable).
 // Keys: file, sha256, format, width, height, jpeg, double_compression, ela, noise,
 // copy_move, thumbnail, hashes, findings, error. Thread-safe after
 // InitializeMetadataLibrary().
 nlohmann::ordered_json AnalyzePhoto(const std::filesystem::path& path,
                                     const ForensicsOptions& options);
+
+// Near-duplicates across a case (the same photo re-sent at other sizes, qualities or with
+// small crops): every file is hashed (pHash), and groups within `max_distance` bits are
+// returned as {"files": n, "groups": [[{file, sha256, phash, distance}]...], "errors":
+// [{file, error}]}, distance being to the group's first member.
+nlohmann::ordered_json FindNearDuplicates(const std::vector<std::filesystem::path>& files,
+                                          std::uint64_t max_bytes, int max_distance = 10);
 
 }  // namespace gv

@@ -46,4 +46,28 @@ std::string HashHex(std::uint64_t hash) {
 
 int HammingDistance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
 
+std::vector<std::vector<std::size_t>> GroupNearDuplicates(const std::vector<std::uint64_t>& phashes,
+                                                          int max_distance) {
+  // Union-find over all pairs: a case holds hundreds to a few thousand photos.
+  std::vector<std::size_t> parent(phashes.size());
+  for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  const auto root = [&](std::size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  for (std::size_t i = 0; i < phashes.size(); ++i) {
+    for (std::size_t j = i + 1; j < phashes.size(); ++j) {
+      if (HammingDistance(phashes[i], phashes[j]) <= max_distance) parent[root(j)] = root(i);
+    }
+  }
+  std::vector<std::vector<std::size_t>> by_root(phashes.size());
+  for (std::size_t i = 0; i < phashes.size(); ++i) by_root[root(i)].push_back(i);
+  std::vector<std::vector<std::size_t>> groups;
+  for (auto& g : by_root) {
+    if (g.size() > 1) groups.push_back(std::move(g));
+  }
+  std::sort(groups.begin(), groups.end());
+  return groups;
+}
+
 }  // namespace gv

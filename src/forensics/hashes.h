@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <opencv2/core.hpp>
 #include <string>
+#include <vector>
 
 namespace gv {
 
@@ -18,5 +19,11 @@ struct PerceptualHashes {
 PerceptualHashes ComputeHashes(const cv::Mat& image);
 std::string HashHex(std::uint64_t hash);  // 16 lower-case hex digits
 int HammingDistance(std::uint64_t a, std::uint64_t b);
+
+// Groups of indices whose pHashes are within `max_distance` bits of one another, linked
+// transitively (single linkage); only groups of two or more, each sorted, in order of their
+// first member.
+std::vector<std::vector<std::size_t>> GroupNearDuplicates(const std::vector<std::uint64_t>& phashes,
+                                                          int max_distance = 10);
 
 }  // namespace gv

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <set>
 
 #include "geo/basemap.h"
 #include "georef_views.h"
@@ -499,6 +500,32 @@ TEST(CliForensics, JsonArrayPicturesAndABadFileInTheBatch) {
   EXPECT_FALSE(j[1]["error"].is_null());
   EXPECT_EQ(Geoverify("forensics --help").exit_code, 0);
   EXPECT_EQ(Geoverify("forensics").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+TEST(CliForensics, DuplicatesGroupsAResentCopy) {
+  test::TempDir dir;
+  const cv::Mat photo = test::MakeTexture(11);
+  cv::Mat half;
+  cv::resize(photo, half, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+  cv::imwrite((dir / "original.jpg").string(), photo, {cv::IMWRITE_JPEG_QUALITY, 92});
+  cv::imwrite((dir / "whatsapp.jpg").string(), half, {cv::IMWRITE_JPEG_QUALITY, 70});
+  cv::imwrite((dir / "other.jpg").string(), test::MakeTexture(12), {cv::IMWRITE_JPEG_QUALITY, 92});
+  const auto r = Geoverify("forensics --duplicates --json " + Quote(dir.path()));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["files"], 3);
+  ASSERT_EQ(j["groups"].size(), 1u);
+  ASSERT_EQ(j["groups"][0].size(), 2u);
+  std::set<std::string> names;
+  for (const auto& m : j["groups"][0])
+    names.insert(std::filesystem::path(m["file"].get<std::string>()).filename());
+  EXPECT_EQ(names, (std::set<std::string>{"original.jpg", "whatsapp.jpg"}));
 }
 
 }  // namespace
