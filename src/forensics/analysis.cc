@@ -2,6 +2,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "forensics/copy_move.h"
 #include "forensics/double_compression.h"
 #include "forensics/hashes.h"
 #include "forensics/noise.h"
@@ -120,7 +121,29 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
                   {"most_different_block", {noise->most_different.x, noise->most_different.y}},
                   {"picture", WritePicture(o, path, sha256, "noise", noise->picture, findings)}};
   }
-  j["copy_move"] = nullptr;  // not implemented yet
+  j["copy_move"] = nullptr;
+  if (auto cm = DetectCopyMove(*image); cm.ok()) {
+    const auto box = [](const cv::Rect& r) { return Json{r.x, r.y, r.width, r.height}; };
+    Json regions = Json::array();
+    if (cm->detected) {
+      regions.push_back({{"role", "source"}, {"box", box(cm->source)}});
+      regions.push_back({{"role", "target"}, {"box", box(cm->target)}});
+      findings.push_back(
+          {{"code", "COPY_MOVE"},
+           {"severity", "alert"},
+           {"message", "A region appears twice in the photo (source at x " +
+                           std::to_string(cm->source.x) + ", y " + std::to_string(cm->source.y) +
+                           ", copy at x " + std::to_string(cm->target.x) + ", y " +
+                           std::to_string(cm->target.y) + "): part of the picture was cloned"}});
+    }
+    j["copy_move"] = {
+        {"detected", cm->detected},
+        {"score", cm->score},
+        {"matches", cm->matches},
+        {"regions", regions},
+        {"mask", cm->detected ? WritePicture(o, path, sha256, "copy_move", cm->mask, findings)
+                              : Json(nullptr)}};
+  }
   j["thumbnail"] = nullptr;
   if (meta.thumbnail && !meta.thumbnail->data.empty()) {
     auto cmp = CompareThumbnail(meta.thumbnail->data, *image);

@@ -1,7 +1,7 @@
 // `geoverify forensics` for one photo: JPEG structure, error level analysis, noise
 // residual, EXIF thumbnail against the image, perceptual hashes; pictures of the evidence
-// written to a folder, and double compression by the JPEG ghost (q1 < q2 only). Copy-move
-// detection is not implemented yet (its key is null).
+// written to a folder, double compression by the JPEG ghost (q1 < q2 only), and keypoint
+// copy-move detection (no block-based method for flat regions yet).
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,36 @@
+// Copy-move detection: regions copied within the same photo (a cloned wall hiding a window,
+// a duplicated crowd), also rotated, scaled or recompressed. RootSIFT keypoints matched
+// against the photo itself (nearest neighbour that is not the keypoint's own
+// neighbourhood, ratio test), then the largest set of matches one affine map explains
+// (RANSAC), after Amerini et al., "A SIFT-based forensic method for copy-move attack
+// detection", IEEE TIFS 2011. The mask covers the copied source and target regions.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include "util/result.h"
+
+namespace gv {
+
+struct CopyMoveOptions {
+  int max_side = 1600;       // the photo is analysed at most this big
+  int min_inliers = 12;      // matches an affine map must explain to report a copy
+  double min_shift_px = 24;  // a copy must move at least this far (analysis pixels)
+  double min_score = 0.6;    // detail correlation a copy needs (untouched photos: <= 0.54)
+  Status Check() const;
+};
+
+struct CopyMoveResult {
+  bool detected = false;
+  int matches = 0;          // keypoint matches explained by the best affine map
+  double score = 0;         // correlation (-1..1) of the high-pass detail of the target region
+                            // with the source region carried over by the affine map: a copy
+                            // repeats the source's fine detail, a repeated structure does not
+  cv::Rect source, target;  // bounding boxes in photo pixels (empty when not detected)
+  cv::Matx23d source_to_target = cv::Matx23d::eye();  // photo pixels
+  cv::Mat mask;  // CV_8UC1, photo size, 255 on the source and target regions
+};
+
+Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& options = {});
+
+}  // namespace gv
