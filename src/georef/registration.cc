@@ -376,6 +376,7 @@ Result<GeorefResult> Georeference(const cv::Mat& photo, const std::vector<const 
   if (best.inliers < kConfidentInliers) {
     // Perhaps an oblique photo: search again with simulated tilts.
     side = WithSimulatedTilts(photo, std::move(*side), o);
+    result.levels_searched.push_back("again with simulated tilts:");
     for (const Basemap* map : basemaps) {
       const auto region = SearchRegion(*map, o);
       if (!region) continue;
