@@ -94,10 +94,11 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
     cv::Mat inliers;
     const cv::Mat affine = cv::estimateAffine2D(from, to, inliers, cv::RANSAC, 3.0, 4000, 0.999);
     if (affine.empty()) break;
-    std::vector<cv::Point2f> src, dst, rest_from, rest_to;
+    std::vector<cv::Point2f> src, dst, dst_analysis, rest_from, rest_to;
     for (int i = 0; i < inliers.rows; ++i) {
       const auto k = static_cast<std::size_t>(i);
       if (inliers.at<uchar>(i)) {
+        dst_analysis.push_back(to[k]);
         src.push_back(from[k] * (1 / scale));
         dst.push_back(to[k] * (1 / scale));
       } else {
@@ -114,7 +115,10 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
     cv::Mat source_mask(image.size(), CV_8UC1, cv::Scalar(0)), target_mask = source_mask.clone();
     FillRegion(src, grow, source_mask);
     FillRegion(dst, grow, target_mask);
-    const double score = DetailCorrelation(image, a, target_mask);
+    // The detail is compared at the analysis size: memory stays that of a 1,600 px image.
+    cv::Mat target_analysis(gray.size(), CV_8UC1, cv::Scalar(0));
+    FillRegion(dst_analysis, 8, target_analysis);
+    const double score = DetailCorrelation(gray, cv::Matx23d(affine), target_analysis);
     if (score <= r.score && r.matches > 0) continue;
     r.matches = static_cast<int>(src.size());
     r.score = score;

@@ -16,7 +16,7 @@ struct CopyMoveOptions {
   int max_side = 1600;       // the photo is analysed at most this big
   int min_inliers = 12;      // matches an affine map must explain to report a copy
   double min_shift_px = 24;  // a copy must move at least this far (analysis pixels)
-  double min_score = 0.6;    // detail correlation a copy needs (untouched photos: <= 0.54)
+  double min_score = 0.65;   // detail correlation a copy needs (untouched photos: <= 0.60)
   Status Check() const;
 };
 
