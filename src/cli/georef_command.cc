@@ -2,12 +2,12 @@
 //                  [-o FILE] [--warp FILE.tif|DIR] [--draw FILE.png|DIR]
 #include <cstdio>
 #include <iostream>
-#include <opencv2/imgcodecs.hpp>
 
 #include "cli/command.h"
 #include "geo/vector_writer.h"
 #include "georef/georef_outputs.h"
 #include "image/decode.h"
+#include "image/encode.h"
 #include "util/file.h"
 #include "util/progress.h"
 #include "util/sha256.h"
@@ -86,13 +86,8 @@ PhotoOutcome GeorefOne(const std::string& path, const GeorefArgs& args,
     if (!args.draw.empty()) {
       const auto target = OutputFor(args.draw, path, several, ".png");
       auto picture = DrawGeoref(*photo, *result, *matched);
-      std::vector<std::uint8_t> png;
       if (!picture.ok()) return fail(path + ": " + picture.error().message);
-      cv::imencode(".png", *picture, png);
-      if (auto st = WriteFileAtomic(
-              target, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
-          !st.ok())
-        return fail(st.error().message);
+      if (auto st = WritePngAtomic(target, *picture); !st.ok()) return fail(st.error().message);
       outcome.json["draw"] = target.string();
     }
   }

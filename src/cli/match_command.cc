@@ -1,9 +1,9 @@
 // geoverify match A B [--json] [--detector sift|akaze|orb] [--draw FILE.png]
 #include <iostream>
-#include <opencv2/imgcodecs.hpp>
 
 #include "cli/command.h"
 #include "image/decode.h"
+#include "image/encode.h"
 #include "match/pair_match.h"
 #include "util/file.h"
 #include "util/sha256.h"
@@ -68,11 +68,7 @@ int RunMatch(int argc, char** argv) {
   }
   const PairMatch m = MatchFeatures(*fa, *fb, options);
   if (!draw.empty()) {
-    std::vector<std::uint8_t> png;
-    cv::imencode(".png", DrawMatches(ia->pixels, ib->pixels, m), png);
-    if (auto st = WriteFileAtomic(
-            draw, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
-        !st.ok()) {
+    if (auto st = WritePngAtomic(draw, DrawMatches(ia->pixels, ib->pixels, m)); !st.ok()) {
       std::cerr << "geoverify match: " << st.error().message << "\n";
       return kExitSomeFailed;
     }

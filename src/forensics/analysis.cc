@@ -1,13 +1,12 @@
 #include "forensics/analysis.h"
 
-#include <opencv2/imgcodecs.hpp>
-
 #include "forensics/copy_move.h"
 #include "forensics/double_compression.h"
 #include "forensics/hashes.h"
 #include "forensics/noise.h"
 #include "forensics/thumbnail.h"
 #include "image/decode.h"
+#include "image/encode.h"
 #include "image/jpeg_structure.h"
 #include "metadata/exiv2_reader.h"
 #include "util/file.h"
@@ -52,11 +51,7 @@ Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
   if (o.pictures_dir.empty() || picture.empty()) return nullptr;
   const auto out =
       o.pictures_dir / (photo.stem().string() + "." + sha256.substr(0, 8) + "." + kind + ".png");
-  std::vector<std::uint8_t> png;
-  cv::imencode(".png", picture, png);
-  if (auto st = WriteFileAtomic(
-          out, std::string_view(reinterpret_cast<const char*>(png.data()), png.size()));
-      !st.ok()) {
+  if (auto st = WritePngAtomic(out, picture); !st.ok()) {
     findings.push_back(
         {{"code", "OUTPUT_FAILED"}, {"severity", "warning"}, {"message", st.error().message}});
     return nullptr;
@@ -185,9 +180,8 @@ Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::ui
   Json errors = Json::array();
   std::vector<std::uint8_t> bytes;
   for (const auto& path : files) {
-    auto image = ReadFileBounded(path, max_bytes, bytes).ok()
-                     ? DecodeImage(bytes)
-                     : Result<cv::Mat>(MakeError("unreadable"));
+    const Status read = ReadFileBounded(path, max_bytes, bytes);
+    const Result<cv::Mat> image = read.ok() ? DecodeImage(bytes) : Result<cv::Mat>(read.error());
     if (!image.ok()) {
       errors.push_back({{"file", path.string()}, {"error", image.error().message}});
       continue;

@@ -262,8 +262,9 @@ Result<PhotoSide> PreparePhoto(const cv::Mat& photo, const GeorefOptions& o) {
 
 // Affine simulation of a tilted camera (Morel & Yu, ASIFT, SIAM J. Imaging Sci. 2009): the
 // photo is rotated by phi and compressed by t along x, features are detected on each
-// simulated view and mapped back into the photo. SIFT alone fails beyond about 30 degrees
-// of tilt; one tilt of sqrt(2) (45 degrees) in four directions covers the oblique range.
+// simulated view and mapped back into the photo. On the Landsat test crop plain RootSIFT
+// still registers views tilted 50 degrees; at 60 degrees the simulated tilt of sqrt(2) in
+// four directions raises the best candidate from 31 to 71 inliers (registration_test).
 PhotoSide WithSimulatedTilts(const cv::Mat& photo, PhotoSide side, const GeorefOptions& o) {
   cv::Mat gray;
   if (photo.channels() == 1)

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <optional>
 
 #include "geo/grid_raster.h"
 #include "geo/zone_grid.h"
+#include "image/encode.h"
 #include "util/data_dir.h"
 #include "util/file.h"
 #include "util/time.h"
@@ -200,11 +200,7 @@ Status RenderRegionMap(const std::filesystem::path& raster, const ShadowRegionSt
                 static_cast<unsigned long long>(stats.consistent_cells), stats.area_km2);
   cv::putText(image, label, {10, height - 12}, cv::FONT_HERSHEY_SIMPLEX, 0.6,
               cv::Scalar(40, 40, 40), 1, cv::LINE_AA);
-  std::vector<std::uint8_t> encoded;
-  if (!cv::imencode(".png", image, encoded))
-    return MakeError(png.string() + ": PNG encoding failed");
-  return WriteFileAtomic(
-      png, std::string_view(reinterpret_cast<const char*>(encoded.data()), encoded.size()));
+  return WritePngAtomic(png, image);
 }
 
 }  // namespace gv

@@ -25,9 +25,11 @@ struct RunResult {
   std::string out;
 };
 
-RunResult Geoverify(const std::string& args) {
+// Runs the binary; stdout is captured, and stderr too (after stdout's text) when asked.
+RunResult Geoverify(const std::string& args, bool with_stderr = false) {
   RunResult r;
-  const std::string command = std::string(GEOVERIFY_BINARY) + " " + args + " 2>/dev/null";
+  const std::string command =
+      std::string(GEOVERIFY_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return r;
   std::array<char, 4096> buf;
@@ -455,18 +457,21 @@ TEST_F(CliGeoref, BadPhotoInABatchFailsAloneAndBadBasemapIsNamed) {
   ASSERT_EQ(j.size(), 2u);
   EXPECT_FALSE(j[0]["error"].is_null());
   EXPECT_TRUE(j[1]["ok"].get<bool>());
+  // With several photos, --warp and --draw name folders, one file per registered photo.
+  const auto folders =
+      Geoverify("georef --json " + Quote(dir_ / "truncated.jpg") + " " + Quote(dir_ / "view.jpg") +
+                " --basemap " + Quote(basemap_) + " --warp " + Quote(dir_ / "warps") + " --draw " +
+                Quote(dir_ / "drawings"));
+  EXPECT_EQ(folders.exit_code, 1);
+  EXPECT_TRUE(Basemap::Open(dir_ / "warps" / "view.tif").ok());
+  EXPECT_FALSE(cv::imread((dir_ / "drawings" / "view.png").string()).empty());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "warps" / "truncated.tif"));
   cv::imwrite((dir_ / "plain.png").string(), cv::Mat(32, 32, CV_8UC3, cv::Scalar(1, 2, 3)));
-  const std::string command = std::string(GEOVERIFY_BINARY) + " georef " +
-                              Quote(dir_ / "view.jpg") + " --basemap " + Quote(dir_ / "plain.png") +
-                              " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  std::array<char, 4096> buf;
-  while (const std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
-    out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  EXPECT_EQ(WEXITSTATUS(status), 1);
+  const auto refused =
+      Geoverify("georef " + Quote(dir_ / "view.jpg") + " --basemap " + Quote(dir_ / "plain.png"),
+                /*with_stderr=*/true);
+  EXPECT_EQ(refused.exit_code, 1);
+  const std::string& out = refused.out;
   EXPECT_NE(out.find("plain.png"), std::string::npos) << out;
   EXPECT_NE(out.find("no georeferencing"), std::string::npos) << out;
   EXPECT_EQ(Geoverify("georef " + Quote(dir_ / "view.jpg") + " --basemap " + Quote(basemap_) +
@@ -526,6 +531,14 @@ TEST(CliForensics, DuplicatesGroupsAResentCopy) {
   for (const auto& m : j["groups"][0])
     names.insert(std::filesystem::path(m["file"].get<std::string>()).filename());
   EXPECT_EQ(names, (std::set<std::string>{"original.jpg", "whatsapp.jpg"}));
+  // A file that is not an image is an error entry naming it; the groups stay.
+  test::WriteText(dir / "notes.txt", "not a photo");
+  const auto with_text = Geoverify("forensics --duplicates --json " + Quote(dir.path()));
+  EXPECT_EQ(with_text.exit_code, 1);
+  const auto k = nlohmann::json::parse(with_text.out);
+  EXPECT_EQ(k["groups"].size(), 1u);
+  ASSERT_EQ(k["errors"].size(), 1u);
+  EXPECT_NE(k["errors"][0]["file"].get<std::string>().find("notes.txt"), std::string::npos);
 }
 
 }  // namespace

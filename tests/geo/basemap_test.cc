@@ -75,19 +75,27 @@ TEST(Basemap, CorruptRasterIsAnErrorNamingTheFile) {
   EXPECT_NE(map.error().message.find("broken.tif"), std::string::npos);
 }
 
+// A one-band GeoTIFF with `geotransform` and `crs` (anything OSRSetFromUserInput takes),
+// left open for the caller to fill and close.
+GDALDatasetH CreateGeoTiff(const std::filesystem::path& path, int size, GDALDataType type,
+                           std::array<double, 6> geotransform, const char* crs) {
+  GDALAllRegister();
+  GDALDatasetH ds =
+      GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), size, size, 1, type, nullptr);
+  if (ds == nullptr) return nullptr;
+  GDALSetGeoTransform(ds, geotransform.data());
+  OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
+  if (OSRSetFromUserInput(srs, crs) == OGRERR_NONE) GDALSetSpatialRef(ds, srs);
+  OSRRelease(srs);
+  return ds;
+}
+
 TEST(Basemap, SixteenBitWebMercatorRasterIsStretchedToEightBits) {
   test::TempDir dir;
   const auto path = dir / "uint16_3857.tif";
-  GDALAllRegister();
   GDALDatasetH ds =
-      GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), 64, 64, 1, GDT_UInt16, nullptr);
+      CreateGeoTiff(path, 64, GDT_UInt16, {10964170.0, 10, 0, 1886000.0, 0, -10}, "EPSG:3857");
   ASSERT_NE(ds, nullptr);
-  double gt[6] = {10964170.0, 10, 0, 1886000.0, 0, -10};
-  GDALSetGeoTransform(ds, gt);
-  OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
-  OSRImportFromEPSG(srs, 3857);
-  GDALSetSpatialRef(ds, srs);
-  OSRRelease(srs);
   std::vector<std::uint16_t> ramp(64 * 64);
   for (int i = 0; i < 64 * 64; ++i)
     ramp[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>(1000 + (i % 64) * 50);
@@ -117,18 +125,16 @@ namespace {
 TEST(Basemap, EngineeringCrsWithoutAWayToWgs84IsRefused) {
   test::TempDir dir;
   const auto path = dir / "local.tif";
-  GDALAllRegister();
   GDALDatasetH ds =
-      GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), 16, 16, 1, GDT_Byte, nullptr);
-  ASSERT_NE(ds, nullptr);
-  double gt[6] = {0, 1, 0, 16, 0, -1};
-  GDALSetGeoTransform(ds, gt);
-  GDALSetProjection(ds,
+      CreateGeoTiff(path, 16, GDT_Byte, {0, 1, 0, 16, 0, -1},
                     "LOCAL_CS[\"site grid\",UNIT[\"metre\",1],AXIS[\"X\",EAST],AXIS[\"Y\",NORTH]]");
+  ASSERT_NE(ds, nullptr);
   GDALClose(ds);
   auto map = Basemap::Open(path);
   ASSERT_FALSE(map.ok());
   EXPECT_NE(map.error().message.find("local.tif"), std::string::npos) << map.error().message;
+  // Refused for its CRS, not for lacking one.
+  EXPECT_EQ(map.error().message.find("without a CRS"), std::string::npos) << map.error().message;
 }
 
 TEST(Basemap, VrtMosaicReadsLikeItsSources) {

@@ -161,3 +161,64 @@ TEST(Georef, FootprintOfAnObliquePhotoStopsBeforeTheHorizon) {
 
 }  // namespace
 }  // namespace gv
+
+namespace gv {
+namespace {
+
+// The best candidate's inliers reported by a levels_searched line ("... best N inliers)").
+int BestInliers(const std::string& line) {
+  const auto at = line.find("best ");
+  return at == std::string::npos ? -1 : std::stoi(line.substr(at + 5));
+}
+
+TEST(Georef, SearchStopsAtItsPixelBudgetAndSaysSo) {
+  // A 2,560 px basemap (the crop enlarged 8x) and a photo that matches nothing: the search
+  // goes from coarse to fine until the budget would be exceeded, and reports where it stopped.
+  test::TempDir dir;
+  GDALAllRegister();
+  GDALDatasetH src = GDALOpen(kLandsat.c_str(), GA_ReadOnly);
+  ASSERT_NE(src, nullptr);
+  const char* args[] = {"-outsize", "800%", "800%", nullptr};
+  GDALTranslateOptions* options = GDALTranslateOptionsNew(const_cast<char**>(args), nullptr);
+  GDALDatasetH big = GDALTranslate((dir / "big.tif").c_str(), src, options, nullptr);
+  GDALTranslateOptionsFree(options);
+  ASSERT_NE(big, nullptr);
+  GDALClose(big);
+  GDALClose(src);
+  auto map = Basemap::Open(dir / "big.tif");
+  ASSERT_TRUE(map.ok()) << map.error().message;
+  cv::Mat other(240, 320, CV_8UC3);
+  cv::randu(other, cv::Scalar::all(0), cv::Scalar::all(255));
+  cv::GaussianBlur(other, other, cv::Size(0, 0), 2.0);
+  GeorefOptions o;
+  o.coarse_level_pixels = 1 << 18;  // first full level: 512 x 512
+  o.max_search_pixels = 3 << 18;    // room for it and the coarser ones, not the next finer
+  auto r = Georeference(other, {map->get()}, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->ok);
+  bool stopped = false;
+  for (const auto& line : r->levels_searched)
+    stopped |= line.find("skipped (search budget; give --near") != std::string::npos;
+  EXPECT_TRUE(stopped);
+}
+
+TEST(Georef, SimulatedTiltsFindMoreOnAVeryObliqueView) {
+  // 60 degrees of tilt, beyond what plain SIFT matches well: the plain search finds a weak
+  // candidate, the search with simulated tilts a stronger one.
+  Scene s = LoadLandsat();
+  bench::ViewParams p = Oblique();
+  p.tilt_deg = 60;
+  p.tilt_azimuth_deg = 0;
+  p.scale = 0.6;
+  const bench::View v = bench::CutView(s.colour, s.mask, {160, 160}, p);
+  ASSERT_GT(v.valid_share, 0.999);
+  auto r = Georeference(v.image, {s.map.get()});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->levels_searched.size(), 3u);
+  EXPECT_EQ(r->levels_searched[1], "again with simulated tilts:");
+  EXPECT_GT(BestInliers(r->levels_searched[2]), BestInliers(r->levels_searched[0]));
+  EXPECT_TRUE(r->ok) << r->message;
+}
+
+}  // namespace
+}  // namespace gv
