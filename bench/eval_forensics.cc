@@ -1,19 +1,25 @@
-// Double-compression detection on the real camera photos of ../shared/data/exif: each
-// camera JPEG (first compression: the camera's quality q1) is decoded and saved again at
-// q2 in {50, 60, 70, 80, 90, 95} wherever |q2 - q1| >= 10; the untouched originals are the
-// negatives. Prints the detection rate for q2 > q1 and q2 < q1, how often the first quality
-// was estimated within 5, and false positives. Copy-move: four seeded forgeries per photo
-// (two translated, two rotated and scaled), JPEG 70-95; detection at the threshold that keeps
-// false positives on the untouched photos at or under 5 %, and mask F1. Splices: not yet. Usage:
-// eval_forensics SHARED_DATA_DIR
+// Double-compression detection on the real camera photos of ../shared/data/exif (every
+// subfolder): each camera JPEG (first compression: the camera's own tables, quality q1 on the
+// IJG scale) is decoded and saved again with libjpeg at q2 in {50, 60, 70, 80, 90, 95}
+// wherever |q2 - q1| >= 10; the untouched originals are the negatives. Photos of at least
+// 200 px and the 100-px thumbnails are counted apart. A second set: the photos of
+// homography/ saved first with libjpeg at q1, then at q2. Prints, per set, the detection
+// rate of each method (DCT histograms, JPEG ghost) and of either, and how often the first
+// quality was found. Copy-move: four seeded forgeries per photo (two translated, two rotated
+// and scaled), JPEG 70-95; detection at the threshold that keeps false positives on the
+// untouched photos at or under 5 %, and mask F1. Splices: not yet.
+// Usage: eval_forensics SHARED_DATA_DIR [double-compression|copy-move]
+// (GV_VERBOSE=1 prints every case; GV_DUMP_DIR=DIR writes the missed copy-move forgeries.)
 #include <cstdio>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <random>
 
 #include "forensics/copy_move.h"
 #include "forensics/double_compression.h"
+#include "forensics/double_quantization.h"
 #include "image/decode.h"
 #include "image/jpeg_structure.h"
 #include "util/file.h"
@@ -78,17 +84,25 @@ void EvaluateCopyMove(const std::vector<cv::Mat>& photos) {
     auto c = gv::DetectCopyMove(photo);
     clean.push_back(c.ok() ? c->score : 0);
     if (std::getenv("GV_VERBOSE") && c.ok())
-      std::printf("  untouched: %d matches, detail correlation %.2f\n", c->matches, c->score);
+      std::printf("  untouched: %s %d matches, detail correlation %.2f\n", c->method.c_str(),
+                  c->matches, c->score);
     if (std::getenv("GV_VERBOSE") && c.ok())
       std::printf("  clean matches %d score %.2f\n", c->matches, c->score);
     for (int k = 0; k < 4; ++k) {
       const bool rotated = k >= 2;
       const Forgery f = MakeCopyMove(photo, rng, rotated);
       auto r = gv::DetectCopyMove(f.image);
+      if (const char* dump = std::getenv("GV_DUMP_DIR"); dump && r.ok() && !r->detected) {
+        static int missed = 0;
+        const std::string stem = std::string(dump) + "/miss" + std::to_string(missed++);
+        cv::imwrite(stem + ".png", f.image);
+        cv::imwrite(stem + ".truth.png", f.truth);
+      }
       forged.push_back(
           {r.ok() ? r->score : 0, r.ok() && r->detected ? F1(r->mask, f.truth) : 0, rotated});
       if (std::getenv("GV_VERBOSE") && r.ok())
-        std::printf("  forged %d: %d matches, detail correlation %.2f\n", k, r->matches, r->score);
+        std::printf("  forged %d: %s %d matches, detail correlation %.2f\n", k, r->method.c_str(),
+                    r->matches, r->score);
     }
   }
   // The lowest threshold with at most 5 % of the untouched photos at or above it.
@@ -125,93 +139,180 @@ void EvaluateCopyMove(const std::vector<cv::Mat>& photos) {
               100.0 * (tp[0] + tp[1]) / std::max(1, n[0] + n[1]), f1_n ? f1_sum / f1_n : 0.0);
 }
 
+// A camera JPEG of ../shared/data/exif (all subfolders; of orientation/, whose 16 files
+// are one picture in 8 orientations twice, only landscape_1.jpg; xmp/ holds XMP samples,
+// a drawn blue square and a quality-100 file, not camera photos, and is left out).
+struct CameraPhoto {
+  std::string name;
+  cv::Mat image;
+  int q1 = 0;
+};
+
+std::vector<CameraPhoto> CameraPhotos(const fs::path& exif) {
+  std::vector<fs::path> paths;
+  for (const auto& e : fs::recursive_directory_iterator(exif)) {
+    const auto ext = e.path().extension().string();
+    if (!e.is_regular_file() || (ext != ".jpg" && ext != ".jpeg")) continue;
+    if (e.path().parent_path().filename() == "xmp") continue;
+    if (e.path().parent_path().filename() == "orientation" &&
+        e.path().filename() != "landscape_1.jpg")
+      continue;
+    paths.push_back(e.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<CameraPhoto> out;
+  for (const auto& path : paths) {
+    std::vector<std::uint8_t> bytes;
+    if (!gv::ReadFileBounded(path, 1 << 28, bytes).ok()) continue;
+    auto jpeg = gv::ParseJpegStructure(bytes);
+    auto image = gv::DecodeImage(bytes);
+    if (!jpeg.ok() || !image.ok() || !jpeg->EstimatedQuality()) continue;
+    out.push_back({fs::relative(path, exif).string(), *image, *jpeg->EstimatedQuality()});
+  }
+  return out;
+}
+
+// Both double-compression tests on one JPEG file's bytes.
+struct DcVerdict {
+  bool ghost = false, dct = false;
+  std::optional<int> ghost_q1, dct_q1;
+  double gain = 0, ijg_gain = 0;
+  bool Detected() const { return ghost || dct; }
+  std::optional<int> FirstQuality() const { return dct_q1 ? dct_q1 : ghost_q1; }
+};
+
+DcVerdict DoubleCompression(const std::vector<std::uint8_t>& bytes) {
+  DcVerdict v;
+  auto jpeg = gv::ParseJpegStructure(bytes);
+  if (!jpeg.ok() || !jpeg->EstimatedQuality()) return v;
+  const cv::Mat colour = cv::imdecode(bytes, cv::IMREAD_COLOR);
+  const cv::Mat luminance = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
+  if (auto g = gv::DetectDoubleCompression(colour, *jpeg->EstimatedQuality()); g.ok()) {
+    v.ghost = g->detected;
+    v.ghost_q1 = g->first_quality;
+  }
+  for (const auto& t : jpeg->quant_tables) {
+    if (t.id != 0) continue;
+    if (auto d = gv::DetectDoubleQuantization(luminance, t.values); d.ok()) {
+      v.dct = d->detected;
+      v.dct_q1 = d->first_quality;
+      v.gain = d->fit_gain;
+      v.ijg_gain = d->ijg_gain;
+    }
+  }
+  return v;
+}
+
+// Detection counts of one set of cases.
+struct Tally {
+  int n = 0, ghost = 0, dct = 0, either = 0, quality = 0;
+  void Add(const DcVerdict& v, int q1, int tolerance) {
+    ++n;
+    ghost += v.ghost;
+    dct += v.dct;
+    either += v.Detected();
+    quality += v.Detected() && v.FirstQuality() && std::abs(*v.FirstQuality() - q1) <= tolerance;
+  }
+  void Print(const char* label) const {
+    const double d = std::max(1, n);
+    std::printf("%-40s %6d %7.1f%% %7.1f%% %7.1f%% %9.1f%%\n", label, n, 100.0 * ghost / d,
+                100.0 * dct / d, 100.0 * either / d, 100.0 * quality / d);
+  }
+};
+
+std::vector<std::uint8_t> Save(const cv::Mat& image, int quality) {
+  std::vector<std::uint8_t> bytes;
+  cv::imencode(".jpg", image, bytes, {cv::IMWRITE_JPEG_QUALITY, quality});
+  return bytes;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: eval_forensics SHARED_DATA_DIR\n");
+    std::fprintf(stderr, "usage: eval_forensics SHARED_DATA_DIR [double-compression|copy-move]\n");
     return 2;
   }
-  int originals = 0, false_positives = 0;
+  const std::string only = argc > 2 ? argv[2] : "";
+  const bool dc = only.empty() || only == "double-compression",
+             cm = only.empty() || only == "copy-move";
+  const bool verbose = std::getenv("GV_VERBOSE") != nullptr;
+  const auto camera = CameraPhotos(fs::path(argv[1]) / "exif");
+  // Camera photos: the first compression is the camera's own (tables of its own, quality
+  // estimated on the IJG scale); re-saved with libjpeg at q2 wherever |q2 - q1| >= 10.
+  Tally clean_small, clean_big, up_small, up_big, down_small, down_big;
   std::vector<cv::Mat> photos;
-  int up = 0, up_detected = 0, up_quality = 0, down = 0, down_detected = 0;
-  for (const auto& entry : fs::directory_iterator(fs::path(argv[1]) / "exif")) {
-    std::vector<std::uint8_t> bytes;
-    if (!gv::ReadFileBounded(entry.path(), 1 << 28, bytes).ok()) continue;
-    auto jpeg = gv::ParseJpegStructure(bytes);
-    auto image = gv::DecodeImage(bytes);
-    if (!jpeg.ok() || !image.ok() || !jpeg->EstimatedQuality()) continue;
-    const int q1 = *jpeg->EstimatedQuality();
-    ++originals;
-    if (std::min(image->cols, image->rows) >= 200) photos.push_back(*image);
-    auto clean = gv::DetectDoubleCompression(*image, q1);
-    if (clean.ok() && clean->detected) ++false_positives;
+  for (const auto& c : camera) {
+    const bool small = std::min(c.image.cols, c.image.rows) < 200;
+    if (!small) photos.push_back(c.image);
+    std::vector<std::uint8_t> original;
+    if (!gv::ReadFileBounded(fs::path(argv[1]) / "exif" / c.name, 1 << 28, original).ok()) continue;
+    if (!dc) continue;
+    const DcVerdict clean = DoubleCompression(original);
+    (small ? clean_small : clean_big).Add(clean, c.q1, 5);
+    if (verbose)
+      std::printf("  %-40s %4dx%-4d q%d untouched: fit gain %.2f, IJG gain %.2f%s\n",
+                  c.name.c_str(), c.image.cols, c.image.rows, c.q1, clean.gain, clean.ijg_gain,
+                  clean.Detected() ? " DETECTED" : "");
     for (int q2 : {50, 60, 70, 80, 90, 95}) {
-      if (std::abs(q2 - q1) < 10) continue;
-      std::vector<std::uint8_t> again;
-      cv::imencode(".jpg", *image, again, {cv::IMWRITE_JPEG_QUALITY, q2});
-      auto parsed = gv::ParseJpegStructure(again);
-      auto decoded = gv::DecodeImage(again);
-      if (!parsed.ok() || !decoded.ok()) continue;
-      auto r = gv::DetectDoubleCompression(*decoded, parsed->EstimatedQuality().value_or(q2));
-      const bool hit = r.ok() && r->detected;
-      if (q2 > q1) {
-        ++up;
-        up_detected += hit;
-        up_quality += hit && std::abs(*r->first_quality - q1) <= 5;
-      } else {
-        ++down;
-        down_detected += hit;
-      }
+      if (std::abs(q2 - c.q1) < 10) continue;
+      const DcVerdict v = DoubleCompression(Save(c.image, q2));
+      if (verbose)
+        if (verbose)
+          std::printf("    q2 %d: ghost %d, DCT %d (fit gain %.2f, IJG gain %.2f), q1 %d\n", q2,
+                      v.ghost, v.dct, v.gain, v.ijg_gain, v.FirstQuality().value_or(0));
+      (q2 > c.q1 ? (small ? up_small : up_big) : (small ? down_small : down_big)).Add(v, c.q1, 5);
     }
   }
-  std::printf("camera photos: %d (first compression: the camera's own)\n", originals);
-  std::printf("%-44s %6s %10s\n", "case", "photos", "detected");
-  std::printf("%-44s %6d %9.1f%%   first quality within 5: %.1f%%\n",
-              "re-saved at q2 >= q1 + 10 (JPEG ghost)", up, 100.0 * up_detected / std::max(1, up),
-              100.0 * up_quality / std::max(1, up));
-  std::printf("%-44s %6d %9.1f%%\n", "re-saved at q2 <= q1 - 10", down,
-              100.0 * down_detected / std::max(1, down));
-  std::printf("%-44s %6d %9.1f%%   (false positives)\n", "untouched originals", originals,
-              100.0 * false_positives / std::max(1, originals));
-  std::printf("target: >= 90%% of recompressed photos with |q2 - q1| >= 10: %.1f%% overall\n",
-              100.0 * (up_detected + down_detected) / std::max(1, up + down));
-  // Most camera photos of exif/ are 100-px thumbnails; the photos of homography/ (real
-  // camera pictures, 640-1000 px, PNG or JPEG) are added as sources for a second
-  // double-compression set (first save with libjpeg at q1) and for copy-move.
-  std::mt19937_64 rng(7);
-  int lib = 0, lib_detected = 0, lib_quality = 0, lib_down = 0, lib_down_detected = 0;
+  if (dc) {
+    const int big_photos = clean_big.n, small_photos = clean_small.n;
+    std::printf("camera photos of exif/: %d of at least 200 px, %d thumbnails under 200 px\n",
+                big_photos, small_photos);
+    std::printf("%-40s %6s %8s %8s %8s %10s\n", "case", "photos", "ghost", "DCT", "either",
+                "q1 +-5");
+    up_big.Print("re-saved at q2 >= q1 + 10");
+    down_big.Print("re-saved at q2 <= q1 - 10");
+    clean_big.Print("untouched originals (false positives)");
+    up_small.Print("thumbnails: q2 >= q1 + 10");
+    down_small.Print("thumbnails: q2 <= q1 - 10");
+    clean_small.Print("thumbnails untouched (false positives)");
+    const int recompressed = up_big.n + down_big.n + up_small.n + down_small.n;
+    std::printf(
+        "target: >= 90%% of recompressed photos with |q2 - q1| >= 10: %.1f%% of the photos, "
+        "%.1f%% with the thumbnails\n",
+        100.0 * (up_big.either + down_big.either) / std::max(1, up_big.n + down_big.n),
+        100.0 * (up_big.either + down_big.either + up_small.either + down_small.either) /
+            std::max(1, recompressed));
+  }
+
+  // The real photos of homography/ (640-1000 px, PNG or JPEG): a first save with libjpeg at
+  // q1, then q2; the single saves of the PNGs are negatives too.
+  Tally lib_up, lib_down, lib_single;
   for (const char* name : {"grafA.png", "grafB.png", "boatA.png", "boatB.png", "adamA.png",
                            "adamB.png", "WhiteBoardA.jpg", "WhiteBoardB.jpg"}) {
     const cv::Mat photo =
         cv::imread((fs::path(argv[1]) / "homography" / name).string(), cv::IMREAD_COLOR);
     if (photo.empty()) continue;
     photos.push_back(photo);
+    if (!dc) continue;
     for (const auto& [q1, q2] : std::vector<std::pair<int, int>>{
-             {50, 70}, {60, 80}, {70, 90}, {75, 95}, {85, 60}, {90, 70}}) {
-      std::vector<std::uint8_t> first, second;
-      cv::imencode(".jpg", photo, first, {cv::IMWRITE_JPEG_QUALITY, q1});
-      cv::imencode(".jpg", cv::imdecode(first, cv::IMREAD_COLOR), second,
-                   {cv::IMWRITE_JPEG_QUALITY, q2});
-      auto r = gv::DetectDoubleCompression(cv::imdecode(second, cv::IMREAD_COLOR), q2);
-      const bool hit = r.ok() && r->detected;
-      if (q2 > q1) {
-        ++lib;
-        lib_detected += hit;
-        lib_quality += hit && std::abs(*r->first_quality - q1) <= 3;
-      } else {
-        ++lib_down;
-        lib_down_detected += hit;
-      }
+             {50, 70}, {60, 80}, {70, 90}, {75, 95}, {85, 60}, {90, 70}, {95, 80}, {80, 50}}) {
+      const auto first = Save(photo, q1);
+      const DcVerdict v = DoubleCompression(Save(cv::imdecode(first, cv::IMREAD_COLOR), q2));
+      if (verbose)
+        std::printf("  %s %d -> %d: ghost %d, DCT %d (fit gain %.2f, IJG gain %.2f), q1 %d\n", name,
+                    q1, q2, v.ghost, v.dct, v.gain, v.ijg_gain, v.FirstQuality().value_or(0));
+      (q2 > q1 ? lib_up : lib_down).Add(v, q1, 3);
+      // WhiteBoard*.jpg are camera JPEGs: their "single" libjpeg save is a second one.
+      if (fs::path(name).extension() == ".png") lib_single.Add(DoubleCompression(first), q1, 3);
     }
   }
-  (void)rng;
-  std::printf("\nlibjpeg first saves of the %d homography/ photos:\n", lib / 4);
-  std::printf("%-44s %6d %9.1f%%   first quality within 3: %.1f%%\n",
-              "q1 -> q2 = q1 + 20 (JPEG ghost)", lib, 100.0 * lib_detected / std::max(1, lib),
-              100.0 * lib_quality / std::max(1, lib));
-  std::printf("%-44s %6d %9.1f%%\n", "q1 -> q2 = q1 - 20..25", lib_down,
-              100.0 * lib_down_detected / std::max(1, lib_down));
-  EvaluateCopyMove(photos);
+  if (dc) {
+    std::printf("\nlibjpeg first saves of the homography/ photos (q1 +-3):\n");
+    lib_up.Print("q1 -> q2 = q1 + 20 (50..75 -> 70..95)");
+    lib_down.Print("q1 -> q2 = q1 - 15..30 (80..95 -> 50..80)");
+    lib_single.Print("single saves of the PNGs (false positives)");
+  }
+  if (cm) EvaluateCopyMove(photos);
   return 0;
 }

@@ -1,7 +1,10 @@
 #include "forensics/analysis.h"
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "forensics/copy_move.h"
 #include "forensics/double_compression.h"
+#include "forensics/double_quantization.h"
 #include "forensics/hashes.h"
 #include "forensics/noise.h"
 #include "forensics/thumbnail.h"
@@ -59,6 +62,51 @@ Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
   return out.string();
 }
 
+// Both double-compression tests: DCT histograms (either direction) and the JPEG ghost
+// (second quality higher). Null for non-JPEGs and JPEGs without a luminance table.
+Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, const cv::Mat& image,
+                           const Result<JpegStructure>& jpeg, Json& findings) {
+  if (!jpeg.ok() || !jpeg->EstimatedQuality()) return nullptr;
+  const auto luma = std::find_if(jpeg->quant_tables.begin(), jpeg->quant_tables.end(),
+                                 [](const JpegQuantTable& t) { return t.id == 0; });
+  const int last = *jpeg->EstimatedQuality();
+  auto ghost = DetectDoubleCompression(image, last);
+  Result<DoubleQuantizationResult> dct = MakeError("no luminance table");
+  if (luma != jpeg->quant_tables.end()) {
+    // The luminance as stored: libjpeg's grey decoding of a YCbCr JPEG skips the colour
+    // conversion (the image's size was bounded by the first decoding).
+    const cv::Mat y = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
+    if (!y.empty()) dct = DetectDoubleQuantization(y, luma->values);
+  }
+  if (!ghost.ok() && !dct.ok()) return nullptr;
+  Json j;
+  Json methods = Json::array();
+  if (dct.ok() && dct->detected) methods.push_back("dct_histogram");
+  if (ghost.ok() && ghost->detected) methods.push_back("jpeg_ghost");
+  j["detected"] = !methods.empty();
+  j["methods"] = methods;
+  std::optional<int> first;
+  if (dct.ok() && dct->detected) first = dct->first_quality;
+  if (!first && ghost.ok() && ghost->detected) first = ghost->first_quality;
+  j["first_quality"] = first ? Json(*first) : Json(nullptr);
+  j["dct_fit_gain"] = dct.ok() ? Json(dct->fit_gain) : Json(nullptr);
+  j["dct_ijg_gain"] = dct.ok() ? Json(dct->ijg_gain) : Json(nullptr);
+  j["dct_frequencies"] = dct.ok() ? Json(dct->frequencies) : Json(nullptr);
+  j["ghost_ratio"] = ghost.ok() ? Json(ghost->ghost_ratio) : Json(nullptr);
+  j["ghost_first_quality"] =
+      ghost.ok() && ghost->first_quality ? Json(*ghost->first_quality) : Json(nullptr);
+  if (!methods.empty())
+    findings.push_back(
+        {{"code", "DOUBLE_COMPRESSION"},
+         {"severity", "warning"},
+         {"message", "Saved as JPEG at least twice" +
+                         (first ? ": first at about quality " + std::to_string(*first) + ", then " +
+                                      std::to_string(last)
+                                : std::string()) +
+                         " (" + methods.dump() + "): the photo was decompressed and saved again"}});
+  return j;
+}
+
 }  // namespace
 
 Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) {
@@ -85,24 +133,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   j["height"] = image->rows;
   auto jpeg = ParseJpegStructure(bytes);
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
-  j["double_compression"] = nullptr;
-  if (jpeg.ok() && jpeg->EstimatedQuality()) {
-    const int last = *jpeg->EstimatedQuality();
-    if (auto dc = DetectDoubleCompression(*image, last); dc.ok()) {
-      j["double_compression"] = {
-          {"method", "jpeg_ghost"},
-          {"detected", dc->detected},
-          {"first_quality", dc->first_quality ? Json(*dc->first_quality) : Json(nullptr)},
-          {"ghost_ratio", dc->ghost_ratio}};
-      if (dc->detected)
-        findings.push_back(
-            {{"code", "DOUBLE_COMPRESSION"},
-             {"severity", "warning"},
-             {"message", "Saved as JPEG at least twice: first at about quality " +
-                             std::to_string(*dc->first_quality) + ", then " + std::to_string(last) +
-                             " (JPEG ghost): the photo was decompressed and saved again"}});
-    }
-  }
+  j["double_compression"] = DoubleCompressionJson(bytes, *image, jpeg, findings);
   if (auto ela = ErrorLevelAnalysis(*image, o.ela); ela.ok()) {
     j["ela"] = {{"quality", o.ela.quality},
                 {"mean_error", ela->mean_error},
@@ -133,6 +164,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
     }
     j["copy_move"] = {
         {"detected", cm->detected},
+        {"method", cm->method.empty() ? Json(nullptr) : Json(cm->method)},
         {"score", cm->score},
         {"matches", cm->matches},
         {"regions", regions},

@@ -1,6 +1,7 @@
 #include "forensics/copy_move.h"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
@@ -19,15 +20,18 @@ void FillRegion(const std::vector<cv::Point2f>& points, int grow, cv::Mat& mask)
              cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * grow + 1, 2 * grow + 1)));
 }
 
-// Correlation, over `target`, of the image's high-pass detail with the detail of the source
+// Correlation, over `target`, of the photo's high-pass detail with the detail of the source
 // carried over by `source_to_target`.
-double DetailCorrelation(const cv::Mat& image, const cv::Matx23d& source_to_target,
-                         const cv::Mat& target) {
-  cv::Mat gray = image, f, smooth;
-  if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+// The high-pass detail of a grey image (CV_32F).
+cv::Mat Detail(const cv::Mat& gray) {
+  cv::Mat f, smooth;
   gray.convertTo(f, CV_32F);
   cv::GaussianBlur(f, smooth, cv::Size(0, 0), 1.5);
-  const cv::Mat detail = f - smooth;
+  return f - smooth;
+}
+
+double DetailCorrelation(const cv::Mat& detail, const cv::Matx23d& source_to_target,
+                         const cv::Mat& target) {
   cv::Mat carried;
   cv::warpAffine(detail, carried, cv::Mat(source_to_target), detail.size(), cv::INTER_LINEAR);
   cv::Mat valid;
@@ -43,28 +47,129 @@ double DetailCorrelation(const cv::Mat& image, const cv::Matx23d& source_to_targ
   return cv::mean(product, valid)[0] / (sa[0] * sb[0]);
 }
 
-}  // namespace
-
-Status CopyMoveOptions::Check() const {
-  if (max_side < 256) return MakeError("copy-move max_side must be at least 256");
-  if (min_inliers < 4) return MakeError("copy-move min_inliers must be at least 4");
-  return OkStatus();
+// Translations under which the photo's own fine detail repeats: a copy moved without
+// rotation or scaling repeats its source's noise and texture pixel for pixel, even where it is
+// too flat for keypoints (a wall, a sky, a floor). The detail, whitened by its local
+// strength so that flat regions weigh as much as busy ones, is correlated with itself
+// through the DFT; the strongest peaks away from the origin are the candidate shifts, each
+// refined to a sub-pixel position. Returns (dx, dy) in analysis pixels.
+std::vector<cv::Point2d> RepeatedShifts(const cv::Mat& detail, double min_shift, int count) {
+  cv::Mat energy, strength;
+  cv::GaussianBlur(detail.mul(detail), energy, cv::Size(0, 0), 6);
+  cv::sqrt(energy, strength);
+  cv::Mat white = detail / (strength + 1.0);
+  // The 8x8 JPEG grid repeats everywhere: its mean pattern would peak at every multiple of 8.
+  cv::Mat grid(8, 8, CV_64F, cv::Scalar(0)), grid_n(8, 8, CV_64F, cv::Scalar(0));
+  for (int y = 0; y < white.rows; ++y)
+    for (int x = 0; x < white.cols; ++x) {
+      grid.at<double>(y % 8, x % 8) += white.at<float>(y, x);
+      grid_n.at<double>(y % 8, x % 8) += 1;
+    }
+  for (int y = 0; y < white.rows; ++y)
+    for (int x = 0; x < white.cols; ++x)
+      white.at<float>(y, x) -=
+          static_cast<float>(grid.at<double>(y % 8, x % 8) / grid_n.at<double>(y % 8, x % 8));
+  const int w = cv::getOptimalDFTSize(white.cols * 2), h = cv::getOptimalDFTSize(white.rows * 2);
+  cv::Mat padded(h, w, CV_32F, cv::Scalar(0)), spectrum, correlation;
+  white.copyTo(padded(cv::Rect(0, 0, white.cols, white.rows)));
+  cv::dft(padded, spectrum, cv::DFT_COMPLEX_OUTPUT);
+  cv::mulSpectrums(spectrum, spectrum, spectrum, 0, true);
+  cv::dft(spectrum, correlation, cv::DFT_INVERSE | cv::DFT_REAL_OUTPUT | cv::DFT_SCALE);
+  const float zero = correlation.at<float>(0, 0);
+  if (zero <= 0) return {};
+  correlation /= zero;
+  // A copy shows as a sharp peak; smooth content raises whole neighbourhoods of short shifts.
+  // Peaks are ranked by their height above the surrounding correlation.
+  cv::Mat surround;
+  cv::GaussianBlur(correlation, surround, cv::Size(0, 0), 3, 3, cv::BORDER_REFLECT);
+  correlation -= surround;
+  // Shifts in one half-plane (a copy shows at +d and -d), at least min_shift long, within
+  // the photo; the correlation wraps at the padded size.
+  const auto at = [&](int dx, int dy) { return correlation.at<float>((dy + h) % h, (dx + w) % w); };
+  struct Peak {
+    float value;
+    int dx, dy;
+  };
+  std::vector<Peak> peaks;
+  for (int dy = 0; dy < white.rows - 16; ++dy)
+    for (int dx = -(white.cols - 16); dx < white.cols - 16; ++dx) {
+      if (dy == 0 && dx <= 0) continue;
+      if (std::hypot(dx, dy) < min_shift) continue;
+      // The value of a 2x2 cell: a shift by a fraction of a pixel spreads over four lags.
+      const float v = at(dx, dy) + at(dx + 1, dy) + at(dx, dy + 1) + at(dx + 1, dy + 1);
+      peaks.push_back({v, dx, dy});
+    }
+  const std::size_t keep = std::min<std::size_t>(peaks.size(), 4096);
+  std::partial_sort(peaks.begin(), peaks.begin() + static_cast<std::ptrdiff_t>(keep), peaks.end(),
+                    [](const Peak& a, const Peak& b) { return a.value > b.value; });
+  std::vector<cv::Point2d> out;
+  for (std::size_t i = 0; i < keep && static_cast<int>(out.size()) < count; ++i) {
+    const Peak& p = peaks[i];
+    bool near = false;  // one candidate per peak
+    for (const auto& o : out) near |= std::hypot(o.x - p.dx, o.y - p.dy) < 4;
+    if (near) continue;
+    // Sub-pixel: the centroid of the 3x3 neighbourhood of the cell's strongest lag.
+    double sx = 0, sy = 0, sw = 0;
+    for (int y = p.dy - 1; y <= p.dy + 2; ++y)
+      for (int x = p.dx - 1; x <= p.dx + 2; ++x) {
+        const double v = std::max(0.0f, at(x, y));
+        sx += v * x;
+        sy += v * y;
+        sw += v;
+      }
+    out.push_back(sw > 0 ? cv::Point2d(sx / sw, sy / sw) : cv::Point2d(p.dx + 0.5, p.dy + 0.5));
+  }
+  return out;
 }
 
-Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& o) {
-  if (auto st = o.Check(); !st.ok()) return st.error();
-  if (image.empty()) return MakeError("empty image");
-  cv::Mat gray = image;
-  if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
-  const double scale =
-      std::min(1.0, static_cast<double>(o.max_side) / std::max(gray.cols, gray.rows));
-  if (scale < 1) cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_AREA);
+// Where the detail repeats under the shift d: the local correlation of the detail with the
+// detail d further on, over a Gaussian window; 255 where it exceeds `level`, the largest
+// connected region only. Marks the region the shift lands on (the target).
+cv::Mat RepeatRegion(const cv::Mat& detail, cv::Point2d d, double level, int min_width) {
+  cv::Mat moved;  // moved(x) = detail(x - d): the source carried onto the target
+  const cv::Matx23d shift(1, 0, d.x, 0, 1, d.y);
+  cv::warpAffine(detail, moved, cv::Mat(shift), detail.size(), cv::INTER_LINEAR,
+                 cv::BORDER_CONSTANT, cv::Scalar(0));
+  cv::Mat ab, aa, bb;
+  const cv::Size k(0, 0);
+  cv::GaussianBlur(detail.mul(moved), ab, k, 5);
+  cv::GaussianBlur(detail.mul(detail), aa, k, 5);
+  cv::GaussianBlur(moved.mul(moved), bb, k, 5);
+  cv::Mat denominator;
+  cv::sqrt(aa.mul(bb), denominator);
+  const cv::Mat local = ab / (denominator + 1e-3);
+  cv::Mat region = local > level, labels, stats, centroids;
+  // A straight edge or line repeats under any shift along itself: thin regions are dropped
+  // by an opening with a disc of `min_width` (outside the photo counts as background, so a
+  // strip along the border is thin too), done with distance transforms: a disc this large
+  // would be slow as a kernel.
+  const double radius = min_width / 2.0;
+  cv::Mat padded, distance, kept, back;
+  cv::copyMakeBorder(region, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, cv::Scalar(0));
+  cv::distanceTransform(padded, distance, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+  kept = distance > radius;  // eroded
+  cv::distanceTransform(~kept, back, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+  region = (back <= radius)(cv::Rect(1, 1, region.cols, region.rows));  // dilated back
+  const int n = cv::connectedComponentsWithStats(region, labels, stats, centroids, 8, CV_32S);
+  int best = 0, best_area = 0;
+  for (int i = 1; i < n; ++i)
+    if (stats.at<int>(i, cv::CC_STAT_AREA) > best_area) {
+      best_area = stats.at<int>(i, cv::CC_STAT_AREA);
+      best = i;
+    }
+  cv::Mat out(detail.size(), CV_8UC1, cv::Scalar(0));
+  if (best > 0) out.setTo(255, labels == best);
+  return out;
+}
+
+// Keypoint candidates (Amerini et al.): RootSIFT matched against the photo itself, up to
+// four affine maps by RANSAC. `r` keeps the candidate whose detail correlates best.
+void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale,
+                        const cv::Size& full, const CopyMoveOptions& o, CopyMoveResult& r) {
   std::vector<cv::KeyPoint> keypoints;
   cv::Mat descriptors;
   cv::SIFT::create(8000, 3, 0.02)->detectAndCompute(gray, cv::noArray(), keypoints, descriptors);
-  CopyMoveResult r;
-  r.mask = cv::Mat(image.size(), CV_8UC1, cv::Scalar(0));
-  if (keypoints.size() < 16) return r;
+  if (keypoints.size() < 16) return;
   for (int i = 0; i < descriptors.rows; ++i) {  // RootSIFT
     cv::Mat row = descriptors.row(i);
     const double l1 = cv::norm(row, cv::NORM_L1);
@@ -112,14 +217,15 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
     cv::Matx23d a(affine);
     a(0, 2) /= scale;
     a(1, 2) /= scale;
-    cv::Mat source_mask(image.size(), CV_8UC1, cv::Scalar(0)), target_mask = source_mask.clone();
+    cv::Mat source_mask(full, CV_8UC1, cv::Scalar(0)), target_mask = source_mask.clone();
     FillRegion(src, grow, source_mask);
     FillRegion(dst, grow, target_mask);
     // The detail is compared at the analysis size: memory stays that of a 1,600 px image.
     cv::Mat target_analysis(gray.size(), CV_8UC1, cv::Scalar(0));
     FillRegion(dst_analysis, 8, target_analysis);
-    const double score = DetailCorrelation(gray, cv::Matx23d(affine), target_analysis);
+    const double score = DetailCorrelation(detail, cv::Matx23d(affine), target_analysis);
     if (score <= r.score && r.matches > 0) continue;
+    r.method = "keypoints";
     r.matches = static_cast<int>(src.size());
     r.score = score;
     r.source_to_target = a;
@@ -129,6 +235,69 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
     r.mask.setTo(0);
     if (r.detected) cv::bitwise_or(source_mask, target_mask, r.mask);
   }
+}
+
+// True when the detail within `region` runs mostly in one direction (coherence of the
+// structure tensor above 0.8): lines and edges, which repeat along themselves.
+bool OneDimensional(const cv::Mat& detail, const cv::Mat& region) {
+  cv::Mat gx, gy;
+  cv::Sobel(detail, gx, CV_32F, 1, 0);
+  cv::Sobel(detail, gy, CV_32F, 0, 1);
+  const double xx = cv::mean(gx.mul(gx), region)[0], yy = cv::mean(gy.mul(gy), region)[0],
+               xy = cv::mean(gx.mul(gy), region)[0];
+  const double trace = xx + yy, diff = std::sqrt((xx - yy) * (xx - yy) + 4 * xy * xy);
+  return trace <= 0 || diff / trace > 0.8;
+}
+
+// Block candidates for copies moved without rotation or scaling (flat regions included):
+// the repeated shifts of the detail, each with the region where the detail repeats.
+void DenseCandidates(const cv::Mat& detail, double scale, const cv::Size& full,
+                     const CopyMoveOptions& o, CopyMoveResult& r) {
+  const int min_width = std::max(9, std::min(detail.cols, detail.rows) / 12);
+  for (const cv::Point2d& d : RepeatedShifts(detail, o.min_shift_px, 10)) {
+    const cv::Mat target = RepeatRegion(detail, d, 0.5, min_width);
+    if (cv::countNonZero(target) == 0 || OneDimensional(detail, target)) continue;
+    const cv::Matx23d shift(1, 0, d.x, 0, 1, d.y);
+    const double score = DetailCorrelation(detail, shift, target);
+    if (score <= r.score) continue;
+    r.method = "block_correlation";
+    r.matches = 0;
+    r.score = score;
+    r.source_to_target = cv::Matx23d(1, 0, d.x / scale, 0, 1, d.y / scale);
+    cv::Mat target_mask, source_mask;
+    cv::resize(target, target_mask, full, 0, 0, cv::INTER_NEAREST);
+    cv::warpAffine(target_mask, source_mask,
+                   cv::Mat(cv::Matx23d(1, 0, -d.x / scale, 0, 1, -d.y / scale)), full,
+                   cv::INTER_NEAREST);
+    r.source = cv::boundingRect(source_mask);
+    r.target = cv::boundingRect(target_mask);
+    r.detected = score >= o.min_score;
+    r.mask.setTo(0);
+    if (r.detected) cv::bitwise_or(source_mask, target_mask, r.mask);
+  }
+}
+
+}  // namespace
+
+Status CopyMoveOptions::Check() const {
+  if (max_side < 256) return MakeError("copy-move max_side must be at least 256");
+  if (min_inliers < 4) return MakeError("copy-move min_inliers must be at least 4");
+  return OkStatus();
+}
+
+Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& o) {
+  if (auto st = o.Check(); !st.ok()) return st.error();
+  if (image.empty()) return MakeError("empty image");
+  cv::Mat gray = image;
+  if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+  const double scale =
+      std::min(1.0, static_cast<double>(o.max_side) / std::max(gray.cols, gray.rows));
+  if (scale < 1) cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_AREA);
+  CopyMoveResult r;
+  r.mask = cv::Mat(image.size(), CV_8UC1, cv::Scalar(0));
+  const cv::Mat detail = Detail(gray);
+  KeypointCandidates(gray, detail, scale, image.size(), o, r);
+  DenseCandidates(detail, scale, image.size(), o, r);
   return r;
 }
 

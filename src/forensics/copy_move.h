@@ -7,6 +7,7 @@
 #pragma once
 
 #include <opencv2/core.hpp>
+#include <string>
 
 #include "util/result.h"
 
@@ -22,6 +23,7 @@ struct CopyMoveOptions {
 
 struct CopyMoveResult {
   bool detected = false;
+  std::string method;       // "keypoints" or "block_correlation": which found the best map
   int matches = 0;          // keypoint matches explained by the best affine map
   double score = 0;         // correlation (-1..1) of the high-pass detail of the target region
                             // with the source region carried over by the affine map: a copy

@@ -6,11 +6,6 @@
 namespace gv {
 namespace {
 
-constexpr std::array<std::uint8_t, 64> kZigZag = {
-    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26, 33, 40, 48,
-    41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23,
-    30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
-
 constexpr std::array<std::uint16_t, 64> kStdLuma = {
     16, 11, 10, 16, 24,  40,  51,  61,  12, 12, 14, 19, 26,  58,  60,  55,
     14, 13, 16, 24, 40,  57,  69,  56,  14, 17, 22, 29, 51,  87,  80,  62,
@@ -36,7 +31,7 @@ Status ParseDqt(std::span<const std::uint8_t> body, JpegStructure& out) {
     table.id = tq;
     for (int i = 0; i < 64; ++i) {
       const std::uint16_t v = pq == 0 ? body[pos + i] : Be16(body, pos + 2 * i);
-      table.values[kZigZag[i]] = v;
+      table.values[kJpegZigZag[i]] = v;
     }
     pos += need;
     std::erase_if(out.quant_tables, [&](const JpegQuantTable& t) { return t.id == tq; });

@@ -513,6 +513,31 @@ TEST(CliForensics, JsonArrayPicturesAndABadFileInTheBatch) {
 namespace gv {
 namespace {
 
+TEST(CliForensics, ReportsALowerQualityResaveWithTheFirstQuality) {
+  test::TempDir dir;
+  const cv::Mat photo = test::MakeTexture(21, 800, 600);
+  std::vector<std::uint8_t> first;
+  cv::imencode(".jpg", photo, first, {cv::IMWRITE_JPEG_QUALITY, 85});
+  cv::imwrite((dir / "resaved.jpg").string(), cv::imdecode(first, cv::IMREAD_COLOR),
+              {cv::IMWRITE_JPEG_QUALITY, 55});
+  cv::imwrite((dir / "once.jpg").string(), photo, {cv::IMWRITE_JPEG_QUALITY, 55});
+  const auto r =
+      Geoverify("forensics --json " + Quote(dir / "resaved.jpg") + " " + Quote(dir / "once.jpg"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 2u);
+  const auto& twice = j[0]["double_compression"];
+  ASSERT_TRUE(twice["detected"].get<bool>()) << twice.dump();
+  EXPECT_EQ(twice["methods"], nlohmann::json::array({"dct_histogram"}));  // no ghost this way
+  EXPECT_NEAR(twice["first_quality"].get<int>(), 85, 3);
+  bool finding = false;
+  for (const auto& f : j[0]["findings"]) finding |= f["code"] == "DOUBLE_COMPRESSION";
+  EXPECT_TRUE(finding);
+  EXPECT_FALSE(j[1]["double_compression"]["detected"].get<bool>())
+      << j[1]["double_compression"].dump();
+  EXPECT_TRUE(j[1]["double_compression"]["first_quality"].is_null());
+}
+
 TEST(CliForensics, DuplicatesGroupsAResentCopy) {
   test::TempDir dir;
   const cv::Mat photo = test::MakeTexture(11);

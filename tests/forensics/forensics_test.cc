@@ -7,9 +7,11 @@
 #include "forensics/analysis.h"
 #include "forensics/copy_move.h"
 #include "forensics/double_compression.h"
+#include "forensics/double_quantization.h"
 #include "forensics/ela.h"
 #include "forensics/hashes.h"
 #include "forensics/noise.h"
+#include "image/jpeg_structure.h"
 #include "metadata/exiv2_reader.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
@@ -166,30 +168,131 @@ TEST(DoubleCompression, GhostGivesTheFirstQualityAndSingleSavesStayClean) {
   EXPECT_NEAR(*b->first_quality, 60, 3);
 }
 
+// Saves `image` at each quality in turn (decoding in between) and runs the DCT-histogram
+// test on the last file, as `geoverify forensics` does: its luminance table, grey decoding.
+Result<DoubleQuantizationResult> SavedAndTested(const cv::Mat& image, std::vector<int> qualities) {
+  std::vector<std::uint8_t> bytes;
+  cv::Mat current = image;
+  for (int q : qualities) {
+    cv::imencode(".jpg", current, bytes, {cv::IMWRITE_JPEG_QUALITY, q});
+    current = cv::imdecode(bytes, cv::IMREAD_COLOR);
+  }
+  auto jpeg = ParseJpegStructure(bytes);
+  if (!jpeg.ok()) return jpeg.error();
+  return DetectDoubleQuantization(cv::imdecode(bytes, cv::IMREAD_GRAYSCALE),
+                                  jpeg->quant_tables.at(0).values);
+}
+
+TEST(DoubleQuantization, FindsRecompressionInBothDirectionsNotSingleSaves) {
+  // Textures with natural coefficient statistics. (The drawn test scenes are mostly flat
+  // shapes: too few busy blocks for the q1 > q2 case, as for flat camera photos.)
+  for (const cv::Mat& image : {Stationary(3, 1.2, {800, 600}), Stationary(5, 2.0, {800, 600})}) {
+    for (int q : {60, 75, 90}) {
+      auto once = SavedAndTested(image, {q});
+      ASSERT_TRUE(once.ok()) << once.error().message;
+      EXPECT_FALSE(once->detected)
+          << "q" << q << " fit " << once->fit_gain << " ijg " << once->ijg_gain;
+    }
+    // Second quality higher (the JPEG ghost's case too) and lower (no ghost).
+    for (const auto& [q1, q2] : std::vector<std::pair<int, int>>{{60, 85}, {90, 65}}) {
+      auto twice = SavedAndTested(image, {q1, q2});
+      ASSERT_TRUE(twice.ok()) << twice.error().message;
+      ASSERT_TRUE(twice->detected)
+          << q1 << "->" << q2 << " fit " << twice->fit_gain << " ijg " << twice->ijg_gain;
+      ASSERT_TRUE(twice->first_quality.has_value());
+      EXPECT_NEAR(*twice->first_quality, q1, 3) << q1 << "->" << q2;
+    }
+  }
+}
+
+TEST(DoubleQuantization, RefusesWhatItCannotMeasure) {
+  const auto table = IjgTable(80, false);
+  EXPECT_FALSE(DetectDoubleQuantization(cv::Mat(), table).ok());
+  EXPECT_FALSE(DetectDoubleQuantization(cv::Mat(40, 40, CV_8UC1, cv::Scalar(9)), table).ok());
+  EXPECT_FALSE(DetectDoubleQuantization(cv::Mat(200, 200, CV_8UC3), table).ok());
+  // A flat picture has no coefficients to count: nothing is claimed.
+  auto flat = DetectDoubleQuantization(cv::Mat(256, 256, CV_8UC1, cv::Scalar(120)), table);
+  ASSERT_TRUE(flat.ok());
+  EXPECT_FALSE(flat->detected);
+  EXPECT_EQ(flat->frequencies, 0);
+}
+
 }  // namespace
 }  // namespace gv
 
 namespace gv {
 namespace {
 
-TEST(CopyMove, ClonedRegionIsFoundAndRepetitionIsNot) {
-  const cv::Mat photo = Stationary(21, 2.0, {800, 600});
+// Copy-move detection on `photo` and on a forgery with `source` copied onto `target`, both
+// saved as JPEG 90.
+std::pair<Result<CopyMoveResult>, Result<CopyMoveResult>> CleanAndCopied(const cv::Mat& photo,
+                                                                         const cv::Rect& source,
+                                                                         const cv::Rect& target) {
   cv::Mat forged = photo.clone();
-  const cv::Rect source(100, 300, 140, 140), target(520, 320, 140, 140);
   photo(source).copyTo(forged(target));
-  auto clean = DetectCopyMove(Jpeg(photo, 90));
-  auto copied = DetectCopyMove(Jpeg(forged, 90));
+  return {DetectCopyMove(Jpeg(photo, 90)), DetectCopyMove(Jpeg(forged, 90))};
+}
+
+// Both copied regions are in the mask, and little else.
+void ExpectMaskCovers(const cv::Mat& mask, const cv::Rect& source, const cv::Rect& target) {
+  cv::Mat truth(mask.size(), CV_8UC1, cv::Scalar(0));
+  truth(source).setTo(255);
+  truth(target).setTo(255);
+  const double overlap = cv::countNonZero(mask & truth);
+  EXPECT_GT(overlap / cv::countNonZero(truth), 0.5);
+  EXPECT_GT(overlap / std::max(1, cv::countNonZero(mask)), 0.6);
+}
+
+TEST(CopyMove, ClonedRegionIsFoundAndRepetitionIsNot) {
+  const cv::Rect source(100, 300, 140, 140), target(520, 320, 140, 140);
+  auto [clean, copied] = CleanAndCopied(Stationary(21, 2.0, {800, 600}), source, target);
   ASSERT_TRUE(clean.ok() && copied.ok());
   EXPECT_FALSE(clean->detected) << clean->score;
   ASSERT_TRUE(copied->detected) << copied->matches << " " << copied->score;
   EXPECT_GT(copied->score, 0.6);
-  // Both regions are in the mask, and little else.
-  cv::Mat truth(forged.size(), CV_8UC1, cv::Scalar(0));
-  truth(source).setTo(255);
-  truth(target).setTo(255);
-  const double overlap = cv::countNonZero(copied->mask & truth);
-  EXPECT_GT(overlap / cv::countNonZero(truth), 0.5);
-  EXPECT_GT(overlap / cv::countNonZero(copied->mask), 0.6);
+  ExpectMaskCovers(copied->mask, source, target);
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+// A flat wall or sky: a smooth ramp with sensor-like noise (seeded), no keypoints to match.
+cv::Mat FlatNoisy(int seed, double sigma, cv::Size size = {800, 600}) {
+  cv::Mat ramp(size, CV_32FC3), noise(size, CV_32FC3), out;
+  for (int y = 0; y < size.height; ++y)
+    ramp.row(y).setTo(cv::Scalar::all(70 + 110.0 * y / size.height));
+  cv::theRNG().state = static_cast<std::uint64_t>(seed);
+  cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(sigma));
+  cv::Mat(ramp + noise).convertTo(out, CV_8UC3);
+  return out;
+}
+
+TEST(CopyMove, CopyOfAFlatRegionIsFoundByItsRepeatedNoise) {
+  // Noise of a dim room at high ISO (sigma 8 grey levels). With the noise of a bright wall
+  // (sigma 3), the JPEG at 90 leaves too little of it and the copy is missed (README).
+  const cv::Rect source(100, 80, 130, 130), target(520, 400, 130, 130);
+  auto [clean, copied] = CleanAndCopied(FlatNoisy(5, 8), source, target);
+  ASSERT_TRUE(clean.ok() && copied.ok());
+  EXPECT_FALSE(clean->detected) << clean->method << " " << clean->score;
+  ASSERT_TRUE(copied->detected) << copied->method << " " << copied->score;
+  EXPECT_EQ(copied->method, "block_correlation");
+  EXPECT_NEAR(std::abs(copied->source_to_target(0, 2)), 420, 1.5);
+  EXPECT_NEAR(std::abs(copied->source_to_target(1, 2)), 320, 1.5);
+  ExpectMaskCovers(copied->mask, source, target);
+}
+
+TEST(CopyMove, StraightEdgesRepeatingAlongThemselvesAreNotACopy) {
+  // Long horizontal bars: any horizontal shift maps an edge onto itself.
+  cv::Mat photo = FlatNoisy(6, 3);
+  for (int y : {90, 230, 380, 470})
+    cv::rectangle(photo, cv::Rect(0, y, 800, 18 + y / 40), cv::Scalar(30, 40, 50), cv::FILLED);
+  auto r = DetectCopyMove(Jpeg(photo, 85));
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->detected) << r->method << " " << r->score << " shift "
+                            << r->source_to_target(0, 2) << "," << r->source_to_target(1, 2);
 }
 
 }  // namespace

@@ -1,0 +1,183 @@
+#include "forensics/double_quantization.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "image/jpeg_structure.h"
+
+namespace gv {
+namespace {
+
+constexpr int kRange = 16;      // histogram bins -kRange..kRange
+constexpr int kMaxStep = 100;   // largest first quantisation step considered
+constexpr double kSigma = 0.4;  // noise of a coefficient between the two saves (pixel
+                                // rounding and clipping of the first decoding), DCT units
+constexpr int kMinNonZero = 300;
+
+using Histogram = std::vector<double>;  // 2 * kRange + 1 bins
+
+// DCT coefficients of the selected (natural-order) frequencies of every 8x8 block of `y`
+// whose top-left corner is `origin` + multiples of 8; blocks with a clipped pixel (0 or
+// 255) are left out: clipping, not quantisation, shapes them.
+std::vector<std::vector<float>> BlockCoefficients(const cv::Mat& y, cv::Point origin,
+                                                  const std::vector<int>& frequencies) {
+  std::vector<std::vector<float>> out(frequencies.size());
+  cv::Mat block, coefficients;
+  for (int by = origin.y; by + 8 <= y.rows; by += 8) {
+    for (int bx = origin.x; bx + 8 <= y.cols; bx += 8) {
+      const cv::Mat pixels = y(cv::Rect(bx, by, 8, 8));
+      double lo, hi;
+      cv::minMaxLoc(pixels, &lo, &hi);
+      if (lo <= 0 || hi >= 255) continue;
+      pixels.convertTo(block, CV_32F, 1, -128);
+      cv::dct(block, coefficients);
+      const float* c = coefficients.ptr<float>();
+      for (std::size_t i = 0; i < frequencies.size(); ++i) out[i].push_back(c[frequencies[i]]);
+    }
+  }
+  return out;
+}
+
+double NormalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+// Symmetric chi-square distance between an observed histogram and a model scaled to the
+// same number of coefficients.
+double Misfit(const Histogram& observed, const Histogram& model, double scale) {
+  double chi = 0;
+  for (std::size_t k = 0; k < observed.size(); ++k) {
+    const double m = model[k] * scale, d = observed[k] - m;
+    chi += d * d / (observed[k] + m + 1);
+  }
+  return chi;
+}
+
+// One frequency: the calibrated (unquantised) coefficients, sorted, and the observed
+// histogram of the final quantised integers.
+struct Frequency {
+  std::vector<float> calibrated;  // sorted
+  Histogram observed = Histogram(2 * kRange + 1, 0);
+  double observed_total = 0;
+  int step = 1;     // the file's (last) quantisation step b
+  int natural = 0;  // the frequency's natural-order index
+
+  // Calibrated coefficients within [lo, hi).
+  double Count(double lo, double hi) const {
+    return static_cast<double>(std::lower_bound(calibrated.begin(), calibrated.end(), hi) -
+                               std::lower_bound(calibrated.begin(), calibrated.end(), lo));
+  }
+  double Scale() const { return observed_total / static_cast<double>(calibrated.size()); }
+
+  double SingleMisfit() const {
+    Histogram model(2 * kRange + 1, 0);
+    for (int k = -kRange; k <= kRange; ++k)
+      model[static_cast<std::size_t>(k + kRange)] = Count((k - 0.5) * step, (k + 0.5) * step);
+    return Misfit(observed, model, Scale());
+  }
+
+  // Quantised first with step a, decoded (noise kSigma), quantised again with `step`.
+  double DoubleMisfit(int a) const {
+    Histogram model(2 * kRange + 1, 0);
+    const int jmax = static_cast<int>(std::ceil((kRange + 1.0) * step / a + 4 * kSigma / a)) + 1;
+    for (int j = -jmax; j <= jmax; ++j) {
+      const double n = Count((j - 0.5) * a, (j + 0.5) * a);
+      if (n == 0) continue;
+      const double centre = static_cast<double>(j) * a;
+      // Only the bins within 5 sigma of the first-quantised value can receive it.
+      const int k_lo =
+          std::max(-kRange, static_cast<int>(std::floor((centre - 5 * kSigma) / step)));
+      const int k_hi = std::min(kRange, static_cast<int>(std::ceil((centre + 5 * kSigma) / step)));
+      for (int k = k_lo; k <= k_hi; ++k) {
+        const double p = NormalCdf(((k + 0.5) * step - centre) / kSigma) -
+                         NormalCdf(((k - 0.5) * step - centre) / kSigma);
+        if (p > 1e-9) model[static_cast<std::size_t>(k + kRange)] += n * p;
+      }
+    }
+    return Misfit(observed, model, Scale());
+  }
+};
+
+}  // namespace
+
+Result<DoubleQuantizationResult> DetectDoubleQuantization(
+    const cv::Mat& luminance, const std::array<std::uint16_t, 64>& table,
+    const DoubleQuantizationOptions& options) {
+  if (luminance.empty() || luminance.type() != CV_8UC1)
+    return MakeError("double quantisation needs the 8-bit luminance");
+  if (options.frequencies < 1 || options.frequencies > 63 || options.max_side < 64)
+    return MakeError("bad double quantisation options");
+  const int w = std::min(options.max_side, luminance.cols) / 8 * 8;
+  const int h = std::min(options.max_side, luminance.rows) / 8 * 8;
+  if (w < 64 || h < 64) return MakeError("image too small for the DCT histograms");
+  const int x0 = (luminance.cols - w) / 2 / 8 * 8, y0 = (luminance.rows - h) / 2 / 8 * 8;
+  const cv::Mat y = luminance(cv::Rect(x0, y0, w, h));
+
+  std::vector<int> frequencies;
+  for (int k = 1; k <= options.frequencies; ++k) frequencies.push_back(kJpegZigZag[k]);
+  const auto observed = BlockCoefficients(y, {0, 0}, frequencies);
+  const auto calibrated = BlockCoefficients(y, {4, 4}, frequencies);
+
+  DoubleQuantizationResult r;
+  std::vector<Frequency> used;
+  for (std::size_t i = 0; i < frequencies.size(); ++i) {
+    Frequency f;
+    f.natural = frequencies[i];
+    f.step = table[static_cast<std::size_t>(f.natural)];
+    if (f.step < 1 || calibrated[i].size() < 64) continue;
+    int non_zero = 0;
+    for (float v : observed[i]) {
+      const long k = std::lround(v / f.step);
+      f.observed_total += 1;
+      non_zero += k != 0;
+      if (std::labs(k) <= kRange) f.observed[static_cast<std::size_t>(k + kRange)] += 1;
+    }
+    if (non_zero < kMinNonZero) continue;
+    f.calibrated = calibrated[i];
+    std::sort(f.calibrated.begin(), f.calibrated.end());
+    used.push_back(std::move(f));
+  }
+  r.frequencies = static_cast<int>(used.size());
+  if (used.size() < 3) return r;  // too flat or too coarsely quantised to tell
+
+  // Misfit of every first step at every frequency. A single compression is measured with
+  // or without the decoder's rounding noise (the noisy one is the double model with a = b);
+  // first steps that divide b leave the single histogram and are no evidence.
+  std::vector<std::vector<double>> misfit(used.size(), std::vector<double>(kMaxStep + 1, 0));
+  std::vector<double> single(used.size());
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    auto& m = misfit[i];
+    for (int a = 1; a <= kMaxStep; ++a) m[static_cast<std::size_t>(a)] = used[i].DoubleMisfit(a);
+    single[i] = std::min(used[i].SingleMisfit(), m[static_cast<std::size_t>(used[i].step)]);
+    double best = single[i];
+    for (int a = 1; a <= kMaxStep; ++a)
+      if (used[i].step % a != 0) best = std::min(best, m[static_cast<std::size_t>(a)]);
+    if (single[i] > 0) r.fit_gain += (1 - best / single[i]) / static_cast<double>(used.size());
+  }
+  // One first quality for all frequencies: the IJG table (libjpeg and most editors).
+  const auto first_misfit = [&](int q) {
+    const auto t = IjgTable(q, false);
+    double m = 0;
+    for (std::size_t i = 0; i < used.size(); ++i) {
+      const int a = std::min<int>(kMaxStep, t[static_cast<std::size_t>(used[i].natural)]);
+      m += used[i].step % a == 0 ? single[i] : misfit[i][static_cast<std::size_t>(a)];
+    }
+    return m;
+  };
+  double total_single = 0, best_ijg = 0;
+  for (double v : single) total_single += v;
+  best_ijg = total_single;
+  int best_q = 0;
+  for (int q = 1; q <= 100; ++q) {
+    const double m = first_misfit(q);
+    if (m < best_ijg) {
+      best_ijg = m;
+      best_q = q;
+    }
+  }
+  r.ijg_gain = total_single > 0 ? 1 - best_ijg / total_single : 0;
+  r.detected = r.fit_gain >= options.min_fit_gain || r.ijg_gain >= options.min_ijg_gain;
+  if (r.detected && best_q > 0) r.first_quality = best_q;
+  return r;
+}
+
+}  // namespace gv
