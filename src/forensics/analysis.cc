@@ -196,8 +196,14 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
     }
   }
   const PerceptualHashes h = ComputeHashes(*image);
-  j["hashes"] = {
-      {"phash", HashHex(h.phash)}, {"ahash", HashHex(h.ahash)}, {"dhash", HashHex(h.dhash)}};
+  const ImgHashes more = ComputeImgHashes(*image);
+  j["hashes"] = {{"phash", HashHex(h.phash)},
+                 {"ahash", HashHex(h.ahash)},
+                 {"dhash", HashHex(h.dhash)},
+                 {"marr_hildreth", BytesHex(more.marr_hildreth)},
+                 {"radial_variance", BytesHex(more.radial_variance)},
+                 {"block_mean", BytesHex(more.block_mean)},
+                 {"color_moment", more.color_moment}};
   j["findings"] = findings;
   // A metadata read failure alone is not an error here: the pixels were analysed.
   (void)read;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdio>
+#include <opencv2/img_hash.hpp>
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
@@ -36,6 +37,64 @@ PerceptualHashes ComputeHashes(const cv::Mat& image) {
                  << (y * 8 + x);
   }
   return h;
+}
+
+namespace {
+
+std::vector<std::uint8_t> Bytes(const cv::Mat& hash) {
+  return std::vector<std::uint8_t>(hash.datastart, hash.dataend);
+}
+
+}  // namespace
+
+ImgHashes ComputeImgHashes(const cv::Mat& image) {
+  cv::Mat bgr = image;
+  if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
+  // The hashes look at 512 px or less themselves; radial variance and colour moments would
+  // blur the whole photo first: it is shrunk to 512 px here (time).
+  const double shrink = 512.0 / std::max(bgr.cols, bgr.rows);
+  if (shrink < 1) cv::resize(bgr, bgr, cv::Size(), shrink, shrink, cv::INTER_AREA);
+  ImgHashes h;
+  cv::Mat out;
+  cv::img_hash::MarrHildrethHash::create()->compute(bgr, out);
+  h.marr_hildreth = Bytes(out);
+  cv::img_hash::RadialVarianceHash::create()->compute(bgr, out);
+  h.radial_variance = Bytes(out);
+  cv::img_hash::BlockMeanHash::create()->compute(bgr, out);
+  h.block_mean = Bytes(out);
+  cv::img_hash::ColorMomentHash::create()->compute(bgr, out);
+  out.convertTo(out, CV_64F);
+  h.color_moment.assign(out.ptr<double>(), out.ptr<double>() + out.total());
+  return h;
+}
+
+ImgHashDistances CompareImgHashes(const ImgHashes& a, const ImgHashes& b) {
+  const auto mat = [](const std::vector<std::uint8_t>& v) {
+    return cv::Mat(1, static_cast<int>(v.size()), CV_8U, const_cast<std::uint8_t*>(v.data()));
+  };
+  const auto moments = [](const std::vector<double>& v) {
+    return cv::Mat(1, static_cast<int>(v.size()), CV_64F, const_cast<double*>(v.data()));
+  };
+  ImgHashDistances d;
+  d.marr_hildreth =
+      cv::img_hash::MarrHildrethHash::create()->compare(mat(a.marr_hildreth), mat(b.marr_hildreth));
+  d.radial_variance = 1 - cv::img_hash::RadialVarianceHash::create()->compare(
+                              mat(a.radial_variance), mat(b.radial_variance));
+  d.block_mean =
+      cv::img_hash::BlockMeanHash::create()->compare(mat(a.block_mean), mat(b.block_mean));
+  d.color_moment = cv::img_hash::ColorMomentHash::create()->compare(moments(a.color_moment),
+                                                                    moments(b.color_moment));
+  return d;
+}
+
+std::string BytesHex(const std::vector<std::uint8_t>& bytes) {
+  std::string out;
+  char two[3];
+  for (std::uint8_t b : bytes) {
+    std::snprintf(two, sizeof two, "%02x", b);
+    out += two;
+  }
+  return out;
 }
 
 std::string HashHex(std::uint64_t hash) {

@@ -1,7 +1,9 @@
 // Perceptual hashes (64 bits each) that stay nearly equal when a photo is re-sent at
 // another size or quality: pHash (low frequencies of a 32x32 DCT against their median),
 // aHash (8x8 mean) and dHash (8x8 horizontal gradient signs). Compare with HammingDistance:
-// about 10 bits or fewer usually means the same picture.
+// about 10 bits or fewer usually means the same picture. OpenCV's img_hash module adds
+// hashes other tools print: Marr-Hildreth (edges), radial variance and colour moments
+// (which survive rotation), block mean.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,21 @@ struct PerceptualHashes {
 
 // `image`: 8-bit BGR or grey, not empty.
 PerceptualHashes ComputeHashes(const cv::Mat& image);
+
+struct ImgHashes {
+  std::vector<std::uint8_t> marr_hildreth, radial_variance, block_mean;  // bytes
+  std::vector<double> color_moment;                                      // 42 moments
+};
+// OpenCV img_hash of the image shrunk to at most 512 px; `image`: 8-bit BGR or grey, not
+// empty.
+ImgHashes ComputeImgHashes(const cv::Mat& image);
+// img_hash's own distances: bit differences for Marr-Hildreth and block mean, 1 - peak
+// cross-correlation for radial variance (0 = same), L2 for colour moments.
+struct ImgHashDistances {
+  double marr_hildreth = 0, radial_variance = 0, block_mean = 0, color_moment = 0;
+};
+ImgHashDistances CompareImgHashes(const ImgHashes& a, const ImgHashes& b);
+std::string BytesHex(const std::vector<std::uint8_t>& bytes);
 std::string HashHex(std::uint64_t hash);  // 16 lower-case hex digits
 int HammingDistance(std::uint64_t a, std::uint64_t b);
 

@@ -502,6 +502,11 @@ TEST(CliForensics, JsonArrayPicturesAndABadFileInTheBatch) {
                           "copy_move", "thumbnail", "hashes", "findings", "error"})
     EXPECT_TRUE(j[0].contains(key)) << key;
   EXPECT_TRUE(std::filesystem::exists(j[0]["ela"]["picture"].get<std::string>()));
+  for (const char* key : {"phash", "ahash", "dhash", "marr_hildreth", "radial_variance",
+                          "block_mean", "color_moment"})
+    EXPECT_TRUE(j[0]["hashes"].contains(key)) << key;
+  EXPECT_EQ(j[0]["hashes"]["block_mean"].get<std::string>().size(), 64u);
+  EXPECT_EQ(j[0]["hashes"]["color_moment"].size(), 42u);
   EXPECT_FALSE(j[1]["error"].is_null());
   EXPECT_EQ(Geoverify("forensics --help").exit_code, 0);
   EXPECT_EQ(Geoverify("forensics").exit_code, 2);

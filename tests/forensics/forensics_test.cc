@@ -93,6 +93,35 @@ TEST(Hashes, ResizedRecompressedCopyIsCloseAndAnotherSceneIsFar) {
   EXPECT_EQ(HashHex(0x0123456789abcdefULL), "0123456789abcdef");
 }
 
+TEST(Hashes, OpenCvImgHashesKnowACopyFromAnotherPicture) {
+  // A real picture (the Landsat fixture, CC0) re-sent at half size and JPEG 70, against a
+  // drawn scene.
+  const cv::Mat photo =
+      cv::imread(std::string(GEOVERIFY_TEST_DATA) + "/landsat_rgb_byte_crop.tif", cv::IMREAD_COLOR);
+  ASSERT_FALSE(photo.empty());
+  cv::Mat small;
+  cv::resize(photo, small, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+  const ImgHashes x = ComputeImgHashes(photo), y = ComputeImgHashes(Jpeg(small, 70)),
+                  z = ComputeImgHashes(
+                      cv::imdecode(test::MakeSceneJpeg(640, 480, 90, 3), cv::IMREAD_COLOR));
+  EXPECT_EQ(x.marr_hildreth.size(), 72u);
+  EXPECT_EQ(x.radial_variance.size(), 40u);
+  EXPECT_EQ(x.block_mean.size(), 32u);
+  EXPECT_EQ(x.color_moment.size(), 42u);
+  const ImgHashDistances same = CompareImgHashes(x, y), other = CompareImgHashes(x, z);
+  EXPECT_LT(same.marr_hildreth, other.marr_hildreth);
+  EXPECT_LT(same.radial_variance, other.radial_variance);
+  EXPECT_LT(same.block_mean, other.block_mean);
+  EXPECT_LT(same.color_moment, other.color_moment);
+  EXPECT_EQ(CompareImgHashes(x, x).block_mean, 0);
+  EXPECT_EQ(BytesHex({0x00, 0xab, 0x10}), "00ab10");
+  // Colour moments and radial variance survive a quarter turn; pHash does not.
+  cv::Mat turned;
+  cv::rotate(photo, turned, cv::ROTATE_90_CLOCKWISE);
+  const ImgHashDistances rotated = CompareImgHashes(x, ComputeImgHashes(turned));
+  EXPECT_LT(rotated.color_moment, other.color_moment);
+}
+
 class ForensicsFile : public ::testing::Test {
  protected:
   void SetUp() override { InitializeMetadataLibrary(); }
