@@ -33,11 +33,14 @@ Result<LatLon> ParseNear(const std::string& text) {
   return p;
 }
 
-// With several photos, --warp and --draw name folders and each photo gets <stem><ext>.
-std::filesystem::path OutputFor(const std::string& option, const std::string& photo, bool several,
-                                const char* ext) {
+// With several photos, --warp and --draw name folders and each photo gets
+// <stem>.<first 8 hex of its SHA-256><ext>: photos of the same name from different folders
+// do not overwrite each other.
+std::filesystem::path OutputFor(const std::string& option, const std::string& photo,
+                                const std::string& sha256, bool several, const char* ext) {
   if (!several) return option;
-  return std::filesystem::path(option) / (std::filesystem::path(photo).stem().string() + ext);
+  return std::filesystem::path(option) /
+         (std::filesystem::path(photo).stem().string() + "." + sha256.substr(0, 8) + ext);
 }
 
 struct PhotoOutcome {
@@ -78,13 +81,13 @@ PhotoOutcome GeorefOne(const std::string& path, const GeorefArgs& args,
   }
   if (result->ok && matched != nullptr) {
     if (!args.warp.empty()) {
-      const auto target = OutputFor(args.warp, path, several, ".tif");
+      const auto target = OutputFor(args.warp, path, sha256, several, ".tif");
       if (auto st = WriteWarpedPhoto(target, *photo, *result, *matched, path, sha256); !st.ok())
         return fail(st.error().message);
       outcome.json["warp"] = target.string();
     }
     if (!args.draw.empty()) {
-      const auto target = OutputFor(args.draw, path, several, ".png");
+      const auto target = OutputFor(args.draw, path, sha256, several, ".png");
       auto picture = DrawGeoref(*photo, *result, *matched);
       if (!picture.ok()) return fail(path + ": " + picture.error().message);
       if (auto st = WritePngAtomic(target, *picture); !st.ok()) return fail(st.error().message);

@@ -457,15 +457,33 @@ TEST_F(CliGeoref, BadPhotoInABatchFailsAloneAndBadBasemapIsNamed) {
   ASSERT_EQ(j.size(), 2u);
   EXPECT_FALSE(j[0]["error"].is_null());
   EXPECT_TRUE(j[1]["ok"].get<bool>());
-  // With several photos, --warp and --draw name folders, one file per registered photo.
+  // With several photos, --warp and --draw name folders, one file per registered photo,
+  // named by stem and SHA-256: another view.jpg (from another folder) does not overwrite it.
+  std::filesystem::create_directories(dir_ / "other");
+  cv::imwrite((dir_ / "other" / "view.jpg").string(), cv::imread((dir_ / "view.jpg").string()),
+              {cv::IMWRITE_JPEG_QUALITY, 80});
   const auto folders =
       Geoverify("georef --json " + Quote(dir_ / "truncated.jpg") + " " + Quote(dir_ / "view.jpg") +
-                " --basemap " + Quote(basemap_) + " --warp " + Quote(dir_ / "warps") + " --draw " +
-                Quote(dir_ / "drawings"));
+                " " + Quote(dir_ / "other" / "view.jpg") + " --basemap " + Quote(basemap_) +
+                " --warp " + Quote(dir_ / "warps") + " --draw " + Quote(dir_ / "drawings"));
   EXPECT_EQ(folders.exit_code, 1);
-  EXPECT_TRUE(Basemap::Open(dir_ / "warps" / "view.tif").ok());
-  EXPECT_FALSE(cv::imread((dir_ / "drawings" / "view.png").string()).empty());
-  EXPECT_FALSE(std::filesystem::exists(dir_ / "warps" / "truncated.tif"));
+  const auto listed = nlohmann::json::parse(folders.out);
+  ASSERT_EQ(listed.size(), 3u);
+  std::set<std::string> warps;
+  for (int i : {1, 2}) {
+    ASSERT_TRUE(listed[i]["ok"].get<bool>()) << listed[i].dump();
+    const std::filesystem::path warp = listed[i]["warp"].get<std::string>();
+    EXPECT_EQ(warp.parent_path(), dir_ / "warps");
+    EXPECT_EQ(warp.filename().string(),
+              "view." + listed[i]["sha256"].get<std::string>().substr(0, 8) + ".tif");
+    EXPECT_TRUE(Basemap::Open(warp).ok());
+    EXPECT_FALSE(cv::imread(listed[i]["draw"].get<std::string>()).empty());
+    warps.insert(warp.string());
+  }
+  EXPECT_EQ(warps.size(), 2u);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_ / "warps"),
+                          std::filesystem::directory_iterator()),
+            2);  // nothing for the truncated photo
   cv::imwrite((dir_ / "plain.png").string(), cv::Mat(32, 32, CV_8UC3, cv::Scalar(1, 2, 3)));
   const auto refused =
       Geoverify("georef " + Quote(dir_ / "view.jpg") + " --basemap " + Quote(dir_ / "plain.png"),
@@ -535,6 +553,8 @@ TEST(CliForensics, ReportsALowerQualityResaveWithTheFirstQuality) {
   ASSERT_TRUE(twice["detected"].get<bool>()) << twice.dump();
   EXPECT_EQ(twice["methods"], nlohmann::json::array({"dct_histogram"}));  // no ghost this way
   EXPECT_NEAR(twice["first_quality"].get<int>(), 85, 3);
+  ASSERT_TRUE(twice["dct_single_region"].is_object()) << twice.dump();
+  EXPECT_EQ(twice["dct_single_region"]["at"].size(), 2u);
   bool finding = false;
   for (const auto& f : j[0]["findings"]) finding |= f["code"] == "DOUBLE_COMPRESSION";
   EXPECT_TRUE(finding);
