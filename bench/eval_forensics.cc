@@ -7,8 +7,9 @@
 // rate of each method (DCT histograms, JPEG ghost) and of either, and how often the first
 // quality was found. Copy-move: four seeded forgeries per photo (two translated, two rotated
 // and scaled), JPEG 70-95; detection at the threshold that keeps false positives on the
-// untouched photos at or under 5 %, and mask F1. Splices: not yet.
-// Usage: eval_forensics SHARED_DATA_DIR [double-compression|copy-move]
+// untouched photos at or under 5 %, and mask F1. Splices: ELA and noise scores at the
+// threshold that keeps false positives at or under 5 %.
+// Usage: eval_forensics SHARED_DATA_DIR [double-compression|copy-move|splices]
 // (GV_VERBOSE=1 prints every case; GV_DUMP_DIR=DIR writes the missed copy-move forgeries.)
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +21,8 @@
 #include "forensics/copy_move.h"
 #include "forensics/double_compression.h"
 #include "forensics/double_quantization.h"
+#include "forensics/ela.h"
+#include "forensics/noise.h"
 #include "image/decode.h"
 #include "image/jpeg_structure.h"
 #include "util/file.h"
@@ -69,6 +72,80 @@ double F1(const cv::Mat& predicted, const cv::Mat& truth) {
   const double tp = cv::countNonZero(predicted & truth);
   const double p = cv::countNonZero(predicted), t = cv::countNonZero(truth);
   return p + t > 0 ? 2 * tp / (p + t) : 0;
+}
+
+// True-positive rate of `forged` scores at the lowest threshold that keeps at most 5 % of
+// the `clean` scores at or above it; the threshold is returned too.
+std::pair<double, double> RateAtFivePercent(std::vector<double> clean,
+                                            const std::vector<double>& forged) {
+  std::sort(clean.begin(), clean.end());
+  const double threshold = clean[clean.size() - 1 - clean.size() / 20] + 1e-9;
+  int hit = 0;
+  for (double f : forged) hit += f >= threshold;
+  return {threshold, 100.0 * hit / static_cast<double>(std::max<std::size_t>(1, forged.size()))};
+}
+
+// Splices: a square a quarter of the short side, cut from the next photo of the set (its own
+// compression history), pasted at a random place; the result and the untouched photo (the
+// negative) are both saved at the same random quality 70-95, so that only the paste differs.
+void EvaluateSplices(const std::vector<cv::Mat>& photos) {
+  std::mt19937_64 rng(20261129);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<double> ela_clean, ela_forged, noise_clean, noise_forged, dq_clean, dq_forged;
+  int dq_detected = 0;
+  // The DCT-histogram test's least double-compressed region (0 when the photo as a whole is
+  // not found double compressed).
+  const auto single_region = [&](const std::vector<std::uint8_t>& bytes) {
+    auto jpeg = gv::ParseJpegStructure(bytes);
+    if (!jpeg.ok() || jpeg->quant_tables.empty()) return 0.0;
+    auto r = gv::DetectDoubleQuantization(cv::imdecode(bytes, cv::IMREAD_GRAYSCALE),
+                                          jpeg->quant_tables.front().values);
+    return r.ok() && r->detected ? r->single_region_z : 0.0;
+  };
+  for (std::size_t i = 0; i < photos.size(); ++i) {
+    const cv::Mat& host = photos[i];
+    cv::Mat donor = photos[(i + 1) % photos.size()];
+    const int side = std::min(host.cols, host.rows) / 4;
+    if (std::min(donor.cols, donor.rows) < side) continue;
+    for (int k = 0; k < 2; ++k) {
+      const cv::Rect from(static_cast<int>(u(rng) * (donor.cols - side)),
+                          static_cast<int>(u(rng) * (donor.rows - side)), side, side);
+      const cv::Rect to(static_cast<int>(u(rng) * (host.cols - side)),
+                        static_cast<int>(u(rng) * (host.rows - side)), side, side);
+      cv::Mat forged = host.clone();
+      donor(from).copyTo(forged(to));
+      const int quality = 70 + static_cast<int>(u(rng) * 26);
+      std::vector<std::uint8_t> a, b;
+      cv::imencode(".jpg", host, a, {cv::IMWRITE_JPEG_QUALITY, quality});
+      cv::imencode(".jpg", forged, b, {cv::IMWRITE_JPEG_QUALITY, quality});
+      const cv::Mat clean_image = cv::imdecode(a, cv::IMREAD_COLOR),
+                    forged_image = cv::imdecode(b, cv::IMREAD_COLOR);
+      auto ec = gv::ErrorLevelAnalysis(clean_image), ef = gv::ErrorLevelAnalysis(forged_image);
+      auto nc = gv::NoiseResidual(clean_image), nf = gv::NoiseResidual(forged_image);
+      if (!ec.ok() || !ef.ok() || !nc.ok() || !nf.ok()) continue;
+      ela_clean.push_back(ec->unevenness);
+      ela_forged.push_back(ef->unevenness);
+      noise_clean.push_back(nc->region_z);
+      noise_forged.push_back(nf->region_z);
+      dq_clean.push_back(single_region(a));
+      dq_forged.push_back(single_region(b));
+      dq_detected += dq_clean.back() > 0;
+    }
+  }
+  if (ela_clean.empty()) return;
+  const auto [ela_t, ela_rate] = RateAtFivePercent(ela_clean, ela_forged);
+  const auto [noise_t, noise_rate] = RateAtFivePercent(noise_clean, noise_forged);
+  const auto [dq_t, dq_rate] = RateAtFivePercent(dq_clean, dq_forged);
+  std::printf(
+      "\nsplices: %zu forgeries (a quarter of the short side from another photo, JPEG 70-95), "
+      "negatives: the same photos saved alike without the paste\n",
+      ela_forged.size());
+  std::printf("%-44s %9s %10s\n", "score", "threshold", "detected");
+  std::printf("%-44s %9.2f %9.1f%%\n", "ELA unevenness (hottest 3x3 blocks, z)", ela_t, ela_rate);
+  std::printf("%-44s %9.2f %9.1f%%\n", "noise: most different 3x3 blocks (z)", noise_t, noise_rate);
+  std::printf("%-44s %9.2f %9.1f%%   (host found double compressed in %d of %zu)\n",
+              "DCT histograms: least double-compressed (z)", dq_t, dq_rate, dq_detected,
+              dq_clean.size());
 }
 
 void EvaluateCopyMove(const std::vector<cv::Mat>& photos) {
@@ -230,12 +307,13 @@ std::vector<std::uint8_t> Save(const cv::Mat& image, int quality) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: eval_forensics SHARED_DATA_DIR [double-compression|copy-move]\n");
+    std::fprintf(stderr,
+                 "usage: eval_forensics SHARED_DATA_DIR [double-compression|copy-move|splices]\n");
     return 2;
   }
   const std::string only = argc > 2 ? argv[2] : "";
   const bool dc = only.empty() || only == "double-compression",
-             cm = only.empty() || only == "copy-move";
+             cm = only.empty() || only == "copy-move", sp = only.empty() || only == "splices";
   const bool verbose = std::getenv("GV_VERBOSE") != nullptr;
   const auto camera = CameraPhotos(fs::path(argv[1]) / "exif");
   // Camera photos: the first compression is the camera's own (tables of its own, quality
@@ -314,5 +392,6 @@ int main(int argc, char** argv) {
     lib_single.Print("single saves of the PNGs (false positives)");
   }
   if (cm) EvaluateCopyMove(photos);
+  if (sp) EvaluateSplices(photos);
   return 0;
 }

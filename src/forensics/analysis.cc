@@ -92,6 +92,10 @@ Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, const cv::Mat
   j["dct_fit_gain"] = dct.ok() ? Json(dct->fit_gain) : Json(nullptr);
   j["dct_ijg_gain"] = dct.ok() ? Json(dct->ijg_gain) : Json(nullptr);
   j["dct_frequencies"] = dct.ok() ? Json(dct->frequencies) : Json(nullptr);
+  j["dct_single_region"] = dct.ok() && dct->detected
+                               ? Json{{"z", dct->single_region_z},
+                                      {"at", {dct->single_region_at.x, dct->single_region_at.y}}}
+                               : Json(nullptr);
   j["ghost_ratio"] = ghost.ok() ? Json(ghost->ghost_ratio) : Json(nullptr);
   j["ghost_first_quality"] =
       ghost.ok() && ghost->first_quality ? Json(*ghost->first_quality) : Json(nullptr);
@@ -144,6 +148,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   if (auto noise = NoiseResidual(*image, o.noise_block); noise.ok()) {
     j["noise"] = {{"median_sigma", noise->median_sigma},
                   {"inconsistency", noise->inconsistency},
+                  {"region_z", noise->region_z},
                   {"most_different_block", {noise->most_different.x, noise->most_different.y}},
                   {"picture", WritePicture(o, path, sha256, "noise", noise->picture, findings)}};
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <opencv2/imgproc.hpp>
 
 namespace gv {
 namespace {
@@ -46,6 +47,26 @@ BlockStats BlockMeans(const cv::Mat& map, int block) {
   }
   Summarise(s);
   return s;
+}
+
+RegionOutlier MostOutlyingRegion(const cv::Mat& block_means, bool two_sided) {
+  BlockStats s;
+  cv::blur(block_means, s.means, cv::Size(3, 3), cv::Point(-1, -1), cv::BORDER_REPLICATE);
+  Summarise(s);
+  RegionOutlier r;
+  double farthest = -1;
+  for (int y = 0; y < s.means.rows; ++y) {
+    for (int x = 0; x < s.means.cols; ++x) {
+      const double d = s.means.at<double>(y, x) - s.median;
+      const double away = two_sided ? std::abs(d) : d;
+      if (away > farthest) {
+        farthest = away;
+        r.block = {x, y};
+        r.z = away / (1.4826 * s.mad + 0.01);
+      }
+    }
+  }
+  return r;
 }
 
 }  // namespace gv

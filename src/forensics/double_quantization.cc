@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "forensics/block_stats.h"
 #include "image/jpeg_structure.h"
 
 namespace gv {
@@ -20,8 +21,10 @@ using Histogram = std::vector<double>;  // 2 * kRange + 1 bins
 // DCT coefficients of the selected (natural-order) frequencies of every 8x8 block of `y`
 // whose top-left corner is `origin` + multiples of 8; blocks with a clipped pixel (0 or
 // 255) are left out: clipping, not quantisation, shapes them.
+// `blocks` (if given) receives each kept block's index (column, row).
 std::vector<std::vector<float>> BlockCoefficients(const cv::Mat& y, cv::Point origin,
-                                                  const std::vector<int>& frequencies) {
+                                                  const std::vector<int>& frequencies,
+                                                  std::vector<cv::Point>* blocks = nullptr) {
   std::vector<std::vector<float>> out(frequencies.size());
   cv::Mat block, coefficients;
   for (int by = origin.y; by + 8 <= y.rows; by += 8) {
@@ -34,6 +37,7 @@ std::vector<std::vector<float>> BlockCoefficients(const cv::Mat& y, cv::Point or
       cv::dct(block, coefficients);
       const float* c = coefficients.ptr<float>();
       for (std::size_t i = 0; i < frequencies.size(); ++i) out[i].push_back(c[frequencies[i]]);
+      if (blocks) blocks->emplace_back(bx / 8, by / 8);
     }
   }
   return out;
@@ -58,8 +62,9 @@ struct Frequency {
   std::vector<float> calibrated;  // sorted
   Histogram observed = Histogram(2 * kRange + 1, 0);
   double observed_total = 0;
-  int step = 1;     // the file's (last) quantisation step b
-  int natural = 0;  // the frequency's natural-order index
+  int step = 1;           // the file's (last) quantisation step b
+  int natural = 0;        // the frequency's natural-order index
+  std::size_t index = 0;  // in the list of analysed frequencies
 
   // Calibrated coefficients within [lo, hi).
   double Count(double lo, double hi) const {
@@ -68,15 +73,17 @@ struct Frequency {
   }
   double Scale() const { return observed_total / static_cast<double>(calibrated.size()); }
 
-  double SingleMisfit() const {
+  Histogram SingleModel() const {
     Histogram model(2 * kRange + 1, 0);
     for (int k = -kRange; k <= kRange; ++k)
       model[static_cast<std::size_t>(k + kRange)] = Count((k - 0.5) * step, (k + 0.5) * step);
-    return Misfit(observed, model, Scale());
+    return model;
   }
+  double SingleMisfit() const { return Misfit(observed, SingleModel(), Scale()); }
+  double DoubleMisfit(int a) const { return Misfit(observed, DoubleModel(a), Scale()); }
 
   // Quantised first with step a, decoded (noise kSigma), quantised again with `step`.
-  double DoubleMisfit(int a) const {
+  Histogram DoubleModel(int a) const {
     Histogram model(2 * kRange + 1, 0);
     const int jmax = static_cast<int>(std::ceil((kRange + 1.0) * step / a + 4 * kSigma / a)) + 1;
     for (int j = -jmax; j <= jmax; ++j) {
@@ -93,7 +100,7 @@ struct Frequency {
         if (p > 1e-9) model[static_cast<std::size_t>(k + kRange)] += n * p;
       }
     }
-    return Misfit(observed, model, Scale());
+    return model;
   }
 };
 
@@ -114,7 +121,8 @@ Result<DoubleQuantizationResult> DetectDoubleQuantization(
 
   std::vector<int> frequencies;
   for (int k = 1; k <= options.frequencies; ++k) frequencies.push_back(kJpegZigZag[k]);
-  const auto observed = BlockCoefficients(y, {0, 0}, frequencies);
+  std::vector<cv::Point> blocks;
+  const auto observed = BlockCoefficients(y, {0, 0}, frequencies, &blocks);
   const auto calibrated = BlockCoefficients(y, {4, 4}, frequencies);
 
   DoubleQuantizationResult r;
@@ -122,6 +130,7 @@ Result<DoubleQuantizationResult> DetectDoubleQuantization(
   for (std::size_t i = 0; i < frequencies.size(); ++i) {
     Frequency f;
     f.natural = frequencies[i];
+    f.index = i;
     f.step = table[static_cast<std::size_t>(f.natural)];
     if (f.step < 1 || calibrated[i].size() < 64) continue;
     int non_zero = 0;
@@ -177,6 +186,46 @@ Result<DoubleQuantizationResult> DetectDoubleQuantization(
   r.ijg_gain = total_single > 0 ? 1 - best_ijg / total_single : 0;
   r.detected = r.fit_gain >= options.min_fit_gain || r.ijg_gain >= options.min_ijg_gain;
   if (r.detected && best_q > 0) r.first_quality = best_q;
+  if (!r.detected) return r;
+
+  // Where the photo is not double compressed: per 8x8 block, the log-likelihood ratio of its
+  // coefficients under each frequency's best double model against the single one; a region
+  // pasted from another picture (its first grid elsewhere) or painted in scores low.
+  cv::Mat ratio(h / 8, w / 8, CV_64F, cv::Scalar(0)), informative = ratio.clone();
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    const Frequency& f = used[i];
+    int a_best = 0;
+    for (int a = 1; a <= kMaxStep; ++a)
+      if (f.step % a != 0 && (a_best == 0 || misfit[i][static_cast<std::size_t>(a)] <
+                                                 misfit[i][static_cast<std::size_t>(a_best)]))
+        a_best = a;
+    if (a_best == 0 || misfit[i][static_cast<std::size_t>(a_best)] >= single[i]) continue;
+    const Histogram d = f.DoubleModel(a_best), s1 = f.SingleModel();
+    double dn = 0, sn = 0;
+    for (std::size_t k = 0; k < d.size(); ++k) {
+      dn += d[k] + 0.5;
+      sn += s1[k] + 0.5;
+    }
+    std::vector<double> log_ratio(d.size());
+    for (std::size_t k = 0; k < d.size(); ++k)
+      log_ratio[k] = std::log((d[k] + 0.5) / dn) - std::log((s1[k] + 0.5) / sn);
+    const auto& values = observed[f.index];
+    for (std::size_t n = 0; n < values.size(); ++n) {
+      const long k = std::lround(values[n] / f.step);
+      if (std::labs(k) > kRange) continue;
+      ratio.at<double>(blocks[n]) += log_ratio[static_cast<std::size_t>(k + kRange)];
+      informative.at<double>(blocks[n]) += k != 0;
+    }
+  }
+  // Regions of 4x4 blocks (32 px): the evidence per non-zero coefficient (flat regions
+  // carry little either way); the lowest against the photo's own regions.
+  const cv::Mat evidence = BlockMeans(ratio, 4).means, count = BlockMeans(informative, 4).means;
+  const cv::Mat regions = evidence / (count + 0.5);
+  if (regions.rows >= 3 && regions.cols >= 3) {
+    const RegionOutlier low = MostOutlyingRegion(-regions, false);
+    r.single_region_z = low.z;
+    r.single_region_at = cv::Point(x0, y0) + low.block * 32;
+  }
   return r;
 }
 

@@ -30,6 +30,13 @@ struct DoubleQuantizationResult {
   double ijg_gain = 0;
   std::optional<int> first_quality;  // the IJG quality that explains them best, if detected
   int frequencies = 0;               // frequencies with enough non-zero coefficients
+  // When detected: how far the 32 px region that looks least double compressed (per 8x8
+  // block, the likelihood of its coefficients under the double model against the single
+  // one, averaged over the 3x3 regions around it) stands out, as a robust z-score, and
+  // its top-left pixel. A splice from another picture keeps its own grid and looks singly
+  // compressed.
+  double single_region_z = 0;
+  cv::Point single_region_at;
 };
 
 // The thresholds sit above the highest value of the untouched photos in

@@ -34,17 +34,9 @@ Result<ElaResult> ErrorLevelAnalysis(const cv::Mat& image, const ElaOptions& o) 
   }
   ElaResult r;
   r.mean_error = cv::mean(error)[0];
-  // Blocks are averaged with their neighbours (3x3) first, so that a region of several
-  // blocks stands out from block-to-block noise.
-  BlockStats blocks = BlockMeans(error, o.block);
-  cv::blur(blocks.means, blocks.means, cv::Size(3, 3), cv::Point(-1, -1), cv::BORDER_REPLICATE);
-  Summarise(blocks);
-  double hottest = 0;
-  cv::Point at;
-  cv::minMaxLoc(blocks.means, nullptr, &hottest, nullptr, &at);
-  // Robust z-score of the hottest region: how far it stands out from the photo's own blocks.
-  r.unevenness = (hottest - blocks.median) / (1.4826 * blocks.mad + 0.01);
-  r.hottest_block = at * o.block;
+  const RegionOutlier hottest = MostOutlyingRegion(BlockMeans(error, o.block).means, false);
+  r.unevenness = hottest.z;
+  r.hottest_block = hottest.block * o.block;
   const double white = std::max(1.0, Percentile(error, 0.99));
   error.convertTo(r.picture, CV_8U, 255.0 / white);
   return r;

@@ -27,16 +27,9 @@ Result<NoiseResult> NoiseResidual(const cv::Mat& image, int block) {
   r.block_sigma = blocks.means;
   r.median_sigma = blocks.median;
   r.inconsistency = blocks.median > 0 ? blocks.mad / blocks.median : 0;
-  double farthest = -1;
-  for (int y = 0; y < blocks.means.rows; ++y) {
-    for (int x = 0; x < blocks.means.cols; ++x) {
-      const double d = std::abs(blocks.means.at<double>(y, x) - blocks.median);
-      if (d > farthest) {
-        farthest = d;
-        r.most_different = {x * block, y * block};
-      }
-    }
-  }
+  const RegionOutlier odd = MostOutlyingRegion(blocks.means, true);
+  r.region_z = odd.z;
+  r.most_different = odd.block * block;
   const double white = std::max(1.0, Percentile(magnitude, 0.99));
   magnitude.convertTo(r.picture, CV_8U, 255.0 / white);
   return r;

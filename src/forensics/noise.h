@@ -15,7 +15,9 @@ struct NoiseResult {
   cv::Mat block_sigma;       // CV_64F, noise sigma per block (grey levels)
   double median_sigma = 0;   // of the blocks
   double inconsistency = 0;  // median absolute deviation of block sigmas / median sigma
-  cv::Point most_different;  // top-left pixel of the block farthest from the median
+  double region_z = 0;       // robust z-score of the 3x3-block region whose noise is
+                             // farthest from the photo's (either way): a splice's noise
+  cv::Point most_different;  // top-left pixel of that region's centre block
 };
 
 // `image`: 8-bit BGR or grey; `block`: pixels a side (at least 8).

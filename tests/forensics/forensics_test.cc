@@ -234,6 +234,26 @@ TEST(DoubleQuantization, FindsRecompressionInBothDirectionsNotSingleSaves) {
   }
 }
 
+TEST(DoubleQuantization, APastedRegionIsTheLeastDoubleCompressed) {
+  // A photo saved at 60 and again at 85, with a square from another picture (never
+  // compressed) pasted in between the two saves.
+  cv::Mat host = Jpeg(Stationary(3, 1.2, {800, 600}), 60);
+  const cv::Rect pasted(420, 260, 160, 160);
+  Stationary(8, 1.5, {800, 600})(pasted).copyTo(host(pasted));
+  std::vector<std::uint8_t> bytes;
+  cv::imencode(".jpg", host, bytes, {cv::IMWRITE_JPEG_QUALITY, 85});
+  auto jpeg = ParseJpegStructure(bytes);
+  ASSERT_TRUE(jpeg.ok());
+  auto r = DetectDoubleQuantization(cv::imdecode(bytes, cv::IMREAD_GRAYSCALE),
+                                    jpeg->quant_tables.at(0).values);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->detected);
+  EXPECT_GT(r->single_region_z, 3);
+  const cv::Rect around(pasted.x - 32, pasted.y - 32, pasted.width + 32, pasted.height + 32);
+  EXPECT_TRUE(around.contains(r->single_region_at))
+      << r->single_region_at << " z " << r->single_region_z;
+}
+
 TEST(DoubleQuantization, RefusesWhatItCannotMeasure) {
   const auto table = IjgTable(80, false);
   EXPECT_FALSE(DetectDoubleQuantization(cv::Mat(), table).ok());
