@@ -98,8 +98,9 @@ void EvaluateSplices(const std::vector<cv::Mat>& photos) {
   const auto single_region = [&](const std::vector<std::uint8_t>& bytes) {
     auto jpeg = gv::ParseJpegStructure(bytes);
     if (!jpeg.ok() || jpeg->quant_tables.empty()) return 0.0;
-    auto r = gv::DetectDoubleQuantization(cv::imdecode(bytes, cv::IMREAD_GRAYSCALE),
-                                          jpeg->quant_tables.front().values);
+    auto r = gv::DetectDoubleQuantization(
+        cv::imdecode(bytes, cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION),
+        jpeg->quant_tables.front().values);
     return r.ok() && r->detected ? r->single_region_z : 0.0;
   };
   for (std::size_t i = 0; i < photos.size(); ++i) {
@@ -262,9 +263,10 @@ DcVerdict DoubleCompression(const std::vector<std::uint8_t>& bytes) {
   DcVerdict v;
   auto jpeg = gv::ParseJpegStructure(bytes);
   if (!jpeg.ok() || !jpeg->EstimatedQuality()) return v;
-  const cv::Mat colour = cv::imdecode(bytes, cv::IMREAD_COLOR);
-  const cv::Mat luminance = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
-  if (auto g = gv::DetectDoubleCompression(colour, *jpeg->EstimatedQuality()); g.ok()) {
+  // As `geoverify forensics` does: the stored luminance, EXIF orientation not applied.
+  const cv::Mat luminance =
+      cv::imdecode(bytes, cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION);
+  if (auto g = gv::DetectDoubleCompression(luminance, *jpeg->EstimatedQuality()); g.ok()) {
     v.ghost = g->detected;
     v.ghost_q1 = g->first_quality;
   }

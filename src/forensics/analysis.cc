@@ -64,20 +64,20 @@ Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
 
 // Both double-compression tests: DCT histograms (either direction) and the JPEG ghost
 // (second quality higher). Null for non-JPEGs and JPEGs without a luminance table.
-Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, const cv::Mat& image,
+Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes,
                            const Result<JpegStructure>& jpeg, Json& findings) {
   if (!jpeg.ok() || !jpeg->EstimatedQuality()) return nullptr;
   const auto luma = std::find_if(jpeg->quant_tables.begin(), jpeg->quant_tables.end(),
                                  [](const JpegQuantTable& t) { return t.id == 0; });
   const int last = *jpeg->EstimatedQuality();
-  auto ghost = DetectDoubleCompression(image, last);
+  // The luminance as stored: libjpeg's grey decoding of a YCbCr JPEG skips the colour
+  // conversion, and the EXIF orientation is not applied, so the 8x8 grid stays where the
+  // encoder put it (the image's size was bounded by the first decoding).
+  const cv::Mat y = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION);
+  if (y.empty()) return nullptr;
+  auto ghost = DetectDoubleCompression(y, last);
   Result<DoubleQuantizationResult> dct = MakeError("no luminance table");
-  if (luma != jpeg->quant_tables.end()) {
-    // The luminance as stored: libjpeg's grey decoding of a YCbCr JPEG skips the colour
-    // conversion (the image's size was bounded by the first decoding).
-    const cv::Mat y = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
-    if (!y.empty()) dct = DetectDoubleQuantization(y, luma->values);
-  }
+  if (luma != jpeg->quant_tables.end()) dct = DetectDoubleQuantization(y, luma->values);
   if (!ghost.ok() && !dct.ok()) return nullptr;
   Json j;
   Json methods = Json::array();
@@ -137,7 +137,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   j["height"] = image->rows;
   auto jpeg = ParseJpegStructure(bytes);
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
-  j["double_compression"] = DoubleCompressionJson(bytes, *image, jpeg, findings);
+  j["double_compression"] = DoubleCompressionJson(bytes, jpeg, findings);
   if (auto ela = ErrorLevelAnalysis(*image, o.ela); ela.ok()) {
     j["ela"] = {{"quality", o.ela.quality},
                 {"mean_error", ela->mean_error},

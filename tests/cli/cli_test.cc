@@ -538,11 +538,16 @@ namespace {
 
 TEST(CliForensics, ReportsALowerQualityResaveWithTheFirstQuality) {
   test::TempDir dir;
-  const cv::Mat photo = test::MakeTexture(21, 800, 600);
-  std::vector<std::uint8_t> first;
+  // Stored 804 x 604 with EXIF orientation 6 (shown turned a quarter): the 8x8 grid of the
+  // stored pixels, not of the turned picture, is the one the two saves share.
+  const cv::Mat photo = test::MakeTexture(21, 804, 604);
+  std::vector<std::uint8_t> first, second;
   cv::imencode(".jpg", photo, first, {cv::IMWRITE_JPEG_QUALITY, 85});
-  cv::imwrite((dir / "resaved.jpg").string(), cv::imdecode(first, cv::IMREAD_COLOR),
-              {cv::IMWRITE_JPEG_QUALITY, 55});
+  cv::imencode(".jpg", cv::imdecode(first, cv::IMREAD_COLOR), second,
+               {cv::IMWRITE_JPEG_QUALITY, 55});
+  test::SynthExif turned;
+  turned.orientation = 6;
+  test::WritePhoto(dir / "resaved.jpg", second, turned);
   cv::imwrite((dir / "once.jpg").string(), photo, {cv::IMWRITE_JPEG_QUALITY, 55});
   const auto r =
       Geoverify("forensics --json " + Quote(dir / "resaved.jpg") + " " + Quote(dir / "once.jpg"));
@@ -553,6 +558,7 @@ TEST(CliForensics, ReportsALowerQualityResaveWithTheFirstQuality) {
   ASSERT_TRUE(twice["detected"].get<bool>()) << twice.dump();
   EXPECT_EQ(twice["methods"], nlohmann::json::array({"dct_histogram"}));  // no ghost this way
   EXPECT_NEAR(twice["first_quality"].get<int>(), 85, 3);
+  EXPECT_EQ(j[0]["width"], 604);  // the picture as shown
   ASSERT_TRUE(twice["dct_single_region"].is_object()) << twice.dump();
   EXPECT_EQ(twice["dct_single_region"]["at"].size(), 2u);
   bool finding = false;
