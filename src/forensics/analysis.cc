@@ -178,7 +178,15 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   }
   j["thumbnail"] = nullptr;
   if (meta.thumbnail && !meta.thumbnail->data.empty()) {
-    auto cmp = CompareThumbnail(meta.thumbnail->data, *image);
+    // Cameras store the thumbnail as the sensor saw the picture, like the main pixels; the
+    // decoding above turned those by the EXIF orientation: compare in the stored frame.
+    cv::Mat stored = *image;
+    if (meta.orientation.value_or(1) != 1) {
+      const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8U, bytes.data());
+      stored = cv::imdecode(raw, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+      if (stored.empty()) stored = *image;
+    }
+    auto cmp = CompareThumbnail(meta.thumbnail->data, stored);
     if (cmp.ok()) {
       j["thumbnail"] = {
           {"width", cmp->thumbnail_size.width},

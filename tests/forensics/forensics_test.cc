@@ -127,7 +127,7 @@ class ForensicsFile : public ::testing::Test {
   void SetUp() override { InitializeMetadataLibrary(); }
   // A camera-like photo whose EXIF thumbnail is made from `thumb_source`.
   std::filesystem::path Photo(const std::string& name, const cv::Mat& main,
-                              const cv::Mat& thumb_source) {
+                              const cv::Mat& thumb_source, int orientation = 1) {
     std::vector<std::uint8_t> jpeg, thumb;
     cv::imencode(".jpg", main, jpeg, {cv::IMWRITE_JPEG_QUALITY, 92});
     cv::Mat small;
@@ -136,6 +136,7 @@ class ForensicsFile : public ::testing::Test {
     test::SynthExif exif;
     exif.make = "Canon";
     exif.thumb_jpeg = thumb;
+    if (orientation != 1) exif.orientation = orientation;
     const auto path = dir_ / name;
     test::WritePhoto(path, jpeg, exif);
     return path;
@@ -158,6 +159,14 @@ TEST_F(ForensicsFile, ThumbnailOfTheSameImageAgreesAndOfAnEditedOneIsReported) {
   EXPECT_TRUE(same["findings"].empty()) << same["findings"];
   ASSERT_EQ(changed["findings"].size(), 1u);
   EXPECT_EQ(changed["findings"][0]["code"], "THUMBNAIL_CONTENT_DIFFERS");
+  // A phone held upright: pixels and thumbnail stored as the sensor saw them, orientation 6
+  // to show them turned. The thumbnail is compared in the stored frame: no finding.
+  const auto upright = AnalyzePhoto(Photo("upright.jpg", scene, scene, 6), o);
+  ASSERT_TRUE(upright["error"].is_null()) << upright["error"];
+  EXPECT_EQ(upright["width"], 480);  // shown turned
+  ASSERT_FALSE(upright["thumbnail"].is_null());
+  EXPECT_LT(upright["thumbnail"]["worst_block"].get<double>(), 0.8) << upright["thumbnail"];
+  EXPECT_TRUE(upright["findings"].empty()) << upright["findings"];
   // The worst block lies on the rectangle (thumbnail pixels are a quarter of the image's).
   const int x = changed["thumbnail"]["worst_block_at"][0],
             y = changed["thumbnail"]["worst_block_at"][1];
