@@ -1,7 +1,10 @@
 // Accuracy of `geoverify georef` on real imagery from ../shared/data/rasters:
 //  1. views cut from RGB.byte.tif (Landsat, UTM 18N) registered against RGB.byte.tif;
 //  2. cross-date: views cut from the 2020 NAIP image registered against the 2009 one;
-//  3. false registrations: the camera photos of exif/ against RGB.byte.tif.
+//     (and the same views against the 2020 image itself, as a control);
+//  3. the ends of the claimed scale range: 0.25x and 4x views of the 2020 NAIP image;
+//  4. false registrations: every camera photo under exif/ against RGB.byte.tif and the 2009
+//     NAIP image.
 // Views: rotation 0-360 deg, scale 0.5-2 (log-uniform), tilt 0-45 deg, gain 0.7-1.3, offset
 // +-20, blur 0-1.5 px, JPEG 60-95, 320x240 px, centred at random on the raster where the
 // whole view has data (seeded; the same views every run). A view counts as a success when it
@@ -43,8 +46,15 @@ cv::Point2d Apply(const cv::Matx33d& h, cv::Point2d p) {
 
 // Registers views of `source` against `basemap`; `to_basemap` maps source pixels to basemap
 // pixels (the two rasters' geotransforms, same CRS).
+// A fixed scale and view size (the other parameters stay random).
+struct ScaleAndSize {
+  double scale;
+  cv::Size size;
+};
+
+// `fixed`: when not empty, each view's scale and size are taken from it in turn.
 SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap& basemap, int n,
-                  std::uint64_t seed, bool verbose) {
+                  std::uint64_t seed, bool verbose, const std::vector<ScaleAndSize>& fixed = {}) {
   SetFigures f;
   const auto& si = source.info();
   auto pixels = source.ReadColour(cv::Rect2d(0, 0, si.width, si.height), {si.width, si.height});
@@ -57,7 +67,11 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
   std::uniform_real_distribution<double> ux(0, si.width), uy(0, si.height);
   const std::vector<const gv::Basemap*> maps{&basemap};
   while (f.views < n) {
-    const gv::bench::ViewParams p = gv::bench::RandomViewParams(rng, {320, 240});
+    const ScaleAndSize* pick =
+        fixed.empty() ? nullptr : &fixed[static_cast<std::size_t>(f.views) % fixed.size()];
+    gv::bench::ViewParams p =
+        gv::bench::RandomViewParams(rng, pick ? pick->size : cv::Size(320, 240));
+    if (pick) p.scale = pick->scale;
 
     const cv::Point2d centre(ux(rng), uy(rng));
     const gv::bench::View view = gv::bench::CutView(*pixels, gray->mask, centre, p);
@@ -127,9 +141,16 @@ int main(int argc, char** argv) {
   const SetFigures landsat = RunSet("landsat", **rgb, **rgb, n, seed, verbose);
   const SetFigures cross = RunSet("naip-2020-on-2009", **naip20, **naip09, n, seed + 1, verbose);
   const SetFigures same = RunSet("naip-2020-on-2020", **naip20, **naip20, n, seed + 1, verbose);
+  // The ends of the scale range the tool claims (photo GSD 0.25x and 4x the basemap's), on
+  // the 2020 NAIP image (data everywhere): 640 x 480 views at 0.25x (a detailed photo of
+  // 160 x 120 basemap pixels) and 128 x 96 views at 4x (512 x 384 basemap pixels, which fit
+  // at any rotation).
+  const SetFigures extremes = RunSet("naip-scale-0.25-4", **naip20, **naip20, std::max(2, n / 2),
+                                     seed + 2, verbose, {{0.25, {640, 480}}, {4.0, {128, 96}}});
   // False registrations: camera photos that show no part of the basemap.
   int photos = 0, false_ok = 0;
-  for (const auto& entry : fs::directory_iterator(data / "exif")) {
+  for (const auto& entry : fs::recursive_directory_iterator(data / "exif")) {
+    if (!entry.is_regular_file()) continue;
     std::vector<std::uint8_t> bytes;
     if (!gv::ReadFileBounded(entry.path(), 1 << 28, bytes).ok()) continue;
     auto image = gv::DecodeImage(bytes);
@@ -151,6 +172,8 @@ int main(int argc, char** argv) {
            "target >= 90%, median < 2 px");
   PrintSet("naip 2020 on 2020", same, (*naip20)->info().pixel_size_m,
            "same-date control, no target");
+  PrintSet("naip scale 0.25x/4x", extremes, (*naip20)->info().pixel_size_m,
+           "the claimed scale range, no target");
   std::printf("unrelated camera photos: %d, registered (false): %d\n", photos, false_ok);
   return 0;
 }

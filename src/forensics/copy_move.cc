@@ -108,7 +108,7 @@ std::vector<cv::Point2d> RepeatedShifts(const cv::Mat& detail, double min_shift,
     bool near = false;  // one candidate per peak
     for (const auto& o : out) near |= std::hypot(o.x - p.dx, o.y - p.dy) < 4;
     if (near) continue;
-    // Sub-pixel: the centroid of the 3x3 neighbourhood of the cell's strongest lag.
+    // Sub-pixel: the centroid of the positive correlation over the 4x4 lags around the cell.
     double sx = 0, sy = 0, sw = 0;
     for (int y = p.dy - 1; y <= p.dy + 2; ++y)
       for (int x = p.dx - 1; x <= p.dx + 2; ++x) {

@@ -3,7 +3,11 @@
 // against the photo itself (nearest neighbour that is not the keypoint's own
 // neighbourhood, ratio test), then the largest set of matches one affine map explains
 // (RANSAC), after Amerini et al., "A SIFT-based forensic method for copy-move attack
-// detection", IEEE TIFS 2011. The mask covers the copied source and target regions.
+// detection", IEEE TIFS 2011. For copies moved without rotation where keypoints are few
+// (flat walls, sky), a block method: the shifts under which the whitened fine detail repeats
+// (autocorrelation through the DFT) and the regions where it does. Every candidate is
+// scored by how well the target's detail correlates with the source's carried over; the
+// best is kept. The mask covers the copied source and target regions.
 #pragma once
 
 #include <opencv2/core.hpp>
