@@ -97,10 +97,10 @@ void EvaluateSplices(const std::vector<cv::Mat>& photos) {
   // not found double compressed).
   const auto single_region = [&](const std::vector<std::uint8_t>& bytes) {
     auto jpeg = gv::ParseJpegStructure(bytes);
-    if (!jpeg.ok() || jpeg->quant_tables.empty()) return 0.0;
+    if (!jpeg.ok() || jpeg->LuminanceTable() == nullptr) return 0.0;
     auto r = gv::DetectDoubleQuantization(
         cv::imdecode(bytes, cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION),
-        jpeg->quant_tables.front().values);
+        jpeg->LuminanceTable()->values);
     return r.ok() && r->detected ? r->single_region_z : 0.0;
   };
   for (std::size_t i = 0; i < photos.size(); ++i) {
@@ -270,9 +270,8 @@ DcVerdict DoubleCompression(const std::vector<std::uint8_t>& bytes) {
     v.ghost = g->detected;
     v.ghost_q1 = g->first_quality;
   }
-  for (const auto& t : jpeg->quant_tables) {
-    if (t.id != 0) continue;
-    if (auto d = gv::DetectDoubleQuantization(luminance, t.values); d.ok()) {
+  if (const gv::JpegQuantTable* t = jpeg->LuminanceTable()) {
+    if (auto d = gv::DetectDoubleQuantization(luminance, t->values); d.ok()) {
       v.dct = d->detected;
       v.dct_q1 = d->first_quality;
       v.gain = d->fit_gain;

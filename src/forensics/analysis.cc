@@ -67,8 +67,7 @@ Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
 Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes,
                            const Result<JpegStructure>& jpeg, Json& findings) {
   if (!jpeg.ok() || !jpeg->EstimatedQuality()) return nullptr;
-  const auto luma = std::find_if(jpeg->quant_tables.begin(), jpeg->quant_tables.end(),
-                                 [](const JpegQuantTable& t) { return t.id == 0; });
+  const JpegQuantTable* luma = jpeg->LuminanceTable();
   const int last = *jpeg->EstimatedQuality();
   // The luminance as stored: libjpeg's grey decoding of a YCbCr JPEG skips the colour
   // conversion, and the EXIF orientation is not applied, so the 8x8 grid stays where the
@@ -77,7 +76,7 @@ Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes,
   if (y.empty()) return nullptr;
   auto ghost = DetectDoubleCompression(y, last);
   Result<DoubleQuantizationResult> dct = MakeError("no luminance table");
-  if (luma != jpeg->quant_tables.end()) dct = DetectDoubleQuantization(y, luma->values);
+  if (luma != nullptr) dct = DetectDoubleQuantization(y, luma->values);
   if (!ghost.ok() && !dct.ok()) return nullptr;
   Json j;
   Json methods = Json::array();

@@ -47,8 +47,9 @@ Status ParseSof(std::uint8_t marker, std::span<const std::uint8_t> body, JpegStr
   out.width = Be16(body, 3);
   out.components = body[5];
   out.progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
-  if (body.size() < 6 + 3 * static_cast<std::size_t>(out.components))
+  if (out.components < 1 || body.size() < 6 + 3 * static_cast<std::size_t>(out.components))
     return MakeError("malformed SOF segment");
+  out.luma_table_id = body[8];
   if (out.components == 3) {
     const int h0 = body[7] >> 4, v0 = body[7] & 15;
     const bool chroma_1x1 = body[10] == 0x11 && body[13] == 0x11;
@@ -109,10 +110,15 @@ bool JpegStructure::HasApp(std::uint8_t marker, const std::string& id_prefix) co
   });
 }
 
+const JpegQuantTable* JpegStructure::LuminanceTable() const {
+  for (const auto& t : quant_tables)
+    if (t.id == luma_table_id) return &t;
+  return nullptr;
+}
+
 std::optional<int> JpegStructure::EstimatedQuality() const {
-  const auto it = std::find_if(quant_tables.begin(), quant_tables.end(),
-                               [](const JpegQuantTable& t) { return t.id == 0; });
-  if (it == quant_tables.end()) return std::nullopt;
+  const JpegQuantTable* it = LuminanceTable();
+  if (it == nullptr) return std::nullopt;
   // Pick the IJG quality whose luminance table is closest (sum of absolute differences).
   int best = 1;
   long best_err = -1;

@@ -36,6 +36,7 @@ struct JpegQuantTable {
 
 struct JpegStructure {
   int width = 0, height = 0, components = 0, precision = 8;
+  int luma_table_id = 0;  // quantisation table of the first component (Y), from the SOF
   bool progressive = false;
   std::string subsampling;  // "4:2:0", "4:2:2", "4:4:4", "4:1:1", "other", "" (gray)
   std::vector<JpegSegment> segments;
@@ -45,6 +46,8 @@ struct JpegStructure {
   std::size_t trailing_bytes = 0;  // bytes after the last EOI
 
   bool HasApp(std::uint8_t marker, const std::string& id_prefix) const;
+  // The first component's (luminance) quantisation table, if the file defines it.
+  const JpegQuantTable* LuminanceTable() const;
   // IJG-scale quality (1..100) estimated from the luminance table, if there is one.
   std::optional<int> EstimatedQuality() const;
   // True when every table equals the IJG standard table at EstimatedQuality().

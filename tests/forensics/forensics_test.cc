@@ -217,8 +217,9 @@ Result<DoubleQuantizationResult> SavedAndTested(const cv::Mat& image, std::vecto
   }
   auto jpeg = ParseJpegStructure(bytes);
   if (!jpeg.ok()) return jpeg.error();
+  if (jpeg->LuminanceTable() == nullptr) return MakeError("no luminance table");
   return DetectDoubleQuantization(cv::imdecode(bytes, cv::IMREAD_GRAYSCALE),
-                                  jpeg->quant_tables.at(0).values);
+                                  jpeg->LuminanceTable()->values);
 }
 
 TEST(DoubleQuantization, FindsRecompressionInBothDirectionsNotSingleSaves) {
@@ -252,9 +253,9 @@ TEST(DoubleQuantization, APastedRegionIsTheLeastDoubleCompressed) {
   std::vector<std::uint8_t> bytes;
   cv::imencode(".jpg", host, bytes, {cv::IMWRITE_JPEG_QUALITY, 85});
   auto jpeg = ParseJpegStructure(bytes);
-  ASSERT_TRUE(jpeg.ok());
+  ASSERT_TRUE(jpeg.ok() && jpeg->LuminanceTable() != nullptr);
   auto r = DetectDoubleQuantization(cv::imdecode(bytes, cv::IMREAD_GRAYSCALE),
-                                    jpeg->quant_tables.at(0).values);
+                                    jpeg->LuminanceTable()->values);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->detected);
   EXPECT_GT(r->single_region_z, 3);

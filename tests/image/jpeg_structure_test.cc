@@ -53,6 +53,27 @@ TEST(JpegStructure, ReportsSubsamplingAndProgressive) {
   EXPECT_TRUE(ParseJpegStructure(Encode(80, true))->progressive);
 }
 
+TEST(JpegStructure, LuminanceIsTheFirstComponentsTable) {
+  auto bytes = Encode(70);
+  auto parsed = ParseJpegStructure(bytes);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->luma_table_id, 0);
+  ASSERT_NE(parsed->LuminanceTable(), nullptr);
+  EXPECT_EQ(parsed->LuminanceTable()->values, IjgTable(70, false));
+  // An encoder may give Y table 1 and the chroma table 0: swap the selectors in the SOF.
+  for (const auto& seg : parsed->segments) {
+    if (seg.marker == 0xC0) {
+      bytes[seg.offset + 4 + 8] = 1;   // Y
+      bytes[seg.offset + 4 + 11] = 0;  // Cb
+      bytes[seg.offset + 4 + 14] = 0;  // Cr
+    }
+  }
+  parsed = ParseJpegStructure(bytes);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->luma_table_id, 1);
+  EXPECT_EQ(parsed->LuminanceTable()->values, IjgTable(70, true));
+}
+
 TEST(JpegStructure, NonStandardTablesAreTold) {
   auto bytes = Encode(85);
   auto parsed = ParseJpegStructure(bytes);
