@@ -26,14 +26,15 @@ std::vector<std::vector<float>> BlockCoefficients(const cv::Mat& y, cv::Point or
                                                   const std::vector<int>& frequencies,
                                                   std::vector<cv::Point>* blocks = nullptr) {
   std::vector<std::vector<float>> out(frequencies.size());
-  cv::Mat block, coefficients;
+  cv::Mat shifted, block, coefficients;
+  y.convertTo(shifted, CV_32F, 1, -128);
   for (int by = origin.y; by + 8 <= y.rows; by += 8) {
     for (int bx = origin.x; bx + 8 <= y.cols; bx += 8) {
-      const cv::Mat pixels = y(cv::Rect(bx, by, 8, 8));
+      const cv::Rect cell(bx, by, 8, 8);
       double lo, hi;
-      cv::minMaxLoc(pixels, &lo, &hi);
+      cv::minMaxLoc(y(cell), &lo, &hi);
       if (lo <= 0 || hi >= 255) continue;
-      pixels.convertTo(block, CV_32F, 1, -128);
+      shifted(cell).copyTo(block);
       cv::dct(block, coefficients);
       const float* c = coefficients.ptr<float>();
       for (std::size_t i = 0; i < frequencies.size(); ++i) out[i].push_back(c[frequencies[i]]);
