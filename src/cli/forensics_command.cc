@@ -34,8 +34,9 @@ void PrintText(const nlohmann::ordered_json& j) {
 
 int RunForensics(int argc, char** argv) {
   CLI::App app{
-      "Image forensics, offline and in batch: JPEG structure and tables, error level analysis,\n"
-      "noise residual, EXIF thumbnail against the image, perceptual hashes.",
+      "Image forensics, offline and in batch: JPEG structure and tables, double compression\n"
+      "(DCT histograms, JPEG ghost), copy-move (keypoints, block correlation), error level\n"
+      "analysis, noise residual, EXIF thumbnail against the image, perceptual hashes.",
       "geoverify forensics"};
   std::vector<std::string> inputs;
   std::string out;

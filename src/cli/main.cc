@@ -30,7 +30,9 @@ constexpr Command kCommands[] = {
     {"georef",
      "place a photo of the ground on orthophotos/satellite rasters: footprint, GCPs, warp",
      &RunGeoref},
-    {"forensics", "JPEG structure, error levels, noise, thumbnail and hashes of photos (batch)",
+    {"forensics",
+     "JPEG structure, double compression, copy-move, error levels, noise, thumbnail, hashes "
+     "(batch)",
      &RunForensics},
 };
 
