@@ -136,7 +136,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   j["height"] = image->rows;
   auto jpeg = ParseJpegStructure(bytes);
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
-  j["double_compression"] = DoubleCompressionJson(bytes, jpeg, findings);
+  if (jpeg.ok()) j["jpeg"]["double_compression"] = DoubleCompressionJson(bytes, jpeg, findings);
   if (auto ela = ErrorLevelAnalysis(*image, o.ela); ela.ok()) {
     j["ela"] = {{"quality", o.ela.quality},
                 {"mean_error", ela->mean_error},

@@ -24,7 +24,7 @@ struct ForensicsOptions {
 };
 
 // Never throws: a file that cannot be analysed gets "error" (the other keys stay readable).
-// Keys: file, sha256, format, width, height, jpeg, double_compression, ela, noise,
+// Keys: file, sha256, format, width, height, jpeg (with double_compression), ela, noise,
 // copy_move, thumbnail, hashes, findings, error. Thread-safe after
 // InitializeMetadataLibrary().
 nlohmann::ordered_json AnalyzePhoto(const std::filesystem::path& path,
