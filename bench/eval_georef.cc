@@ -66,7 +66,14 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> ux(0, si.width), uy(0, si.height);
   const std::vector<const gv::Basemap*> maps{&basemap};
-  while (f.views < n) {
+  // Views are drawn until n of them lie wholly on data; a set whose views rarely can
+  // (too large for the raster) stops after 200 draws a view instead of looping forever.
+  for (long draws = 0; f.views < n; ++draws) {
+    if (draws > 200L * n) {
+      std::printf("%s: only %d of %d views fit on the raster's data; set cut short\n", name,
+                  f.views, n);
+      break;
+    }
     const ScaleAndSize* pick =
         fixed.empty() ? nullptr : &fixed[static_cast<std::size_t>(f.views) % fixed.size()];
     gv::bench::ViewParams p =
