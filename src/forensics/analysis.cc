@@ -62,6 +62,16 @@ Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
   return out.string();
 }
 
+// The photo decoded again as stored (EXIF orientation not applied), with `flags`; empty if
+// that fails. Its size was bounded by the first decoding.
+cv::Mat DecodeAsStored(const std::vector<std::uint8_t>& bytes, int flags) {
+  try {
+    return cv::imdecode(bytes, flags | cv::IMREAD_IGNORE_ORIENTATION);
+  } catch (const cv::Exception&) {
+    return cv::Mat();
+  }
+}
+
 // Both double-compression tests: DCT histograms (either direction) and the JPEG ghost
 // (second quality higher). Null for non-JPEGs and JPEGs without a luminance table.
 Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes,
@@ -71,8 +81,8 @@ Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes,
   const int last = *jpeg->EstimatedQuality();
   // The luminance as stored: libjpeg's grey decoding of a YCbCr JPEG skips the colour
   // conversion, and the EXIF orientation is not applied, so the 8x8 grid stays where the
-  // encoder put it (the image's size was bounded by the first decoding).
-  const cv::Mat y = cv::imdecode(bytes, cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION);
+  // encoder put it.
+  const cv::Mat y = DecodeAsStored(bytes, cv::IMREAD_GRAYSCALE);
   if (y.empty()) return nullptr;
   auto ghost = DetectDoubleCompression(y, last);
   Result<DoubleQuantizationResult> dct = MakeError("no luminance table");
@@ -181,8 +191,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
     // decoding above turned those by the EXIF orientation: compare in the stored frame.
     cv::Mat stored = *image;
     if (meta.orientation.value_or(1) != 1) {
-      const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8U, bytes.data());
-      stored = cv::imdecode(raw, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+      stored = DecodeAsStored(bytes, cv::IMREAD_COLOR);
       if (stored.empty()) stored = *image;
     }
     auto cmp = CompareThumbnail(meta.thumbnail->data, stored);
