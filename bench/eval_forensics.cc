@@ -31,6 +31,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Both double-compression tests on one JPEG file's bytes, as `geoverify forensics` runs
+// them (gv::TestRecompression).
+struct DcVerdict {
+  bool ghost = false, dct = false;
+  double gain = 0, ijg_gain = 0;
+  gv::RecompressionEvidence evidence;
+  bool Detected() const { return evidence.Detected(); }
+  std::optional<int> FirstQuality() const { return evidence.FirstQuality(); }
+};
+
+DcVerdict DoubleCompression(const std::vector<std::uint8_t>& bytes) {
+  DcVerdict v;
+  auto e = gv::TestRecompression(bytes);
+  if (!e.ok()) return v;
+  v.evidence = *e;
+  v.ghost = e->ghost && e->ghost->detected;
+  v.dct = e->dct && e->dct->detected;
+  v.gain = e->dct ? e->dct->fit_gain : 0;
+  v.ijg_gain = e->dct ? e->dct->ijg_gain : 0;
+  return v;
+}
+
 struct Forgery {
   cv::Mat image, truth;
 };
@@ -96,12 +118,8 @@ void EvaluateSplices(const std::vector<cv::Mat>& photos) {
   // The DCT-histogram test's least double-compressed region (0 when the photo as a whole is
   // not found double compressed).
   const auto single_region = [&](const std::vector<std::uint8_t>& bytes) {
-    auto jpeg = gv::ParseJpegStructure(bytes);
-    if (!jpeg.ok() || jpeg->LuminanceTable() == nullptr) return 0.0;
-    auto r = gv::DetectDoubleQuantization(
-        cv::imdecode(bytes, cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION),
-        jpeg->LuminanceTable()->values);
-    return r.ok() && r->detected ? r->single_region_z : 0.0;
+    const DcVerdict v = DoubleCompression(bytes);
+    return v.dct ? v.evidence.dct->single_region_z : 0.0;
   };
   for (std::size_t i = 0; i < photos.size(); ++i) {
     const cv::Mat& host = photos[i];
@@ -248,37 +266,6 @@ std::vector<CameraPhoto> CameraPhotos(const fs::path& exif) {
     out.push_back({fs::relative(path, exif).string(), *image, *jpeg->EstimatedQuality()});
   }
   return out;
-}
-
-// Both double-compression tests on one JPEG file's bytes.
-struct DcVerdict {
-  bool ghost = false, dct = false;
-  std::optional<int> ghost_q1, dct_q1;
-  double gain = 0, ijg_gain = 0;
-  bool Detected() const { return ghost || dct; }
-  std::optional<int> FirstQuality() const { return dct_q1 ? dct_q1 : ghost_q1; }
-};
-
-DcVerdict DoubleCompression(const std::vector<std::uint8_t>& bytes) {
-  DcVerdict v;
-  auto jpeg = gv::ParseJpegStructure(bytes);
-  if (!jpeg.ok() || !jpeg->EstimatedQuality()) return v;
-  // As `geoverify forensics` does: the stored luminance, EXIF orientation not applied.
-  const cv::Mat luminance =
-      cv::imdecode(bytes, cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION);
-  if (auto g = gv::DetectDoubleCompression(luminance, *jpeg->EstimatedQuality()); g.ok()) {
-    v.ghost = g->detected;
-    v.ghost_q1 = g->first_quality;
-  }
-  if (const gv::JpegQuantTable* t = jpeg->LuminanceTable()) {
-    if (auto d = gv::DetectDoubleQuantization(luminance, t->values); d.ok()) {
-      v.dct = d->detected;
-      v.dct_q1 = d->first_quality;
-      v.gain = d->fit_gain;
-      v.ijg_gain = d->ijg_gain;
-    }
-  }
-  return v;
 }
 
 // Detection counts of one set of cases.

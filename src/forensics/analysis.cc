@@ -62,52 +62,32 @@ Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
   return out.string();
 }
 
-// The photo decoded again as stored (EXIF orientation not applied), with `flags`; empty if
-// that fails. Its size was bounded by the first decoding.
-cv::Mat DecodeAsStored(const std::vector<std::uint8_t>& bytes, int flags) {
-  try {
-    return cv::imdecode(bytes, flags | cv::IMREAD_IGNORE_ORIENTATION);
-  } catch (const cv::Exception&) {
-    return cv::Mat();
-  }
-}
-
 // Both double-compression tests: DCT histograms (either direction) and the JPEG ghost
 // (second quality higher). Null for non-JPEGs and JPEGs without a luminance table.
-Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes,
-                           const Result<JpegStructure>& jpeg, Json& findings) {
-  if (!jpeg.ok() || !jpeg->EstimatedQuality()) return nullptr;
-  const JpegQuantTable* luma = jpeg->LuminanceTable();
-  const int last = *jpeg->EstimatedQuality();
-  // The luminance as stored: libjpeg's grey decoding of a YCbCr JPEG skips the colour
-  // conversion, and the EXIF orientation is not applied, so the 8x8 grid stays where the
-  // encoder put it.
-  const cv::Mat y = DecodeAsStored(bytes, cv::IMREAD_GRAYSCALE);
-  if (y.empty()) return nullptr;
-  auto ghost = DetectDoubleCompression(y, last);
-  Result<DoubleQuantizationResult> dct = MakeError("no luminance table");
-  if (luma != nullptr) dct = DetectDoubleQuantization(y, luma->values);
-  if (!ghost.ok() && !dct.ok()) return nullptr;
+Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, Json& findings) {
+  auto evidence = TestRecompression(bytes);
+  if (!evidence.ok()) return nullptr;
+  const auto& dct = evidence->dct;
+  const auto& ghost = evidence->ghost;
+  const int last = evidence->last_quality;
   Json j;
   Json methods = Json::array();
-  if (dct.ok() && dct->detected) methods.push_back("dct_histogram");
-  if (ghost.ok() && ghost->detected) methods.push_back("jpeg_ghost");
+  if (dct && dct->detected) methods.push_back("dct_histogram");
+  if (ghost && ghost->detected) methods.push_back("jpeg_ghost");
   j["detected"] = !methods.empty();
   j["methods"] = methods;
-  std::optional<int> first;
-  if (dct.ok() && dct->detected) first = dct->first_quality;
-  if (!first && ghost.ok() && ghost->detected) first = ghost->first_quality;
+  const std::optional<int> first = evidence->FirstQuality();
   j["first_quality"] = first ? Json(*first) : Json(nullptr);
-  j["dct_fit_gain"] = dct.ok() ? Json(dct->fit_gain) : Json(nullptr);
-  j["dct_ijg_gain"] = dct.ok() ? Json(dct->ijg_gain) : Json(nullptr);
-  j["dct_frequencies"] = dct.ok() ? Json(dct->frequencies) : Json(nullptr);
-  j["dct_single_region"] = dct.ok() && dct->detected
+  j["dct_fit_gain"] = dct ? Json(dct->fit_gain) : Json(nullptr);
+  j["dct_ijg_gain"] = dct ? Json(dct->ijg_gain) : Json(nullptr);
+  j["dct_frequencies"] = dct ? Json(dct->frequencies) : Json(nullptr);
+  j["dct_single_region"] = dct && dct->detected
                                ? Json{{"z", dct->single_region_z},
                                       {"at", {dct->single_region_at.x, dct->single_region_at.y}}}
                                : Json(nullptr);
-  j["ghost_ratio"] = ghost.ok() ? Json(ghost->ghost_ratio) : Json(nullptr);
+  j["ghost_ratio"] = ghost ? Json(ghost->ghost_ratio) : Json(nullptr);
   j["ghost_first_quality"] =
-      ghost.ok() && ghost->first_quality ? Json(*ghost->first_quality) : Json(nullptr);
+      ghost && ghost->first_quality ? Json(*ghost->first_quality) : Json(nullptr);
   if (!methods.empty())
     findings.push_back(
         {{"code", "DOUBLE_COMPRESSION"},
@@ -146,7 +126,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   j["height"] = image->rows;
   auto jpeg = ParseJpegStructure(bytes);
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
-  if (jpeg.ok()) j["jpeg"]["double_compression"] = DoubleCompressionJson(bytes, jpeg, findings);
+  if (jpeg.ok()) j["jpeg"]["double_compression"] = DoubleCompressionJson(bytes, findings);
   if (auto ela = ErrorLevelAnalysis(*image, o.ela); ela.ok()) {
     j["ela"] = {{"quality", o.ela.quality},
                 {"mean_error", ela->mean_error},
@@ -191,8 +171,8 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
     // decoding above turned those by the EXIF orientation: compare in the stored frame.
     cv::Mat stored = *image;
     if (meta.orientation.value_or(1) != 1) {
-      stored = DecodeAsStored(bytes, cv::IMREAD_COLOR);
-      if (stored.empty()) stored = *image;
+      if (auto again = DecodeImage(bytes, {}, DecodeAs::kStored); again.ok())
+        stored = std::move(*again);
     }
     auto cmp = CompareThumbnail(meta.thumbnail->data, stored);
     if (cmp.ok()) {
@@ -221,9 +201,9 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   j["hashes"] = {{"phash", HashHex(h.phash)},
                  {"ahash", HashHex(h.ahash)},
                  {"dhash", HashHex(h.dhash)},
-                 {"marr_hildreth", BytesHex(more.marr_hildreth)},
-                 {"radial_variance", BytesHex(more.radial_variance)},
-                 {"block_mean", BytesHex(more.block_mean)},
+                 {"marr_hildreth", HexLower(more.marr_hildreth)},
+                 {"radial_variance", HexLower(more.radial_variance)},
+                 {"block_mean", HexLower(more.block_mean)},
                  {"color_moment", more.color_moment}};
   j["findings"] = findings;
   // A metadata read failure alone is not an error here: the pixels were analysed.

@@ -162,6 +162,22 @@ cv::Mat RepeatRegion(const cv::Mat& detail, cv::Point2d d, double level, int min
   return out;
 }
 
+// Makes a candidate the result: its method, keypoint matches, score, map (photo pixels) and
+// regions (photo-size masks); the mask is kept only when the score reaches the threshold.
+void Keep(const char* method, int matches, double score, const cv::Matx23d& source_to_target,
+          const cv::Mat& source_mask, const cv::Mat& target_mask, const CopyMoveOptions& o,
+          CopyMoveResult& r) {
+  r.method = method;
+  r.matches = matches;
+  r.score = score;
+  r.source_to_target = source_to_target;
+  r.source = cv::boundingRect(source_mask);
+  r.target = cv::boundingRect(target_mask);
+  r.detected = score >= o.min_score;
+  r.mask.setTo(0);
+  if (r.detected) cv::bitwise_or(source_mask, target_mask, r.mask);
+}
+
 // Keypoint candidates (Amerini et al.): RootSIFT matched against the photo itself, up to
 // four affine maps by RANSAC. `r` keeps the candidate whose detail correlates best.
 void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale,
@@ -214,26 +230,18 @@ void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale
     from = std::move(rest_from);
     to = std::move(rest_to);
     if (static_cast<int>(src.size()) < o.min_inliers) break;
+    // The detail is compared at the analysis size: memory stays that of a 1,600 px image.
+    cv::Mat target_analysis(gray.size(), CV_8UC1, cv::Scalar(0));
+    FillRegion(dst_analysis, 8, target_analysis);
+    const double score = DetailCorrelation(detail, cv::Matx23d(affine), target_analysis);
+    if (score <= r.score && !r.method.empty()) continue;
     cv::Matx23d a(affine);
     a(0, 2) /= scale;
     a(1, 2) /= scale;
     cv::Mat source_mask(full, CV_8UC1, cv::Scalar(0)), target_mask = source_mask.clone();
     FillRegion(src, grow, source_mask);
     FillRegion(dst, grow, target_mask);
-    // The detail is compared at the analysis size: memory stays that of a 1,600 px image.
-    cv::Mat target_analysis(gray.size(), CV_8UC1, cv::Scalar(0));
-    FillRegion(dst_analysis, 8, target_analysis);
-    const double score = DetailCorrelation(detail, cv::Matx23d(affine), target_analysis);
-    if (score <= r.score && r.matches > 0) continue;
-    r.method = "keypoints";
-    r.matches = static_cast<int>(src.size());
-    r.score = score;
-    r.source_to_target = a;
-    r.source = cv::boundingRect(source_mask);
-    r.target = cv::boundingRect(target_mask);
-    r.detected = score >= o.min_score;
-    r.mask.setTo(0);
-    if (r.detected) cv::bitwise_or(source_mask, target_mask, r.mask);
+    Keep("keypoints", static_cast<int>(src.size()), score, a, source_mask, target_mask, o, r);
   }
 }
 
@@ -260,20 +268,13 @@ void DenseCandidates(const cv::Mat& detail, double scale, const cv::Size& full,
     const cv::Matx23d shift(1, 0, d.x, 0, 1, d.y);
     const double score = DetailCorrelation(detail, shift, target);
     if (score <= r.score) continue;
-    r.method = "block_correlation";
-    r.matches = 0;
-    r.score = score;
-    r.source_to_target = cv::Matx23d(1, 0, d.x / scale, 0, 1, d.y / scale);
     cv::Mat target_mask, source_mask;
     cv::resize(target, target_mask, full, 0, 0, cv::INTER_NEAREST);
     cv::warpAffine(target_mask, source_mask,
                    cv::Mat(cv::Matx23d(1, 0, -d.x / scale, 0, 1, -d.y / scale)), full,
                    cv::INTER_NEAREST);
-    r.source = cv::boundingRect(source_mask);
-    r.target = cv::boundingRect(target_mask);
-    r.detected = score >= o.min_score;
-    r.mask.setTo(0);
-    if (r.detected) cv::bitwise_or(source_mask, target_mask, r.mask);
+    Keep("block_correlation", 0, score, cv::Matx23d(1, 0, d.x / scale, 0, 1, d.y / scale),
+         source_mask, target_mask, o, r);
   }
 }
 

@@ -230,4 +230,30 @@ Result<DoubleQuantizationResult> DetectDoubleQuantization(
   return r;
 }
 
+bool RecompressionEvidence::Detected() const {
+  return (dct && dct->detected) || (ghost && ghost->detected);
+}
+
+std::optional<int> RecompressionEvidence::FirstQuality() const {
+  if (dct && dct->detected && dct->first_quality) return dct->first_quality;
+  if (ghost && ghost->detected) return ghost->first_quality;
+  return std::nullopt;
+}
+
+Result<RecompressionEvidence> TestRecompression(std::span<const std::uint8_t> jpeg_bytes,
+                                                const DecodeLimits& limits) {
+  auto jpeg = ParseJpegStructure(jpeg_bytes);
+  if (!jpeg.ok()) return jpeg.error();
+  const JpegQuantTable* luma = jpeg->LuminanceTable();
+  if (luma == nullptr || !jpeg->EstimatedQuality()) return MakeError("no luminance table");
+  auto y = DecodeImage(jpeg_bytes, limits, DecodeAs::kStoredGrey);
+  if (!y.ok()) return y.error();
+  RecompressionEvidence e;
+  e.last_quality = *jpeg->EstimatedQuality();
+  if (auto d = DetectDoubleQuantization(*y, luma->values); d.ok()) e.dct = *d;
+  if (auto g = DetectDoubleCompression(*y, e.last_quality); g.ok()) e.ghost = *g;
+  if (!e.dct && !e.ghost) return MakeError("image too small for the double-compression tests");
+  return e;
+}
+
 }  // namespace gv

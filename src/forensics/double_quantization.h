@@ -15,7 +15,10 @@
 #include <cstdint>
 #include <opencv2/core.hpp>
 #include <optional>
+#include <span>
 
+#include "forensics/double_compression.h"
+#include "image/decode.h"
 #include "util/result.h"
 
 namespace gv {
@@ -55,5 +58,22 @@ struct DoubleQuantizationOptions {
 Result<DoubleQuantizationResult> DetectDoubleQuantization(
     const cv::Mat& luminance, const std::array<std::uint16_t, 64>& table,
     const DoubleQuantizationOptions& options = {});
+
+// Both tests of a second save, on a JPEG file as `geoverify forensics` runs them: the DCT
+// histograms above and the JPEG ghost (forensics/double_compression.h), on the stored
+// luminance (EXIF orientation not applied: turning the picture would move the grid) and the
+// luminance table the frame header gives. Each is empty when it could not run.
+struct RecompressionEvidence {
+  int last_quality = 0;  // IJG estimate of the file's own quality
+  std::optional<DoubleQuantizationResult> dct;
+  std::optional<DoubleCompressionResult> ghost;
+  bool Detected() const;
+  std::optional<int> FirstQuality() const;  // the DCT histograms', else the ghost's
+};
+
+// An error when the bytes are no JPEG with a luminance table, cannot be decoded, or neither
+// test can run (too small).
+Result<RecompressionEvidence> TestRecompression(std::span<const std::uint8_t> jpeg_bytes,
+                                                const DecodeLimits& limits = {});
 
 }  // namespace gv

@@ -87,16 +87,6 @@ ImgHashDistances CompareImgHashes(const ImgHashes& a, const ImgHashes& b) {
   return d;
 }
 
-std::string BytesHex(const std::vector<std::uint8_t>& bytes) {
-  std::string out;
-  char two[3];
-  for (std::uint8_t b : bytes) {
-    std::snprintf(two, sizeof two, "%02x", b);
-    out += two;
-  }
-  return out;
-}
-
 std::string HashHex(std::uint64_t hash) {
   char buffer[17];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));

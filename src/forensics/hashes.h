@@ -33,7 +33,6 @@ struct ImgHashDistances {
   double marr_hildreth = 0, radial_variance = 0, block_mean = 0, color_moment = 0;
 };
 ImgHashDistances CompareImgHashes(const ImgHashes& a, const ImgHashes& b);
-std::string BytesHex(const std::vector<std::uint8_t>& bytes);
 std::string HashHex(std::uint64_t hash);  // 16 lower-case hex digits
 int HammingDistance(std::uint64_t a, std::uint64_t b);
 

@@ -71,7 +71,8 @@ Result<ImageSize> ReadImageSize(std::span<const std::uint8_t> d) {
   }
 }
 
-Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimits& limits) {
+Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimits& limits,
+                            DecodeAs as) {
   if (auto st = limits.Check(); !st.ok()) return st.error();
   auto size = ReadImageSize(data);
   if (!size.ok()) return size.error();
@@ -84,7 +85,11 @@ Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimi
   try {
     const cv::Mat raw(1, static_cast<int>(data.size()), CV_8U,
                       const_cast<std::uint8_t*>(data.data()));
-    cv::Mat image = cv::imdecode(raw, cv::IMREAD_COLOR);
+    const int flags = as == DecodeAs::kShown ? cv::IMREAD_COLOR
+                      : as == DecodeAs::kStored
+                          ? cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION
+                          : cv::IMREAD_GRAYSCALE | cv::IMREAD_IGNORE_ORIENTATION;
+    cv::Mat image = cv::imdecode(raw, flags);
     if (image.empty()) return MakeError("image data could not be decoded");
     return image;
   } catch (const cv::Exception& e) {

@@ -23,7 +23,15 @@ struct ImageSize {
 // Width and height from the header of a JPEG, PNG, GIF, BMP or WebP image.
 Result<ImageSize> ReadImageSize(std::span<const std::uint8_t> data);
 
-// Decodes to 8-bit BGR after checking ReadImageSize() against `limits`.
-Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimits& limits = {});
+// Which pixels: as shown (the EXIF orientation applied, as OpenCV does by default), or as
+// stored in the file (where a JPEG's 8x8 grid and its EXIF thumbnail are), in colour or
+// grey (for a YCbCr JPEG the grey decoding is the stored luminance, without colour
+// conversion).
+enum class DecodeAs { kShown, kStored, kStoredGrey };
+
+// Decodes to 8-bit BGR (grey for kStoredGrey) after checking ReadImageSize() against
+// `limits`.
+Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimits& limits = {},
+                            DecodeAs as = DecodeAs::kShown);
 
 }  // namespace gv

@@ -9,18 +9,10 @@
 #include <cstring>
 #include <memory>
 
+#include "util/text.h"
+
 namespace gv {
 namespace {
-
-std::string ToHex(const unsigned char* digest, unsigned int size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(size * 2, '0');
-  for (unsigned int i = 0; i < size; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0xf];
-  }
-  return out;
-}
 
 struct CtxDeleter {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
@@ -34,7 +26,7 @@ std::string Sha256Hex(std::span<const std::uint8_t> data) {
   if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("EVP_Digest(SHA-256) failed");
   }
-  return ToHex(digest, size);
+  return HexLower(std::span<const std::uint8_t>(digest, size));
 }
 
 Result<std::string> Sha256File(const std::filesystem::path& path) {
@@ -61,7 +53,7 @@ Result<std::string> Sha256File(const std::filesystem::path& path) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_DigestFinal_ex(ctx.get(), digest, &size);
-  return ToHex(digest, size);
+  return HexLower(std::span<const std::uint8_t>(digest, size));
 }
 
 }  // namespace gv

@@ -1,6 +1,8 @@
 // Text helpers for strings that come from untrusted metadata.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +13,9 @@ namespace gv {
 // control characters except tab/newline become U+FFFD too. Trailing NULs and spaces
 // (common padding in EXIF ASCII fields) are removed.
 std::string SanitizeUtf8(std::string_view text);
+
+// Lower-case hex, two digits a byte.
+std::string HexLower(std::span<const std::uint8_t> bytes);
 
 std::string Trim(std::string_view text);
 std::string ToLower(std::string_view text);

@@ -15,6 +15,7 @@
 #include "metadata/exiv2_reader.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
+#include "util/text.h"
 
 namespace gv {
 namespace {
@@ -79,6 +80,17 @@ TEST(Noise, BlockWithStrongerNoiseStandsOut) {
   EXPECT_NEAR(b->median_sigma, 2.0, 0.3);  // Immerkær's estimate of the true sigma
   EXPECT_TRUE(splice.contains(a->most_different)) << a->most_different;
   EXPECT_GT(a->block_sigma.at<double>(a->most_different.y / 32, a->most_different.x / 32), 6.0);
+  // The region score stands out for the splice, not for the uniform photo; a region with
+  // less noise than the rest (a smoothed paste) is found as well.
+  EXPECT_GT(a->region_z, 3 * std::max(1.0, b->region_z)) << a->region_z << " vs " << b->region_z;
+  cv::Mat quiet = uniform.clone();
+  cv::GaussianBlur(quiet(splice), quiet(splice), cv::Size(0, 0), 2.0);
+  auto c = NoiseResidual(quiet);
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(cv::Rect(splice.x - 32, splice.y - 32, splice.width + 32, splice.height + 32)
+                  .contains(c->most_different))
+      << c->most_different;
+  EXPECT_GT(c->region_z, 3 * std::max(1.0, b->region_z)) << c->region_z << " vs " << b->region_z;
 }
 
 TEST(Hashes, ResizedRecompressedCopyIsCloseAndAnotherSceneIsFar) {
@@ -114,7 +126,7 @@ TEST(Hashes, OpenCvImgHashesKnowACopyFromAnotherPicture) {
   EXPECT_LT(same.block_mean, other.block_mean);
   EXPECT_LT(same.color_moment, other.color_moment);
   EXPECT_EQ(CompareImgHashes(x, x).block_mean, 0);
-  EXPECT_EQ(BytesHex({0x00, 0xab, 0x10}), "00ab10");
+  EXPECT_EQ(HexLower(std::vector<std::uint8_t>{0x00, 0xab, 0x10}), "00ab10");
   // Colour moments and radial variance survive a quarter turn; pHash does not.
   cv::Mat turned;
   cv::rotate(photo, turned, cv::ROTATE_90_CLOCKWISE);
@@ -262,6 +274,28 @@ TEST(DoubleQuantization, APastedRegionIsTheLeastDoubleCompressed) {
   const cv::Rect around(pasted.x - 32, pasted.y - 32, pasted.width + 32, pasted.height + 32);
   EXPECT_TRUE(around.contains(r->single_region_at))
       << r->single_region_at << " z " << r->single_region_z;
+}
+
+TEST(DoubleQuantization, TestRecompressionNamesWhatItCannotTest) {
+  std::vector<std::uint8_t> png;
+  cv::imencode(".png", Stationary(4, 1.2, {200, 200}), png);
+  auto not_jpeg = TestRecompression(png);
+  ASSERT_FALSE(not_jpeg.ok());
+  auto tiny = TestRecompression(test::MakeSceneJpeg(40, 40, 80, 1));
+  ASSERT_FALSE(tiny.ok());
+  EXPECT_NE(tiny.error().message.find("too small"), std::string::npos) << tiny.error().message;
+  // A photo saved twice: both tests run, the DCT histograms find it and the first quality.
+  std::vector<std::uint8_t> first, second;
+  cv::imencode(".jpg", Stationary(5, 2.0, {800, 600}), first, {cv::IMWRITE_JPEG_QUALITY, 60});
+  cv::imencode(".jpg", cv::imdecode(first, cv::IMREAD_COLOR), second,
+               {cv::IMWRITE_JPEG_QUALITY, 85});
+  auto twice = TestRecompression(second);
+  ASSERT_TRUE(twice.ok()) << twice.error().message;
+  EXPECT_EQ(twice->last_quality, 85);
+  ASSERT_TRUE(twice->dct && twice->ghost);
+  EXPECT_TRUE(twice->Detected());
+  ASSERT_TRUE(twice->FirstQuality());
+  EXPECT_NEAR(*twice->FirstQuality(), 60, 3);
 }
 
 TEST(DoubleQuantization, RefusesWhatItCannotMeasure) {

@@ -6,6 +6,7 @@
 
 #include "image/format.h"
 #include "support/synth_photo.h"
+#include "support/temp_dir.h"
 
 namespace gv {
 namespace {
@@ -66,6 +67,27 @@ TEST(DecodeImage, RefusesPixelBombBeforeDecoding) {
   DecodeLimits small;
   small.max_pixels = 1000;
   EXPECT_FALSE(DecodeImage(test::MakeSceneJpeg(160, 90, 80, 1), small).ok());
+}
+
+TEST(DecodeImage, ShownOrAsStored) {
+  // Stored 64 x 48 with EXIF orientation 6: shown turned a quarter, 48 x 64.
+  test::TempDir dir;
+  test::SynthExif exif;
+  exif.orientation = 6;
+  test::WritePhoto(dir / "turned.jpg", test::MakeSceneJpeg(64, 48, 90, 2), exif);
+  const auto bytes = test::ReadAll(dir / "turned.jpg");
+  auto shown = DecodeImage(bytes), stored = DecodeImage(bytes, {}, DecodeAs::kStored),
+       grey = DecodeImage(bytes, {}, DecodeAs::kStoredGrey);
+  ASSERT_TRUE(shown.ok() && stored.ok() && grey.ok());
+  EXPECT_EQ(shown->size(), cv::Size(48, 64));
+  EXPECT_EQ(stored->size(), cv::Size(64, 48));
+  EXPECT_EQ(stored->channels(), 3);
+  EXPECT_EQ(grey->size(), cv::Size(64, 48));
+  EXPECT_EQ(grey->channels(), 1);
+  // The limits hold for every frame.
+  DecodeLimits small;
+  small.max_pixels = 1000;
+  EXPECT_FALSE(DecodeImage(bytes, small, DecodeAs::kStoredGrey).ok());
 }
 
 }  // namespace
