@@ -3,7 +3,11 @@
 #include <gdal_utils.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <opencv2/imgproc.hpp>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "geo/basemap.h"
 #include "georef/footprint.h"
@@ -104,6 +108,66 @@ TEST_P(GeorefCrs, CornersAgreeAfterReprojection) {
 
 INSTANTIATE_TEST_SUITE_P(WebMercatorAndGeographic, GeorefCrs,
                          ::testing::Values("EPSG:3857", "EPSG:4326"));
+
+// The Landsat crop written by GDAL in another raster format (gdal_translate -of ...): the
+// tiled, compressed and web-tile formats the issue names must register like the GeoTIFF.
+struct Format {
+  const char* file;
+  std::vector<const char*> args;  // gdal_translate arguments
+};
+
+class GeorefFormat : public ::testing::TestWithParam<Format> {};
+
+std::set<std::string> Listing(const std::filesystem::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) names.insert(e.path().filename());
+  return names;
+}
+
+TEST_P(GeorefFormat, RegistersLikeTheGeoTiffAndWritesNothingBesideIt) {
+  Scene s = LoadLandsat();
+  test::TempDir dir;
+  const auto path = dir / GetParam().file;
+  GDALAllRegister();
+  GDALDatasetH src = GDALOpen(kLandsat.c_str(), GA_ReadOnly);
+  ASSERT_NE(src, nullptr);
+  std::vector<const char*> args = GetParam().args;
+  args.push_back(nullptr);
+  GDALTranslateOptions* options = GDALTranslateOptionsNew(const_cast<char**>(args.data()), nullptr);
+  GDALDatasetH out = GDALTranslate(path.c_str(), src, options, nullptr);
+  GDALTranslateOptionsFree(options);
+  ASSERT_NE(out, nullptr) << GetParam().file;
+  GDALClose(out);
+  GDALClose(src);
+  const auto before = Listing(dir.path());
+  {
+    auto map = Basemap::Open(path);
+    ASSERT_TRUE(map.ok()) << map.error().message;
+    bench::ViewParams p = Oblique();
+    p.tilt_deg = 10;
+    const bench::View v = bench::CutView(s.colour, s.mask, {150, 170}, p);
+    auto r = Georeference(v.image, {map->get()});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(r->ok) << r->message;
+    ExpectCornersNear(*r, TruthCorners(*s.map, v), 2.0 * 300);
+  }
+  // Reading a basemap leaves its folder as it was (no .aux.xml side-car or the like).
+  EXPECT_EQ(Listing(dir.path()), before);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Formats, GeorefFormat,
+    ::testing::Values(Format{"cog.tif", {"-of", "COG"}}, Format{"tiles.gpkg", {"-of", "GPKG"}},
+                      Format{"web.mbtiles", {"-of", "MBTiles"}},
+                      Format{"lossless.jp2",
+                             {"-of", "JP2OpenJPEG", "-co", "QUALITY=100", "-co", "REVERSIBLE=YES"}},
+                      Format{"lossy.jp2", {"-of", "JP2OpenJPEG", "-co", "QUALITY=25"}}),
+    [](const ::testing::TestParamInfo<Format>& info) {
+      std::string name = info.param.file;
+      for (char& c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      return name;
+    });
 
 TEST(Georef, PhotoOfSomethingElseIsNotRegistered) {
   Scene s = LoadLandsat();
