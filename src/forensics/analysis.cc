@@ -1,5 +1,6 @@
 #include "forensics/analysis.h"
 
+#include <future>
 #include <opencv2/imgcodecs.hpp>
 
 #include "forensics/copy_move.h"
@@ -124,6 +125,10 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   if (!image.ok()) return fail(path.string() + ": " + image.error().message);
   j["width"] = image->cols;
   j["height"] = image->rows;
+  // Copy-move is the longest analysis (about half the time on a 12 MP photo): it runs on a
+  // second thread while the others run here; the image is only read by both.
+  std::future<Result<CopyMoveResult>> copy_move = std::async(
+      std::launch::async, [&image]() -> Result<CopyMoveResult> { return DetectCopyMove(*image); });
   auto jpeg = ParseJpegStructure(bytes);
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
   if (jpeg.ok()) j["jpeg"]["double_compression"] = DoubleCompressionJson(bytes, findings);
@@ -142,7 +147,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
                   {"picture", WritePicture(o, path, sha256, "noise", noise->picture, findings)}};
   }
   j["copy_move"] = nullptr;
-  if (auto cm = DetectCopyMove(*image); cm.ok()) {
+  if (auto cm = copy_move.get(); cm.ok()) {
     const auto box = [](const cv::Rect& r) { return Json{r.x, r.y, r.width, r.height}; };
     Json regions = Json::array();
     if (cm->detected) {
