@@ -7,7 +7,8 @@
 // rate of each method (DCT histograms, JPEG ghost) and of either, and how often the first
 // quality was found. Copy-move: four seeded forgeries per photo (two translated, two rotated
 // and scaled), JPEG 70-95; detection at the threshold that keeps false positives on the
-// untouched photos at or under 5 %, and mask F1. Splices: ELA and noise scores at the
+// untouched photos at or under 5 %, and mask F1; aerial crops of rasters/ (natural
+// repetition) are scored as extra negatives, reported apart. Splices: ELA and noise scores at the
 // threshold that keeps false positives at or under 5 %.
 // Usage: eval_forensics SHARED_DATA_DIR [double-compression|copy-move|splices]
 // (GV_VERBOSE=1 prints every case; GV_DUMP_DIR=DIR writes the missed copy-move forgeries.)
@@ -23,6 +24,7 @@
 #include "forensics/double_quantization.h"
 #include "forensics/ela.h"
 #include "forensics/noise.h"
+#include "forgeries.h"
 #include "image/decode.h"
 #include "image/jpeg_structure.h"
 #include "util/file.h"
@@ -53,9 +55,7 @@ DcVerdict DoubleCompression(const std::vector<std::uint8_t>& bytes) {
   return v;
 }
 
-struct Forgery {
-  cv::Mat image, truth;
-};
+using gv::bench::Forgery;
 
 // Copies a square region (1/5 of the short side) to another place of `photo`: translated,
 // or also rotated (up to 45 deg) and scaled (0.8-1.2), then JPEG-compressed (70-95).
@@ -71,22 +71,11 @@ Forgery MakeCopyMove(const cv::Mat& photo, std::mt19937_64& rng, bool rotate) {
   } while (cv::norm(to - (cv::Point2f(source.tl()) + cv::Point2f(side / 2.0f, side / 2.0f))) <
            1.5 * side);
   const double angle = rotate ? -45 + 90 * u(rng) : 0, scale = rotate ? 0.8 + 0.4 * u(rng) : 1;
-  const cv::Point2f centre(source.x + side / 2.0f, source.y + side / 2.0f);
-  cv::Mat m = cv::getRotationMatrix2D(centre, angle, scale);
-  m.at<double>(0, 2) += to.x - centre.x;
-  m.at<double>(1, 2) += to.y - centre.y;
-  cv::Mat region(photo.size(), CV_8UC1, cv::Scalar(0)), moved_region, moved;
-  region(source).setTo(255);
-  cv::warpAffine(photo, moved, m, photo.size(), cv::INTER_LINEAR);
-  cv::warpAffine(region, moved_region, m, photo.size(), cv::INTER_NEAREST);
-  Forgery f;
-  f.image = photo.clone();
-  moved.copyTo(f.image, moved_region);
+  gv::bench::Forgery f = gv::bench::CopyRegion(photo, source, to, angle, scale);
   std::vector<std::uint8_t> jpeg;
   cv::imencode(".jpg", f.image, jpeg,
                {cv::IMWRITE_JPEG_QUALITY, 70 + static_cast<int>(u(rng) * 26)});
   f.image = cv::imdecode(jpeg, cv::IMREAD_COLOR);
-  cv::bitwise_or(region, moved_region, f.truth);
   return f;
 }
 
@@ -167,7 +156,33 @@ void EvaluateSplices(const std::vector<cv::Mat>& photos) {
               dq_clean.size());
 }
 
-void EvaluateCopyMove(const std::vector<cv::Mat>& photos) {
+// Aerial crops as extra negatives for copy-move: fields, crop rows and ponds repeat
+// naturally (no copy). 640x480 crops of the NAIP images (corners) and of the Landsat scene's
+// data area, saved as JPEG 85 like a screenshot sent on.
+std::vector<cv::Mat> AerialCrops(const fs::path& data) {
+  std::vector<cv::Mat> out;
+  for (const char* name : {"rasters/m_4709963_se_14_1_20090818.tif",
+                           "rasters/m_4709963_se_14_1_20200831.tif", "rasters/RGB.byte.tif"}) {
+    const cv::Mat raster = cv::imread((data / name).string(), cv::IMREAD_COLOR);
+    if (raster.cols < 640 || raster.rows < 480) continue;
+    std::vector<cv::Rect> crops;
+    if (std::string(name).find("RGB.byte") != std::string::npos) {
+      crops.push_back(cv::Rect((raster.cols - 400) / 2, (raster.rows - 400) / 2, 400, 400));
+    } else {
+      crops = {cv::Rect(0, 0, 640, 480), cv::Rect(raster.cols - 640, 0, 640, 480),
+               cv::Rect(0, raster.rows - 480, 640, 480),
+               cv::Rect(raster.cols - 640, raster.rows - 480, 640, 480)};
+    }
+    for (const auto& r : crops) {
+      std::vector<std::uint8_t> jpeg;
+      cv::imencode(".jpg", raster(r), jpeg, {cv::IMWRITE_JPEG_QUALITY, 85});
+      out.push_back(cv::imdecode(jpeg, cv::IMREAD_COLOR));
+    }
+  }
+  return out;
+}
+
+void EvaluateCopyMove(const std::vector<cv::Mat>& photos, const std::vector<cv::Mat>& aerial) {
   std::mt19937_64 rng(20261128);
   std::vector<double> clean;
   struct Scored {
@@ -220,6 +235,14 @@ void EvaluateCopyMove(const std::vector<cv::Mat>& photos) {
   }
   int fp = 0;
   for (double c : clean) fp += c >= threshold;
+  int aerial_fp = 0;
+  double aerial_max = 0;
+  for (const auto& a : aerial) {
+    auto c = gv::DetectCopyMove(a);
+    const double score = c.ok() ? c->score : 0;
+    aerial_max = std::max(aerial_max, score);
+    aerial_fp += score >= threshold;
+  }
   std::printf(
       "\ncopy-move: %zu untouched photos, %zu forgeries (region 1/5 of the short side, JPEG "
       "70-95)\n",
@@ -228,6 +251,10 @@ void EvaluateCopyMove(const std::vector<cv::Mat>& photos) {
       "threshold %.2f detail correlation (at most 5%% of untouched above): false positives "
       "%.1f%%\n",
       threshold, 100.0 * fp / std::max<std::size_t>(1, clean.size()));
+  std::printf(
+      "aerial crops (natural repetition, not in the threshold): %zu, above it %d, highest score "
+      "%.2f\n",
+      aerial.size(), aerial_fp, aerial_max);
   std::printf("%-44s %6d %9.1f%%\n", "translated copies", n[0], 100.0 * tp[0] / std::max(1, n[0]));
   std::printf("%-44s %6d %9.1f%%\n", "rotated (<= 45 deg) and scaled (0.8-1.2)", n[1],
               100.0 * tp[1] / std::max(1, n[1]));
@@ -379,7 +406,7 @@ int main(int argc, char** argv) {
     lib_down.Print("q1 -> q2 = q1 - 15..30 (80..95 -> 50..80)");
     lib_single.Print("single saves of the PNGs (false positives)");
   }
-  if (cm) EvaluateCopyMove(photos);
+  if (cm) EvaluateCopyMove(photos, AerialCrops(argv[1]));
   if (sp) EvaluateSplices(photos);
   return 0;
 }

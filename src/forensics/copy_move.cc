@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
@@ -9,7 +10,8 @@
 namespace gv {
 namespace {
 
-constexpr double kRatio = 0.6;
+constexpr double kRatio = 0.7;
+constexpr unsigned kFlannSeed = 20261129;
 
 // The region around matched points: convex hull, grown by the keypoints' typical scale.
 void FillRegion(const std::vector<cv::Point2f>& points, int grow, cv::Mat& mask) {
@@ -162,6 +164,16 @@ cv::Mat RepeatRegion(const cv::Mat& detail, cv::Point2d d, double level, int min
   return out;
 }
 
+// Whether a source and target region (analysis pixels) can be a copy worth reporting: the
+// target is at least 32 x 32 pixels (smaller regions of a thumbnail repeat by chance), and
+// it does not mostly lie on its own source (a brick wall or a tiled roof shifted by a few
+// bricks maps onto itself; a clone that mostly overlaps what it copies hides nothing).
+bool Plausible(const cv::Mat& source, const cv::Mat& target) {
+  const int s = cv::countNonZero(source), t = cv::countNonZero(target);
+  if (t < 32 * 32) return false;
+  return cv::countNonZero(source & target) <= 0.5 * std::min(s, t);
+}
+
 // Makes a candidate the result: its method, keypoint matches, score, map (photo pixels) and
 // regions (photo-size masks); the mask is kept only when the score reaches the threshold.
 void Keep(const char* method, int matches, double score, const cv::Matx23d& source_to_target,
@@ -184,7 +196,10 @@ void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale
                         const cv::Size& full, const CopyMoveOptions& o, CopyMoveResult& r) {
   std::vector<cv::KeyPoint> keypoints;
   cv::Mat descriptors;
-  cv::SIFT::create(8000, 3, 0.02)->detectAndCompute(gray, cv::noArray(), keypoints, descriptors);
+  // A low contrast threshold and many keypoints: copied regions are often small and not very
+  // busy (a patch of wall, a sign), and the strongest keypoints of a photo are elsewhere.
+  cv::SIFT::create(o.max_keypoints, 3, o.contrast_threshold)
+      ->detectAndCompute(gray, cv::noArray(), keypoints, descriptors);
   if (keypoints.size() < 16) return;
   for (int i = 0; i < descriptors.rows; ++i) {  // RootSIFT
     cv::Mat row = descriptors.row(i);
@@ -193,7 +208,15 @@ void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale
     cv::sqrt(row, row);
   }
   std::vector<std::vector<cv::DMatch>> knn;
-  cv::BFMatcher(cv::NORM_L2).knnMatch(descriptors, descriptors, knn, 6);
+  // Approximate nearest neighbours (randomised k-d trees; brute force over 16,000 keypoints
+  // takes seconds). FLANN draws its trees from OpenCV's per-thread generator: seeded here
+  // (and restored after) so that the same photo gives the same result every time.
+  const cv::RNG caller_rng = cv::theRNG();
+  cv::theRNG() = cv::RNG(kFlannSeed);
+  cv::FlannBasedMatcher(cv::makePtr<cv::flann::KDTreeIndexParams>(4),
+                        cv::makePtr<cv::flann::SearchParams>(32))
+      .knnMatch(descriptors, descriptors, knn, 6);
+  cv::theRNG() = caller_rng;
   std::vector<cv::Point2f> from, to;
   for (const auto& list : knn) {
     // Skip the keypoint itself and others in its own neighbourhood (same structure).
@@ -215,10 +238,11 @@ void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale
     cv::Mat inliers;
     const cv::Mat affine = cv::estimateAffine2D(from, to, inliers, cv::RANSAC, 3.0, 4000, 0.999);
     if (affine.empty()) break;
-    std::vector<cv::Point2f> src, dst, dst_analysis, rest_from, rest_to;
+    std::vector<cv::Point2f> src, dst, src_analysis, dst_analysis, rest_from, rest_to;
     for (int i = 0; i < inliers.rows; ++i) {
       const auto k = static_cast<std::size_t>(i);
       if (inliers.at<uchar>(i)) {
+        src_analysis.push_back(from[k]);
         dst_analysis.push_back(to[k]);
         src.push_back(from[k] * (1 / scale));
         dst.push_back(to[k] * (1 / scale));
@@ -231,8 +255,11 @@ void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale
     to = std::move(rest_to);
     if (static_cast<int>(src.size()) < o.min_inliers) break;
     // The detail is compared at the analysis size: memory stays that of a 1,600 px image.
-    cv::Mat target_analysis(gray.size(), CV_8UC1, cv::Scalar(0));
+    cv::Mat target_analysis(gray.size(), CV_8UC1, cv::Scalar(0)), source_analysis;
+    source_analysis = target_analysis.clone();
     FillRegion(dst_analysis, 8, target_analysis);
+    FillRegion(src_analysis, 8, source_analysis);
+    if (!Plausible(source_analysis, target_analysis)) continue;
     const double score = DetailCorrelation(detail, cv::Matx23d(affine), target_analysis);
     if (score <= r.score && !r.method.empty()) continue;
     cv::Matx23d a(affine);
@@ -266,6 +293,10 @@ void DenseCandidates(const cv::Mat& detail, double scale, const cv::Size& full,
     const cv::Mat target = RepeatRegion(detail, d, 0.5, min_width);
     if (cv::countNonZero(target) == 0 || OneDimensional(detail, target)) continue;
     const cv::Matx23d shift(1, 0, d.x, 0, 1, d.y);
+    cv::Mat source;
+    cv::warpAffine(target, source, cv::Mat(cv::Matx23d(1, 0, -d.x, 0, 1, -d.y)), target.size(),
+                   cv::INTER_NEAREST);
+    if (!Plausible(source, target)) continue;
     const double score = DetailCorrelation(detail, shift, target);
     if (score <= r.score) continue;
     cv::Mat target_mask, source_mask;
@@ -283,6 +314,8 @@ void DenseCandidates(const cv::Mat& detail, double scale, const cv::Size& full,
 Status CopyMoveOptions::Check() const {
   if (max_side < 256) return MakeError("copy-move max_side must be at least 256");
   if (min_inliers < 4) return MakeError("copy-move min_inliers must be at least 4");
+  if (max_keypoints < 16) return MakeError("copy-move max_keypoints must be at least 16");
+  if (!(contrast_threshold >= 0)) return MakeError("copy-move contrast_threshold must be >= 0");
   return OkStatus();
 }
 
@@ -297,8 +330,15 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
   CopyMoveResult r;
   r.mask = cv::Mat(image.size(), CV_8UC1, cv::Scalar(0));
   const cv::Mat detail = Detail(gray);
+  // The two kinds of candidates are independent: the block correlation runs on a second
+  // thread (each only reads gray and detail), and the better candidate of the two is kept.
+  CopyMoveResult dense = r;
+  dense.mask = r.mask.clone();
+  std::future<void> block = std::async(
+      std::launch::async, [&] { DenseCandidates(detail, scale, image.size(), o, dense); });
   KeypointCandidates(gray, detail, scale, image.size(), o, r);
-  DenseCandidates(detail, scale, image.size(), o, r);
+  block.get();
+  if (!dense.method.empty() && (r.method.empty() || dense.score > r.score)) return dense;
   return r;
 }
 

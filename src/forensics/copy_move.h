@@ -2,12 +2,12 @@
 // a duplicated crowd), also rotated, scaled or recompressed. RootSIFT keypoints matched
 // against the photo itself (nearest neighbour that is not the keypoint's own
 // neighbourhood, ratio test), then the largest set of matches one affine map explains
-// (RANSAC), after Amerini et al., "A SIFT-based forensic method for copy-move attack
-// detection", IEEE TIFS 2011. For copies moved without rotation where keypoints are few
-// (flat walls, sky), a block method: the shifts under which the whitened fine detail repeats
-// (autocorrelation through the DFT) and the regions where it does. Every candidate is
-// scored by how well the target's detail correlates with the source's carried over; the
-// best is kept. The mask covers the copied source and target regions.
+// (RANSAC; many low-contrast keypoints, approximate matching by seeded k-d trees), after Amerini et
+// al., "A SIFT-based forensic method for copy-move attack detection", IEEE TIFS 2011. For copies
+// moved without rotation where keypoints are few (flat walls, sky), a block method: the shifts
+// under which the whitened fine detail repeats (autocorrelation through the DFT) and the regions
+// where it does. Every candidate is scored by how well the target's detail correlates with the
+// source's carried over; the best is kept. The mask covers the copied source and target regions.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -18,10 +18,12 @@
 namespace gv {
 
 struct CopyMoveOptions {
-  int max_side = 1600;       // the photo is analysed at most this big
-  int min_inliers = 12;      // matches an affine map must explain to report a copy
-  double min_shift_px = 24;  // a copy must move at least this far (analysis pixels)
-  double min_score = 0.65;   // detail correlation a copy needs (untouched photos: <= 0.60)
+  int max_side = 1600;                // the photo is analysed at most this big
+  int max_keypoints = 16000;          // SIFT keypoints kept (the strongest)
+  double contrast_threshold = 0.005;  // SIFT's; low, for small and not very busy copies
+  int min_inliers = 6;                // matches an affine map must explain to be a candidate
+  double min_shift_px = 24;           // a copy must move at least this far (analysis pixels)
+  double min_score = 0.65;            // detail correlation a copy needs (untouched photos: <= 0.32)
   Status Check() const;
 };
 
