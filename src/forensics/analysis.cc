@@ -65,7 +65,10 @@ Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
 
 // Both double-compression tests: DCT histograms (either direction) and the JPEG ghost
 // (second quality higher). Null for non-JPEGs and JPEGs without a luminance table.
-Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, Json& findings) {
+// `orientation` and `shown` (the picture's size as shown) place the single region, found on
+// the stored pixel grid, in the picture as shown like the other analyses' boxes.
+Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, int orientation, cv::Size shown,
+                           Json& findings) {
   auto evidence = TestRecompression(bytes);
   if (!evidence.ok()) return nullptr;
   const auto& dct = evidence->dct;
@@ -82,10 +85,14 @@ Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, Json& finding
   j["dct_fit_gain"] = dct ? Json(dct->fit_gain) : Json(nullptr);
   j["dct_ijg_gain"] = dct ? Json(dct->ijg_gain) : Json(nullptr);
   j["dct_frequencies"] = dct ? Json(dct->frequencies) : Json(nullptr);
-  j["dct_single_region"] = dct && dct->detected
-                               ? Json{{"z", dct->single_region_z},
-                                      {"at", {dct->single_region_at.x, dct->single_region_at.y}}}
-                               : Json(nullptr);
+  j["dct_single_region"] = nullptr;
+  if (dct && dct->detected) {
+    const cv::Size stored =
+        orientation >= 5 && orientation <= 8 ? cv::Size(shown.height, shown.width) : shown;
+    const cv::Rect r =
+        ShownRect(cv::Rect(dct->single_region_at, cv::Size(32, 32)), stored, orientation);
+    j["dct_single_region"] = {{"z", dct->single_region_z}, {"box", {r.x, r.y, r.width, r.height}}};
+  }
   j["ghost_ratio"] = ghost ? Json(ghost->ghost_ratio) : Json(nullptr);
   j["ghost_first_quality"] =
       ghost && ghost->first_quality ? Json(*ghost->first_quality) : Json(nullptr);
@@ -131,7 +138,9 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
       std::launch::async, [&image]() -> Result<CopyMoveResult> { return DetectCopyMove(*image); });
   auto jpeg = ParseJpegStructure(bytes);
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
-  if (jpeg.ok()) j["jpeg"]["double_compression"] = DoubleCompressionJson(bytes, findings);
+  if (jpeg.ok())
+    j["jpeg"]["double_compression"] =
+        DoubleCompressionJson(bytes, meta.orientation.value_or(1), image->size(), findings);
   if (auto ela = ErrorLevelAnalysis(*image, o.ela); ela.ok()) {
     j["ela"] = {{"quality", o.ela.quality},
                 {"mean_error", ela->mean_error},

@@ -97,4 +97,27 @@ Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimi
   }
 }
 
+cv::Rect ShownRect(const cv::Rect& r, cv::Size stored, int orientation) {
+  const int w = stored.width, h = stored.height;
+  const int right = w - r.x - r.width, bottom = h - r.y - r.height;  // distances to the far edges
+  switch (orientation) {
+    case 2:
+      return {right, r.y, r.width, r.height};  // mirrored left-right
+    case 3:
+      return {right, bottom, r.width, r.height};  // turned 180 degrees
+    case 4:
+      return {r.x, bottom, r.width, r.height};  // mirrored top-bottom
+    case 5:
+      return {r.y, r.x, r.height, r.width};  // transposed
+    case 6:
+      return {bottom, r.x, r.height, r.width};  // turned 90 degrees clockwise
+    case 7:
+      return {bottom, right, r.height, r.width};  // transversed
+    case 8:
+      return {r.y, right, r.height, r.width};  // turned 90 degrees anticlockwise
+    default:
+      return r;
+  }
+}
+
 }  // namespace gv

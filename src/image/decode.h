@@ -34,4 +34,9 @@ enum class DecodeAs { kShown, kStored, kStoredGrey };
 Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimits& limits = {},
                             DecodeAs as = DecodeAs::kShown);
 
+// Where a rectangle of the stored pixel grid (`stored` is the stored image's size) appears
+// in the picture as shown under EXIF `orientation` (1-8, as DecodeAs::kShown turns it;
+// other values: unchanged).
+cv::Rect ShownRect(const cv::Rect& r, cv::Size stored, int orientation);
+
 }  // namespace gv

@@ -277,6 +277,28 @@ TEST(DoubleQuantization, APastedRegionIsTheLeastDoubleCompressed) {
       << r->single_region_at << " z " << r->single_region_z;
 }
 
+TEST_F(ForensicsFile, ThePastedRegionIsBoxedInThePictureAsShown) {
+  // The same forgery stored 800 x 600 with EXIF orientation 6 (shown 600 x 800, turned a
+  // quarter clockwise): the stored square (420, 260) 160 px is shown at (180, 420).
+  cv::Mat host = Jpeg(Stationary(3, 1.2, {800, 600}), 60);
+  const cv::Rect pasted(420, 260, 160, 160);
+  Stationary(8, 1.5, {800, 600})(pasted).copyTo(host(pasted));
+  std::vector<std::uint8_t> bytes;
+  cv::imencode(".jpg", host, bytes, {cv::IMWRITE_JPEG_QUALITY, 85});
+  test::SynthExif turned;
+  turned.orientation = 6;
+  test::WritePhoto(dir_ / "turned.jpg", bytes, turned);
+  const auto j = AnalyzePhoto(dir_ / "turned.jpg", {});
+  ASSERT_TRUE(j["error"].is_null()) << j["error"];
+  const auto& region = j["jpeg"]["double_compression"]["dct_single_region"];
+  ASSERT_TRUE(region.is_object()) << j["jpeg"]["double_compression"].dump();
+  const cv::Rect box(region["box"][0].get<int>(), region["box"][1].get<int>(),
+                     region["box"][2].get<int>(), region["box"][3].get<int>());
+  EXPECT_EQ(box.size(), cv::Size(32, 32));
+  const cv::Rect around(180 - 32, 420 - 32, 160 + 64, 160 + 64);
+  EXPECT_EQ(box & around, box) << box;
+}
+
 TEST(DoubleQuantization, TestRecompressionNamesWhatItCannotTest) {
   std::vector<std::uint8_t> png;
   cv::imencode(".png", Stationary(4, 1.2, {200, 200}), png);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "image/format.h"
 #include "support/synth_photo.h"
@@ -88,6 +89,37 @@ TEST(DecodeImage, ShownOrAsStored) {
   DecodeLimits small;
   small.max_pixels = 1000;
   EXPECT_FALSE(DecodeImage(bytes, small, DecodeAs::kStoredGrey).ok());
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+// A bright mark at a known place of the stored grid, under each EXIF orientation: where
+// OpenCV shows it is where ShownRect says.
+TEST(ShownRect, AgreesWithTheDecoderForAllEightOrientations) {
+  const cv::Rect mark(8, 16, 24, 8);
+  cv::Mat stored(48, 64, CV_8UC3, cv::Scalar(40, 40, 40));
+  stored(mark).setTo(cv::Scalar(230, 230, 230));
+  std::vector<std::uint8_t> jpeg;
+  cv::imencode(".jpg", stored, jpeg, {cv::IMWRITE_JPEG_QUALITY, 95});
+  test::TempDir dir;
+  for (int orientation = 1; orientation <= 8; ++orientation) {
+    test::SynthExif exif;
+    exif.orientation = orientation;
+    const auto path = dir / ("o" + std::to_string(orientation) + ".jpg");
+    test::WritePhoto(path, jpeg, exif);
+    auto shown = DecodeImage(test::ReadAll(path));
+    ASSERT_TRUE(shown.ok());
+    cv::Mat grey, bright;
+    cv::cvtColor(*shown, grey, cv::COLOR_BGR2GRAY);
+    cv::threshold(grey, bright, 135, 255, cv::THRESH_BINARY);
+    EXPECT_EQ(cv::boundingRect(bright), ShownRect(mark, stored.size(), orientation))
+        << "orientation " << orientation;
+  }
+  EXPECT_EQ(ShownRect(mark, stored.size(), 0), mark);
 }
 
 }  // namespace
