@@ -7,12 +7,14 @@
 #include "forensics/double_compression.h"
 #include "forensics/double_quantization.h"
 #include "forensics/hashes.h"
+#include "forensics/known_tables.h"
 #include "forensics/noise.h"
 #include "forensics/thumbnail.h"
 #include "image/decode.h"
 #include "image/encode.h"
 #include "image/jpeg_structure.h"
 #include "metadata/exiv2_reader.h"
+#include "util/data_dir.h"
 #include "util/file.h"
 #include "util/sha256.h"
 #include "util/text.h"
@@ -22,10 +24,35 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// The known table sets of data/jpeg_tables.json, read once (empty when the file is missing
+// or bad: the photo is still analysed, `known_source` is then null).
+const std::optional<std::vector<KnownTableSet>>& KnownTables() {
+  static const std::optional<std::vector<KnownTableSet>> known =
+      []() -> std::optional<std::vector<KnownTableSet>> {
+    auto loaded = LoadKnownTables(DataDir() / "jpeg_tables.json");
+    if (!loaded.ok()) return std::nullopt;
+    return std::move(*loaded);
+  }();
+  return known;
+}
+
 Json JpegJson(const JpegStructure& s) {
   Json j;
   j["quality_estimate"] = s.EstimatedQuality() ? Json(*s.EstimatedQuality()) : Json(nullptr);
   j["standard_tables"] = s.StandardTables();
+  j["known_source"] = nullptr;
+  if (const auto& known = KnownTables()) {
+    const auto text = [](const std::optional<std::string>& v) {
+      return v ? Json(SanitizeUtf8(*v)) : Json(nullptr);
+    };
+    Json sources = Json::array();
+    for (const KnownTableSet* m : MatchKnownTables(s, *known))
+      sources.push_back({{"make", text(m->make)},
+                         {"model", text(m->model)},
+                         {"software", text(m->software)},
+                         {"references", m->references}});
+    j["known_source"] = sources;
+  }
   j["progressive"] = s.progressive;
   j["subsampling"] = s.subsampling;
   Json tables = Json::array();

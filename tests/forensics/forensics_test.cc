@@ -10,6 +10,7 @@
 #include "forensics/double_quantization.h"
 #include "forensics/ela.h"
 #include "forensics/hashes.h"
+#include "forensics/known_tables.h"
 #include "forensics/noise.h"
 #include "forgeries.h"
 #include "image/jpeg_structure.h"
@@ -462,6 +463,99 @@ TEST(CopyMove, OptionsAreChecked) {
   o = {};
   o.contrast_threshold = -1;
   EXPECT_FALSE(DetectCopyMove(cv::Mat(100, 100, CV_8UC3), o).ok());
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+const std::filesystem::path kKnownTables =
+    std::filesystem::path(GEOVERIFY_SOURCE_DIR) / "data" / "jpeg_tables.json";
+
+// An OpenCV JPEG whose 8-bit DQT tables (ids 0 and 1) are overwritten with `tables`: the
+// stream stays valid, only the quantisation changes.
+std::vector<std::uint8_t> WithTables(std::vector<std::uint8_t> bytes,
+                                     const std::vector<std::array<std::uint16_t, 64>>& tables) {
+  for (std::size_t i = 2; i + 4 < bytes.size();) {
+    if (bytes[i] != 0xFF) break;
+    const std::uint8_t marker = bytes[i + 1];
+    const std::size_t length = (bytes[i + 2] << 8) | bytes[i + 3];
+    if (marker == 0xDB) {
+      for (std::size_t at = i + 4; at + 65 <= i + 2 + length; at += 65) {
+        const std::size_t id = bytes[at] & 0x0F;
+        if (id < tables.size())
+          for (std::size_t k = 0; k < 64; ++k)
+            bytes[at + 1 + k] = static_cast<std::uint8_t>(tables[id][kJpegZigZag[k]]);
+      }
+    }
+    if (marker == 0xDA) break;
+    i += 2 + length;
+  }
+  return bytes;
+}
+
+TEST(KnownTables, TheShippedSetsLoadAndTellACameraFromLibjpeg) {
+  auto known = LoadKnownTables(kKnownTables);
+  ASSERT_TRUE(known.ok()) << known.error().message;
+  ASSERT_GE(known->size(), 10u);
+  const KnownTableSet* sx60 = nullptr;
+  for (const auto& set : *known)
+    if (set.model == "Canon PowerShot SX60 HS") sx60 = &set;
+  ASSERT_NE(sx60, nullptr);
+  ASSERT_EQ(sx60->tables.size(), 2u);
+  for (const auto& t : sx60->tables)
+    for (auto v : t) ASSERT_LE(v, 255);  // 8-bit tables: they fit the rewrite below
+  std::vector<std::uint8_t> ijg;
+  cv::imencode(".jpg", Stationary(12, 1.2, {64, 48}), ijg, {cv::IMWRITE_JPEG_QUALITY, 90});
+  const auto camera = WithTables(ijg, sx60->tables);
+  auto parsed = ParseJpegStructure(camera), plain = ParseJpegStructure(ijg);
+  ASSERT_TRUE(parsed.ok() && plain.ok());
+  const auto matches = MatchKnownTables(*parsed, *known);
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0], sx60);
+  EXPECT_TRUE(MatchKnownTables(*plain, *known).empty());
+  EXPECT_FALSE(cv::imdecode(camera, cv::IMREAD_COLOR).empty());  // still a valid JPEG
+}
+
+TEST_F(ForensicsFile, KnownSourceOfTheTablesIsInTheJson) {
+  auto known = LoadKnownTables(kKnownTables);
+  ASSERT_TRUE(known.ok());
+  const KnownTableSet* two = nullptr;  // any set of two 8-bit tables
+  for (const auto& set : *known) {
+    bool eight_bit = set.tables.size() == 2;
+    for (const auto& t : set.tables)
+      for (auto v : t) eight_bit &= v <= 255;
+    if (eight_bit && set.model) two = &set;
+  }
+  ASSERT_NE(two, nullptr);
+  std::vector<std::uint8_t> ijg;
+  cv::imencode(".jpg", Stationary(13, 1.2, {320, 240}), ijg, {cv::IMWRITE_JPEG_QUALITY, 90});
+  test::WriteBytes(dir_ / "camera.jpg", WithTables(ijg, two->tables));
+  test::WriteBytes(dir_ / "libjpeg.jpg", ijg);
+  const auto camera = AnalyzePhoto(dir_ / "camera.jpg", {});
+  const auto libjpeg = AnalyzePhoto(dir_ / "libjpeg.jpg", {});
+  ASSERT_TRUE(camera["error"].is_null() && libjpeg["error"].is_null());
+  ASSERT_EQ(camera["jpeg"]["known_source"].size(), 1u) << camera["jpeg"].dump();
+  EXPECT_EQ(camera["jpeg"]["known_source"][0]["model"], *two->model);
+  EXPECT_FALSE(camera["jpeg"]["standard_tables"].get<bool>());
+  EXPECT_TRUE(libjpeg["jpeg"]["known_source"].empty());
+  EXPECT_TRUE(libjpeg["jpeg"]["standard_tables"].get<bool>());
+}
+
+TEST(KnownTables, ABadTableFileIsAnErrorNamingIt) {
+  test::TempDir dir;
+  std::string values;
+  for (int i = 0; i < 64; ++i) values += (i ? "," : "") + std::to_string(i == 5 ? 0 : 9);
+  test::WriteText(dir / "zero.json", R"({"tables":[{"make":"X","tables":[[)" + values + "]]}]}");
+  test::WriteText(dir / "short.json", R"({"tables":[{"make":"X","tables":[[1,2,3]]}]})");
+  test::WriteText(dir / "text.json", "not json");
+  for (const char* name : {"zero.json", "short.json", "text.json", "missing.json"}) {
+    auto r = LoadKnownTables(dir / name);
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_NE(r.error().message.find(name), std::string::npos) << r.error().message;
+  }
 }
 
 }  // namespace
