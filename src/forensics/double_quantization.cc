@@ -152,17 +152,31 @@ Result<DoubleQuantizationResult> DetectDoubleQuantization(
   // Misfit of every first step at every frequency. A single compression is measured with
   // or without the decoder's rounding noise (the noisy one is the double model with a = b);
   // first steps that divide b leave the single histogram and are no evidence.
+  // The first steps of one save are all finer than the last ones (saved again at a lower
+  // quality) or all coarser (at a higher one): the gain is measured on each side and the
+  // better side counts. A fit that needs a finer first step at some frequencies and a
+  // coarser one at others is no single first table: photos the camera processed strongly
+  // (a phone's noise reduction) show such fits with one save only.
   std::vector<std::vector<double>> misfit(used.size(), std::vector<double>(kMaxStep + 1, 0));
   std::vector<double> single(used.size());
+  double finer_gain = 0, coarser_gain = 0;
   for (std::size_t i = 0; i < used.size(); ++i) {
     auto& m = misfit[i];
+    const int b = used[i].step;
     for (int a = 1; a <= kMaxStep; ++a) m[static_cast<std::size_t>(a)] = used[i].DoubleMisfit(a);
-    single[i] = std::min(used[i].SingleMisfit(), m[static_cast<std::size_t>(used[i].step)]);
-    double best = single[i];
-    for (int a = 1; a <= kMaxStep; ++a)
-      if (used[i].step % a != 0) best = std::min(best, m[static_cast<std::size_t>(a)]);
-    if (single[i] > 0) r.fit_gain += (1 - best / single[i]) / static_cast<double>(used.size());
+    single[i] = std::min(used[i].SingleMisfit(), m[static_cast<std::size_t>(b)]);
+    double finer = single[i], coarser = single[i];
+    for (int a = 1; a <= kMaxStep; ++a) {
+      if (b % a == 0) continue;
+      double& side = a < b ? finer : coarser;
+      side = std::min(side, m[static_cast<std::size_t>(a)]);
+    }
+    if (single[i] <= 0) continue;
+    finer_gain += (1 - finer / single[i]) / static_cast<double>(used.size());
+    coarser_gain += (1 - coarser / single[i]) / static_cast<double>(used.size());
   }
+  r.fit_gain = std::max(finer_gain, coarser_gain);
+  const bool first_finer = finer_gain >= coarser_gain;
   // One first quality for all frequencies: the IJG table (libjpeg and most editors).
   const auto first_misfit = [&](int q) {
     const auto t = IjgTable(q, false);
@@ -195,10 +209,11 @@ Result<DoubleQuantizationResult> DetectDoubleQuantization(
   cv::Mat ratio(h / 8, w / 8, CV_64F, cv::Scalar(0)), informative = ratio.clone();
   for (std::size_t i = 0; i < used.size(); ++i) {
     const Frequency& f = used[i];
-    int a_best = 0;
+    int a_best = 0;  // the best first step on the side that counted
     for (int a = 1; a <= kMaxStep; ++a)
-      if (f.step % a != 0 && (a_best == 0 || misfit[i][static_cast<std::size_t>(a)] <
-                                                 misfit[i][static_cast<std::size_t>(a_best)]))
+      if (f.step % a != 0 && (a < f.step) == first_finer &&
+          (a_best == 0 ||
+           misfit[i][static_cast<std::size_t>(a)] < misfit[i][static_cast<std::size_t>(a_best)]))
         a_best = a;
     if (a_best == 0 || misfit[i][static_cast<std::size_t>(a_best)] >= single[i]) continue;
     const Histogram d = f.DoubleModel(a_best), s1 = f.SingleModel();
