@@ -116,8 +116,11 @@ Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, int orientati
   if (dct && dct->detected) {
     const cv::Size stored =
         orientation >= 5 && orientation <= 8 ? cv::Size(shown.height, shown.width) : shown;
+    // Clipped to the picture: should the decoder not have turned it as the tag says, the box
+    // still lies on it.
     const cv::Rect r =
-        ShownRect(cv::Rect(dct->single_region_at, cv::Size(32, 32)), stored, orientation);
+        ShownRect(cv::Rect(dct->single_region_at, cv::Size(32, 32)), stored, orientation) &
+        cv::Rect(cv::Point(0, 0), shown);
     j["dct_single_region"] = {{"z", dct->single_region_z}, {"box", {r.x, r.y, r.width, r.height}}};
   }
   j["ghost_ratio"] = ghost ? Json(ghost->ghost_ratio) : Json(nullptr);
