@@ -1,5 +1,6 @@
 #include "forensics/analysis.h"
 
+#include <cstdio>
 #include <future>
 #include <opencv2/imgcodecs.hpp>
 
@@ -24,14 +25,20 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// The known table sets of data/jpeg_tables.json, read once (empty when the file is missing
-// or bad: the photo is still analysed, `known_source` is then null).
+// The known table sets of data/jpeg_tables.json, read once. Missing or bad: the photos are
+// still analysed with `known_source` null, and a bad file (one that exists) is named on
+// stderr once, so that an edited list that no longer parses does not go unnoticed.
 const std::optional<std::vector<KnownTableSet>>& KnownTables() {
   static const std::optional<std::vector<KnownTableSet>> known =
       []() -> std::optional<std::vector<KnownTableSet>> {
-    auto loaded = LoadKnownTables(DataDir() / "jpeg_tables.json");
-    if (!loaded.ok()) return std::nullopt;
-    return std::move(*loaded);
+    const auto path = DataDir() / "jpeg_tables.json";
+    auto loaded = LoadKnownTables(path);
+    if (loaded.ok()) return std::move(*loaded);
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec))
+      std::fprintf(stderr, "geoverify: warning: %s (jpeg.known_source stays null)\n",
+                   loaded.error().message.c_str());
+    return std::nullopt;
   }();
   return known;
 }

@@ -539,6 +539,26 @@ TEST(CliForensics, JsonArrayPicturesAndABadFileInTheBatch) {
 namespace gv {
 namespace {
 
+TEST(CliForensics, ABrokenKnownTablesFileIsNamedAndThePhotosStillAnalysed) {
+  test::TempDir dir;
+  test::WriteText(dir / "jpeg_tables.json", "{\"tables\": [{\"make\": \"X\"}]}");
+  std::vector<std::uint8_t> jpeg;
+  cv::imencode(".jpg", test::MakeTexture(3, 160, 120), jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+  test::WriteBytes(dir / "photo.jpg", jpeg);
+  // stdout and stderr apart: the JSON alone on stdout, the warning on stderr.
+  const std::string command = std::string(GEOVERIFY_BINARY) + " forensics --data-dir " +
+                              Quote(dir.path()) + " --json " + Quote(dir / "photo.jpg") + " >" +
+                              Quote(dir / "out.json") + " 2>" + Quote(dir / "err.txt");
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const std::string err = test::ReadAllText(dir / "err.txt");
+  EXPECT_NE(err.find("warning: " + (dir / "jpeg_tables.json").string()), std::string::npos) << err;
+  const auto j = nlohmann::json::parse(test::ReadAllText(dir / "out.json"));
+  EXPECT_TRUE(j[0]["jpeg"]["known_source"].is_null());
+  EXPECT_TRUE(j[0]["error"].is_null());
+}
+
 TEST(CliForensics, ReportsALowerQualityResaveWithTheFirstQuality) {
   test::TempDir dir;
   // Stored 804 x 604 with EXIF orientation 6 (shown turned a quarter): the 8x8 grid of the

@@ -258,14 +258,20 @@ TEST(DoubleQuantization, FindsRecompressionInBothDirectionsNotSingleSaves) {
   }
 }
 
-TEST(DoubleQuantization, APastedRegionIsTheLeastDoubleCompressed) {
-  // A photo saved at 60 and again at 85, with a square from another picture (never
-  // compressed) pasted in between the two saves.
+// An 800 x 600 photo saved at 60 and again at 85, with a square from another picture
+// (never compressed) pasted at `kPasted` in between the two saves.
+const cv::Rect kPasted(420, 260, 160, 160);
+std::vector<std::uint8_t> PastedBetweenTwoSaves() {
   cv::Mat host = Jpeg(Stationary(3, 1.2, {800, 600}), 60);
-  const cv::Rect pasted(420, 260, 160, 160);
-  Stationary(8, 1.5, {800, 600})(pasted).copyTo(host(pasted));
+  Stationary(8, 1.5, {800, 600})(kPasted).copyTo(host(kPasted));
   std::vector<std::uint8_t> bytes;
   cv::imencode(".jpg", host, bytes, {cv::IMWRITE_JPEG_QUALITY, 85});
+  return bytes;
+}
+
+TEST(DoubleQuantization, APastedRegionIsTheLeastDoubleCompressed) {
+  const cv::Rect pasted = kPasted;
+  const std::vector<std::uint8_t> bytes = PastedBetweenTwoSaves();
   auto jpeg = ParseJpegStructure(bytes);
   ASSERT_TRUE(jpeg.ok() && jpeg->LuminanceTable() != nullptr);
   auto r = DetectDoubleQuantization(cv::imdecode(bytes, cv::IMREAD_GRAYSCALE),
@@ -281,14 +287,9 @@ TEST(DoubleQuantization, APastedRegionIsTheLeastDoubleCompressed) {
 TEST_F(ForensicsFile, ThePastedRegionIsBoxedInThePictureAsShown) {
   // The same forgery stored 800 x 600 with EXIF orientation 6 (shown 600 x 800, turned a
   // quarter clockwise): the stored square (420, 260) 160 px is shown at (180, 420).
-  cv::Mat host = Jpeg(Stationary(3, 1.2, {800, 600}), 60);
-  const cv::Rect pasted(420, 260, 160, 160);
-  Stationary(8, 1.5, {800, 600})(pasted).copyTo(host(pasted));
-  std::vector<std::uint8_t> bytes;
-  cv::imencode(".jpg", host, bytes, {cv::IMWRITE_JPEG_QUALITY, 85});
   test::SynthExif turned;
   turned.orientation = 6;
-  test::WritePhoto(dir_ / "turned.jpg", bytes, turned);
+  test::WritePhoto(dir_ / "turned.jpg", PastedBetweenTwoSaves(), turned);
   const auto j = AnalyzePhoto(dir_ / "turned.jpg", {});
   ASSERT_TRUE(j["error"].is_null()) << j["error"];
   const auto& region = j["jpeg"]["double_compression"]["dct_single_region"];
@@ -555,6 +556,53 @@ TEST(KnownTables, ABadTableFileIsAnErrorNamingIt) {
     auto r = LoadKnownTables(dir / name);
     ASSERT_FALSE(r.ok()) << name;
     EXPECT_NE(r.error().message.find(name), std::string::npos) << r.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace gv
+
+namespace gv {
+namespace {
+
+// A pattern repeated all over the photo (tiles, wallpaper, a brick wall): every shift by a
+// whole number of periods maps the picture onto itself, but that is no copy. Both methods
+// find such a shift; the candidate lies mostly on its own source and is dropped.
+TEST(CopyMove, APatternRepeatedAllOverThePhotoIsNotACopy) {
+  for (int period : {24, 64}) {
+    cv::theRNG().state = 1;
+    cv::Mat tile(period, period, CV_8UC3);
+    cv::randu(tile, 0, 255);
+    cv::GaussianBlur(tile, tile, cv::Size(0, 0), 1.5);
+    cv::Mat wall(480, 640, CV_8UC3);
+    for (int y = 0; y < wall.rows; y += period)
+      for (int x = 0; x < wall.cols; x += period) {
+        const cv::Rect r(x, y, std::min(period, wall.cols - x), std::min(period, wall.rows - y));
+        tile(cv::Rect(0, 0, r.width, r.height)).copyTo(wall(r));
+      }
+    cv::Mat noise(wall.size(), CV_16SC3), wide;
+    cv::randn(noise, 0, 3);
+    wall.convertTo(wide, CV_16SC3);
+    cv::Mat(wide + noise).convertTo(wall, CV_8UC3);
+    auto r = DetectCopyMove(Jpeg(wall, 85));
+    ASSERT_TRUE(r.ok());
+    EXPECT_FALSE(r->detected) << "period " << period << ": " << r->method << " " << r->score;
+  }
+}
+
+// A thumbnail-sized photo: a copy 40 px wide is reported, one under 32 px is not (regions
+// that small repeat by chance in thumbnails; README).
+TEST(CopyMove, CopiesSmallerThan32PixelsAreNotReported) {
+  for (int side : {26, 40}) {
+    cv::theRNG().state = 5;
+    cv::Mat photo(90, 120, CV_8UC3, cv::Scalar(120, 130, 140)), noise(90, 120, CV_16SC3), wide;
+    cv::randn(noise, 0, 8);
+    photo.convertTo(wide, CV_16SC3);
+    cv::Mat(wide + noise).convertTo(photo, CV_8UC3);
+    photo(cv::Rect(5, 5, side, side)).copyTo(photo(cv::Rect(115 - side, 85 - side, side, side)));
+    auto r = DetectCopyMove(Jpeg(photo, 90));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->detected, side >= 32) << side << " px: " << r->method << " " << r->score;
   }
 }
 

@@ -76,6 +76,20 @@ TEST(Georef, RotatedObliqueJpegViewIsPlacedWithinAPixel) {
   EXPECT_EQ(static_cast<int>(r->control_points.size()), r->inliers);
 }
 
+// A view of the Landsat scene (slightly tilted) registered against `basemap`, a copy of the
+// scene in another CRS or format: its corners land on the same ground (2 Landsat pixels).
+void ExpectViewPlacedOn(const Scene& s, const std::filesystem::path& basemap) {
+  auto map = Basemap::Open(basemap);
+  ASSERT_TRUE(map.ok()) << map.error().message;
+  bench::ViewParams p = Oblique();
+  p.tilt_deg = 10;
+  const bench::View v = bench::CutView(s.colour, s.mask, {150, 170}, p);
+  auto r = Georeference(v.image, {map->get()});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->ok) << basemap << ": " << r->message;
+  ExpectCornersNear(*r, TruthCorners(*s.map, v), 2.0 * 300);
+}
+
 // The same view registered against the basemap reprojected by GDAL into Web Mercator and
 // into geographic coordinates: the corners must land on the same ground.
 class GeorefCrs : public ::testing::TestWithParam<const char*> {};
@@ -95,15 +109,7 @@ TEST_P(GeorefCrs, CornersAgreeAfterReprojection) {
   ASSERT_NE(out, nullptr);
   GDALClose(out);
   GDALClose(src);
-  auto map = Basemap::Open(warped);
-  ASSERT_TRUE(map.ok()) << map.error().message;
-  bench::ViewParams p = Oblique();
-  p.tilt_deg = 10;
-  const bench::View v = bench::CutView(s.colour, s.mask, {150, 170}, p);
-  auto r = Georeference(v.image, {map->get()});
-  ASSERT_TRUE(r.ok()) << r.error().message;
-  ASSERT_TRUE(r->ok) << r->message;
-  ExpectCornersNear(*r, TruthCorners(*s.map, v), 2.0 * 300);
+  ExpectViewPlacedOn(s, warped);
 }
 
 INSTANTIATE_TEST_SUITE_P(WebMercatorAndGeographic, GeorefCrs,
@@ -140,17 +146,7 @@ TEST_P(GeorefFormat, RegistersLikeTheGeoTiffAndWritesNothingBesideIt) {
   GDALClose(out);
   GDALClose(src);
   const auto before = Listing(dir.path());
-  {
-    auto map = Basemap::Open(path);
-    ASSERT_TRUE(map.ok()) << map.error().message;
-    bench::ViewParams p = Oblique();
-    p.tilt_deg = 10;
-    const bench::View v = bench::CutView(s.colour, s.mask, {150, 170}, p);
-    auto r = Georeference(v.image, {map->get()});
-    ASSERT_TRUE(r.ok()) << r.error().message;
-    ASSERT_TRUE(r->ok) << r->message;
-    ExpectCornersNear(*r, TruthCorners(*s.map, v), 2.0 * 300);
-  }
+  ExpectViewPlacedOn(s, path);  // the basemap is closed again when it returns
   // Reading a basemap leaves its folder as it was (no .aux.xml side-car or the like).
   EXPECT_EQ(Listing(dir.path()), before);
 }
