@@ -351,9 +351,8 @@ int main(int argc, char** argv) {
       if (std::abs(q2 - c.q1) < 10) continue;
       const DcVerdict v = DoubleCompression(Save(c.image, q2));
       if (verbose)
-        if (verbose)
-          std::printf("    q2 %d: ghost %d, DCT %d (fit gain %.2f, IJG gain %.2f), q1 %d\n", q2,
-                      v.ghost, v.dct, v.gain, v.ijg_gain, v.FirstQuality().value_or(0));
+        std::printf("    q2 %d: ghost %d, DCT %d (fit gain %.2f, IJG gain %.2f), q1 %d\n", q2,
+                    v.ghost, v.dct, v.gain, v.ijg_gain, v.FirstQuality().value_or(0));
       (q2 > c.q1 ? (small ? up_small : up_big) : (small ? down_small : down_big)).Add(v, c.q1, 5);
     }
   }
@@ -397,7 +396,13 @@ int main(int argc, char** argv) {
                     q1, q2, v.ghost, v.dct, v.gain, v.ijg_gain, v.FirstQuality().value_or(0));
       (q2 > q1 ? lib_up : lib_down).Add(v, q1, 3);
       // WhiteBoard*.jpg are camera JPEGs: their "single" libjpeg save is a second one.
-      if (fs::path(name).extension() == ".png") lib_single.Add(DoubleCompression(first), q1, 3);
+      if (fs::path(name).extension() == ".png") {
+        const DcVerdict single = DoubleCompression(first);
+        if (verbose)
+          std::printf("  %s %d single save: fit gain %.2f, IJG gain %.2f\n", name, q1, single.gain,
+                      single.ijg_gain);
+        lib_single.Add(single, q1, 3);
+      }
     }
   }
   if (dc) {
