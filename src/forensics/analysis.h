@@ -1,7 +1,8 @@
-// `geoverify forensics` for one photo: JPEG structure, error level analysis, noise
-// residual, EXIF thumbnail against the image, perceptual hashes; pictures of the evidence
-// written to a folder, double compression by the JPEG ghost (q1 < q2 only), and keypoint
-// copy-move detection (no block-based method for flat regions yet).
+// `geoverify forensics` for one photo: JPEG structure (with known camera tables), double
+// compression (DCT coefficient histograms and the JPEG ghost), error level analysis, noise
+// residual, copy-move (keypoints with an affine check, and block correlation for flat
+// regions), EXIF thumbnail against the image, perceptual hashes; pictures of the evidence
+// and the copy-move mask written to a folder.
 #pragma once
 
 #include <cstdint>
