@@ -230,6 +230,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
       j["thumbnail"] = {
           {"width", cmp->thumbnail_size.width},
           {"height", cmp->thumbnail_size.height},
+          {"framing", ToString(cmp->framing)},
           {"mean_difference", cmp->mean_difference},
           {"worst_block", cmp->worst_block},
           {"worst_block_at", {cmp->worst_block_at.x, cmp->worst_block_at.y}},

@@ -159,7 +159,9 @@ void CheckThumbnail(PhotoMetadata& p) {
                 p.thumbnail->width, p.thumbnail->height, plain, p.width, p.height, main_aspect);
   p.AddFinding(
       "THUMBNAIL_MISMATCH", Severity::kWarning,
-      std::string(buf) + ": the image was cropped or edited after the camera wrote the thumbnail");
+      std::string(buf) +
+          ": the image was cropped after the camera wrote the thumbnail, unless the camera crops "
+          "its thumbnails (some do; `geoverify forensics` compares the two pictures)");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "forensics/hashes.h"
 #include "forensics/known_tables.h"
 #include "forensics/noise.h"
+#include "forensics/thumbnail.h"
 #include "forgeries.h"
 #include "image/jpeg_structure.h"
 #include "metadata/exiv2_reader.h"
@@ -194,6 +195,47 @@ TEST_F(ForensicsFile, ThumbnailOfTheSameImageAgreesAndOfAnEditedOneIsReported) {
     EXPECT_NE(picture.find(same["sha256"].get<std::string>().substr(0, 8)), std::string::npos);
     EXPECT_FALSE(cv::imread(picture).empty()) << picture;
   }
+}
+
+// A 3:2 photo with a 4:3 thumbnail framed each way cameras do it: letterboxed, its centre
+// filling the thumbnail (Ricoh RDC-5300), stretched.
+TEST(Thumbnail, EachCameraFramingAgreesAndAnEditShowsThroughIt) {
+  const cv::Mat scene = Stationary(7, 4.0, {900, 600});
+  const auto encoded = [](const cv::Mat& m) {
+    std::vector<std::uint8_t> bytes;
+    cv::imencode(".jpg", m, bytes, {cv::IMWRITE_JPEG_QUALITY, 80});
+    return bytes;
+  };
+  cv::Mat letterbox(120, 160, CV_8UC3, cv::Scalar(0, 0, 0)), crop, off_centre, stretch;
+  cv::resize(scene, letterbox(cv::Rect(0, 6, 160, 107)), cv::Size(160, 107), 0, 0, cv::INTER_AREA);
+  cv::resize(scene(cv::Rect(50, 0, 800, 600)), crop, cv::Size(160, 120), 0, 0, cv::INTER_AREA);
+  cv::resize(scene, stretch, cv::Size(160, 120), 0, 0, cv::INTER_AREA);
+  // A crop 30 px (5 thumbnail px) off centre, as the Ricoh's is: the framing is refined.
+  cv::resize(scene(cv::Rect(20, 0, 800, 600)), off_centre, cv::Size(160, 120), 0, 0,
+             cv::INTER_AREA);
+  const std::vector<std::pair<cv::Mat, ThumbnailFraming>> cases = {
+      {letterbox, ThumbnailFraming::kLetterbox},
+      {crop, ThumbnailFraming::kCentreCrop},
+      {off_centre, ThumbnailFraming::kCentreCrop},
+      {stretch, ThumbnailFraming::kStretch}};
+  for (const auto& [thumb, framing] : cases) {
+    auto c = CompareThumbnail(encoded(thumb), scene);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->framing, framing) << ToString(framing);
+    EXPECT_LT(c->worst_block, 0.8) << ToString(framing);
+    EXPECT_EQ(c->thumbnail_size, cv::Size(160, 120));
+  }
+  // The image edited after the camera wrote a centre-cropped thumbnail: the edit shows.
+  cv::Mat edited = scene.clone();
+  cv::rectangle(edited, cv::Rect(450, 200, 150, 150), cv::Scalar(230, 230, 230), cv::FILLED);
+  auto c = CompareThumbnail(encoded(crop), edited);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_GT(c->worst_block, 1.5);
+  EXPECT_EQ(c->framing, ThumbnailFraming::kCentreCrop);
+  // (450, 200) 150 px in the image is (80, 40) 30 px in the centre-cropped thumbnail.
+  EXPECT_TRUE(cv::Rect(80 - 8, 40 - 8, 30 + 8, 30 + 8).contains(c->worst_block_at))
+      << c->worst_block_at;
+  EXPECT_FALSE(CompareThumbnail(encoded(crop), cv::Mat()).ok());
 }
 
 TEST_F(ForensicsFile, UnreadableFileGetsAnErrorNamingIt) {
