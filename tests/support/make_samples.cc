@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "support/synth_photo.h"
 
@@ -26,8 +28,13 @@ int main(int argc, char** argv) {
   window.lat = 16.647556, window.lon = 98.520722, window.alt_m = 21.0;
   window.gps_date = "2025:03:14";
   window.gps_time_s = 9 * 3600 + 49 * 60 + 58;
-  window.thumb_width = 160, window.thumb_height = 120;
-  WritePhoto(dir / "window_view.jpg", MakeSceneJpeg(1024, 768, 88, 1), window);
+  // The camera's own thumbnail: the same picture, downscaled (the forensics agree with it).
+  const auto window_jpeg = MakeSceneJpeg(1024, 768, 88, 1);
+  cv::Mat window_thumb;
+  cv::resize(cv::imdecode(window_jpeg, cv::IMREAD_COLOR), window_thumb, cv::Size(160, 120), 0, 0,
+             cv::INTER_AREA);
+  cv::imencode(".jpg", window_thumb, window.thumb_jpeg, {cv::IMWRITE_JPEG_QUALITY, 80});
+  WritePhoto(dir / "window_view.jpg", window_jpeg, window);
 
   SynthExif courtyard;  // Shwe Kokko; no offset, no GPS time: zone from the position
   courtyard.make = "samsung";
