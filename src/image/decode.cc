@@ -1,6 +1,8 @@
 #include "image/decode.h"
 
+#include <algorithm>
 #include <opencv2/imgcodecs.hpp>
+#include <optional>
 
 #include "image/format.h"
 #include "image/jpeg_structure.h"
@@ -37,6 +39,38 @@ Result<ImageSize> WebpSize(std::span<const std::uint8_t> d) {
   return MakeError("unknown WebP chunk");
 }
 
+// Width and height from the first image file directory of a classic TIFF (either byte
+// order; DetectFormat does not take BigTIFF): tags 256 and 257, SHORT or LONG. Every offset
+// is checked against the data; the image OpenCV decodes is this first one.
+Result<ImageSize> TiffSize(std::span<const std::uint8_t> d) {
+  if (d.size() < 8) return MakeError("truncated TIFF header");
+  const bool le = d[0] == 'I';
+  const auto u = [&](std::uint64_t p, int n) -> std::optional<std::uint32_t> {
+    if (p > d.size() || d.size() - p < static_cast<std::uint64_t>(n)) return std::nullopt;
+    std::uint32_t v = 0;
+    for (int i = 0; i < n; ++i)
+      v = (v << 8) | d[static_cast<std::size_t>(p) + static_cast<std::size_t>(le ? n - 1 - i : i)];
+    return v;
+  };
+  const std::uint64_t ifd = *u(4, 4);
+  const auto entries = u(ifd, 2);
+  if (!entries) return MakeError("TIFF directory offset past the end of the file");
+  std::uint32_t width = 0, height = 0;
+  for (std::uint64_t i = 0; i < *entries; ++i) {
+    const std::uint64_t at = ifd + 2 + i * 12;
+    const auto tag = u(at, 2), type = u(at + 2, 2);
+    if (!tag || !type) return MakeError("TIFF directory runs past the end of the file");
+    if (*tag != 256 && *tag != 257) continue;
+    if (*type != 3 && *type != 4) return MakeError("TIFF image size of an unexpected type");
+    const auto value = u(at + 8, *type == 3 ? 2 : 4);
+    if (!value) return MakeError("TIFF directory runs past the end of the file");
+    (*tag == 256 ? width : height) = *value;
+  }
+  if (width == 0 || height == 0) return MakeError("TIFF without image width and height");
+  return ImageSize{static_cast<int>(std::min<std::uint32_t>(width, INT32_MAX)),
+                   static_cast<int>(std::min<std::uint32_t>(height, INT32_MAX))};
+}
+
 }  // namespace
 
 Status DecodeLimits::Check() const {
@@ -66,8 +100,13 @@ Result<ImageSize> ReadImageSize(std::span<const std::uint8_t> d) {
     }
     case ImageFormat::kWebp:
       return WebpSize(d);
+    case ImageFormat::kTiff:
+      return TiffSize(d);
+    case ImageFormat::kUnknown:
+      return MakeError("not an image geoverify can decode (format not recognised)");
     default:
-      return MakeError("cannot read the dimensions of this format before decoding");
+      return MakeError(FormatName(DetectFormat(d)) +
+                       " pixels cannot be decoded here (no decoder in this build)");
   }
 }
 

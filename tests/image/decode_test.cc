@@ -47,6 +47,74 @@ TEST(ReadImageSize, ReadsHeadersOfCommonFormats) {
   EXPECT_EQ(size->width, 160);
 }
 
+// A classic TIFF header and one directory holding only the image size, big-endian:
+// tag 256 (width) as SHORT, tag 257 (height) as LONG.
+std::vector<std::uint8_t> BigEndianTiffHeader(std::uint16_t width, std::uint32_t height) {
+  std::vector<std::uint8_t> t = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 2};
+  const std::vector<std::uint8_t> w = {1,
+                                       0,
+                                       0,
+                                       3,
+                                       0,
+                                       0,
+                                       0,
+                                       1,
+                                       static_cast<std::uint8_t>(width >> 8),
+                                       static_cast<std::uint8_t>(width),
+                                       0,
+                                       0};
+  std::vector<std::uint8_t> h = {1, 1, 0, 4, 0, 0, 0, 1};
+  for (int i = 3; i >= 0; --i) h.push_back(static_cast<std::uint8_t>(height >> (8 * i)));
+  t.insert(t.end(), w.begin(), w.end());
+  t.insert(t.end(), h.begin(), h.end());
+  return t;
+}
+
+TEST(ReadImageSize, ReadsTheFirstTiffDirectoryWithinTheFile) {
+  std::vector<std::uint8_t> tiff;
+  ASSERT_TRUE(cv::imencode(".tif", cv::Mat(21, 37, CV_8UC3, cv::Scalar(1, 2, 3)), tiff));
+  auto size = ReadImageSize(tiff);  // libtiff writes little-endian
+  ASSERT_TRUE(size.ok()) << size.error().message;
+  EXPECT_EQ(size->width, 37);
+  EXPECT_EQ(size->height, 21);
+  const auto image = DecodeImage(tiff);
+  ASSERT_TRUE(image.ok()) << image.error().message;
+  EXPECT_EQ(image->size(), cv::Size(37, 21));
+  DecodeLimits small;
+  small.max_pixels = 700;
+  EXPECT_FALSE(DecodeImage(tiff, small).ok());
+
+  const auto header = BigEndianTiffHeader(300, 200);
+  size = ReadImageSize(header);
+  ASSERT_TRUE(size.ok()) << size.error().message;
+  EXPECT_EQ(size->width, 300);
+  EXPECT_EQ(size->height, 200);
+  // A directory cut short, or pointing past the end: an error, no read out of bounds.
+  auto cut = ReadImageSize(std::span(header).first(header.size() - 3));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.error().message.find("TIFF"), std::string::npos) << cut.error().message;
+  auto far = header;
+  far[4] = 0x7f;
+  EXPECT_FALSE(ReadImageSize(far).ok());
+  // A TIFF claiming 60000 x 60000 pixels is refused before anything is decoded.
+  const auto bomb = DecodeImage(BigEndianTiffHeader(60000, 60000));
+  ASSERT_FALSE(bomb.ok());
+  EXPECT_NE(bomb.error().message.find("above the decoding limit"), std::string::npos)
+      << bomb.error().message;
+}
+
+TEST(ReadImageSize, NamesWhatItCannotDecode) {
+  const std::string text = "Received 2025-03-21 from a family member.\n";
+  auto r =
+      ReadImageSize(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("not recognised"), std::string::npos) << r.error().message;
+  const std::vector<std::uint8_t> pdf = {'%', 'P', 'D', 'F', '-', '1', '.', '7', '\n', 0, 0, 0};
+  r = ReadImageSize(pdf);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("PDF"), std::string::npos) << r.error().message;
+}
+
 TEST(DecodeImage, DecodesWithinLimits) {
   const auto image = DecodeImage(test::MakeSceneJpeg(160, 90, 80, 1));
   ASSERT_TRUE(image.ok()) << image.error().message;
