@@ -17,9 +17,15 @@ void PrintText(const nlohmann::ordered_json& j) {
     std::cout << "error: " << j["error"].get<std::string>() << "\n";
     return;
   }
-  if (!j["jpeg"].is_null() && !j["jpeg"]["quality_estimate"].is_null())
+  if (!j["jpeg"].is_null() && !j["jpeg"]["quality_estimate"].is_null()) {
     std::cout << "JPEG quality ~" << j["jpeg"]["quality_estimate"].get<int>()
               << (j["jpeg"]["standard_tables"].get<bool>() ? " (standard tables), " : ", ");
+    const auto& dc = j["jpeg"]["double_compression"];
+    if (!dc.is_null())
+      std::cout << (dc["detected"].get<bool>() ? "saved twice, " : "no second save found, ");
+  }
+  if (!j["copy_move"].is_null())
+    std::printf("copy-move %.2f, ", j["copy_move"]["score"].get<double>());
   if (j.contains("ela")) std::printf("ELA unevenness %.2f, ", j["ela"]["unevenness"].get<double>());
   if (j.contains("noise"))
     std::printf("noise inconsistency %.2f, ", j["noise"]["inconsistency"].get<double>());
@@ -44,7 +50,7 @@ int RunForensics(int argc, char** argv) {
   ForensicsOptions options;
   app.add_option("inputs", inputs, "photos or folders")->required();
   app.add_option("-o,--output", out,
-                 "folder for the pictures of the evidence (ELA, noise, thumbnail)");
+                 "folder for the pictures of the evidence (ELA, noise, thumbnail, copy-move mask)");
   app.add_option("--ela-quality", options.ela.quality, "JPEG quality of the ELA re-save")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));

@@ -590,6 +590,19 @@ TEST(CliForensics, ReportsALowerQualityResaveWithTheFirstQuality) {
   EXPECT_FALSE(j[1]["jpeg"]["double_compression"]["detected"].get<bool>())
       << j[1]["jpeg"]["double_compression"].dump();
   EXPECT_TRUE(j[1]["jpeg"]["double_compression"]["first_quality"].is_null());
+  // Without --json: one line a photo with the verdicts, then its findings.
+  const auto text =
+      Geoverify("forensics " + Quote(dir / "resaved.jpg") + " " + Quote(dir / "once.jpg"));
+  ASSERT_EQ(text.exit_code, 0) << text.out;
+  const auto once_at = text.out.find("once.jpg: ");
+  ASSERT_NE(once_at, std::string::npos) << text.out;
+  const std::string resaved_part = text.out.substr(0, once_at),
+                    once_part = text.out.substr(once_at);
+  EXPECT_NE(resaved_part.find("saved twice, copy-move "), std::string::npos) << text.out;
+  EXPECT_NE(resaved_part.find("DOUBLE_COMPRESSION: Saved as JPEG at least twice"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(once_part.find("no second save found, copy-move "), std::string::npos) << text.out;
 }
 
 TEST(CliForensics, DuplicatesGroupsAResentCopy) {
