@@ -32,6 +32,7 @@ void Refine(const cv::Mat& main, const cv::Mat& thumb, cv::Mat& diff) {
   thumb.convertTo(thumb32, CV_32F);
   // A shift of several pixels is beyond ECC's reach on fine texture: phase correlation first.
   const cv::Point2d shift = cv::phaseCorrelate(main32, thumb32);
+  if (!std::isfinite(shift.x) || !std::isfinite(shift.y)) return;  // flat pictures
   warp.at<float>(0, 2) = static_cast<float>(-shift.x);
   warp.at<float>(1, 2) = static_cast<float>(-shift.y);
   try {

@@ -236,6 +236,12 @@ TEST(Thumbnail, EachCameraFramingAgreesAndAnEditShowsThroughIt) {
   EXPECT_TRUE(cv::Rect(80 - 8, 40 - 8, 30 + 8, 30 + 8).contains(c->worst_block_at))
       << c->worst_block_at;
   EXPECT_FALSE(CompareThumbnail(encoded(crop), cv::Mat()).ok());
+  // Flat pictures (nothing to align on) still compare.
+  const cv::Mat grey(600, 900, CV_8UC3, cv::Scalar(128, 128, 128));
+  auto flat =
+      CompareThumbnail(encoded(cv::Mat(120, 160, CV_8UC3, cv::Scalar(128, 128, 128))), grey);
+  ASSERT_TRUE(flat.ok()) << flat.error().message;
+  EXPECT_LT(flat->worst_block, 0.8);
 }
 
 TEST_F(ForensicsFile, UnreadableFileGetsAnErrorNamingIt) {
