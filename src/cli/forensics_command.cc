@@ -54,6 +54,11 @@ int RunForensics(int argc, char** argv) {
   app.add_option("--ela-quality", options.ela.quality, "JPEG quality of the ELA re-save")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
+  double max_megapixels = static_cast<double>(options.limits.max_pixels) / 1e6;
+  app.add_option("--max-megapixels", max_megapixels,
+                 "photos with more pixels are refused before decoding (memory grows with them)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 2000.0));
   app.add_option("--max-bytes", options.max_bytes, "files larger than this are refused")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
@@ -63,6 +68,7 @@ int RunForensics(int argc, char** argv) {
   app.add_flag("--json", json, "print one JSON array, one object per photo (keys in the README)");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
+  options.limits.max_pixels = static_cast<std::int64_t>(max_megapixels * 1e6);
   if (!out.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(out, ec);
@@ -79,7 +85,7 @@ int RunForensics(int argc, char** argv) {
   for (const auto& [path, reason] : listing.errors)
     std::cerr << "geoverify forensics: " << path.string() << ": " << reason << "\n";
   if (duplicates) {
-    const auto groups = FindNearDuplicates(listing.files, options.max_bytes);
+    const auto groups = FindNearDuplicates(listing.files, options.max_bytes, 10, options.limits);
     if (json) {
       std::cout << groups.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                 << "\n";

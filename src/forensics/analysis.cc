@@ -101,9 +101,9 @@ Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
 // (second quality higher). Null for non-JPEGs and JPEGs without a luminance table.
 // `orientation` and `shown` (the picture's size as shown) place the single region, found on
 // the stored pixel grid, in the picture as shown like the other analyses' boxes.
-Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, int orientation, cv::Size shown,
-                           Json& findings) {
-  auto evidence = TestRecompression(bytes);
+Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, const DecodeLimits& limits,
+                           int orientation, cv::Size shown, Json& findings) {
+  auto evidence = TestRecompression(bytes, limits);
   if (!evidence.ok()) return nullptr;
   const auto& dct = evidence->dct;
   const auto& ghost = evidence->ghost;
@@ -165,7 +165,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   PhotoMetadata meta;
   const Status read = ReadPhotoMetadata(bytes, meta);  // format, thumbnail; may fail alone
   j["format"] = meta.format.empty() ? Json(nullptr) : Json(meta.format);
-  auto image = DecodeImage(bytes);
+  auto image = DecodeImage(bytes, o.limits);
   if (!image.ok()) return fail(path.string() + ": " + image.error().message);
   j["width"] = image->cols;
   j["height"] = image->rows;
@@ -176,8 +176,8 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   auto jpeg = ParseJpegStructure(bytes);
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
   if (jpeg.ok())
-    j["jpeg"]["double_compression"] =
-        DoubleCompressionJson(bytes, meta.orientation.value_or(1), image->size(), findings);
+    j["jpeg"]["double_compression"] = DoubleCompressionJson(
+        bytes, o.limits, meta.orientation.value_or(1), image->size(), findings);
   if (auto ela = ErrorLevelAnalysis(*image, o.ela); ela.ok()) {
     j["ela"] = {{"quality", o.ela.quality},
                 {"mean_error", ela->mean_error},
@@ -222,7 +222,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
     // decoding above turned those by the EXIF orientation: compare in the stored frame.
     cv::Mat stored = *image;
     if (meta.orientation.value_or(1) != 1) {
-      if (auto again = DecodeImage(bytes, {}, DecodeAs::kStored); again.ok())
+      if (auto again = DecodeImage(bytes, o.limits, DecodeAs::kStored); again.ok())
         stored = std::move(*again);
     }
     auto cmp = CompareThumbnail(meta.thumbnail->data, stored);
@@ -265,14 +265,15 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
 }
 
 Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::uint64_t max_bytes,
-                        int max_distance) {
+                        int max_distance, const DecodeLimits& limits) {
   std::vector<std::uint64_t> hashes;
   std::vector<std::pair<std::string, std::string>> hashed;  // file, sha256
   Json errors = Json::array();
   std::vector<std::uint8_t> bytes;
   for (const auto& path : files) {
     const Status read = ReadFileBounded(path, max_bytes, bytes);
-    const Result<cv::Mat> image = read.ok() ? DecodeImage(bytes) : Result<cv::Mat>(read.error());
+    const Result<cv::Mat> image =
+        read.ok() ? DecodeImage(bytes, limits) : Result<cv::Mat>(read.error());
     if (!image.ok()) {
       errors.push_back({{"file", path.string()}, {"error", image.error().message}});
       continue;

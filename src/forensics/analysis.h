@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "forensics/ela.h"
+#include "image/decode.h"
 
 namespace gv {
 
@@ -18,6 +19,9 @@ struct ForensicsOptions {
   ElaOptions ela;
   int noise_block = 32;
   std::uint64_t max_bytes = 1ull << 30;
+  // Photos above these are refused before decoding. Memory grows with the pixels: about
+  // 1.1 GB at 12 MP, 2.1 GB at 48 MP (scripts/bench-forensics, README).
+  DecodeLimits limits;
   std::filesystem::path pictures_dir;  // empty: no pictures
   // A thumbnail whose worst 8x8 block differs from the image by more than this many
   // standard deviations is reported (THUMBNAIL_CONTENT_DIFFERS).
@@ -36,6 +40,7 @@ nlohmann::ordered_json AnalyzePhoto(const std::filesystem::path& path,
 // returned as {"files": n, "groups": [[{file, sha256, phash, distance}]...], "errors":
 // [{file, error}]}, distance being to the group's first member.
 nlohmann::ordered_json FindNearDuplicates(const std::vector<std::filesystem::path>& files,
-                                          std::uint64_t max_bytes, int max_distance = 10);
+                                          std::uint64_t max_bytes, int max_distance = 10,
+                                          const DecodeLimits& limits = {});
 
 }  // namespace gv

@@ -1,6 +1,7 @@
 #include "image/decode.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <opencv2/imgcodecs.hpp>
 #include <optional>
 
@@ -118,8 +119,11 @@ Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimi
   if (size->width <= 0 || size->height <= 0) return MakeError("image has zero width or height");
   if (size->width > limits.max_side || size->height > limits.max_side ||
       static_cast<std::int64_t>(size->width) * size->height > limits.max_pixels) {
+    char limit[96];
+    std::snprintf(limit, sizeof limit, " (%.2f megapixels, %d px a side)",
+                  static_cast<double>(limits.max_pixels) / 1e6, limits.max_side);
     return MakeError("image is " + std::to_string(size->width) + "x" +
-                     std::to_string(size->height) + " pixels, above the decoding limit");
+                     std::to_string(size->height) + " pixels, above the decoding limit" + limit);
   }
   try {
     const cv::Mat raw(1, static_cast<int>(data.size()), CV_8U,

@@ -533,6 +533,30 @@ TEST(CliForensics, JsonArrayPicturesAndABadFileInTheBatch) {
   EXPECT_EQ(Geoverify("forensics").exit_code, 2);
 }
 
+TEST(CliForensics, APhotoAboveTheMegapixelLimitIsRefusedBeforeDecoding) {
+  test::TempDir dir;
+  test::WritePhoto(dir / "big.jpg", test::MakeSceneJpeg(1000, 800, 90, 4), {});  // 0.8 MP
+  test::WritePhoto(dir / "small.jpg", test::MakeSceneJpeg(320, 240, 90, 4), {});
+  const auto r = Geoverify("forensics --json --max-megapixels 0.5 " + Quote(dir / "big.jpg") + " " +
+                           Quote(dir / "small.jpg"));
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 2u);
+  const std::string error = j[0]["error"].is_null() ? "" : j[0]["error"].get<std::string>();
+  EXPECT_NE(error.find("1000x800 pixels, above the decoding limit (0.50 megapixels"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(j[0]["sha256"].get<std::string>().size(), 64u);  // still named by its hash
+  EXPECT_TRUE(j[1]["error"].is_null()) << j[1]["error"];
+  EXPECT_EQ(Geoverify("forensics --json " + Quote(dir / "big.jpg")).exit_code, 0);
+  EXPECT_EQ(Geoverify("forensics --max-megapixels 0 " + Quote(dir / "big.jpg")).exit_code, 2);
+  // The duplicates mode decodes within the same limit.
+  const auto d = Geoverify("forensics --duplicates --json --max-megapixels 0.5 " +
+                           Quote(dir / "big.jpg") + " " + Quote(dir / "small.jpg"));
+  EXPECT_EQ(d.exit_code, 1);
+  EXPECT_EQ(nlohmann::json::parse(d.out)["errors"].size(), 1u) << d.out;
+}
+
 }  // namespace
 }  // namespace gv
 
