@@ -25,8 +25,9 @@ cv::Mat Normalised(const cv::Mat& gray) {
 // resampler's half-pixel convention. An affine alignment (ECC) of the framed main image on
 // the thumbnail refines it; it is kept only when it agrees better, stays near the framing
 // (scale within 10 %, shift within a tenth of the thumbnail) and leaves most pixels inside.
-// A global affine map cannot warp a local edit away. `diff` is replaced when it is kept.
-void Refine(const cv::Mat& main, const cv::Mat& thumb, cv::Mat& diff) {
+// A global affine map cannot warp a local edit away. `diff` and `mean` (its mean over the
+// pixels it covers) are replaced when it is kept; pixels the warp leaves uncovered are 0.
+void Refine(const cv::Mat& main, const cv::Mat& thumb, cv::Mat& diff, double& mean) {
   cv::Mat warp = cv::Mat::eye(2, 3, CV_32F), main32, thumb32;
   main.convertTo(main32, CV_32F);
   thumb.convertTo(thumb32, CV_32F);
@@ -57,7 +58,11 @@ void Refine(const cv::Mat& main, const cv::Mat& thumb, cv::Mat& diff) {
   if (cv::countNonZero(inside) < 0.8 * static_cast<double>(main.total())) return;
   cv::Mat refined = cv::abs(Normalised(aligned) - Normalised(thumb));
   refined.setTo(0, inside == 0);
-  if (cv::mean(refined)[0] < cv::mean(diff)[0]) diff = refined;
+  const double refined_mean = cv::mean(refined, inside)[0];
+  if (refined_mean < mean) {
+    diff = refined;
+    mean = refined_mean;
+  }
 }
 
 }  // namespace
@@ -109,8 +114,8 @@ Result<ThumbnailComparison> CompareThumbnail(const std::vector<std::uint8_t>& th
     cv::GaussianBlur(gray_main, gray_main, cv::Size(0, 0), 1.0);
     cv::GaussianBlur(gray_thumb, gray_thumb, cv::Size(0, 0), 1.0);
     cv::Mat d = cv::abs(Normalised(gray_main) - Normalised(gray_thumb));
-    Refine(gray_main, gray_thumb, d);
-    const double mean = cv::mean(d)[0];
+    double mean = cv::mean(d)[0];
+    Refine(gray_main, gray_thumb, d, mean);
     if (best && mean >= best->mean_difference) continue;
     best = ThumbnailComparison{};
     best->framing = f.kind;
