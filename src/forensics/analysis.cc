@@ -266,7 +266,7 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
 
 Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::uint64_t max_bytes,
                         int max_distance, const DecodeLimits& limits) {
-  std::vector<std::uint64_t> hashes;
+  std::vector<CropHashes> hashes;
   std::vector<std::pair<std::string, std::string>> hashed;  // file, sha256
   Json errors = Json::array();
   std::vector<std::uint8_t> bytes;
@@ -278,7 +278,7 @@ Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::ui
       errors.push_back({{"file", path.string()}, {"error", image.error().message}});
       continue;
     }
-    hashes.push_back(ComputeHashes(*image).phash);
+    hashes.push_back(ComputeCropHashes(*image));
     hashed.emplace_back(path.string(), Sha256Hex(bytes));
   }
   Json groups = Json::array();
@@ -287,8 +287,8 @@ Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::ui
     for (std::size_t i : group)
       members.push_back({{"file", hashed[i].first},
                          {"sha256", hashed[i].second},
-                         {"phash", HashHex(hashes[i])},
-                         {"distance", HammingDistance(hashes[i], hashes[group.front()])}});
+                         {"phash", HashHex(hashes[i].whole)},
+                         {"distance", CropTolerantDistance(hashes[i], hashes[group.front()])}});
     groups.push_back(members);
   }
   return {{"files", hashed.size()}, {"groups", groups}, {"errors", errors}};

@@ -95,22 +95,50 @@ std::string HashHex(std::uint64_t hash) {
 
 int HammingDistance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
 
-std::vector<std::vector<std::size_t>> GroupNearDuplicates(const std::vector<std::uint64_t>& phashes,
+CropHashes ComputeCropHashes(const cv::Mat& image) {
+  CropHashes h;
+  h.whole = ComputeHashes(image).phash;
+  // The parts from a copy shrunk to 512 px (seven resizes of a 12 MP photo would cost time).
+  cv::Mat small = image;
+  const double shrink = 512.0 / std::max(image.cols, image.rows);
+  if (shrink < 1) cv::resize(image, small, cv::Size(), shrink, shrink, cv::INTER_AREA);
+  const int w = small.cols, h80 = small.rows * 4 / 5, w80 = w * 4 / 5;
+  const int h64 = small.rows * 16 / 25, w64 = w * 16 / 25;
+  const std::array<cv::Rect, 6> parts = {cv::Rect((w - w80) / 2, (small.rows - h80) / 2, w80, h80),
+                                         cv::Rect((w - w64) / 2, (small.rows - h64) / 2, w64, h64),
+                                         cv::Rect(0, 0, w80, h80),
+                                         cv::Rect(w - w80, 0, w80, h80),
+                                         cv::Rect(0, small.rows - h80, w80, h80),
+                                         cv::Rect(w - w80, small.rows - h80, w80, h80)};
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    h.parts[i] =
+        parts[i].width > 0 && parts[i].height > 0 ? ComputeHashes(small(parts[i])).phash : h.whole;
+  return h;
+}
+
+int CropTolerantDistance(const CropHashes& a, const CropHashes& b) {
+  int d = HammingDistance(a.whole, b.whole);
+  for (std::size_t i = 0; i < a.parts.size(); ++i)
+    d = std::min({d, HammingDistance(a.whole, b.parts[i]), HammingDistance(a.parts[i], b.whole)});
+  return d;
+}
+
+std::vector<std::vector<std::size_t>> GroupNearDuplicates(const std::vector<CropHashes>& hashes,
                                                           int max_distance) {
   // Union-find over all pairs: a case holds hundreds to a few thousand photos.
-  std::vector<std::size_t> parent(phashes.size());
+  std::vector<std::size_t> parent(hashes.size());
   for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
   const auto root = [&](std::size_t i) {
     while (parent[i] != i) i = parent[i] = parent[parent[i]];
     return i;
   };
-  for (std::size_t i = 0; i < phashes.size(); ++i) {
-    for (std::size_t j = i + 1; j < phashes.size(); ++j) {
-      if (HammingDistance(phashes[i], phashes[j]) <= max_distance) parent[root(j)] = root(i);
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    for (std::size_t j = i + 1; j < hashes.size(); ++j) {
+      if (CropTolerantDistance(hashes[i], hashes[j]) <= max_distance) parent[root(j)] = root(i);
     }
   }
-  std::vector<std::vector<std::size_t>> by_root(phashes.size());
-  for (std::size_t i = 0; i < phashes.size(); ++i) by_root[root(i)].push_back(i);
+  std::vector<std::vector<std::size_t>> by_root(hashes.size());
+  for (std::size_t i = 0; i < hashes.size(); ++i) by_root[root(i)].push_back(i);
   std::vector<std::vector<std::size_t>> groups;
   for (auto& g : by_root) {
     if (g.size() > 1) groups.push_back(std::move(g));

@@ -6,6 +6,7 @@
 // (which survive rotation), block mean.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <opencv2/core.hpp>
 #include <string>
@@ -36,10 +37,23 @@ ImgHashDistances CompareImgHashes(const ImgHashes& a, const ImgHashes& b);
 std::string HashHex(std::uint64_t hash);  // 16 lower-case hex digits
 int HammingDistance(std::uint64_t a, std::uint64_t b);
 
-// Groups of indices whose pHashes are within `max_distance` bits of one another, linked
+// pHashes of a photo and of parts of it, for copies re-sent cropped: the whole frame; the
+// centre at 80 % and 64 % of each side; and the four corners at 80 %. A copy cropped by up to
+// about a fifth (on any sides) is close to one of these parts.
+struct CropHashes {
+  std::uint64_t whole = 0;
+  std::array<std::uint64_t, 6> parts{};
+};
+// `image`: 8-bit BGR or grey, not empty. `whole` equals ComputeHashes(image).phash.
+CropHashes ComputeCropHashes(const cv::Mat& image);
+// The smallest distance between one photo's whole frame and the other's whole frame or
+// parts, either way round.
+int CropTolerantDistance(const CropHashes& a, const CropHashes& b);
+
+// Groups of indices within `max_distance` bits of one another (CropTolerantDistance), linked
 // transitively (single linkage); only groups of two or more, each sorted, in order of their
 // first member.
-std::vector<std::vector<std::size_t>> GroupNearDuplicates(const std::vector<std::uint64_t>& phashes,
+std::vector<std::vector<std::size_t>> GroupNearDuplicates(const std::vector<CropHashes>& hashes,
                                                           int max_distance = 10);
 
 }  // namespace gv

@@ -108,6 +108,35 @@ TEST(Hashes, ResizedRecompressedCopyIsCloseAndAnotherSceneIsFar) {
   EXPECT_EQ(HashHex(0x0123456789abcdefULL), "0123456789abcdef");
 }
 
+TEST(Hashes, ACroppedCopyIsGroupedWithItsOriginal) {
+  // The Landsat fixture (CC0) re-sent cropped: a fifth cut off the right and bottom, and a
+  // tenth off every side; each at half size and JPEG 70. Their whole frames are too far
+  // from the original's to be grouped; their parts are not.
+  const cv::Mat photo =
+      cv::imread(std::string(GEOVERIFY_TEST_DATA) + "/landsat_rgb_byte_crop.tif", cv::IMREAD_COLOR);
+  ASSERT_FALSE(photo.empty());
+  const auto resent = [&](const cv::Rect& part) {
+    cv::Mat small;
+    cv::resize(photo(part), small, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+    return Jpeg(small, 70);
+  };
+  const int w = photo.cols, h = photo.rows;
+  const CropHashes original = ComputeCropHashes(photo),
+                   corner = ComputeCropHashes(resent(cv::Rect(0, 0, w * 4 / 5, h * 4 / 5))),
+                   centre = ComputeCropHashes(
+                       resent(cv::Rect(w / 10, h / 10, w - 2 * (w / 10), h - 2 * (h / 10)))),
+                   other = ComputeCropHashes(test::MakeTexture(6));
+  EXPECT_EQ(original.whole, ComputeHashes(photo).phash);
+  EXPECT_GT(HammingDistance(original.whole, corner.whole), 10);
+  EXPECT_GT(HammingDistance(original.whole, centre.whole), 10);
+  EXPECT_LE(CropTolerantDistance(original, corner), 10);
+  EXPECT_LE(CropTolerantDistance(centre, original), 10);  // either way round
+  EXPECT_GT(CropTolerantDistance(original, other), 10);
+  const auto groups = GroupNearDuplicates({other, original, corner, centre});
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0], (std::vector<std::size_t>{1, 2, 3}));
+}
+
 TEST(Hashes, OpenCvImgHashesKnowACopyFromAnotherPicture) {
   // A real picture (the Landsat fixture, CC0) re-sent at half size and JPEG 70, against a
   // drawn scene.
