@@ -8,6 +8,7 @@
 #include "forensics/double_compression.h"
 #include "forensics/double_quantization.h"
 #include "forensics/hashes.h"
+#include "forensics/jpeg_writers.h"
 #include "forensics/known_tables.h"
 #include "forensics/noise.h"
 #include "forensics/thumbnail.h"
@@ -65,19 +66,36 @@ Json JpegJson(const JpegStructure& s) {
   Json tables = Json::array();
   for (const auto& t : s.quant_tables) tables.push_back({{"id", t.id}, {"values", t.values}});
   j["tables"] = tables;
-  Json segments = Json::array();
+  Json segments = Json::array(), writers = Json::array();
+  const auto add_writer = [&](const JpegWriter& w, const std::string& where) {
+    for (const auto& known : writers)
+      if (known["name"] == w.name) return;
+    writers.push_back({{"name", w.name}, {"editor", w.editor}, {"segment", where}});
+  };
   for (const auto& seg : s.segments) {
     char marker[8];
     std::snprintf(marker, sizeof marker, "FF%02X", seg.marker);
+    Json writer = nullptr;
+    if (seg.marker >= 0xE0 && seg.marker <= 0xEF) {
+      if (const auto w = AppSegmentWriter(seg.marker, seg.app_id)) {
+        writer = w->name;
+        add_writer(*w, "APP" + std::to_string(seg.marker - 0xE0));
+      }
+    }
     segments.push_back({{"marker", marker},
                         {"offset", seg.offset},
                         {"length", seg.length},
-                        {"app_id", SanitizeUtf8(seg.app_id)}});
+                        {"app_id", SanitizeUtf8(seg.app_id)},
+                        {"writer", writer}});
   }
   j["segments"] = segments;
   Json comments = Json::array();
-  for (const auto& c : s.comments) comments.push_back(SanitizeUtf8(c));
+  for (const auto& c : s.comments) {
+    comments.push_back(SanitizeUtf8(c));
+    if (const auto w = CommentWriter(c)) add_writer(*w, "COM");
+  }
   j["comments"] = comments;
+  j["writers"] = writers;
   j["trailing_bytes"] = s.trailing_bytes;
   return j;
 }
@@ -175,6 +193,22 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
       std::launch::async, [&image]() -> Result<CopyMoveResult> { return DetectCopyMove(*image); });
   auto jpeg = ParseJpegStructure(bytes);
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
+  if (jpeg.ok()) {
+    std::string editors;
+    for (const auto& w : j["jpeg"]["writers"])
+      if (w["editor"].get<bool>())
+        editors += (editors.empty() ? "" : "; ") + w["name"].get<std::string>() + " (" +
+                   w["segment"].get<std::string>() + ")";
+    if (!editors.empty())
+      findings.push_back({{"code", "JPEG_EDITOR_SEGMENTS"},
+                          {"severity", "warning"},
+                          {"message",
+                           "The file carries what editing or re-encoding software "
+                           "writes: " +
+                               editors +
+                               ": it was saved by that software after the camera (an IPTC "
+                               "editor may have changed only the metadata)"}});
+  }
   if (jpeg.ok())
     j["jpeg"]["double_compression"] = DoubleCompressionJson(
         bytes, o.limits, meta.orientation.value_or(1), image->size(), findings);

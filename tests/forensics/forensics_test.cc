@@ -10,6 +10,7 @@
 #include "forensics/double_quantization.h"
 #include "forensics/ela.h"
 #include "forensics/hashes.h"
+#include "forensics/jpeg_writers.h"
 #include "forensics/known_tables.h"
 #include "forensics/noise.h"
 #include "forensics/thumbnail.h"
@@ -271,6 +272,61 @@ TEST(Thumbnail, EachCameraFramingAgreesAndAnEditShowsThroughIt) {
       CompareThumbnail(encoded(cv::Mat(120, 160, CV_8UC3, cv::Scalar(128, 128, 128))), grey);
   ASSERT_TRUE(flat.ok()) << flat.error().message;
   EXPECT_LT(flat->worst_block, 0.8);
+}
+
+// A segment (marker 0xFF `marker`, then `body`) inserted right after the SOI.
+std::vector<std::uint8_t> WithSegment(std::vector<std::uint8_t> jpeg, std::uint8_t marker,
+                                      const std::string& body) {
+  const std::size_t length = body.size() + 2;
+  std::vector<std::uint8_t> seg = {0xFF, marker, static_cast<std::uint8_t>(length >> 8),
+                                   static_cast<std::uint8_t>(length & 0xFF)};
+  seg.insert(seg.end(), body.begin(), body.end());
+  jpeg.insert(jpeg.begin() + 2, seg.begin(), seg.end());
+  return jpeg;
+}
+
+TEST(JpegWriters, NamesWhatTheIdentifiersSayAndNothingElse) {
+  EXPECT_EQ(AppSegmentWriter(0xED, "Photoshop 3.0")->name,
+            "Adobe Photoshop image resources (Photoshop, or an IPTC editor)");
+  EXPECT_TRUE(AppSegmentWriter(0xEC, "Ducky")->editor);
+  EXPECT_FALSE(AppSegmentWriter(0xE2, "MPF")->editor);
+  EXPECT_FALSE(AppSegmentWriter(0xE1, "Exif")->editor);
+  EXPECT_FALSE(AppSegmentWriter(0xE2, "Exif").has_value());  // the identifier in another APPn
+  EXPECT_FALSE(AppSegmentWriter(0xE9, "Something").has_value());
+  EXPECT_EQ(CommentWriter("CREATOR: gd-jpeg v1.0 (using IJG JPEG v62), quality = 82")->name,
+            "GD library (PHP: a website or service re-encoded the photo)");
+  EXPECT_FALSE(CommentWriter("a comment about GIMP").has_value());
+}
+
+TEST_F(ForensicsFile, EditorSegmentsAndCommentsAreNamedAndReported) {
+  std::vector<std::uint8_t> plain;
+  cv::imencode(".jpg", Stationary(4), plain, {cv::IMWRITE_JPEG_QUALITY, 90});
+  test::WriteBytes(dir_ / "plain.jpg", plain);
+  auto edited = WithSegment(plain, 0xFE, "CREATOR: gd-jpeg v1.0 (using IJG JPEG v62)");
+  edited = WithSegment(edited, 0xED, std::string("Photoshop 3.0\0008BIM", 18));
+  edited = WithSegment(edited, 0xEC, std::string("Ducky\0\1\0\4\0\0\0\x50\0\0", 15));
+  test::WriteBytes(dir_ / "edited.jpg", edited);
+  const auto p = AnalyzePhoto(dir_ / "plain.jpg", {});
+  const auto e = AnalyzePhoto(dir_ / "edited.jpg", {});
+  ASSERT_TRUE(p["error"].is_null()) << p["error"];
+  ASSERT_TRUE(e["error"].is_null()) << e["error"];
+  ASSERT_EQ(p["jpeg"]["writers"].size(), 1u) << p["jpeg"]["writers"];
+  EXPECT_EQ(p["jpeg"]["writers"][0]["segment"], "APP0");
+  EXPECT_FALSE(p["jpeg"]["writers"][0]["editor"].get<bool>());
+  for (const auto& f : p["findings"]) EXPECT_NE(f["code"], "JPEG_EDITOR_SEGMENTS") << f;
+  // APP12 and APP13 first (inserted last), then the JFIF APP0 and the comment.
+  EXPECT_EQ(e["jpeg"]["segments"][0]["writer"], "Adobe Photoshop \"Save for Web\"");
+  EXPECT_EQ(e["jpeg"]["segments"][0]["app_id"], "Ducky");
+  std::vector<std::string> segments;
+  for (const auto& w : e["jpeg"]["writers"]) segments.push_back(w["segment"]);
+  EXPECT_EQ(segments, (std::vector<std::string>{"APP12", "APP13", "APP0", "COM"}));
+  std::string message;
+  for (const auto& f : e["findings"])
+    if (f["code"] == "JPEG_EDITOR_SEGMENTS") message = f["message"];
+  EXPECT_NE(message.find("\"Save for Web\" (APP12)"), std::string::npos) << message;
+  EXPECT_NE(message.find("(APP13)"), std::string::npos) << message;
+  EXPECT_NE(message.find("GD library"), std::string::npos) << message;
+  EXPECT_EQ(message.find("JFIF"), std::string::npos) << message;
 }
 
 TEST_F(ForensicsFile, UnreadableFileGetsAnErrorNamingIt) {
