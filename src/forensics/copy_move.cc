@@ -6,6 +6,7 @@
 #include <opencv2/calib3d.hpp>
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/video/tracking.hpp>
 
 namespace gv {
 namespace {
@@ -47,6 +48,42 @@ double DetailCorrelation(const cv::Mat& detail, const cv::Matx23d& source_to_tar
   if (sa[0] <= 0 || sb[0] <= 0) return 0;
   const cv::Mat product = (detail - ma[0]).mul(carried - mb[0]);
   return cv::mean(product, valid)[0] / (sa[0] * sb[0]);
+}
+
+// The map refined on the detail itself (ECC, affine, the target's bounding box against the
+// whole detail image): RANSAC on keypoints leaves errors of a fraction of a pixel, enough to
+// decorrelate fine detail. Kept only near the keypoints' map (corners within 2 px).
+cv::Matx23d RefinedMap(const cv::Mat& detail, const cv::Matx23d& source_to_target,
+                       const cv::Mat& target) {
+  const cv::Rect box = cv::boundingRect(target);
+  if (box.width < 16 || box.height < 16) return source_to_target;
+  // Template: the target's detail; the warp maps template (target crop) pixels to source
+  // pixels in the whole detail image.
+  cv::Matx33d s2t(source_to_target(0, 0), source_to_target(0, 1), source_to_target(0, 2),
+                  source_to_target(1, 0), source_to_target(1, 1), source_to_target(1, 2), 0, 0, 1);
+  const cv::Matx33d t2s = s2t.inv();
+  const cv::Matx33d crop(1, 0, box.x, 0, 1, box.y, 0, 0, 1);
+  const cv::Matx33d w0 = t2s * crop;
+  cv::Mat warp =
+      (cv::Mat_<float>(2, 3) << w0(0, 0), w0(0, 1), w0(0, 2), w0(1, 0), w0(1, 1), w0(1, 2));
+  try {
+    cv::findTransformECC(
+        detail(box), detail, warp, cv::MOTION_AFFINE,
+        cv::TermCriteria(cv::TermCriteria::COUNT + cv::TermCriteria::EPS, 50, 1e-5), cv::noArray(),
+        1);
+  } catch (const cv::Exception&) {
+    return source_to_target;  // no convergence: unrelated detail, or too little of it
+  }
+  cv::Matx33d w(warp.at<float>(0, 0), warp.at<float>(0, 1), warp.at<float>(0, 2),
+                warp.at<float>(1, 0), warp.at<float>(1, 1), warp.at<float>(1, 2), 0, 0, 1);
+  const cv::Matx33d refined = (w * crop.inv()).inv();  // source -> target
+  // Corners of the box through both maps: at most 2 px apart.
+  for (const cv::Point2d c : {cv::Point2d(box.x, box.y), cv::Point2d(box.br().x, box.br().y)}) {
+    const cv::Vec3d a = t2s * cv::Vec3d(c.x, c.y, 1), b = refined.inv() * cv::Vec3d(c.x, c.y, 1);
+    if (std::hypot(a[0] - b[0], a[1] - b[1]) > 2) return source_to_target;
+  }
+  return cv::Matx23d(refined(0, 0), refined(0, 1), refined(0, 2), refined(1, 0), refined(1, 1),
+                     refined(1, 2));
 }
 
 // Translations under which the photo's own fine detail repeats: a copy moved without
@@ -260,9 +297,15 @@ void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale
     FillRegion(dst_analysis, 8, target_analysis);
     FillRegion(src_analysis, 8, source_analysis);
     if (!Plausible(source_analysis, target_analysis)) continue;
-    const double score = DetailCorrelation(detail, cv::Matx23d(affine), target_analysis);
-    if (score <= r.score && !r.method.empty()) continue;
+    // Scored with the keypoints' map or its refinement, whichever the detail agrees with more.
     cv::Matx23d a(affine);
+    double score = DetailCorrelation(detail, a, target_analysis);
+    const cv::Matx23d refined = RefinedMap(detail, a, target_analysis);
+    if (const double s = DetailCorrelation(detail, refined, target_analysis); s > score) {
+      score = s;
+      a = refined;
+    }
+    if (score <= r.score && !r.method.empty()) continue;
     a(0, 2) /= scale;
     a(1, 2) /= scale;
     cv::Mat source_mask(full, CV_8UC1, cv::Scalar(0)), target_mask = source_mask.clone();
@@ -340,6 +383,18 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
   block.get();
   if (!dense.method.empty() && (r.method.empty() || dense.score > r.score)) return dense;
   return r;
+}
+
+cv::Mat CopyMoveDetail(const cv::Mat& gray) { return Detail(gray); }
+
+double CopyMoveCorrelation(const cv::Mat& detail, const cv::Matx23d& source_to_target,
+                           const cv::Mat& target) {
+  return DetailCorrelation(detail, source_to_target, target);
+}
+
+cv::Matx23d RefineCopyMoveMap(const cv::Mat& detail, const cv::Matx23d& source_to_target,
+                              const cv::Mat& target) {
+  return RefinedMap(detail, source_to_target, target);
 }
 
 }  // namespace gv

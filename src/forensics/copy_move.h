@@ -41,4 +41,14 @@ struct CopyMoveResult {
 
 Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& options = {});
 
+// The steps behind `score`, for tests: the high-pass detail of a grey 8-bit image (CV_32F);
+// the correlation over `target` (CV_8UC1 mask) of the detail with the source's carried over by
+// `source_to_target`; and that map refined on the detail (ECC, affine), returned unchanged
+// when the refinement fails or moves the target's box corners by more than 2 px.
+cv::Mat CopyMoveDetail(const cv::Mat& gray);
+double CopyMoveCorrelation(const cv::Mat& detail, const cv::Matx23d& source_to_target,
+                           const cv::Mat& target);
+cv::Matx23d RefineCopyMoveMap(const cv::Mat& detail, const cv::Matx23d& source_to_target,
+                              const cv::Mat& target);
+
 }  // namespace gv
