@@ -165,7 +165,9 @@ Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, const DecodeL
 
 }  // namespace
 
-Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) {
+namespace {
+
+Json AnalyzePhotoOrThrow(const std::filesystem::path& path, const ForensicsOptions& o) {
   Json j;
   j["file"] = path.string();
   j["sha256"] = nullptr;
@@ -298,6 +300,24 @@ Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) 
   return j;
 }
 
+}  // namespace
+
+Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) {
+  // The analyses check what they are given, but OpenCV may still throw on a shape nobody
+  // foresaw: the photo then gets an error entry and the batch goes on.
+  try {
+    return AnalyzePhotoOrThrow(path, o);
+  } catch (const std::exception& e) {
+    Json j;
+    j["file"] = path.string();
+    const auto hash = Sha256File(path);
+    j["sha256"] = hash.ok() ? Json(*hash) : Json(nullptr);
+    j["findings"] = Json::array();
+    j["error"] = path.string() + ": analysis failed: " + SanitizeUtf8(e.what());
+    return j;
+  }
+}
+
 Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::uint64_t max_bytes,
                         int max_distance, const DecodeLimits& limits) {
   std::vector<CropHashes> hashes;
@@ -312,7 +332,12 @@ Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::ui
       errors.push_back({{"file", path.string()}, {"error", image.error().message}});
       continue;
     }
-    hashes.push_back(ComputeCropHashes(*image));
+    try {
+      hashes.push_back(ComputeCropHashes(*image));
+    } catch (const std::exception& e) {
+      errors.push_back({{"file", path.string()}, {"error", SanitizeUtf8(e.what())}});
+      continue;
+    }
     hashed.emplace_back(path.string(), Sha256Hex(bytes));
   }
   Json groups = Json::array();

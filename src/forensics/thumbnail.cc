@@ -31,18 +31,18 @@ void Refine(const cv::Mat& main, const cv::Mat& thumb, cv::Mat& diff, double& me
   cv::Mat warp = cv::Mat::eye(2, 3, CV_32F), main32, thumb32;
   main.convertTo(main32, CV_32F);
   thumb.convertTo(thumb32, CV_32F);
-  // A shift of several pixels is beyond ECC's reach on fine texture: phase correlation first.
-  const cv::Point2d shift = cv::phaseCorrelate(main32, thumb32);
-  if (!std::isfinite(shift.x) || !std::isfinite(shift.y)) return;  // flat pictures
-  warp.at<float>(0, 2) = static_cast<float>(-shift.x);
-  warp.at<float>(1, 2) = static_cast<float>(-shift.y);
   try {
+    // A shift of several pixels is beyond ECC's reach on fine texture: phase correlation first.
+    const cv::Point2d shift = cv::phaseCorrelate(main32, thumb32);
+    if (!std::isfinite(shift.x) || !std::isfinite(shift.y)) return;  // flat pictures
+    warp.at<float>(0, 2) = static_cast<float>(-shift.x);
+    warp.at<float>(1, 2) = static_cast<float>(-shift.y);
     cv::findTransformECC(
         thumb32, main32, warp, cv::MOTION_AFFINE,
         cv::TermCriteria(cv::TermCriteria::COUNT + cv::TermCriteria::EPS, 100, 1e-6), cv::noArray(),
         3);
   } catch (const cv::Exception&) {
-    return;  // no convergence (flat or unrelated pictures): the framing stands
+    return;  // no convergence (flat or unrelated pictures): the framing stands as it is
   }
   const auto w = [&](int r, int c) { return static_cast<double>(warp.at<float>(r, c)); };
   const double sx = std::hypot(w(0, 0), w(1, 0)), sy = std::hypot(w(0, 1), w(1, 1));
