@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <iostream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <random>
@@ -241,7 +240,7 @@ TEST(Thumbnail, EachCameraFramingAgreesAndAnEditShowsThroughIt) {
   cv::resize(scene, letterbox(cv::Rect(0, 6, 160, 107)), cv::Size(160, 107), 0, 0, cv::INTER_AREA);
   cv::resize(scene(cv::Rect(50, 0, 800, 600)), crop, cv::Size(160, 120), 0, 0, cv::INTER_AREA);
   cv::resize(scene, stretch, cv::Size(160, 120), 0, 0, cv::INTER_AREA);
-  // A crop 30 px (5 thumbnail px) off centre, as the Ricoh's is: the framing is refined.
+  // A crop 30 px (6 thumbnail px) off centre, as the Ricoh's is: the framing is refined.
   cv::resize(scene(cv::Rect(20, 0, 800, 600)), off_centre, cv::Size(160, 120), 0, 0,
              cv::INTER_AREA);
   const std::vector<std::pair<cv::Mat, ThumbnailFraming>> cases = {
