@@ -85,7 +85,8 @@ int RunForensics(int argc, char** argv) {
   for (const auto& [path, reason] : listing.errors)
     std::cerr << "geoverify forensics: " << path.string() << ": " << reason << "\n";
   if (duplicates) {
-    const auto groups = FindNearDuplicates(listing.files, options.max_bytes, 10, options.limits);
+    const auto groups =
+        FindNearDuplicates(listing.files, options.max_bytes, kNearDuplicateBits, options.limits);
     if (json) {
       std::cout << groups.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                 << "\n";

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "forensics/ela.h"
+#include "forensics/hashes.h"
 #include "image/decode.h"
 
 namespace gv {
@@ -40,7 +41,8 @@ nlohmann::ordered_json AnalyzePhoto(const std::filesystem::path& path,
 // returned as {"files": n, "groups": [[{file, sha256, phash, distance}]...], "errors":
 // [{file, error}]}, distance being to the group's first member.
 nlohmann::ordered_json FindNearDuplicates(const std::vector<std::filesystem::path>& files,
-                                          std::uint64_t max_bytes, int max_distance = 10,
+                                          std::uint64_t max_bytes,
+                                          int max_distance = kNearDuplicateBits,
                                           const DecodeLimits& limits = {});
 
 }  // namespace gv

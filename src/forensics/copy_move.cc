@@ -23,18 +23,20 @@ void FillRegion(const std::vector<cv::Point2f>& points, int grow, cv::Mat& mask)
              cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * grow + 1, 2 * grow + 1)));
 }
 
-// Correlation, over `target`, of the photo's high-pass detail with the detail of the source
-// carried over by `source_to_target`.
+}  // namespace
+
 // The high-pass detail of a grey image (CV_32F).
-cv::Mat Detail(const cv::Mat& gray) {
+cv::Mat CopyMoveDetail(const cv::Mat& gray) {
   cv::Mat f, smooth;
   gray.convertTo(f, CV_32F);
   cv::GaussianBlur(f, smooth, cv::Size(0, 0), 1.5);
   return f - smooth;
 }
 
-double DetailCorrelation(const cv::Mat& detail, const cv::Matx23d& source_to_target,
-                         const cv::Mat& target) {
+// Correlation, over `target`, of the photo's high-pass detail with the detail of the source
+// carried over by `source_to_target`.
+double CopyMoveCorrelation(const cv::Mat& detail, const cv::Matx23d& source_to_target,
+                           const cv::Mat& target) {
   cv::Mat carried;
   cv::warpAffine(detail, carried, cv::Mat(source_to_target), detail.size(), cv::INTER_LINEAR);
   cv::Mat valid;
@@ -53,8 +55,8 @@ double DetailCorrelation(const cv::Mat& detail, const cv::Matx23d& source_to_tar
 // The map refined on the detail itself (ECC, affine, the target's bounding box against the
 // whole detail image): RANSAC on keypoints leaves errors of a fraction of a pixel, enough to
 // decorrelate fine detail. Kept only near the keypoints' map (corners within 2 px).
-cv::Matx23d RefinedMap(const cv::Mat& detail, const cv::Matx23d& source_to_target,
-                       const cv::Mat& target) {
+cv::Matx23d RefineCopyMoveMap(const cv::Mat& detail, const cv::Matx23d& source_to_target,
+                              const cv::Mat& target) {
   const cv::Rect box = cv::boundingRect(target);
   if (box.width < 16 || box.height < 16) return source_to_target;
   // Template: the target's detail; the warp maps template (target crop) pixels to source
@@ -85,6 +87,8 @@ cv::Matx23d RefinedMap(const cv::Mat& detail, const cv::Matx23d& source_to_targe
   return cv::Matx23d(refined(0, 0), refined(0, 1), refined(0, 2), refined(1, 0), refined(1, 1),
                      refined(1, 2));
 }
+
+namespace {
 
 // Translations under which the photo's own fine detail repeats: a copy moved without
 // rotation or scaling repeats its source's noise and texture pixel for pixel, even where it is
@@ -299,9 +303,9 @@ void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale
     if (!Plausible(source_analysis, target_analysis)) continue;
     // Scored with the keypoints' map or its refinement, whichever the detail agrees with more.
     cv::Matx23d a(affine);
-    double score = DetailCorrelation(detail, a, target_analysis);
-    const cv::Matx23d refined = RefinedMap(detail, a, target_analysis);
-    if (const double s = DetailCorrelation(detail, refined, target_analysis); s > score) {
+    double score = CopyMoveCorrelation(detail, a, target_analysis);
+    const cv::Matx23d refined = RefineCopyMoveMap(detail, a, target_analysis);
+    if (const double s = CopyMoveCorrelation(detail, refined, target_analysis); s > score) {
       score = s;
       a = refined;
     }
@@ -340,7 +344,7 @@ void DenseCandidates(const cv::Mat& detail, double scale, const cv::Size& full,
     cv::warpAffine(target, source, cv::Mat(cv::Matx23d(1, 0, -d.x, 0, 1, -d.y)), target.size(),
                    cv::INTER_NEAREST);
     if (!Plausible(source, target)) continue;
-    const double score = DetailCorrelation(detail, shift, target);
+    const double score = CopyMoveCorrelation(detail, shift, target);
     if (score <= r.score) continue;
     cv::Mat target_mask, source_mask;
     cv::resize(target, target_mask, full, 0, 0, cv::INTER_NEAREST);
@@ -372,7 +376,7 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
   if (scale < 1) cv::resize(gray, gray, cv::Size(), scale, scale, cv::INTER_AREA);
   CopyMoveResult r;
   r.mask = cv::Mat(image.size(), CV_8UC1, cv::Scalar(0));
-  const cv::Mat detail = Detail(gray);
+  const cv::Mat detail = CopyMoveDetail(gray);
   // The two kinds of candidates are independent: the block correlation runs on a second
   // thread (each only reads gray and detail), and the better candidate of the two is kept.
   CopyMoveResult dense = r;
@@ -383,18 +387,6 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
   block.get();
   if (!dense.method.empty() && (r.method.empty() || dense.score > r.score)) return dense;
   return r;
-}
-
-cv::Mat CopyMoveDetail(const cv::Mat& gray) { return Detail(gray); }
-
-double CopyMoveCorrelation(const cv::Mat& detail, const cv::Matx23d& source_to_target,
-                           const cv::Mat& target) {
-  return DetailCorrelation(detail, source_to_target, target);
-}
-
-cv::Matx23d RefineCopyMoveMap(const cv::Mat& detail, const cv::Matx23d& source_to_target,
-                              const cv::Mat& target) {
-  return RefinedMap(detail, source_to_target, target);
 }
 
 }  // namespace gv

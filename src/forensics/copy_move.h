@@ -41,7 +41,7 @@ struct CopyMoveResult {
 
 Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& options = {});
 
-// The steps behind `score`, for tests: the high-pass detail of a grey 8-bit image (CV_32F);
+// The steps behind `score` (also for tests): the high-pass detail of a grey 8-bit image (CV_32F);
 // the correlation over `target` (CV_8UC1 mask) of the detail with the source's carried over by
 // `source_to_target`; and that map refined on the detail (ECC, affine), returned unchanged
 // when the refinement fails or moves the target's box corners by more than 2 px.

@@ -50,10 +50,13 @@ CropHashes ComputeCropHashes(const cv::Mat& image);
 // parts, either way round.
 int CropTolerantDistance(const CropHashes& a, const CropHashes& b);
 
+// pHash bits within which two photos count as the same picture (`forensics --duplicates`).
+inline constexpr int kNearDuplicateBits = 10;
+
 // Groups of indices within `max_distance` bits of one another (CropTolerantDistance), linked
 // transitively (single linkage); only groups of two or more, each sorted, in order of their
 // first member.
 std::vector<std::vector<std::size_t>> GroupNearDuplicates(const std::vector<CropHashes>& hashes,
-                                                          int max_distance = 10);
+                                                          int max_distance = kNearDuplicateBits);
 
 }  // namespace gv

@@ -533,6 +533,26 @@ TEST(CliForensics, JsonArrayPicturesAndABadFileInTheBatch) {
   EXPECT_EQ(Geoverify("forensics").exit_code, 2);
 }
 
+TEST(CliForensics, TheSampleCaseThumbnailsTellTheCleanPhotoFromTheEditedOne) {
+  // The committed sample case: window_view.jpg carries its own picture as its thumbnail,
+  // edited_sign.jpg another one (it was edited after the camera wrote it).
+  const std::filesystem::path samples =
+      std::filesystem::path(GEOVERIFY_SOURCE_DIR) / "samples" / "case-kk-park";
+  const auto r = Geoverify("forensics --json " + Quote(samples / "window_view.jpg") + " " +
+                           Quote(samples / "edited_sign.jpg"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 2u);
+  const auto thumbnail_alert = [](const nlohmann::json& photo) {
+    for (const auto& f : photo["findings"])
+      if (f["code"] == "THUMBNAIL_CONTENT_DIFFERS") return true;
+    return false;
+  };
+  EXPECT_FALSE(thumbnail_alert(j[0])) << j[0]["thumbnail"];
+  EXPECT_LT(j[0]["thumbnail"]["worst_block"].get<double>(), 0.5);
+  EXPECT_TRUE(thumbnail_alert(j[1])) << j[1]["thumbnail"];
+}
+
 TEST(CliForensics, APhotoAboveTheMegapixelLimitIsRefusedBeforeDecoding) {
   test::TempDir dir;
   test::WritePhoto(dir / "big.jpg", test::MakeSceneJpeg(1000, 800, 90, 4), {});  // 0.8 MP
