@@ -1,13 +1,24 @@
-// Case: the evidence, findings and (later) clues of one investigation.
+// Case: the evidence, findings and clues of one investigation. BuildCase takes in the
+// folder (every file hashed into the manifest); RunCasePipeline (case/pipeline.h) then takes
+// every photo through the steps, and report/ writes the result.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "case/case_config.h"
 #include "case/inspect.h"
+#include "geo/clue.h"
+#include "georef/registration.h"
+#include "match/features.h"
 #include "metadata/photo_metadata.h"
+#include "util/finding.h"
 
 namespace gv {
 
@@ -18,23 +29,78 @@ struct EvidenceRecord {
   std::uint64_t bytes = 0;
   std::string modified_utc;  // file modification time at intake, ISO 8601 UTC
   std::string intake_utc;    // when geoverify hashed it
-  std::string kind;          // "photo" or "other" (content is not an image geoverify reads)
-  std::string error;         // empty when the file was read in full
+  // "photo"; "case_file" (case.yaml); "reference" or "basemap" (named by case.yaml: hashed,
+  // not photos of the case); "other" (content is not an image geoverify reads).
+  std::string kind;
+  std::string error;  // empty when the file was read in full
+};
+
+// A step that could not do its work on one photo; the photo's other steps went on.
+struct StepError {
+  std::string step, message;
+};
+
+// A picture made by a step (ELA, noise, copy-move mask), written by report/ as PNG into the
+// photo's output folder under `name`.png.
+struct StepPicture {
+  std::string name;
+  cv::Mat image;
+  std::string path;  // set by report/ once written, relative to the output folder
+};
+
+// One photo of the case through the steps.
+struct PhotoRecord {
+  std::string path;  // relative to the case folder
+  std::filesystem::path absolute;
+  std::string sha256;
+  PhotoMetadata metadata;                      // the inspect record
+  nlohmann::ordered_json forensics = nullptr;  // the forensics command's object
+  std::vector<Finding> findings;               // of every step, metadata's included
+  std::vector<Clue> clues;
+  std::vector<StepError> errors;
+  std::vector<StepPicture> pictures;
+  std::optional<GeorefResult> georef;          // when registered on a basemap
+  std::string warped_path;                     // set by report/: the warped GeoTIFF
+  std::optional<std::int64_t> taken_at_utc;    // after the time step (case.yaml wins)
+  std::string taken_at_utc_source;             // "case.yaml", or the metadata's source
+  std::optional<Features> features;            // for same-scene linking, dropped after
+  int place_group = -1;                        // index into Case::place_groups
+  std::map<std::string, double> step_seconds;  // wall time of each step on this photo
+  bool unreadable = false;                     // the intake could not read it at all
+  std::string OutputFolder() const { return "photos/" + sha256.substr(0, 12); }
+};
+
+// Two photos of one place, and why: "same scene, 210 inliers", "same_place_as in case.yaml".
+struct PlaceLink {
+  std::string a, b, reason;
+};
+
+// Photos of one place: linked by case.yaml's same_place_as or a verified same-scene match.
+struct PlaceGroup {
+  int id = 0;
+  std::vector<std::string> photos;
+  std::vector<PlaceLink> links;
 };
 
 struct Case {
   std::filesystem::path dir;
   std::string intake_utc;
+  CaseConfig config;
   std::vector<EvidenceRecord> evidence;  // every file, sorted by path
-  std::vector<PhotoMetadata> photos;     // the files of kind "photo", same order
-  std::size_t failed = 0;                // photos or files that could not be read
+  std::vector<PhotoRecord> photos;       // the files of kind "photo", same order
+  std::vector<PlaceLink> scene_links;    // verified by the same_scene step
+  std::vector<PlaceGroup> place_groups;
+  std::vector<std::string> steps_run, steps_skipped;
+  std::size_t failed = 0;  // photos that could not be read, or that a step failed on
 };
 
-// Takes in every file under `case_dir` (recursively): hash, stat, inspect. Files that are
-// not images are recorded as evidence of kind "other" and are not failures. Errors only
-// when the folder itself cannot be listed. Files under `exclude` (the output folder, when
-// it lies inside the case folder) are not taken in.
+// Takes in every file under `case_dir` (recursively): hash, stat, sniff the format. Photos
+// are inspected (metadata) on `options.threads`. Files that are not images are recorded as
+// evidence of kind "other" and are not failures; case.yaml and the references and basemaps
+// it names are recorded with their own kinds. Errors only when the folder itself cannot be
+// listed. Files under `exclude` (the output folder, when it lies inside the case folder)
+// are not taken in.
 Result<Case> BuildCase(const std::filesystem::path& case_dir, const InspectOptions& options,
-                       const std::filesystem::path& exclude = {});
+                       const std::filesystem::path& exclude = {}, CaseConfig config = {});
 
 }  // namespace gv

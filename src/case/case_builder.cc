@@ -1,57 +1,125 @@
 #include "case/case.h"
+#include "image/format.h"
 #include "util/file.h"
 #include "util/progress.h"
+#include "util/sha256.h"
 #include "util/time.h"
 
 namespace gv {
+namespace {
 
-Result<Case> BuildCase(const std::filesystem::path& case_dir, const InspectOptions& options,
-                       const std::filesystem::path& exclude) {
+namespace fs = std::filesystem;
+
+bool IsUnder(const fs::path& file, const fs::path& dir) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(case_dir, ec)) {
-    return MakeError(case_dir.string() + ": not a folder");
+  const auto rel = fs::weakly_canonical(file, ec).lexically_relative(fs::weakly_canonical(dir, ec));
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+// "reference", "basemap", "case_file" or "" for a file that case.yaml does not name.
+std::string NamedKind(const fs::path& file, const fs::path& case_dir, const CaseConfig& config) {
+  std::error_code ec;
+  if (fs::equivalent(file, case_dir / "case.yaml", ec)) return "case_file";
+  const auto same_or_sidecar = [&](const fs::path& named) {
+    if (fs::equivalent(file, named, ec) || IsUnder(file, named)) return true;
+    // A basemap's sidecars (.aux.xml, .ovr, .tfw ...) belong to it.
+    const auto f = fs::weakly_canonical(file, ec).string();
+    const auto n = fs::weakly_canonical(named, ec).string();
+    return f.size() > n.size() && f.compare(0, n.size(), n) == 0 && f[n.size()] == '.';
+  };
+  for (const auto& r : config.references)
+    if (same_or_sidecar(r)) return "reference";
+  for (const auto& b : config.basemaps)
+    if (same_or_sidecar(b)) return "basemap";
+  return "";
+}
+
+EvidenceRecord TakeIn(const fs::path& file, const fs::path& case_dir, std::uint64_t max_bytes,
+                      const std::string& named_kind) {
+  EvidenceRecord record;
+  std::error_code ec;
+  record.path = fs::relative(file, case_dir, ec).generic_string();
+  if (ec || record.path.empty() || record.path.rfind("..", 0) == 0) record.path = file.string();
+  record.intake_utc = NowIsoUtc();
+  const auto info = StatFile(file);
+  if (!info.ok()) {
+    record.kind = named_kind.empty() ? "other" : named_kind;
+    record.error = info.error().message;
+    return record;
   }
+  record.modified_utc = FormatIsoUtc(info->mtime_ns / 1000000000);
+  record.bytes = info->bytes;
+  std::vector<std::uint8_t> bytes;
+  const Status read = ReadFileBounded(file, max_bytes, bytes);
+  if (read.ok()) {
+    record.sha256 = Sha256Hex(bytes);
+  } else if (info->regular) {
+    if (auto hash = Sha256File(file); hash.ok()) record.sha256 = *hash;
+    record.error = read.error().message;
+  } else {
+    record.error = read.error().message;
+  }
+  if (!named_kind.empty()) {
+    record.kind = named_kind;
+    return record;
+  }
+  // Photo or not, by content: the first bytes (all of them when the file was too large).
+  if (!read.ok() && info->regular) {
+    if (!ReadFileHead(file, 64, bytes).ok()) bytes.clear();
+  }
+  const ImageFormat format = DetectFormat(bytes);
+  record.kind = format == ImageFormat::kUnknown || format == ImageFormat::kPdf ? "other" : "photo";
+  if (record.kind == "other") record.error.clear();  // a note too large to read is no failure
+  return record;
+}
+
+}  // namespace
+
+Result<Case> BuildCase(const fs::path& case_dir, const InspectOptions& options,
+                       const fs::path& exclude, CaseConfig config) {
+  std::error_code ec;
+  if (!fs::is_directory(case_dir, ec)) return MakeError(case_dir.string() + ": not a folder");
   FileListing listing = ListInputFiles({case_dir}, /*recursive=*/true);
   if (!listing.errors.empty()) {
     return MakeError(listing.errors.front().first.string() + ": " + listing.errors.front().second);
   }
-  if (!exclude.empty()) {
-    const auto excluded = std::filesystem::weakly_canonical(exclude, ec);
-    std::erase_if(listing.files, [&](const std::filesystem::path& file) {
-      const auto canonical = std::filesystem::weakly_canonical(file, ec);
-      const auto rel = canonical.lexically_relative(excluded);
-      return !rel.empty() && *rel.begin() != "..";
-    });
+  if (!exclude.empty())
+    std::erase_if(listing.files, [&](const fs::path& file) { return IsUnder(file, exclude); });
+  // References and basemaps outside the case folder are evidence too.
+  for (const auto& named : {config.references, config.basemaps}) {
+    for (const auto& path : named) {
+      if (IsUnder(path, case_dir)) continue;
+      auto extra = ListInputFiles({path}, true);
+      for (auto& f : extra.files) listing.files.push_back(f);
+    }
   }
   Case result;
   result.dir = case_dir;
   result.intake_utc = NowIsoUtc();
   Progress progress("intake", listing.files.size());
-  std::size_t index = 0;
-  InspectFiles(listing.files, options, [&](PhotoMetadata&& photo) {
-    const auto& path = listing.files[index++];
-    EvidenceRecord record;
-    record.path = std::filesystem::relative(path, case_dir, ec).string();
-    if (ec || record.path.empty()) record.path = path.string();
-    record.sha256 = photo.sha256;
-    record.bytes = photo.bytes;
-    record.intake_utc = NowIsoUtc();
-    if (auto info = StatFile(path); info.ok()) {
-      record.modified_utc = FormatIsoUtc(info->mtime_ns / 1000000000);
+  for (const auto& file : listing.files) {
+    EvidenceRecord record =
+        TakeIn(file, case_dir, options.max_bytes, NamedKind(file, case_dir, config));
+    if (record.kind == "photo") {
+      PhotoRecord photo;
+      photo.path = record.path;
+      photo.absolute = file;
+      photo.sha256 = record.sha256;
+      photo.metadata.file = record.path;
+      photo.metadata.sha256 = record.sha256;
+      photo.metadata.bytes = record.bytes;
+      if (!record.error.empty()) {
+        photo.metadata.error = record.error;
+        photo.unreadable = true;
+        ++result.failed;
+      }
+      result.photos.push_back(std::move(photo));
     }
-    const bool not_an_image =
-        photo.error && (photo.format == "unknown" || photo.format.empty()) && !photo.sha256.empty();
-    record.kind = not_an_image ? "other" : "photo";
-    if (photo.error && !not_an_image) {
-      record.error = *photo.error;
-      ++result.failed;
-    }
-    photo.file = record.path;
-    result.evidence.push_back(record);
-    if (!not_an_image) result.photos.push_back(std::move(photo));
+    result.evidence.push_back(std::move(record));
     progress.Advance();
-  });
+  }
   progress.Finish();
+  result.config = std::move(config);
   return result;
 }
 

@@ -18,33 +18,33 @@ Status InspectOptions::Check() const {
   return OkStatus();
 }
 
-PhotoMetadata InspectFile(const std::filesystem::path& path, const InspectOptions& options,
-                          std::vector<std::uint8_t>& buffer) {
+PhotoMetadata InspectEvidence(const Evidence& evidence, const InspectOptions& options) {
   PhotoMetadata photo;
-  photo.file = path.string();
-  const auto info = StatFile(path);
-  if (!info.ok()) {
-    photo.error = info.error().message;
-    return photo;
-  }
-  photo.bytes = info->bytes;
-  const Status read = ReadFileBounded(path, options.max_bytes, buffer);
-  if (!read.ok()) {
-    // Too large to parse, but still evidence: hash it by streaming.
-    if (info->regular) {
-      if (auto hash = Sha256File(path); hash.ok()) photo.sha256 = *hash;
-    }
-    photo.error = read.error().message;
-    return photo;
-  }
-  photo.bytes = buffer.size();
-  photo.sha256 = Sha256Hex(buffer);
-  if (Status st = ReadPhotoMetadata(buffer, photo); !st.ok()) {
+  photo.file = evidence.path().string();
+  photo.bytes = evidence.bytes().size();
+  photo.sha256 = evidence.sha256();
+  if (Status st = ReadPhotoMetadata(evidence.bytes(), photo); !st.ok()) {
     photo.error = st.error().message;
     return photo;
   }
   DeriveCaptureTime(photo, options.zones);
   RunMetadataChecks(photo, options.zones);
+  return photo;
+}
+
+PhotoMetadata InspectFile(const std::filesystem::path& path, const InspectOptions& options) {
+  auto evidence = OpenEvidence(path, {.max_bytes = options.max_bytes});
+  if (evidence.ok()) return InspectEvidence(*evidence, options);
+  PhotoMetadata photo;
+  photo.file = path.string();
+  photo.error = evidence.error().message;
+  // Too large to parse, but still evidence: hash it by streaming.
+  if (const auto info = StatFile(path); info.ok()) {
+    photo.bytes = info->bytes;
+    if (info->regular) {
+      if (auto hash = Sha256File(path); hash.ok()) photo.sha256 = *hash;
+    }
+  }
   return photo;
 }
 
@@ -62,11 +62,7 @@ void InspectOrdered(const std::vector<std::filesystem::path>& files, const Inspe
   std::vector<R> slots(window);
   OrderedParallelFor(
       files.size(), threads, window,
-      [&](std::size_t i) {
-        thread_local std::vector<std::uint8_t> buffer;  // reused by each worker thread
-        slots[i % window] = map(InspectFile(files[i], options, buffer));
-        if (buffer.capacity() > (64u << 20)) std::vector<std::uint8_t>().swap(buffer);
-      },
+      [&](std::size_t i) { slots[i % window] = map(InspectFile(files[i], options)); },
       [&](std::size_t i) { sink(std::move(slots[i % window])); });
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "geo/timezone.h"
+#include "image/evidence.h"
 #include "metadata/photo_metadata.h"
 #include "util/result.h"
 
@@ -22,9 +23,12 @@ struct InspectOptions {
   Status Check() const;
 };
 
-// Inspects one file. `buffer` is scratch memory reused across calls by one thread.
-PhotoMetadata InspectFile(const std::filesystem::path& path, const InspectOptions& options,
-                          std::vector<std::uint8_t>& buffer);
+// Inspects one file: OpenEvidence, then InspectEvidence. A file that cannot be read in full
+// (too large, not a regular file) is still hashed, by streaming, when it is a regular file.
+PhotoMetadata InspectFile(const std::filesystem::path& path, const InspectOptions& options);
+
+// Metadata, capture time and metadata checks of evidence already in memory.
+PhotoMetadata InspectEvidence(const Evidence& evidence, const InspectOptions& options);
 
 // Inspects `files` on a pool of threads and hands each result to `sink` on the calling
 // thread, in the order of `files`. At most a bounded number of results wait for the sink,

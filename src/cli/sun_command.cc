@@ -18,8 +18,7 @@ Status FromPhoto(const std::string& path, SpaInput& input, int& utc_offset_s,
                  std::string& zone_name, PhotoMetadata* photo = nullptr) {
   InspectOptions options;
   AttachTimeZones(options);
-  std::vector<std::uint8_t> buffer;
-  const PhotoMetadata p = InspectFile(path, options, buffer);
+  const PhotoMetadata p = InspectFile(path, options);
   if (photo != nullptr) *photo = p;
   if (p.error) return MakeError(path + ": " + *p.error);
   if (!p.gps || !p.gps->position_valid)

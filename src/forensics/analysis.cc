@@ -14,6 +14,7 @@
 #include "forensics/thumbnail.h"
 #include "image/decode.h"
 #include "image/encode.h"
+#include "image/evidence.h"
 #include "image/jpeg_structure.h"
 #include "metadata/exiv2_reader.h"
 #include "util/data_dir.h"
@@ -100,19 +101,14 @@ Json JpegJson(const JpegStructure& s) {
   return j;
 }
 
-// Writes an 8-bit picture as PNG into the pictures folder; returns its path or null.
-Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
-                  const std::string& sha256, const char* kind, const cv::Mat& picture,
-                  Json& findings) {
-  if (o.pictures_dir.empty() || picture.empty()) return nullptr;
-  const auto out =
-      o.pictures_dir / (photo.stem().string() + "." + sha256.substr(0, 8) + "." + kind + ".png");
-  if (auto st = WritePngAtomic(out, picture); !st.ok()) {
-    findings.push_back(
-        {{"code", "OUTPUT_FAILED"}, {"severity", "warning"}, {"message", st.error().message}});
-    return nullptr;
-  }
-  return out.string();
+// Keeps an 8-bit picture for the caller to write; its JSON "picture" stays null until then.
+Json KeepPicture(ForensicsReport& report, const char* kind, const cv::Mat& picture) {
+  if (!picture.empty()) report.pictures.push_back({kind, picture});
+  return nullptr;
+}
+
+void Add(std::vector<Finding>& findings, const char* code, Severity severity, std::string message) {
+  findings.push_back({code, severity, std::move(message), "forensics"});
 }
 
 // Both double-compression tests: DCT histograms (either direction) and the JPEG ghost
@@ -120,7 +116,7 @@ Json WritePicture(const ForensicsOptions& o, const std::filesystem::path& photo,
 // `orientation` and `shown` (the picture's size as shown) place the single region, found on
 // the stored pixel grid, in the picture as shown like the other analyses' boxes.
 Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, const DecodeLimits& limits,
-                           int orientation, cv::Size shown, Json& findings) {
+                           int orientation, cv::Size shown, std::vector<Finding>& findings) {
   auto evidence = TestRecompression(bytes, limits);
   if (!evidence.ok()) return nullptr;
   const auto& dct = evidence->dct;
@@ -152,14 +148,12 @@ Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, const DecodeL
   j["ghost_first_quality"] =
       ghost && ghost->first_quality ? Json(*ghost->first_quality) : Json(nullptr);
   if (!methods.empty())
-    findings.push_back(
-        {{"code", "DOUBLE_COMPRESSION"},
-         {"severity", "warning"},
-         {"message", "Saved as JPEG at least twice" +
-                         (first ? ": first at about quality " + std::to_string(*first) + ", then " +
-                                      std::to_string(last)
-                                : std::string()) +
-                         " (" + methods.dump() + "): the photo was decompressed and saved again"}});
+    Add(findings, "DOUBLE_COMPRESSION", Severity::kWarning,
+        "Saved as JPEG at least twice" +
+            (first ? ": first at about quality " + std::to_string(*first) + ", then " +
+                         std::to_string(last)
+                   : std::string()) +
+            " (" + methods.dump() + "): the photo was decompressed and saved again");
   return j;
 }
 
@@ -167,32 +161,29 @@ Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, const DecodeL
 
 namespace {
 
-Json AnalyzePhotoOrThrow(const std::filesystem::path& path, const ForensicsOptions& o) {
-  Json j;
-  j["file"] = path.string();
-  j["sha256"] = nullptr;
-  Json findings = Json::array();
-  const auto fail = [&](const std::string& message) {
-    j["findings"] = findings;
-    j["error"] = message;
-    return j;
-  };
-  std::vector<std::uint8_t> bytes;
-  if (auto st = ReadFileBounded(path, o.max_bytes, bytes); !st.ok())
-    return fail(st.error().message);
-  const std::string sha256 = Sha256Hex(bytes);
-  j["sha256"] = sha256;
+void AnalyzeOrThrow(const Evidence& evidence, const ForensicsOptions& o, ForensicsReport& report) {
+  Json& j = report.json;
+  std::vector<Finding>& findings = report.findings;
+  const std::vector<std::uint8_t>& bytes = evidence.bytes();
+  const auto fail = [&](const std::string& message) { report.error = message; };
   PhotoMetadata meta;
   const Status read = ReadPhotoMetadata(bytes, meta);  // format, thumbnail; may fail alone
   j["format"] = meta.format.empty() ? Json(nullptr) : Json(meta.format);
-  auto image = DecodeImage(bytes, o.limits);
-  if (!image.ok()) return fail(path.string() + ": " + image.error().message);
+  const Result<cv::Mat>& image = evidence.Pixels();
+  if (!image.ok()) return fail(image.error().message);
   j["width"] = image->cols;
   j["height"] = image->rows;
   // Copy-move is the longest analysis (about half the time on a 12 MP photo): it runs on a
   // second thread while the others run here; the image is only read by both.
   std::future<Result<CopyMoveResult>> copy_move = std::async(
       std::launch::async, [&image]() -> Result<CopyMoveResult> { return DetectCopyMove(*image); });
+  // The copy-move thread reads the image until get(): wait for it on every way out.
+  struct Join {
+    std::future<Result<CopyMoveResult>>& f;
+    ~Join() {
+      if (f.valid()) f.wait();
+    }
+  } join{copy_move};
   auto jpeg = ParseJpegStructure(bytes);
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
   if (jpeg.ok()) {
@@ -202,14 +193,10 @@ Json AnalyzePhotoOrThrow(const std::filesystem::path& path, const ForensicsOptio
         editors += (editors.empty() ? "" : "; ") + w["name"].get<std::string>() + " (" +
                    w["segment"].get<std::string>() + ")";
     if (!editors.empty())
-      findings.push_back({{"code", "JPEG_EDITOR_SEGMENTS"},
-                          {"severity", "warning"},
-                          {"message",
-                           "The file carries what editing or re-encoding software "
-                           "writes: " +
-                               editors +
-                               ": it was saved by that software after the camera (an IPTC "
-                               "editor may have changed only the metadata)"}});
+      Add(findings, "JPEG_EDITOR_SEGMENTS", Severity::kWarning,
+          "The file carries what editing or re-encoding software writes: " + editors +
+              ": it was saved by that software after the camera (an IPTC editor may have "
+              "changed only the metadata)");
   }
   if (jpeg.ok())
     j["jpeg"]["double_compression"] = DoubleCompressionJson(
@@ -219,14 +206,14 @@ Json AnalyzePhotoOrThrow(const std::filesystem::path& path, const ForensicsOptio
                 {"mean_error", ela->mean_error},
                 {"unevenness", ela->unevenness},
                 {"hottest_block", {ela->hottest_block.x, ela->hottest_block.y}},
-                {"picture", WritePicture(o, path, sha256, "ela", ela->picture, findings)}};
+                {"picture", KeepPicture(report, "ela", ela->picture)}};
   }
   if (auto noise = NoiseResidual(*image, o.noise_block); noise.ok()) {
     j["noise"] = {{"median_sigma", noise->median_sigma},
                   {"inconsistency", noise->inconsistency},
                   {"region_z", noise->region_z},
                   {"most_different_block", {noise->most_different.x, noise->most_different.y}},
-                  {"picture", WritePicture(o, path, sha256, "noise", noise->picture, findings)}};
+                  {"picture", KeepPicture(report, "noise", noise->picture)}};
   }
   j["copy_move"] = nullptr;
   if (auto cm = copy_move.get(); cm.ok()) {
@@ -235,13 +222,11 @@ Json AnalyzePhotoOrThrow(const std::filesystem::path& path, const ForensicsOptio
     if (cm->detected) {
       regions.push_back({{"role", "source"}, {"box", box(cm->source)}});
       regions.push_back({{"role", "target"}, {"box", box(cm->target)}});
-      findings.push_back(
-          {{"code", "COPY_MOVE"},
-           {"severity", "alert"},
-           {"message", "A region appears twice in the photo (source at x " +
-                           std::to_string(cm->source.x) + ", y " + std::to_string(cm->source.y) +
-                           ", copy at x " + std::to_string(cm->target.x) + ", y " +
-                           std::to_string(cm->target.y) + "): part of the picture was cloned"}});
+      Add(findings, "COPY_MOVE", Severity::kAlert,
+          "A region appears twice in the photo (source at x " + std::to_string(cm->source.x) +
+              ", y " + std::to_string(cm->source.y) + ", copy at x " +
+              std::to_string(cm->target.x) + ", y " + std::to_string(cm->target.y) +
+              "): part of the picture was cloned");
     }
     j["copy_move"] = {
         {"detected", cm->detected},
@@ -249,8 +234,7 @@ Json AnalyzePhotoOrThrow(const std::filesystem::path& path, const ForensicsOptio
         {"score", cm->score},
         {"matches", cm->matches},
         {"regions", regions},
-        {"mask", cm->detected ? WritePicture(o, path, sha256, "copy_move", cm->mask, findings)
-                              : Json(nullptr)}};
+        {"mask", cm->detected ? KeepPicture(report, "copy_move", cm->mask) : Json(nullptr)}};
   }
   j["thumbnail"] = nullptr;
   if (meta.thumbnail && !meta.thumbnail->data.empty()) {
@@ -263,23 +247,20 @@ Json AnalyzePhotoOrThrow(const std::filesystem::path& path, const ForensicsOptio
     }
     auto cmp = CompareThumbnail(meta.thumbnail->data, stored);
     if (cmp.ok()) {
-      j["thumbnail"] = {
-          {"width", cmp->thumbnail_size.width},
-          {"height", cmp->thumbnail_size.height},
-          {"framing", ToString(cmp->framing)},
-          {"mean_difference", cmp->mean_difference},
-          {"worst_block", cmp->worst_block},
-          {"worst_block_at", {cmp->worst_block_at.x, cmp->worst_block_at.y}},
-          {"picture", WritePicture(o, path, sha256, "thumbnail", cmp->picture, findings)}};
+      j["thumbnail"] = {{"width", cmp->thumbnail_size.width},
+                        {"height", cmp->thumbnail_size.height},
+                        {"framing", ToString(cmp->framing)},
+                        {"mean_difference", cmp->mean_difference},
+                        {"worst_block", cmp->worst_block},
+                        {"worst_block_at", {cmp->worst_block_at.x, cmp->worst_block_at.y}},
+                        {"picture", KeepPicture(report, "thumbnail", cmp->picture)}};
       if (cmp->worst_block > o.thumbnail_block_limit)
-        findings.push_back({{"code", "THUMBNAIL_CONTENT_DIFFERS"},
-                            {"severity", "alert"},
-                            {"message",
-                             "The embedded thumbnail shows something else than the image around "
-                             "thumbnail pixel (" +
-                                 std::to_string(cmp->worst_block_at.x) + ", " +
-                                 std::to_string(cmp->worst_block_at.y) +
-                                 "): the image was changed after the camera wrote it"}});
+        Add(findings, "THUMBNAIL_CONTENT_DIFFERS", Severity::kAlert,
+            "The embedded thumbnail shows something else than the image around thumbnail "
+            "pixel (" +
+                std::to_string(cmp->worst_block_at.x) + ", " +
+                std::to_string(cmp->worst_block_at.y) +
+                "): the image was changed after the camera wrote it");
     } else {
       j["thumbnail"] = {{"error", cmp.error().message}};
     }
@@ -293,29 +274,67 @@ Json AnalyzePhotoOrThrow(const std::filesystem::path& path, const ForensicsOptio
                  {"radial_variance", HexLower(more.radial_variance)},
                  {"block_mean", HexLower(more.block_mean)},
                  {"color_moment", more.color_moment}};
-  j["findings"] = findings;
   // A metadata read failure alone is not an error here: the pixels were analysed.
   (void)read;
-  j["error"] = nullptr;
-  return j;
 }
 
 }  // namespace
 
-Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) {
+ForensicsReport AnalyzeEvidence(const Evidence& evidence, const ForensicsOptions& o) {
+  ForensicsReport report;
+  report.json["file"] = evidence.path().string();
+  report.json["sha256"] = evidence.sha256();
   // The analyses check what they are given, but OpenCV may still throw on a shape nobody
   // foresaw: the photo then gets an error entry and the batch goes on.
   try {
-    return AnalyzePhotoOrThrow(path, o);
+    AnalyzeOrThrow(evidence, o, report);
   } catch (const std::exception& e) {
-    Json j;
-    j["file"] = path.string();
-    const auto hash = Sha256File(path);
-    j["sha256"] = hash.ok() ? Json(*hash) : Json(nullptr);
-    j["findings"] = Json::array();
-    j["error"] = path.string() + ": analysis failed: " + SanitizeUtf8(e.what());
+    report.error = evidence.path().string() + ": analysis failed: " + SanitizeUtf8(e.what());
+  }
+  return report;
+}
+
+Json ToJson(const ForensicsReport& report) {
+  Json j = report.json;
+  Json findings = Json::array();
+  for (const auto& f : report.findings)
+    findings.push_back(
+        {{"code", f.code}, {"severity", SeverityName(f.severity)}, {"message", f.message}});
+  j["findings"] = findings;
+  j["error"] = report.error.empty() ? Json(nullptr) : Json(report.error);
+  return j;
+}
+
+void SetPicturePath(Json& forensics, const std::string& kind, const std::string& path) {
+  const char* key = kind == "copy_move" ? "mask" : "picture";
+  if (forensics.contains(kind) && forensics[kind].is_object()) forensics[kind][key] = path;
+}
+
+Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) {
+  auto evidence = OpenEvidence(path, {o.max_bytes, o.limits});
+  if (!evidence.ok()) {
+    Json j{{"file", path.string()},
+           {"sha256", nullptr},
+           {"findings", Json::array()},
+           {"error", evidence.error().message}};
     return j;
   }
+  const ForensicsReport report = AnalyzeEvidence(*evidence, o);
+  Json j = ToJson(report);
+  if (!o.pictures_dir.empty()) {
+    for (const auto& picture : report.pictures) {
+      const auto out =
+          o.pictures_dir / (path.stem().string() + "." + evidence->sha256().substr(0, 8) + "." +
+                            picture.kind + ".png");
+      if (auto st = WritePngAtomic(out, picture.image); !st.ok()) {
+        j["findings"].push_back(
+            {{"code", "OUTPUT_FAILED"}, {"severity", "warning"}, {"message", st.error().message}});
+        continue;
+      }
+      SetPicturePath(j, picture.kind, out.string());
+    }
+  }
+  return j;
 }
 
 Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::uint64_t max_bytes,
@@ -323,11 +342,10 @@ Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::ui
   std::vector<CropHashes> hashes;
   std::vector<std::pair<std::string, std::string>> hashed;  // file, sha256
   Json errors = Json::array();
-  std::vector<std::uint8_t> bytes;
   for (const auto& path : files) {
-    const Status read = ReadFileBounded(path, max_bytes, bytes);
+    auto evidence = OpenEvidence(path, {max_bytes, limits});
     const Result<cv::Mat> image =
-        read.ok() ? DecodeImage(bytes, limits) : Result<cv::Mat>(read.error());
+        evidence.ok() ? evidence->Pixels() : Result<cv::Mat>(evidence.error());
     if (!image.ok()) {
       errors.push_back({{"file", path.string()}, {"error", image.error().message}});
       continue;
@@ -338,7 +356,7 @@ Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::ui
       errors.push_back({{"file", path.string()}, {"error", SanitizeUtf8(e.what())}});
       continue;
     }
-    hashed.emplace_back(path.string(), Sha256Hex(bytes));
+    hashed.emplace_back(path.string(), evidence->sha256());
   }
   Json groups = Json::array();
   for (const auto& group : GroupNearDuplicates(hashes, max_distance)) {

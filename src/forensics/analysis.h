@@ -13,6 +13,8 @@
 #include "forensics/ela.h"
 #include "forensics/hashes.h"
 #include "image/decode.h"
+#include "image/evidence.h"
+#include "util/finding.h"
 
 namespace gv {
 
@@ -29,10 +31,36 @@ struct ForensicsOptions {
   double thumbnail_block_limit = 1.5;
 };
 
-// Never throws: a file that cannot be analysed gets "error" (the other keys stay readable).
-// Keys: file, sha256, format, width, height, jpeg (with double_compression), ela, noise,
-// copy_move, thumbnail, hashes, findings, error. Thread-safe after
-// InitializeMetadataLibrary().
+// A picture of the evidence for the investigator: "ela", "noise", "copy_move" (the mask)
+// or "thumbnail". 8-bit.
+struct ForensicsPicture {
+  std::string kind;
+  cv::Mat image;
+};
+
+// What the analyses found in one photo. `json` holds the measurements (keys below, without
+// findings and error); pictures are returned, not written: their JSON paths stay null until
+// the caller writes them (SetPicturePath).
+struct ForensicsReport {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  std::vector<Finding> findings;  // step "forensics"
+  std::vector<ForensicsPicture> pictures;
+  std::string error;  // empty when the pixels were analysed
+};
+
+// Every analysis on evidence already in memory. Never throws: a photo that cannot be
+// analysed gets `error`. Thread-safe after InitializeMetadataLibrary().
+ForensicsReport AnalyzeEvidence(const Evidence& evidence, const ForensicsOptions& options);
+
+// The forensics command's object. Keys: file, sha256, format, width, height, jpeg (with
+// double_compression), ela, noise, copy_move, thumbnail, hashes, findings, error.
+nlohmann::ordered_json ToJson(const ForensicsReport& report);
+
+// Sets the path of a written picture in the object made by ToJson.
+void SetPicturePath(nlohmann::ordered_json& forensics, const std::string& kind,
+                    const std::string& path);
+
+// OpenEvidence + AnalyzeEvidence + ToJson, pictures written into options.pictures_dir.
 nlohmann::ordered_json AnalyzePhoto(const std::filesystem::path& path,
                                     const ForensicsOptions& options);
 

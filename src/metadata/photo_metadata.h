@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "metadata/finding.h"
+#include "util/finding.h"
 #include "util/time.h"
 
 namespace gv {
@@ -76,7 +76,7 @@ struct PhotoMetadata {
   std::optional<std::string> error;  // why the file could not be (fully) read
 
   void AddFinding(std::string code, Severity severity, std::string message) {
-    findings.push_back({std::move(code), severity, std::move(message)});
+    findings.push_back({std::move(code), severity, std::move(message), "metadata"});
   }
 };
 

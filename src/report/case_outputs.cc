@@ -2,6 +2,12 @@
 
 #include <sstream>
 
+#include "forensics/analysis.h"
+#include "geo/basemap.h"
+#include "geo/grid_raster.h"
+#include "georef/georef_outputs.h"
+#include "image/encode.h"
+#include "image/evidence.h"
 #include "metadata/metadata_json.h"
 #include "report/escape.h"
 #include "report/html_report.h"
@@ -10,6 +16,8 @@
 
 namespace gv {
 namespace {
+
+using Json = nlohmann::ordered_json;
 
 std::string ManifestCsv(const Case& c) {
   std::ostringstream out;
@@ -21,19 +29,143 @@ std::string ManifestCsv(const Case& c) {
   return out.str();
 }
 
+Json Ring(const std::vector<LatLon>& ring) {
+  Json points = Json::array();
+  for (const auto& p : ring) points.push_back({p.lon_deg, p.lat_deg});
+  return points;
+}
+
+// Writes what the steps made for one photo into OUT/photos/<prefix>/ and records the paths
+// (relative to out_dir) in the record. A picture that cannot be written is a step error.
+void WritePhotoFiles(PhotoRecord& p, const std::filesystem::path& out_dir) {
+  if (p.sha256.empty()) return;
+  const std::filesystem::path rel = p.OutputFolder();
+  std::error_code ec;
+  const bool any = !p.pictures.empty() || p.georef ||
+                   std::any_of(p.clues.begin(), p.clues.end(),
+                               [](const Clue& c) { return c.likelihood.has_value(); });
+  if (!any) return;
+  std::filesystem::create_directories(out_dir / rel, ec);
+  if (ec) {
+    p.errors.push_back({"report", (out_dir / rel).string() + ": " + ec.message()});
+    return;
+  }
+  for (auto& picture : p.pictures) {
+    const auto file = rel / (picture.name + ".png");
+    if (auto st = WritePngAtomic(out_dir / file, picture.image); !st.ok()) {
+      p.errors.push_back({"report", st.error().message});
+      continue;
+    }
+    picture.path = file.generic_string();
+    if (p.forensics.is_object()) SetPicturePath(p.forensics, picture.name, picture.path);
+  }
+  for (auto& clue : p.clues) {
+    if (!clue.likelihood) continue;
+    const LikelihoodGrid& g = *clue.likelihood;
+    const auto file = rel / (clue.kind + "_likelihood.tif");
+    auto writer = GridRasterWriter::Create(
+        out_dir / file, {g.min_lon, g.max_lat, g.resolution_deg, g.width, g.height},
+        GridRasterWriter::Type::kFloat32,
+        "geoverify " + clue.kind + " likelihood of " + p.path + " (SHA-256 " + p.sha256 + ")");
+    Status st =
+        writer.ok() ? (*writer)->WriteRows(0, g.height, g.values.data()) : Status(writer.error());
+    if (st.ok()) st = (*writer)->Finish();
+    if (!st.ok()) {
+      p.errors.push_back({"report", st.error().message});
+      continue;
+    }
+    clue.params["raster"] = file.generic_string();
+  }
+  if (p.georef && p.georef->ok) {
+    // The warp needs the photo's pixels again: re-read, and refused if the file changed.
+    auto evidence = OpenEvidence(p.absolute);
+    Status st = evidence.ok() ? OkStatus() : Status(evidence.error());
+    if (st.ok() && evidence->sha256() != p.sha256)
+      st = MakeError(p.path + ": the file changed since intake (SHA-256 differs)");
+    const Result<cv::Mat>* pixels = st.ok() ? &evidence->Pixels() : nullptr;
+    if (pixels && !pixels->ok()) st = pixels->error();
+    std::unique_ptr<Basemap> map;
+    if (st.ok()) {
+      auto opened = Basemap::Open(p.georef->basemap);
+      if (opened.ok())
+        map = std::move(*opened);
+      else
+        st = opened.error();
+    }
+    const auto file = rel / "warped.tif";
+    if (st.ok()) st = WriteWarpedPhoto(out_dir / file, **pixels, *p.georef, *map, p.path, p.sha256);
+    if (!st.ok())
+      p.errors.push_back({"report", st.error().message});
+    else
+      p.warped_path = file.generic_string();
+  }
+}
+
 std::string PhotosJson(const Case& c) {
-  nlohmann::ordered_json all = nlohmann::ordered_json::array();
-  for (const auto& p : c.photos) all.push_back(ToJson(p));
-  return all.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  Json all = Json::array();
+  for (const auto& p : c.photos) all.push_back(PhotoJson(p));
+  return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace
 
-Result<std::vector<std::filesystem::path>> WriteCaseOutputs(const Case& c,
+Json ClueJson(const Clue& clue) {
+  Json geometry = nullptr;
+  if (clue.polygons.size() == 1) {
+    geometry = {{"type", "Polygon"}, {"coordinates", Json::array({Ring(clue.polygons[0])})}};
+  } else if (!clue.polygons.empty()) {
+    Json polygons = Json::array();
+    for (const auto& ring : clue.polygons) polygons.push_back(Json::array({Ring(ring)}));
+    geometry = {{"type", "MultiPolygon"}, {"coordinates", polygons}};
+  } else if (clue.point) {
+    geometry = {{"type", "Point"}, {"coordinates", {clue.point->lon_deg, clue.point->lat_deg}}};
+  }
+  return {{"kind", clue.kind},
+          {"description", clue.description},
+          {"uncertainty_m", clue.uncertainty_m},
+          {"geometry", geometry},
+          {"excludes", clue.excludes},
+          {"confidence", clue.confidence},
+          {"confidence_note",
+           clue.confidence_note.empty() ? Json(nullptr) : Json(clue.confidence_note)},
+          {"params", clue.params}};
+}
+
+Json PhotoJson(const PhotoRecord& p) {
+  Json j = ToJson(p.metadata);
+  j["file"] = p.path;
+  if (p.taken_at_utc) {
+    j["taken_at_utc"] = FormatIsoUtc(*p.taken_at_utc);
+    j["taken_at_utc_source"] = p.taken_at_utc_source;
+  }
+  j["forensics"] = p.forensics;
+  Json clues = Json::array();
+  for (const auto& clue : p.clues) clues.push_back(ClueJson(clue));
+  j["clues"] = clues;
+  Json findings = Json::array();
+  for (const auto& f : p.findings) {
+    Json one = ToJson(f);
+    one["step"] = f.step;
+    findings.push_back(one);
+  }
+  j["findings"] = findings;
+  j["place_group"] = p.place_group > 0 ? Json(p.place_group) : Json(nullptr);
+  j["warped"] = p.warped_path.empty() ? Json(nullptr) : Json(p.warped_path);
+  Json errors = Json::array();
+  for (const auto& e : p.errors) errors.push_back({{"step", e.step}, {"error", e.message}});
+  j["step_errors"] = errors;
+  Json seconds = Json::object();
+  for (const auto& [step, s] : p.step_seconds) seconds[step] = s;
+  j["step_seconds"] = seconds;
+  return j;
+}
+
+Result<std::vector<std::filesystem::path>> WriteCaseOutputs(Case& c,
                                                             const std::filesystem::path& out_dir) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return MakeError(out_dir.string() + ": cannot create folder: " + ec.message());
+  for (auto& p : c.photos) WritePhotoFiles(p, out_dir);
   std::vector<std::filesystem::path> written;
   const auto write_text = [&](const char* name, const std::string& text) -> Status {
     const auto path = out_dir / name;

@@ -1,10 +1,12 @@
 // All outputs of `geoverify run` for one case, each written atomically into `out_dir`
 // (created if missing; re-running replaces the previous outputs):
-//   case.gpkg      photos / evidence / findings layers (GeoPackage)
-//   case.kml       photo points for Google Earth
-//   report.html    offline HTML report with map
+//   case.gpkg      layers photos, clues, footprints; tables evidence, findings, place_groups
+//   case.kml       the same layers, one folder each, for Google Earth
+//   report.html    offline HTML report: map with layer control, a panel per photo
 //   manifest.csv   path, SHA-256, bytes, modification and intake time of every file
-//   photos.json    the `inspect --json` record of every photo
+//   photos.json    per photo: the inspect object, forensics, clues, findings, place group
+//   photos/<sha256 prefix>/   pictures (ELA, noise, copy-move mask, thumbnail, preview),
+//                  shadow likelihood GeoTIFF, the photo warped onto its basemap (GeoTIFF)
 #pragma once
 
 #include <filesystem>
@@ -15,8 +17,16 @@
 
 namespace gv {
 
-// Returns the paths written; error on the first output that cannot be written.
-Result<std::vector<std::filesystem::path>> WriteCaseOutputs(const Case& c,
+// Returns the paths written; error on the first output that cannot be written. Writes the
+// per-photo files first and records their paths (relative to out_dir) in `c`.
+Result<std::vector<std::filesystem::path>> WriteCaseOutputs(Case& c,
                                                             const std::filesystem::path& out_dir);
+
+// The photos.json entry of one photo.
+nlohmann::ordered_json PhotoJson(const PhotoRecord& photo);
+
+// A clue as JSON: {kind, description, uncertainty_m, geometry (GeoJSON, EPSG:4326, or null),
+// excludes, confidence, confidence_note, params}.
+nlohmann::ordered_json ClueJson(const Clue& clue);
 
 }  // namespace gv

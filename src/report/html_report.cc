@@ -2,16 +2,24 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <set>
 #include <sstream>
 
 #include "metadata/metadata_json.h"
+#include "report/case_outputs.h"
 #include "report/escape.h"
+#include "report/report_assets.h"
 #include "util/data_dir.h"
 #include "util/file.h"
+#include "util/text.h"
 #include "util/time.h"
 
 namespace gv {
 namespace {
+
+using Json = nlohmann::json;
 
 Result<std::string> ReadText(const std::filesystem::path& path, std::uint64_t max_bytes) {
   std::vector<std::uint8_t> buffer;
@@ -19,21 +27,139 @@ Result<std::string> ReadText(const std::filesystem::path& path, std::uint64_t ma
   return std::string(buffer.begin(), buffer.end());
 }
 
-// Points for the map, as JSON (escaped for a script element by the caller).
-std::string PointsJson(const Case& c) {
-  nlohmann::json points = nlohmann::json::array();
-  for (const auto& p : c.photos) {
-    if (!p.gps || !p.gps->position_valid) continue;
-    nlohmann::json codes = nlohmann::json::array();
-    for (const auto& f : p.findings) codes.push_back(f.code);
-    points.push_back({{"file", p.file},
-                      {"sha256", p.sha256},
-                      {"lat", p.gps->lat_deg},
-                      {"lon", p.gps->lon_deg},
-                      {"taken_at_utc", p.taken_at_utc ? FormatIsoUtc(*p.taken_at_utc) : ""},
-                      {"findings", codes}});
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// A picture as a data: URI (JPEG for photos, PNG for maps), at most `side` pixels a side.
+std::string DataUri(const cv::Mat& image, int side, bool jpeg) {
+  if (image.empty()) return "";
+  cv::Mat small = image;
+  const double scale = std::min(1.0, static_cast<double>(side) / std::max(image.cols, image.rows));
+  if (scale < 1) cv::resize(image, small, cv::Size(), scale, scale, cv::INTER_AREA);
+  std::vector<std::uint8_t> bytes;
+  if (!cv::imencode(jpeg ? ".jpg" : ".png", small, bytes,
+                    jpeg ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, 80} : std::vector<int>{}))
+    return "";
+  return std::string(jpeg ? "data:image/jpeg;base64," : "data:image/png;base64,") + Base64(bytes);
+}
+
+const cv::Mat* Picture(const PhotoRecord& p, const std::string& name) {
+  for (const auto& picture : p.pictures)
+    if (picture.name == name) return &picture.image;
+  return nullptr;
+}
+
+bool Has(const PhotoRecord& p, std::initializer_list<const char*> codes, std::string* which) {
+  std::set<std::string> found;
+  for (const auto& f : p.findings)
+    for (const char* code : codes)
+      if (f.code == code) found.insert(code);
+  for (const auto& f : found) *which += (which->empty() ? "" : ", ") + f;
+  return !found.empty();
+}
+
+// Map data: photos with GPS, and every clue with a geometry.
+Json MapData(const Case& c) {
+  Json photos = Json::array(), clues = Json::array();
+  for (std::size_t i = 0; i < c.photos.size(); ++i) {
+    const auto& p = c.photos[i];
+    const auto& gps = p.metadata.gps;
+    if (gps && gps->position_valid) {
+      Json codes = Json::array();
+      for (const auto& f : p.findings) codes.push_back(f.code);
+      photos.push_back({{"file", p.path},
+                        {"panel", "photo-" + std::to_string(i + 1)},
+                        {"sha256", p.sha256},
+                        {"lat", gps->lat_deg},
+                        {"lon", gps->lon_deg},
+                        {"taken_at_utc", p.taken_at_utc ? FormatIsoUtc(*p.taken_at_utc) : ""},
+                        {"findings", codes}});
+    }
+    for (const auto& clue : p.clues) {
+      Json j = ClueJson(clue);
+      if (j["geometry"].is_null()) continue;
+      j.erase("params");
+      j["photo"] = p.path;
+      clues.push_back(j);
+    }
   }
-  return points.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return {{"photos", photos}, {"clues", clues}};
+}
+
+void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index) {
+  out << "<section class=photo id=photo-" << index << " data-sha256='" << HtmlEscape(p.sha256)
+      << "'><h3>" << HtmlEscape(p.path) << "</h3><div class=hash>SHA-256 " << HtmlEscape(p.sha256)
+      << "</div><div class=cols><div>";
+  if (const cv::Mat* preview = Picture(p, "preview"))
+    out << "<img class=preview alt='photo' src='" << DataUri(*preview, 360, true) << "'>";
+  out << "</div><div class=facts><table class=verdicts>";
+  const auto verdict = [&](const char* question, std::initializer_list<const char*> codes) {
+    std::string which;
+    const bool yes = Has(p, codes, &which);
+    out << "<tr><th>" << question << "</th><td class='" << (yes ? "alert" : "ok") << "'>"
+        << (yes ? "yes: " + HtmlEscape(which) : std::string("no sign found")) << "</td></tr>";
+  };
+  verdict("Edited?", {"EDITED_WITH_SOFTWARE", "JPEG_EDITOR_SEGMENTS", "MODIFIED_AFTER_CAPTURE",
+                      "THUMBNAIL_CONTENT_DIFFERS", "THUMBNAIL_MISMATCH"});
+  verdict("Re-encoded?", {"DOUBLE_COMPRESSION", "NO_METADATA", "REENCODED_BY_PLATFORM"});
+  verdict("Copy-move?", {"COPY_MOVE"});
+  verdict("Clock?", {"GPS_TIME_MISMATCH", "CAMERA_CLOCK_ZONE_DIFFERS", "CASE_TIME_DIFFERS"});
+  out << "<tr><th>Taken (UTC)</th><td>"
+      << (p.taken_at_utc ? HtmlEscape(FormatIsoUtc(*p.taken_at_utc)) + " <small>(" +
+                               HtmlEscape(p.taken_at_utc_source) + ")</small>"
+                         : std::string("unknown"))
+      << "</td></tr><tr><th>Camera</th><td>" << HtmlEscape(p.metadata.make + " " + p.metadata.model)
+      << "</td></tr>";
+  if (p.place_group > 0)
+    out << "<tr><th>Place group</th><td><a href='#group-" << p.place_group << "'>" << p.place_group
+        << "</a></td></tr>";
+  out << "</table></div><div>";
+  if (const cv::Mat* ela = Picture(p, "ela"))
+    out << "<figure><img class=ela alt='error level analysis' src='" << DataUri(*ela, 360, false)
+        << "'><figcaption>Error level analysis (bright: recompressed "
+           "differently)</figcaption></figure>";
+  out << "</div></div>";
+  out << "<h4>Clues (" << p.clues.size() << ")</h4><ul class=clues>";
+  for (const auto& clue : p.clues) {
+    out << "<li data-kind='" << HtmlEscape(clue.kind) << "'><b>" << HtmlEscape(clue.kind) << "</b> "
+        << HtmlEscape(clue.description);
+    if (clue.confidence < 1) {
+      char c[32];
+      std::snprintf(c, sizeof c, "%.2f", clue.confidence);
+      out << " <small>(confidence " << c << ": " << HtmlEscape(clue.confidence_note) << ")</small>";
+    }
+    out << "</li>";
+  }
+  out << "</ul><h4>Findings (" << p.findings.size() << ")</h4><ul class=findings>";
+  for (const auto& f : p.findings)
+    out << "<li class='" << SeverityName(f.severity) << "'><b>" << HtmlEscape(f.code) << "</b> "
+        << HtmlEscape(f.message) << " <small>[" << HtmlEscape(f.step) << "]</small></li>";
+  out << "</ul>";
+  if (p.metadata.error || !p.errors.empty()) {
+    out << "<h4>Errors</h4><ul class=errors>";
+    for (const auto& e : p.errors)
+      out << "<li class=err>" << HtmlEscape(e.step) << ": " << HtmlEscape(e.message) << "</li>";
+    if (p.errors.empty() && p.metadata.error)
+      out << "<li class=err>" << HtmlEscape(*p.metadata.error) << "</li>";
+    out << "</ul>";
+  }
+  out << "</section>\n";
+}
+
+void WriteGroups(std::ostream& out, const Case& c) {
+  out << "<h2 id=place-groups>Place groups (" << c.place_groups.size() << ")</h2>\n"
+      << "<p class=note>Photos of one place: linked by a verified same-scene match or by "
+         "<code>same_place_as</code> in case.yaml. A photo alone is a group of one.</p>"
+      << "<table><tr><th>Group</th><th>Photos</th><th>Links</th></tr>\n";
+  for (const auto& g : c.place_groups) {
+    out << "<tr class=group id=group-" << g.id << "><td>" << g.id << "</td><td>";
+    for (const auto& p : g.photos) out << "<div>" << HtmlEscape(p) << "</div>";
+    out << "</td><td>";
+    for (const auto& l : g.links)
+      out << "<div>" << HtmlEscape(l.a) << " = " << HtmlEscape(l.b) << " <small>("
+          << HtmlEscape(l.reason) << ")</small></div>";
+    out << "</td></tr>\n";
+  }
+  out << "</table>\n";
 }
 
 void WriteEvidenceTable(std::ostream& out, const Case& c) {
@@ -50,58 +176,25 @@ void WriteEvidenceTable(std::ostream& out, const Case& c) {
   out << "</table>\n";
 }
 
-void WritePhotoTable(std::ostream& out, const Case& c) {
-  out << "<h2>Photos and findings</h2>\n<table><tr><th>File</th><th>Camera</th><th>Taken (UTC)</th>"
-      << "<th>GPS</th><th>Findings</th></tr>\n";
-  for (const auto& p : c.photos) {
-    out << "<tr><td>" << HtmlEscape(p.file) << "<div class=hash>" << HtmlEscape(p.sha256)
-        << "</div></td><td>" << HtmlEscape(p.make + " " + p.model) << "</td><td>";
-    if (p.taken_at_utc)
-      out << HtmlEscape(FormatIsoUtc(*p.taken_at_utc)) << " <small>("
-          << HtmlEscape(p.taken_at_utc_source) << ")</small>";
-    out << "</td><td>";
-    if (p.gps && p.gps->position_valid) {
-      char position[64];
-      std::snprintf(position, sizeof position, "%.6f, %.6f", p.gps->lat_deg, p.gps->lon_deg);
-      out << position;
-    }
-    out << "</td><td>";
-    if (p.error) out << "<div class=err>" << HtmlEscape(*p.error) << "</div>";
-    for (const auto& f : p.findings) {
-      out << "<div class='" << SeverityName(f.severity) << "'><b>" << HtmlEscape(f.code) << "</b> "
-          << HtmlEscape(f.message) << "</div>";
-    }
-    out << "</td></tr>\n";
+// Known sites for the map: the shipped layer, another GeoJSON named in case.yaml, or none.
+std::string KnownSitesJson(const Case& c, std::string* note) {
+  if (c.config.known_sites == "none") {
+    *note = "Known sites: off (case.yaml says known_sites: none).";
+    return "null";
   }
-  out << "</table>\n";
+  const std::filesystem::path path = c.config.known_sites == "default"
+                                         ? DataDir() / "known-sites.geojson"
+                                         : std::filesystem::path(c.config.known_sites);
+  auto text = ReadText(path, 16u << 20);
+  if (!text.ok() || !Json::accept(*text)) {
+    *note = "Known sites: " + path.filename().string() + " could not be read as GeoJSON.";
+    return "null";
+  }
+  *note = "Known sites: " + path.filename().string() +
+          " (public reports, each site with its source; for orientation only, verify "
+          "independently).";
+  return *text;
 }
-
-constexpr const char* kStyle = R"(body{font-family:sans-serif;margin:1.5em;color:#222}
-table{border-collapse:collapse;width:100%;margin-bottom:2em}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left;font-size:13px}
-.hash{font-family:monospace;font-size:11px;color:#555;word-break:break-all}.err{color:#b00}.warning{color:#a60}.alert{color:#b00}.info{color:#357}
-#map{height:480px;border:1px solid #999;margin-bottom:1em}.note{color:#666;font-size:12px})";
-
-constexpr const char* kMapScript = R"(
-(function(){
-  var points = JSON.parse(document.getElementById('gv-points').textContent);
-  var borders = JSON.parse(document.getElementById('gv-borders').textContent);
-  var map = L.map('map', {worldCopyJump: true});
-  if (borders) L.geoJSON(borders, {style: {color: '#777', weight: 1, fillColor: '#eee', fillOpacity: 1}}).addTo(map);
-  var group = L.featureGroup();
-  points.forEach(function(p){
-    var popup = document.createElement('div');
-    var name = document.createElement('b'); name.textContent = p.file; popup.appendChild(name);
-    var lines = ['SHA-256: ' + p.sha256, 'Taken (UTC): ' + (p.taken_at_utc || 'unknown'),
-                 p.lat.toFixed(6) + ', ' + p.lon.toFixed(6), 'Findings: ' + (p.findings.join(', ') || 'none')];
-    lines.forEach(function(t){ var d = document.createElement('div'); d.textContent = t; popup.appendChild(d); });
-    L.circleMarker([p.lat, p.lon], {radius: 7, color: p.findings.length ? '#c60' : '#06c', fillOpacity: 0.8})
-      .bindPopup(popup).addTo(group);
-  });
-  group.addTo(map);
-  if (points.length) map.fitBounds(group.getBounds().pad(0.5), {maxZoom: 12});
-  else map.setView([15, 100], 3);
-})();
-)";
 
 }  // namespace
 
@@ -117,34 +210,56 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
                                 : options.borders;
   auto borders = ReadText(borders_path, 16u << 20);
   std::string borders_json = "null";
-  if (borders.ok() && nlohmann::json::accept(*borders)) borders_json = *borders;
+  std::string borders_note = "Borders: Natural Earth (public domain).";
+  if (borders.ok() && Json::accept(*borders)) {
+    borders_json = *borders;
+  } else {
+    borders_note = "Country borders are missing (" + borders_path.string() +
+                   " could not be read; run scripts/fetch-data): the map has no border layer.";
+  }
+  std::string sites_note;
+  const std::string sites_json = KnownSitesJson(c, &sites_note);
 
-  std::size_t with_gps = 0;
-  for (const auto& p : c.photos) with_gps += (p.gps && p.gps->position_valid) ? 1 : 0;
+  std::size_t with_gps = 0, clue_count = 0;
+  for (const auto& p : c.photos) {
+    with_gps += (p.metadata.gps && p.metadata.gps->position_valid) ? 1 : 0;
+    clue_count += p.clues.size();
+  }
+  const std::string title = c.config.title.empty() ? c.dir.filename().string() : c.config.title;
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
-         "'unsafe-inline'; "
-         "style-src 'unsafe-inline'; img-src data:\">\n"
-      << "<title>geoverify report: " << HtmlEscape(c.dir.filename().string()) << "</title>\n"
-      << "<style>" << *css << "</style>\n<style>" << kStyle << "</style></head><body>\n"
-      << "<h1>geoverify case report</h1>\n<p>Case folder: <b>" << HtmlEscape(c.dir.string())
-      << "</b><br>Intake: " << HtmlEscape(c.intake_utc) << "<br>" << c.evidence.size() << " files, "
-      << c.photos.size() << " photos, " << with_gps << " with GPS, " << c.failed
-      << " could not be read</p>\n"
-      << "<div id=map></div><p class=note>Photo positions as recorded in their metadata (EXIF "
-         "GPS), "
-         "not verified. Borders: Natural Earth (public domain). The map works offline.</p>\n";
-  WritePhotoTable(out, c);
+         "'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
+      << "<title>geoverify report: " << HtmlEscape(title) << "</title>\n"
+      << "<style>" << *css << "</style>\n<style>" << kReportStyle << "</style></head><body>\n"
+      << "<h1>geoverify case report: " << HtmlEscape(title) << "</h1>\n<p>Case folder: <b>"
+      << HtmlEscape(c.dir.string()) << "</b><br>Intake: " << HtmlEscape(c.intake_utc) << "<br>"
+      << c.evidence.size() << " files, " << c.photos.size() << " photos, " << with_gps
+      << " with GPS, " << clue_count << " clues, " << c.place_groups.size() << " place groups, "
+      << c.failed << " with errors<br>Steps run: ";
+  for (const auto& s : c.steps_run) out << HtmlEscape(s) << ' ';
+  if (!c.steps_skipped.empty()) {
+    out << "<br>Steps skipped: ";
+    for (const auto& s : c.steps_skipped) out << HtmlEscape(s) << ' ';
+  }
+  out << "</p>\n<div id=map></div><p class=note id=map-notes>Photo positions as recorded in "
+         "their metadata (EXIF GPS), not verified; clues as the steps found them, not yet "
+         "fused. "
+      << HtmlEscape(borders_note) << ' ' << HtmlEscape(sites_note)
+      << " The map works offline.</p>\n<h2>Photos (" << c.photos.size() << ")</h2>\n";
+  for (std::size_t i = 0; i < c.photos.size(); ++i) WritePhotoPanel(out, c.photos[i], i + 1);
+  WriteGroups(out, c);
   WriteEvidenceTable(out, c);
   out << "<p class=note>Generated by geoverify at " << HtmlEscape(NowIsoUtc())
-      << ". Evidence files were opened "
-      << "read-only; each is identified by its SHA-256.</p>\n"
-      << "<script type=\"application/json\" id=gv-points>" << JsonForScript(PointsJson(c))
+      << ". Evidence files were opened read-only; each is identified by its SHA-256.</p>\n"
+      << "<script type=\"application/json\" id=gv-data>" << JsonForScript(Dump(MapData(c)))
       << "</script>\n"
       << "<script type=\"application/json\" id=gv-borders>" << JsonForScript(borders_json)
       << "</script>\n"
-      << "<script>" << *js << "</script>\n<script>" << kMapScript << "</script>\n</body></html>\n";
+      << "<script type=\"application/json\" id=gv-sites>" << JsonForScript(sites_json)
+      << "</script>\n"
+      << "<script>" << *js << "</script>\n<script>" << kReportMapScript
+      << "</script>\n</body></html>\n";
   return out.str();
 }
 

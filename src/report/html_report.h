@@ -1,6 +1,9 @@
-// The offline HTML report: one self-contained file (Leaflet from Debian's libjs-leaflet and
-// Natural Earth borders inlined, no network request) listing the evidence with hashes, the
-// findings, and a map of the photo positions. Every string from evidence is escaped.
+// The offline HTML report: one self-contained file (Leaflet from Debian's libjs-leaflet,
+// Natural Earth borders, pictures as data: URIs; no network request, enforced by a
+// Content-Security-Policy). A map with a layer control (photos, clues by kind, footprints,
+// shadow regions, known sites, borders), a panel per photo (preview, verdicts, ELA, clues,
+// findings, step errors), the place groups and the evidence with hashes. Every string from
+// evidence is escaped.
 #pragma once
 
 #include <filesystem>
@@ -13,8 +16,9 @@ namespace gv {
 
 struct HtmlReportOptions {
   std::filesystem::path leaflet_dir = GEOVERIFY_DEFAULT_LEAFLET_DIR;  // leaflet.js, leaflet.css
-  std::filesystem::path
-      borders;  // GeoJSON country borders; empty: DataDir()/generated/countries-110m.geojson
+  // GeoJSON country borders; empty: DataDir()/generated/countries-110m.geojson. When missing,
+  // the report says so.
+  std::filesystem::path borders;
 };
 
 // Builds the HTML text. Error if Leaflet cannot be read.

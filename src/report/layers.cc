@@ -5,6 +5,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <functional>
 #include <memory>
 
 #include "geo/ogr_init.h"
@@ -74,6 +75,21 @@ class FeatureWriter {
     OGR_F_SetGeometryDirectly(feature_, point);
     return *this;
   }
+  // Polygons (outer rings, lat/lon) as one MultiPolygon.
+  FeatureWriter& Polygons(const std::vector<std::vector<LatLon>>& rings) {
+    OGRGeometryH multi = OGR_G_CreateGeometry(wkbMultiPolygon);
+    for (const auto& points : rings) {
+      if (points.size() < 4) continue;
+      OGRGeometryH polygon = OGR_G_CreateGeometry(wkbPolygon);
+      OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+      for (const auto& p : points) OGR_G_AddPoint_2D(ring, p.lon_deg, p.lat_deg);
+      OGR_G_CloseRings(ring);
+      OGR_G_AddGeometryDirectly(polygon, ring);
+      OGR_G_AddGeometryDirectly(multi, polygon);
+    }
+    OGR_F_SetGeometryDirectly(feature_, multi);
+    return *this;
+  }
   Status Write() {
     if (OGR_L_CreateFeature(layer_, feature_) != OGRERR_NONE)
       return MakeError("cannot write feature: " + LastGdalError());
@@ -85,17 +101,18 @@ class FeatureWriter {
   OGRFeatureH feature_;
 };
 
-std::string FindingCodes(const PhotoMetadata& p) {
+std::string FindingCodes(const PhotoRecord& p) {
   std::string codes;
   for (const auto& f : p.findings) codes += (codes.empty() ? "" : ",") + f.code;
   return codes;
 }
 
-std::string Description(const PhotoMetadata& p) {
+std::string Description(const PhotoRecord& p) {
   std::string d = "SHA-256: " + p.sha256;
   if (p.taken_at_utc)
     d += "\nTaken (UTC): " + FormatIsoUtc(*p.taken_at_utc) + " [" + p.taken_at_utc_source + "]";
-  if (!p.make.empty() || !p.model.empty()) d += "\nCamera: " + p.make + " " + p.model;
+  if (!p.metadata.make.empty() || !p.metadata.model.empty())
+    d += "\nCamera: " + p.metadata.make + " " + p.metadata.model;
   for (const auto& f : p.findings)
     d += std::string("\n") + SeverityName(f.severity) + " " + f.code + ": " + f.message;
   return d;
@@ -114,20 +131,100 @@ Status WritePhotos(GDALDatasetH ds, const Case& c) {
                             {"lon", OFTReal},
                             {"alt_m", OFTReal},
                             {"direction_deg", OFTReal},
+                            {"place_group", OFTInteger64},
                             {"description", OFTString}});
   if (!layer.ok()) return layer.error();
   for (const auto& p : c.photos) {
-    if (!p.gps || !p.gps->position_valid) continue;
+    const auto& gps = p.metadata.gps;
+    if (!gps || !gps->position_valid) continue;
     FeatureWriter f(*layer);
-    f.Set("file", p.file).Set("sha256", p.sha256).Set("make", p.make).Set("model", p.model);
-    f.Set("findings", FindingCodes(p)).Set("lat", p.gps->lat_deg).Set("lon", p.gps->lon_deg);
-    f.Set("description", Description(p));
+    f.Set("file", p.path).Set("sha256", p.sha256).Set("make", p.metadata.make);
+    f.Set("model", p.metadata.model).Set("findings", FindingCodes(p));
+    f.Set("lat", gps->lat_deg).Set("lon", gps->lon_deg).Set("description", Description(p));
     if (p.taken_at_utc)
       f.Set("taken_at_utc", FormatIsoUtc(*p.taken_at_utc))
           .Set("taken_at_utc_source", p.taken_at_utc_source);
-    if (p.gps->alt_m) f.Set("alt_m", *p.gps->alt_m);
-    if (p.gps->direction_deg) f.Set("direction_deg", *p.gps->direction_deg);
-    f.Point(p.gps->lon_deg, p.gps->lat_deg);
+    if (gps->alt_m) f.Set("alt_m", *gps->alt_m);
+    if (gps->direction_deg) f.Set("direction_deg", *gps->direction_deg);
+    if (p.place_group > 0) f.Set("place_group", static_cast<std::int64_t>(p.place_group));
+    f.Point(gps->lon_deg, gps->lat_deg);
+    if (auto st = f.Write(); !st.ok()) return st;
+  }
+  return OkStatus();
+}
+
+// One feature per clue: its point or polygons (none for a clue without geometry, such as a
+// time_zone clue, which GeoPackage keeps as a row with an empty geometry).
+Status WriteClues(GDALDatasetH ds, const Case& c, bool with_empty_geometry) {
+  auto layer = CreateLayer(ds, "clues", wkbUnknown,
+                           {{"photo", OFTString},
+                            {"sha256", OFTString},
+                            {"kind", OFTString},
+                            {"description", OFTString},
+                            {"uncertainty_m", OFTReal},
+                            {"excludes", OFTInteger},
+                            {"confidence", OFTReal},
+                            {"confidence_note", OFTString},
+                            {"params", OFTString}});
+  if (!layer.ok()) return layer.error();
+  for (const auto& p : c.photos) {
+    for (const auto& clue : p.clues) {
+      const bool has_geometry = clue.point || !clue.polygons.empty();
+      if (!has_geometry && !with_empty_geometry) continue;
+      FeatureWriter f(*layer);
+      f.Set("photo", clue.photo).Set("sha256", clue.sha256).Set("kind", clue.kind);
+      f.Set("description", clue.description).Set("uncertainty_m", clue.uncertainty_m);
+      f.Set("excludes", static_cast<std::int64_t>(clue.excludes))
+          .Set("confidence", clue.confidence);
+      f.Set("confidence_note", clue.confidence_note);
+      f.Set("params",
+            clue.params.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+      if (!clue.polygons.empty())
+        f.Polygons(clue.polygons);
+      else if (clue.point)
+        f.Point(clue.point->lon_deg, clue.point->lat_deg);
+      if (auto st = f.Write(); !st.ok()) return st;
+    }
+  }
+  return OkStatus();
+}
+
+// The ground each registered photo shows, with its registration figures.
+Status WriteFootprints(GDALDatasetH ds, const Case& c) {
+  auto layer = CreateLayer(ds, "footprints", wkbMultiPolygon,
+                           {{"photo", OFTString},
+                            {"sha256", OFTString},
+                            {"basemap", OFTString},
+                            {"inliers", OFTInteger64},
+                            {"rmse_m", OFTReal},
+                            {"gsd_m", OFTReal}});
+  if (!layer.ok()) return layer.error();
+  for (const auto& p : c.photos) {
+    if (!p.georef || !p.georef->ok) continue;
+    FeatureWriter f(*layer);
+    f.Set("photo", p.path)
+        .Set("sha256", p.sha256)
+        .Set("basemap", p.georef->basemap.filename().string());
+    f.Set("inliers", static_cast<std::int64_t>(p.georef->inliers)).Set("rmse_m", p.georef->rmse_m);
+    f.Set("gsd_m", p.georef->gsd_m).Polygons({p.georef->footprint});
+    if (auto st = f.Write(); !st.ok()) return st;
+  }
+  return OkStatus();
+}
+
+// One row per place group: its id, photos and the links that made it.
+Status WritePlaceGroups(GDALDatasetH ds, const Case& c) {
+  auto layer =
+      CreateLayer(ds, "place_groups", wkbNone,
+                  {{"group_id", OFTInteger64}, {"photos", OFTString}, {"links", OFTString}});
+  if (!layer.ok()) return layer.error();
+  for (const auto& g : c.place_groups) {
+    std::string photos, links;
+    for (const auto& p : g.photos) photos += (photos.empty() ? "" : "\n") + p;
+    for (const auto& l : g.links)
+      links += (links.empty() ? "" : "\n") + l.a + " = " + l.b + " (" + l.reason + ")";
+    FeatureWriter f(*layer);
+    f.Set("group_id", static_cast<std::int64_t>(g.id)).Set("photos", photos).Set("links", links);
     if (auto st = f.Write(); !st.ok()) return st;
   }
   return OkStatus();
@@ -157,12 +254,16 @@ Status WriteTables(GDALDatasetH ds, const Case& c) {
                                {"sha256", OFTString},
                                {"code", OFTString},
                                {"severity", OFTString},
-                               {"message", OFTString}});
+                               {"message", OFTString},
+                               {"step", OFTString}});
   if (!findings.ok()) return findings.error();
   for (const auto& p : c.photos) {
     for (const auto& finding : p.findings) {
       FeatureWriter f(*findings);
-      f.Set("file", p.file).Set("sha256", p.sha256).Set("code", finding.code);
+      f.Set("file", p.path)
+          .Set("sha256", p.sha256)
+          .Set("code", finding.code)
+          .Set("step", finding.step);
       f.Set("severity", std::string(SeverityName(finding.severity)))
           .Set("message", finding.message);
       if (auto st = f.Write(); !st.ok()) return st;
@@ -194,12 +295,15 @@ Status WriteCaseLayers(const Case& c, const std::filesystem::path& out, std::str
     CSLDestroy(options);
     if (!ds) return MakeError(out.string() + ": " + LastGdalError());
     auto* handle = static_cast<GDALDatasetH>(ds.get());
-    if (auto st = WritePhotos(handle, c); !st.ok())
-      return MakeError(out.string() + ": " + st.error().message);
     const bool tables = driver_name == "GPKG" || driver_name == "SQLite";
-    if (tables) {
-      if (auto st = WriteTables(handle, c); !st.ok())
-        return MakeError(out.string() + ": " + st.error().message);
+    // Single-layer formats (GeoJSON, FlatGeobuf) get the photos layer only.
+    for (const auto& write : std::initializer_list<std::function<Status()>>{
+             [&] { return WritePhotos(handle, c); }, [&] { return WriteClues(handle, c, tables); },
+             [&] { return WriteFootprints(handle, c); },
+             [&] { return tables ? WritePlaceGroups(handle, c) : OkStatus(); },
+             [&] { return tables ? WriteTables(handle, c) : OkStatus(); }}) {
+      if (!GDALDatasetTestCapability(handle, ODsCCreateLayer)) break;
+      if (auto st = write(); !st.ok()) return MakeError(out.string() + ": " + st.error().message);
     }
   }  // closing the dataset flushes it
   return output.Commit();

@@ -87,6 +87,26 @@ Status ReadFileBounded(const fs::path& path, std::uint64_t max_bytes,
   return OkStatus();
 }
 
+Status ReadFileHead(const fs::path& path, std::size_t max_bytes,
+                    std::vector<std::uint8_t>& buffer) {
+  buffer.assign(max_bytes, 0);
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (fd.get() < 0) return MakeError(path.string() + ": cannot open: " + ErrnoText(errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    return MakeError(path.string() + ": not a regular file");
+  std::size_t done = 0;
+  while (done < max_bytes) {
+    const ssize_t n = ::read(fd.get(), buffer.data() + done, max_bytes - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return MakeError(path.string() + ": read error: " + ErrnoText(errno));
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  buffer.resize(done);
+  return OkStatus();
+}
+
 Status WriteFileAtomic(const fs::path& path, std::string_view content) {
   const fs::path temp =
       path.parent_path() / ("." + path.filename().string() + ".tmp-" + UniqueSuffix());

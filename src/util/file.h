@@ -28,6 +28,10 @@ Result<FileInfo> StatFile(const std::filesystem::path& path);
 Status ReadFileBounded(const std::filesystem::path& path, std::uint64_t max_bytes,
                        std::vector<std::uint8_t>& buffer);
 
+// Reads at most the first `max_bytes` bytes of a regular file opened O_RDONLY (to sniff a
+// format without reading a large file whole).
+Status ReadFileHead(const std::filesystem::path& path, std::size_t max_bytes,
+                    std::vector<std::uint8_t>& buffer);
 // Writes `content` to `path` atomically: temp file in the same folder, fsync, rename.
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view content);
 

@@ -18,6 +18,8 @@ std::string SanitizeUtf8(std::string_view text);
 std::string HexLower(std::span<const std::uint8_t> bytes);
 
 std::string Trim(std::string_view text);
+// Standard base64 (RFC 4648) with padding, for data: URIs.
+std::string Base64(std::span<const std::uint8_t> bytes);
 std::string ToLower(std::string_view text);
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
 

@@ -52,8 +52,7 @@ TEST(InspectFile, TooLargeFilesAreHashedButNotParsed) {
   test::WritePhoto(dir / "a.jpg", test::MakeSceneJpeg(64, 48, 80, 1), {});
   InspectOptions options;
   options.max_bytes = 100;
-  std::vector<std::uint8_t> buffer;
-  const auto p = InspectFile(dir / "a.jpg", options, buffer);
+  const auto p = InspectFile(dir / "a.jpg", options);
   ASSERT_TRUE(p.error);
   EXPECT_NE(p.error->find("above the limit"), std::string::npos);
   EXPECT_EQ(p.sha256.size(), 64u);
@@ -69,8 +68,7 @@ TEST(InspectFile, EvidenceBytesAndTimesAreUnchanged) {
                                std::filesystem::perms::owner_read);  // read-only evidence
   const auto before = test::ReadAll(dir / "e.jpg");
   const auto stat_before = StatFile(dir / "e.jpg");
-  std::vector<std::uint8_t> buffer;
-  const auto p = InspectFile(dir / "e.jpg", {}, buffer);
+  const auto p = InspectFile(dir / "e.jpg", {});
   EXPECT_FALSE(p.error) << *p.error;
   EXPECT_EQ(test::ReadAll(dir / "e.jpg"), before);
   EXPECT_EQ(StatFile(dir / "e.jpg")->mtime_ns, stat_before->mtime_ns);

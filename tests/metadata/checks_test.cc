@@ -22,8 +22,7 @@ class ChecksTest : public ::testing::Test {
     InspectOptions options;
     auto zones = TimeZoneIndex::Default();
     if (zones.ok()) options.zones = zones->get();
-    std::vector<std::uint8_t> buffer;
-    return InspectFile(path, options, buffer);
+    return InspectFile(path, options);
   }
   static const Finding* Find(const PhotoMetadata& p, const std::string& code) {
     for (const auto& f : p.findings) {

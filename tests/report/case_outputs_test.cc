@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "case/pipeline.h"
 #include "report/html_report.h"
 #include "report/layers.h"
 #include "support/synth_photo.h"
@@ -32,6 +33,9 @@ class CaseOutputsTest : public ::testing::Test {
     auto built = BuildCase(case_dir_, {});
     ASSERT_TRUE(built.ok()) << built.error().message;
     case_ = std::move(built).value();
+    PipelineOptions options;
+    options.skip = {"forensics", "same_scene"};  // not what these tests are about
+    ASSERT_TRUE(RunCasePipeline(case_, options).ok());
   }
   static std::string Slurp(const std::filesystem::path& p) {
     std::ifstream in(p);
@@ -87,7 +91,9 @@ TEST_F(CaseOutputsTest, KmlAndHtmlEscapeMetadataAndReRunReplacesOutputs) {
   ASSERT_TRUE(WriteCaseOutputs(case_, out).ok());  // idempotent re-run
   int files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(out)) ++files;
-  EXPECT_EQ(files, 5);  // no temporary files left behind
+  EXPECT_EQ(files, 6);  // five outputs and photos/
+  for (const auto& e : std::filesystem::recursive_directory_iterator(out))
+    EXPECT_NE(e.path().filename().string()[0], '.') << e.path();  // no temporary files left
   const std::string kml = Slurp(out / "case.kml");
   EXPECT_EQ(kml.find("<script>alert"), std::string::npos);
   EXPECT_NE(kml.find(case_.photos[0].sha256), std::string::npos);

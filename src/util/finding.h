@@ -1,8 +1,8 @@
-// Finding: one verification observation about a piece of evidence.
+// Finding: one verification observation about a piece of evidence (metadata checks,
+// forensics, same-scene links, ...). The one shape every step reports in.
 #pragma once
 
 #include <string>
-#include <vector>
 
 namespace gv {
 
@@ -12,6 +12,7 @@ struct Finding {
   std::string code;  // stable, upper snake case: "EDITED_WITH_SOFTWARE"
   Severity severity = Severity::kInfo;
   std::string message;  // one sentence for the investigator
+  std::string step;     // the step that made it ("metadata", "forensics", ...); may be empty
 };
 
 inline const char* SeverityName(Severity s) {

@@ -1,0 +1,85 @@
+// The road of one photo: every photo of a case goes through the steps listed in
+// case/steps.cc, in order. A step says whether it applies to a photo, then adds Findings and
+// Clues to the photo's record; a step that fails on one photo leaves an error entry for that
+// step, and the photo's other steps and the rest of the case go on. Steps that link photos
+// (same scene) do their case-wide work in Finish(), after every photo.
+//
+// Steps compute; they never write files (report/ does, from the Case).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "case/case.h"
+#include "forensics/analysis.h"
+#include "geo/timezone.h"
+#include "georef/registration.h"
+#include "image/evidence.h"
+#include "match/reference_collection.h"
+
+namespace gv {
+
+struct PipelineOptions {
+  InspectOptions inspect;      // max_bytes, zones
+  DecodeLimits decode;         // pixel limits before decoding
+  ForensicsOptions forensics;  // pictures_dir is ignored: pictures go to the Case
+  LocateOptions locate;
+  GeorefOptions georef;
+  double shadow_resolution_deg = 0.05;    // grid of the shadow likelihood
+  double gps_default_uncertainty_m = 30;  // when the photo has no GPSHPositioningError
+  int same_scene_candidates = 5;          // retrieved photos verified per photo
+  std::set<std::string> skip;             // step names left out
+  // Called before each step on each photo (index from 0), e.g. to show progress.
+  std::function<void(std::size_t photo, std::size_t photos, const std::string& path,
+                     const std::string& step)>
+      on_step;
+  Status Check() const;
+};
+
+struct PhotoContext;
+
+class Step {
+ public:
+  virtual ~Step() = default;
+  virtual const char* name() const = 0;
+  virtual const char* description() const = 0;  // one line, shown by `run --steps`
+  virtual bool Applies(const PhotoContext& context) const = 0;
+  // Error: the step could not do its work on this photo (recorded as its error entry).
+  virtual Status Run(PhotoContext& context) = 0;
+  // Once, after every photo went through the steps (e.g. linking photos of one scene).
+  virtual Status Finish(Case& c, const PipelineOptions& options) {
+    (void)c;
+    (void)options;
+    return OkStatus();
+  }
+};
+
+// What a step sees of one photo: its record, its evidence (bytes, lazily decoded pixels),
+// the case (configuration, other records) and the options.
+struct PhotoContext {
+  Case& c;
+  PhotoRecord& photo;
+  const Evidence& evidence;
+  const PipelineOptions& options;
+  std::string step;  // name of the running step
+
+  const PhotoConfig* config() const { return c.config.Photo(photo.path); }
+  void AddFinding(std::string code, Severity severity, std::string message);
+  void AddClue(Clue clue);  // fills photo and sha256
+};
+
+// The registry (case/steps.cc): every step, in the order they run.
+std::vector<std::unique_ptr<Step>> MakeSteps();
+
+// Takes every readable photo of `c` through the steps not in options.skip. Errors only for a bad
+// option.
+Status RunCasePipeline(Case& c, const PipelineOptions& options);
+
+// Place groups from the verified same-scene links and case.yaml's same_place_as (run at the
+// end of RunCasePipeline): every readable photo in exactly one group.
+void GroupPlaces(Case& c);
+
+}  // namespace gv

@@ -1,0 +1,21 @@
+// The registry: every step of `geoverify run`, in the order they run on each photo. Adding a
+// step is one file in case/steps/ and one line here.
+#include "case/steps/steps.h"
+
+namespace gv {
+
+std::vector<std::unique_ptr<Step>> MakeSteps() {
+  std::vector<std::unique_ptr<Step>> steps;
+  steps.push_back(MakeMetadataStep());
+  steps.push_back(MakeForensicsStep());
+  steps.push_back(MakeTimeStep());
+  steps.push_back(MakeGpsStep());
+  steps.push_back(MakeAnalystCluesStep());
+  steps.push_back(MakeShadowStep());
+  steps.push_back(MakeSameSceneStep());
+  steps.push_back(MakeLocateStep());
+  steps.push_back(MakeGeorefStep());
+  return steps;
+}
+
+}  // namespace gv

@@ -1,0 +1,20 @@
+// The steps of the case pipeline, one file each (listed in order in case/steps.cc).
+#pragma once
+
+#include <memory>
+
+#include "case/pipeline.h"
+
+namespace gv {
+
+std::unique_ptr<Step> MakeMetadataStep();      // metadata.cc
+std::unique_ptr<Step> MakeForensicsStep();     // forensics.cc
+std::unique_ptr<Step> MakeTimeStep();          // time.cc
+std::unique_ptr<Step> MakeGpsStep();           // gps.cc
+std::unique_ptr<Step> MakeAnalystCluesStep();  // analyst_clues.cc
+std::unique_ptr<Step> MakeShadowStep();        // shadow.cc
+std::unique_ptr<Step> MakeSameSceneStep();     // same_scene.cc
+std::unique_ptr<Step> MakeLocateStep();        // locate.cc
+std::unique_ptr<Step> MakeGeorefStep();        // georef.cc
+
+}  // namespace gv
