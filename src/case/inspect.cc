@@ -33,7 +33,9 @@ PhotoMetadata InspectEvidence(const Evidence& evidence, const InspectOptions& op
 }
 
 PhotoMetadata InspectFile(const std::filesystem::path& path, const InspectOptions& options) {
-  auto evidence = OpenEvidence(path, {.max_bytes = options.max_bytes});
+  EvidenceLimits limits;
+  limits.max_bytes = options.max_bytes;
+  auto evidence = OpenEvidence(path, limits);
   if (evidence.ok()) return InspectEvidence(*evidence, options);
   PhotoMetadata photo;
   photo.file = path.string();

@@ -4,7 +4,9 @@
 // step, and the photo's other steps and the rest of the case go on. Steps that link photos
 // (same scene) do their case-wide work in Finish(), after every photo.
 //
-// Steps compute; they never write files (report/ does, from the Case).
+// Steps that need the pixels do not apply to a photo whose pixels cannot be decoded; the
+// forensics step (which needs them first) records that error. Steps compute; they never
+// write files (report/ does, from the Case).
 #pragma once
 
 #include <functional>

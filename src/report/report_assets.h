@@ -21,7 +21,8 @@ inline constexpr const char* kReportMapScript = R"(
 (function(){
   function parse(id){ return JSON.parse(document.getElementById(id).textContent); }
   var data = parse('gv-data'), borders = parse('gv-borders'), sites = parse('gv-sites');
-  var map = L.map('map', {worldCopyJump: true});
+  // A view first: Leaflet adds layers (and circles know their bounds) once the map has one.
+  var map = L.map('map', {worldCopyJump: true}).setView([15, 100], 3);
   var overlays = {};
   function popup(lines){
     var d = document.createElement('div');

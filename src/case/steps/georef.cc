@@ -15,7 +15,9 @@ class GeorefStep : public Step {
   const char* description() const override {
     return "footprint clue: the photo registered on case.yaml's basemaps";
   }
-  bool Applies(const PhotoContext& ctx) const override { return !ctx.c.config.basemaps.empty(); }
+  bool Applies(const PhotoContext& ctx) const override {
+    return !ctx.c.config.basemaps.empty() && ctx.evidence.Pixels().ok();
+  }
   Status Run(PhotoContext& ctx) override {
     if (basemaps_.empty()) {
       for (const auto& path : ctx.c.config.basemaps) {

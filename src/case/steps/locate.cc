@@ -13,7 +13,9 @@ class LocateStep : public Step {
   const char* description() const override {
     return "reference_match clue: the photo against case.yaml's reference collections";
   }
-  bool Applies(const PhotoContext& ctx) const override { return !ctx.c.config.references.empty(); }
+  bool Applies(const PhotoContext& ctx) const override {
+    return !ctx.c.config.references.empty() && ctx.evidence.Pixels().ok();
+  }
   Status Run(PhotoContext& ctx) override {
     const auto& pixels = ctx.evidence.Pixels();
     if (!pixels.ok()) return pixels.error();

@@ -18,7 +18,7 @@ class SameSceneStep : public Step {
   const char* description() const override {
     return "photos of the case that show one scene (retrieval over the case, then MAGSAC++)";
   }
-  bool Applies(const PhotoContext&) const override { return true; }
+  bool Applies(const PhotoContext& ctx) const override { return ctx.evidence.Pixels().ok(); }
   Status Run(PhotoContext& ctx) override {
     const auto& pixels = ctx.evidence.Pixels();
     if (!pixels.ok()) return pixels.error();

@@ -63,9 +63,10 @@ class TimeStep : public Step {
       for (const auto& c : z.countries)
         if (seen.insert(c).second) countries.push_back(c);
     }
-    clue.description = "Camera clock at UTC" + FormatUtcOffset(offset->first) + " (" +
-                       offset->second + ") on " + FormatIsoUtc(*p.taken_at_utc).substr(0, 10) +
-                       ": " + std::to_string(zones->size()) + " time zones had that offset";
+    clue.description =
+        "Camera clock at UTC" + FormatUtcOffset(offset->first) + " (" + offset->second + ") on " +
+        FormatIsoUtc(*p.taken_at_utc).substr(0, 10) + ": " + std::to_string(zones->size()) +
+        (zones->size() == 1 ? " time zone has" : " time zones have") + " that offset then";
     clue.params = {{"utc_offset", FormatUtcOffset(offset->first)},
                    {"offset_source", offset->second},
                    {"taken_at_utc", FormatIsoUtc(*p.taken_at_utc)},
