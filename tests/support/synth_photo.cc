@@ -128,6 +128,9 @@ void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_
                                         std::to_string(centis % 6000) + "/100";
   }
   if (!e.gps_date.empty()) exif["Exif.GPSInfo.GPSDateStamp"] = e.gps_date;
+  if (e.h_positioning_error_m)
+    exif["Exif.GPSInfo.GPSHPositioningError"] =
+        std::to_string(std::lround(*e.h_positioning_error_m * 10)) + "/10";
   if (!e.thumb_jpeg.empty()) {
     Exiv2::ExifThumb(exif).setJpegThumbnail(e.thumb_jpeg.data(),
                                             static_cast<long>(e.thumb_jpeg.size()));

@@ -20,6 +20,7 @@ struct SynthExif {
   std::optional<double> lat, lon, alt_m;
   std::string gps_date;              // "2025:03:14"
   std::optional<double> gps_time_s;  // seconds of day, UTC
+  std::optional<double> h_positioning_error_m;
   std::optional<int> orientation;
   int thumb_width = 0, thumb_height = 0;  // embed a thumbnail of this size
   std::vector<std::uint8_t> thumb_jpeg;   // or embed this JPEG as the thumbnail

@@ -9,6 +9,8 @@
 namespace gv {
 namespace {
 
+constexpr double kCountryBorderUncertaintyM = 5000;
+
 Result<Clue> MakeClue(const ManualClueSpec& spec) {
   Clue clue;
   clue.kind = spec.kind;
@@ -20,7 +22,11 @@ Result<Clue> MakeClue(const ManualClueSpec& spec) {
     auto outline = CountryOutline(*country);
     if (!outline.ok()) return outline.error();
     clue.polygons = std::move(*outline);
-    clue.description = "Investigator: taken in " + country->name + " (" + spec.country + ")";
+    // Natural Earth 1:50m borders are generalised by a few km: KK Park, on the Moei river,
+    // falls on the Thai side of them. Places that near a border may lie on either side.
+    clue.uncertainty_m = kCountryBorderUncertaintyM;
+    clue.description = "Investigator: taken in " + country->name + " (" + spec.country +
+                       "); the outline (Natural Earth 1:50m) may be 5 km off at borders";
     clue.params["country"] = spec.country;
     clue.params["name"] = country->name;
   } else if (spec.kind == "near" || spec.kind == "not_near") {

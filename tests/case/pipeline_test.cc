@@ -1,0 +1,309 @@
+// The case pipeline and each step on generated evidence, through the real libraries.
+#include "case/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "georef_views.h"
+#include "match/reference_collection.h"
+#include "metadata/exiv2_reader.h"
+#include "support/landsat_scene.h"
+#include "support/synth_photo.h"
+#include "support/temp_dir.h"
+
+namespace gv {
+namespace {
+
+std::vector<std::uint8_t> Jpeg(const cv::Mat& image, int quality = 90) {
+  std::vector<std::uint8_t> out;
+  cv::imencode(".jpg", image, out, {cv::IMWRITE_JPEG_QUALITY, quality});
+  return out;
+}
+
+bool Inside(const std::vector<std::vector<LatLon>>& rings, LatLon at) {
+  for (const auto& ring : rings) {
+    std::vector<cv::Point2f> polygon;
+    for (const auto& p : ring)
+      polygon.emplace_back(static_cast<float>(p.lon_deg), static_cast<float>(p.lat_deg));
+    if (cv::pointPolygonTest(
+            polygon, {static_cast<float>(at.lon_deg), static_cast<float>(at.lat_deg)}, false) >= 0)
+      return true;
+  }
+  return false;
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  Case Run(const std::string& yaml = "", std::set<std::string> skip = {}) {
+    if (!yaml.empty()) test::WriteText(dir_ / "case.yaml", yaml);
+    auto config = LoadCaseConfig(dir_.path());
+    EXPECT_TRUE(config.ok()) << config.error().message;
+    PipelineOptions options;
+    options.skip = std::move(skip);
+    auto built = BuildCase(dir_.path(), options.inspect, {}, config.ok() ? *config : CaseConfig{});
+    EXPECT_TRUE(built.ok());
+    Case c = std::move(*built);
+    EXPECT_TRUE(RunCasePipeline(c, options).ok());
+    return c;
+  }
+  static const PhotoRecord& Photo(const Case& c, const std::string& path) {
+    for (const auto& p : c.photos)
+      if (p.path == path) return p;
+    throw std::runtime_error("no photo " + path);
+  }
+  static const Clue* ClueOf(const PhotoRecord& p, const std::string& kind) {
+    for (const auto& c : p.clues)
+      if (c.kind == kind) return &c;
+    return nullptr;
+  }
+  static bool HasFinding(const PhotoRecord& p, const std::string& code) {
+    for (const auto& f : p.findings)
+      if (f.code == code) return true;
+    return false;
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(PipelineTest, TimeZoneClueFromTheRecordedOffset) {
+  test::SynthExif e;
+  e.datetime_original = "2025:03:14 16:20:00";
+  e.offset_time_original = "+06:30";
+  test::WritePhoto(dir_ / "a.jpg", test::MakeSceneJpeg(320, 240, 85, 1), e);
+  test::SynthExif local;  // local time only; case.yaml gives the UTC time: offset +07:00
+  local.datetime_original = "2025:03:14 17:20:00";
+  test::WritePhoto(dir_ / "b.jpg", test::MakeSceneJpeg(320, 240, 85, 2), local);
+  const Case c = Run("photos:\n  b.jpg:\n    taken_at_utc: 2025-03-14T10:20:00Z\n",
+                     {"forensics", "same_scene"});
+  const Clue* a = ClueOf(Photo(c, "a.jpg"), "time_zone");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->params["utc_offset"], "+06:30");
+  const auto zones = a->params["zones"].dump();
+  EXPECT_NE(zones.find("Asia/Yangon"), std::string::npos) << zones;
+  EXPECT_EQ(zones.find("Asia/Bangkok"), std::string::npos) << zones;
+  EXPECT_NE(a->params["countries"].dump().find("MM"), std::string::npos);
+  const PhotoRecord& b = Photo(c, "b.jpg");
+  EXPECT_EQ(b.taken_at_utc_source, "case.yaml");
+  const Clue* bz = ClueOf(b, "time_zone");
+  ASSERT_NE(bz, nullptr);
+  EXPECT_EQ(bz->params["utc_offset"], "+07:00");
+  EXPECT_NE(bz->params["zones"].dump().find("Asia/Bangkok"), std::string::npos);
+}
+
+TEST_F(PipelineTest, GpsClueCarriesItsUncertaintyAndLosesTrustAfterEdits) {
+  test::SynthExif plain;
+  plain.lat = 16.647556, plain.lon = 98.520722;
+  plain.h_positioning_error_m = 12.5;
+  test::WritePhoto(dir_ / "plain.jpg", test::MakeSceneJpeg(320, 240, 85, 1), plain);
+  test::SynthExif edited = plain;
+  edited.h_positioning_error_m.reset();
+  edited.software = "Adobe Photoshop 25.0 (Windows)";
+  test::WritePhoto(dir_ / "edited.jpg", test::MakeSceneJpeg(320, 240, 85, 2), edited);
+  const Case c = Run("", {"forensics", "same_scene"});
+  const Clue* p = ClueOf(Photo(c, "plain.jpg"), "gps");
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(p->point);
+  EXPECT_NEAR(p->point->lat_deg, 16.647556, 1e-6);
+  EXPECT_DOUBLE_EQ(p->uncertainty_m, 12.5);
+  EXPECT_DOUBLE_EQ(p->confidence, 1.0);
+  const Clue* e = ClueOf(Photo(c, "edited.jpg"), "gps");
+  ASSERT_NE(e, nullptr);
+  EXPECT_DOUBLE_EQ(e->uncertainty_m, 30);  // the stated default
+  EXPECT_EQ(e->params["uncertainty_source"], "default");
+  EXPECT_LT(e->confidence, 1.0);
+  EXPECT_NE(e->confidence_note.find("EDITED_WITH_SOFTWARE"), std::string::npos);
+  EXPECT_EQ(e->sha256, Photo(c, "edited.jpg").sha256);
+}
+
+TEST_F(PipelineTest, InvestigatorCluesFromCaseYaml) {
+  test::WritePhoto(dir_ / "a.jpg", test::MakeSceneJpeg(320, 240, 85, 1), {});
+  const Case c = Run(R"(photos:
+  a.jpg:
+    clues:
+      - {kind: country, value: MM}
+      - {kind: near, lat: 16.64, lon: 98.52, radius_m: 2000}
+      - {kind: not_near, lat: 16.70, lon: 98.57, radius_m: 500}
+)",
+                     {"forensics", "same_scene"});
+  const PhotoRecord& a = Photo(c, "a.jpg");
+  const Clue* country = ClueOf(a, "country");
+  ASSERT_NE(country, nullptr);
+  EXPECT_TRUE(Inside(country->polygons, {16.8409, 96.1735}));  // Yangon
+  EXPECT_TRUE(Inside(country->polygons, {21.9588, 96.0891}));  // Mandalay
+  EXPECT_FALSE(Inside(country->polygons, {13.75, 100.5}));     // Bangkok
+  // Natural Earth's 1:50m border puts KK Park (on the Moei river) in Thailand: the clue says
+  // its border is a few km off, and the park lies within that of the outline.
+  EXPECT_FALSE(Inside(country->polygons, {16.6476, 98.5207}));
+  EXPECT_DOUBLE_EQ(country->uncertainty_m, 5000);
+  double nearest_deg = 1e9;
+  for (const auto& ring : country->polygons) {
+    std::vector<cv::Point2f> polygon;
+    for (const auto& p : ring)
+      polygon.emplace_back(static_cast<float>(p.lon_deg), static_cast<float>(p.lat_deg));
+    nearest_deg =
+        std::min(nearest_deg, std::abs(cv::pointPolygonTest(polygon, {98.5207f, 16.6476f}, true)));
+  }
+  EXPECT_LT(nearest_deg * 111e3, country->uncertainty_m);
+  const Clue* near = ClueOf(a, "near");
+  ASSERT_NE(near, nullptr);
+  EXPECT_FALSE(near->excludes);
+  EXPECT_DOUBLE_EQ(near->uncertainty_m, 2000);
+  const Clue* not_near = ClueOf(a, "not_near");
+  ASSERT_NE(not_near, nullptr);
+  EXPECT_TRUE(not_near->excludes);
+}
+
+TEST_F(PipelineTest, ShadowClueHoldsTheTruePlace) {
+  // At KK Park on 2025-03-14T09:49:58Z the sun stands 24.36 deg high at azimuth 259.5: a 2 m
+  // post casts a 4.42 m shadow towards 79.5 deg (geoverify sun, SPA).
+  test::SynthExif e;
+  e.datetime_original = "2025:03:14 16:19:58";
+  e.offset_time_original = "+06:30";
+  test::WritePhoto(dir_ / "a.jpg", test::MakeSceneJpeg(320, 240, 85, 1), e);
+  const Case c = Run(R"(region: [90, 0, 110, 30]
+photos:
+  a.jpg:
+    shadows:
+      - {object_height: 2.0, shadow_length: 4.42, azimuth: 79.5, length_tolerance: 0.05, azimuth_tolerance: 4}
+)",
+                     {"forensics", "same_scene"});
+  const Clue* shadow = ClueOf(Photo(c, "a.jpg"), "shadow");
+  ASSERT_NE(shadow, nullptr);
+  ASSERT_TRUE(shadow->likelihood);
+  const LikelihoodGrid& g = *shadow->likelihood;
+  const int col = static_cast<int>((98.5207 - g.min_lon) / g.resolution_deg);
+  const int row = static_cast<int>((g.max_lat - 16.6476) / g.resolution_deg);
+  ASSERT_TRUE(col >= 0 && col < g.width && row >= 0 && row < g.height);
+  EXPECT_GT(g.values[static_cast<std::size_t>(row) * g.width + col], 0.f);
+  EXPECT_TRUE(Inside(shadow->polygons, {16.6476, 98.5207}));
+  EXPECT_FALSE(Inside(shadow->polygons, {25.0, 92.0}));  // far away in the region
+  EXPECT_GT(shadow->params["area_km2"].get<double>(), 0);
+}
+
+TEST_F(PipelineTest, DuplicatedPhotoPairIsOnePlaceGroup) {
+  const cv::Mat scene = test::MakeTexture(5, 900, 700);
+  test::WriteBytes(dir_ / "sent.jpg", Jpeg(scene, 92));
+  cv::Mat forwarded;  // re-sent: cropped, shrunk, recompressed
+  cv::resize(scene(cv::Rect(60, 40, 780, 600)), forwarded, {624, 480}, 0, 0, cv::INTER_AREA);
+  test::WriteBytes(dir_ / "forwarded.jpg", Jpeg(forwarded, 70));
+  test::WriteBytes(dir_ / "other.jpg", Jpeg(test::MakeTexture(6, 900, 700), 92));
+  const Case c = Run("", {"forensics"});
+  const PhotoRecord& sent = Photo(c, "sent.jpg");
+  const PhotoRecord& fwd = Photo(c, "forwarded.jpg");
+  const PhotoRecord& other = Photo(c, "other.jpg");
+  EXPECT_EQ(sent.place_group, fwd.place_group);
+  EXPECT_NE(sent.place_group, other.place_group);
+  EXPECT_TRUE(HasFinding(sent, "SAME_SCENE"));
+  EXPECT_TRUE(HasFinding(fwd, "SAME_SCENE"));
+  EXPECT_FALSE(HasFinding(other, "SAME_SCENE"));
+  ASSERT_EQ(c.place_groups.size(), 2u);
+  ASSERT_EQ(c.scene_links.size(), 1u);
+  EXPECT_NE(c.scene_links[0].reason.find("inliers"), std::string::npos);
+}
+
+TEST_F(PipelineTest, SamePlaceAsLinksWithoutMatching) {
+  test::WritePhoto(dir_ / "a.jpg", test::MakeSceneJpeg(320, 240, 85, 1), {});
+  test::WritePhoto(dir_ / "b.jpg", test::MakeSceneJpeg(320, 240, 85, 2), {});
+  test::WritePhoto(dir_ / "c.jpg", test::MakeSceneJpeg(320, 240, 85, 3), {});
+  const Case c =
+      Run("photos:\n  a.jpg:\n    same_place_as: [c.jpg]\n", {"forensics", "same_scene"});
+  EXPECT_EQ(Photo(c, "a.jpg").place_group, Photo(c, "c.jpg").place_group);
+  EXPECT_NE(Photo(c, "a.jpg").place_group, Photo(c, "b.jpg").place_group);
+  ASSERT_EQ(c.place_groups.size(), 2u);
+  EXPECT_EQ(c.place_groups[0].links.at(0).reason, "same_place_as in case.yaml");
+}
+
+TEST_F(PipelineTest, AFailingPhotoLeavesErrorsAndTheRestGoesOn) {
+  test::WritePhoto(dir_ / "good.jpg", test::MakeSceneJpeg(320, 240, 85, 1), {});
+  const auto whole = test::ReadAll(dir_ / "good.jpg");
+  test::WriteBytes(dir_ / "cut.jpg", {whole.begin(), whole.begin() + 200});
+  const Case c = Run("", {"same_scene"});
+  const PhotoRecord& good = Photo(c, "good.jpg");
+  const PhotoRecord& cut = Photo(c, "cut.jpg");
+  EXPECT_TRUE(good.errors.empty());
+  EXPECT_TRUE(good.forensics.is_object());
+  EXPECT_TRUE(good.forensics["error"].is_null());
+  ASSERT_FALSE(cut.errors.empty());
+  EXPECT_EQ(cut.errors[0].step, "metadata");
+  bool forensics = false;
+  for (const auto& e : cut.errors) forensics = forensics || e.step == "forensics";
+  EXPECT_TRUE(forensics);
+  EXPECT_EQ(c.failed, 1u);
+}
+
+TEST_F(PipelineTest, SkippedStepsDoNotRunAndUnknownStepsAreRefused) {
+  test::WritePhoto(dir_ / "a.jpg", test::MakeSceneJpeg(320, 240, 85, 1), {});
+  const Case c = Run("", {"forensics", "same_scene"});
+  EXPECT_TRUE(Photo(c, "a.jpg").forensics.is_null());
+  EXPECT_EQ(Photo(c, "a.jpg").step_seconds.count("forensics"), 0u);
+  EXPECT_EQ(c.steps_skipped, (std::vector<std::string>{"forensics", "same_scene"}));
+  PipelineOptions bad;
+  bad.skip = {"forensic"};
+  EXPECT_FALSE(bad.Check().ok());
+}
+
+TEST_F(PipelineTest, ReferenceMatchAndFootprint) {
+  // A reference collection of two geotagged photos of one building, and a case photo of it.
+  const cv::Mat scene = test::MakeTexture(7, 1000, 750);
+  test::TempDir refs_dir;
+  std::vector<std::filesystem::path> refs;
+  for (int i = 0; i < 2; ++i) {
+    test::SynthExif e;
+    e.lat = 20.3611 + 0.0001 * i, e.lon = 100.0998;
+    cv::Mat view;
+    cv::resize(scene(cv::Rect(40 * i, 30 * i, 900, 680)), view, {800, 604}, 0, 0, cv::INTER_AREA);
+    refs.push_back(refs_dir / ("ref" + std::to_string(i) + ".jpg"));
+    test::WritePhoto(refs.back(), Jpeg(view), e);
+  }
+  InitializeMetadataLibrary();
+  CollectionOptions options;
+  options.vocabulary_size = 64;
+  ASSERT_TRUE(BuildCollection(refs, dir_ / "refs.gvrefs", options).ok());
+  test::WriteBytes(dir_ / "casino.jpg", Jpeg(scene(cv::Rect(80, 50, 880, 660)), 85));
+  // A photo of the ground of the Landsat crop, and the crop as basemap.
+  const test::LandsatScene landsat = test::LoadLandsatScene();
+  bench::ViewParams p;
+  p.size = {200, 150};
+  p.rotation_deg = 250;
+  p.scale = 1.1;
+  p.tilt_deg = 15;
+  p.jpeg_quality = 85;
+  test::WriteBytes(dir_ / "ground.jpg",
+                   bench::CutView(landsat.colour, landsat.mask, {170, 150}, p).jpeg);
+  std::filesystem::copy_file(test::kLandsatCrop, dir_ / "map.tif");
+  const Case c = Run("references: [refs.gvrefs]\nbasemaps: [map.tif]\n", {"forensics"});
+  // References and basemaps are evidence of their own kinds, hashed, not photos.
+  for (const auto& e : c.evidence) {
+    if (e.path == "refs.gvrefs") {
+      EXPECT_EQ(e.kind, "reference");
+    }
+    if (e.path == "map.tif") {
+      EXPECT_EQ(e.kind, "basemap");
+    }
+    if (e.path == "case.yaml") {
+      EXPECT_EQ(e.kind, "case_file");
+    }
+    EXPECT_EQ(e.sha256.size(), 64u) << e.path;
+  }
+  EXPECT_EQ(c.photos.size(), 2u);
+  const Clue* match = ClueOf(Photo(c, "casino.jpg"), "reference_match");
+  ASSERT_NE(match, nullptr);
+  ASSERT_TRUE(match->point);
+  EXPECT_NEAR(match->point->lat_deg, 20.36115, 0.001);
+  ASSERT_FALSE(match->params["references"].empty());
+  EXPECT_EQ(match->params["references"][0]["sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(ClueOf(Photo(c, "ground.jpg"), "reference_match"), nullptr);
+  const PhotoRecord& ground = Photo(c, "ground.jpg");
+  const Clue* footprint = ClueOf(ground, "footprint");
+  ASSERT_NE(footprint, nullptr);
+  ASSERT_EQ(footprint->polygons.size(), 1u);
+  EXPECT_GE(footprint->polygons[0].size(), 5u);
+  EXPECT_GT(footprint->params["inliers"].get<int>(), 20);
+  EXPECT_EQ(footprint->params["basemap_sha256"].get<std::string>().size(), 64u);
+  ASSERT_TRUE(ground.georef);
+  EXPECT_EQ(ClueOf(Photo(c, "casino.jpg"), "footprint"), nullptr);
+}
+
+}  // namespace
+}  // namespace gv
