@@ -64,7 +64,10 @@ int RunRun(int argc, char** argv) {
                  "photos with more pixels are refused before decoding (memory grows with them)")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 2000.0));
-  app.add_option("--skip", skip, "leave out a step (repeatable; names from --steps)");
+  app.add_option("--skip", skip,
+                 "leave out a step (repeatable, or comma-separated; names from --steps)")
+      ->allow_extra_args(false)
+      ->delimiter(',');
   app.add_flag("--steps", list_steps, "list the steps in order and exit");
   app.add_flag("--json", json, "print a JSON summary instead of text");
   AddCommonOptions(app);

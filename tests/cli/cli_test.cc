@@ -13,6 +13,7 @@
 #include "geo/basemap.h"
 #include "georef_views.h"
 #include "support/landsat_scene.h"
+#include "support/run_binary.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
 #include "util/file.h"
@@ -20,27 +21,8 @@
 namespace gv {
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-};
-
-// Runs the binary; stdout is captured, and stderr too (after stdout's text) when asked.
-RunResult Geoverify(const std::string& args, bool with_stderr = false) {
-  RunResult r;
-  const std::string command =
-      std::string(GEOVERIFY_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf;
-  while (const std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
-    r.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string Quote(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+using test::Geoverify;
+using test::Quote;
 
 class CliTest : public ::testing::Test {
  protected:

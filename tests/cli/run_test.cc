@@ -1,0 +1,310 @@
+// End-to-end: `geoverify run` on the generated sample case (tests/support/sample_case.cc),
+// its outputs read back through GDAL, and the HTML report rendered in headless Chromium.
+#include <gdal.h>
+#include <gtest/gtest.h>
+#include <ogr_api.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "support/landsat_scene.h"
+#include "support/run_binary.h"
+#include "support/sample_case.h"
+#include "support/synth_photo.h"
+#include "support/temp_dir.h"
+#include "util/file.h"
+
+namespace gv {
+namespace {
+
+using test::Geoverify;
+using test::Quote;
+
+// One run of the whole pipeline on the sample case, shared by the tests of this file.
+class RunCase : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir;
+    test::WriteSampleCase(case_dir(), test::kLandsatCrop);
+    for (const auto& e : std::filesystem::recursive_directory_iterator(case_dir()))
+      if (e.is_regular_file()) before_[e.path()] = test::ReadAll(e.path());
+    run_ = new test::RunResult(
+        Geoverify("run --json " + Quote(case_dir()) + " -o " + Quote(out_dir())));
+  }
+  static void TearDownTestSuite() {
+    delete run_;
+    delete dir_;
+  }
+  static std::filesystem::path case_dir() { return *dir_ / "case"; }
+  static std::filesystem::path out_dir() { return *dir_ / "out"; }
+  static nlohmann::json Photos() {
+    return nlohmann::json::parse(test::ReadAllText(out_dir() / "photos.json"));
+  }
+  static nlohmann::json Photo(const std::string& file) {
+    for (const auto& p : Photos())
+      if (p["file"] == file) return p;
+    return nullptr;
+  }
+  // Field values of a GeoPackage layer, one map per feature.
+  static std::vector<std::map<std::string, std::string>> Layer(
+      const std::string& name, std::vector<std::string>* geometry = nullptr) {
+    GDALAllRegister();
+    std::vector<std::map<std::string, std::string>> rows;
+    GDALDatasetH ds = GDALOpenEx((out_dir() / "case.gpkg").c_str(),
+                                 GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    if (ds == nullptr) return rows;
+    if (OGRLayerH layer = GDALDatasetGetLayerByName(ds, name.c_str())) {
+      OGR_L_ResetReading(layer);
+      while (OGRFeatureH f = OGR_L_GetNextFeature(layer)) {
+        std::map<std::string, std::string> row;
+        for (int i = 0; i < OGR_F_GetFieldCount(f); ++i)
+          row[OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, i))] = OGR_F_GetFieldAsString(f, i);
+        if (geometry) {
+          OGRGeometryH g = OGR_F_GetGeometryRef(f);
+          geometry->push_back(g ? OGR_G_GetGeometryName(g) : "");
+        }
+        rows.push_back(row);
+        OGR_F_Destroy(f);
+      }
+    }
+    GDALClose(ds);
+    return rows;
+  }
+  static test::TempDir* dir_;
+  static test::RunResult* run_;
+  static std::map<std::filesystem::path, std::vector<std::uint8_t>> before_;
+};
+test::TempDir* RunCase::dir_ = nullptr;
+test::RunResult* RunCase::run_ = nullptr;
+std::map<std::filesystem::path, std::vector<std::uint8_t>> RunCase::before_;
+
+TEST_F(RunCase, SummaryAndExitCode) {
+  EXPECT_EQ(run_->exit_code, 1) << run_->out;  // incomplete_transfer.jpg
+  const auto j = nlohmann::json::parse(run_->out);
+  EXPECT_EQ(j["photos"], 9);
+  EXPECT_EQ(j["failed"], 1);
+  EXPECT_EQ(j["steps_run"].size(), 9u);
+  for (const auto& e : j["errors"]) EXPECT_EQ(e["file"], "incomplete_transfer.jpg") << e;
+}
+
+TEST_F(RunCase, EvidenceIsUntouched) {
+  for (const auto& [path, bytes] : before_) EXPECT_EQ(test::ReadAll(path), bytes) << path;
+}
+
+TEST_F(RunCase, EveryStepLeftItsCluesAndFindings) {
+  std::set<std::string> kinds;
+  for (const auto& p : Photos())
+    for (const auto& c : p["clues"]) kinds.insert(c["kind"].get<std::string>());
+  for (const char* kind : {"gps", "time_zone", "country", "near", "not_near", "shadow",
+                           "reference_match", "footprint"})
+    EXPECT_TRUE(kinds.count(kind)) << kind;
+  const auto window = Photo("window_view.jpg");
+  ASSERT_TRUE(window.is_object());
+  EXPECT_TRUE(window["forensics"]["ela"].is_object());
+  EXPECT_EQ(window["forensics"]["ela"]["picture"],
+            "photos/" + window["sha256"].get<std::string>().substr(0, 12) + "/ela.png");
+  for (const auto& c : window["clues"]) {
+    EXPECT_TRUE(c.contains("uncertainty_m"));
+    EXPECT_TRUE(c.contains("params"));
+    if (c["kind"] == "shadow") {
+      EXPECT_TRUE(c["geometry"]["type"] == "Polygon" || c["geometry"]["type"] == "MultiPolygon");
+      EXPECT_TRUE(std::filesystem::exists(out_dir() / c["params"]["raster"].get<std::string>()));
+    }
+  }
+  const auto courtyard = Photo("courtyard_other_window.jpg");
+  bool same_scene = false;
+  for (const auto& f : courtyard["findings"]) same_scene = same_scene || f["code"] == "SAME_SCENE";
+  EXPECT_TRUE(same_scene);
+  EXPECT_EQ(courtyard["place_group"], Photo("courtyard.jpg")["place_group"]);
+  EXPECT_EQ(Photo("window_view.jpg")["place_group"], Photo("edited_sign.jpg")["place_group"]);
+  EXPECT_NE(Photo("window_view.jpg")["place_group"], Photo("courtyard.jpg")["place_group"]);
+  const auto drone = Photo("drone_view.jpg");
+  ASSERT_TRUE(drone["warped"].is_string());
+  GDALAllRegister();
+  GDALDatasetH warped =
+      GDALOpen((out_dir() / drone["warped"].get<std::string>()).c_str(), GA_ReadOnly);
+  ASSERT_NE(warped, nullptr);
+  EXPECT_NE(std::string(GDALGetProjectionRef(warped)), "");
+  GDALClose(warped);
+}
+
+TEST_F(RunCase, GeoPackageLayersReadBackThroughGdal) {
+  std::vector<std::string> geometry;
+  const auto clues = Layer("clues", &geometry);
+  ASSERT_FALSE(clues.empty());
+  std::set<std::string> types;
+  for (std::size_t i = 0; i < clues.size(); ++i) {
+    EXPECT_EQ(clues[i].at("sha256").size(), 64u);
+    types.insert(clues[i].at("kind") + ":" + geometry[i]);
+  }
+  EXPECT_TRUE(types.count("gps:POINT"));
+  EXPECT_TRUE(types.count("shadow:MULTIPOLYGON"));
+  EXPECT_TRUE(types.count("footprint:MULTIPOLYGON"));
+  EXPECT_TRUE(types.count("time_zone:"));  // no geometry: a set of zones (in params)
+  const auto footprints = Layer("footprints");
+  ASSERT_EQ(footprints.size(), 1u);
+  EXPECT_EQ(footprints[0].at("photo"), "drone_view.jpg");
+  const auto groups = Layer("place_groups");
+  bool courtyards = false;
+  for (const auto& g : groups)
+    courtyards =
+        courtyards || (g.at("photos").find("courtyard.jpg") != std::string::npos &&
+                       g.at("photos").find("courtyard_other_window.jpg") != std::string::npos);
+  EXPECT_TRUE(courtyards);
+  std::map<std::string, std::string> kind_of;
+  for (const auto& e : Layer("evidence")) kind_of[e.at("path")] = e.at("kind");
+  EXPECT_EQ(kind_of["case.yaml"], "case_file");
+  EXPECT_EQ(kind_of["refs/golden-triangle.gvrefs"], "reference");
+  EXPECT_EQ(kind_of["basemaps/landsat_crop.tif"], "basemap");
+  EXPECT_EQ(kind_of["notes.txt"], "other");
+  EXPECT_EQ(kind_of["window_view.jpg"], "photo");
+  EXPECT_FALSE(Layer("findings").empty());
+  const std::string kml = test::ReadAllText(out_dir() / "case.kml");
+  for (const char* folder : {"<Folder><name>photos</name>", "<Folder><name>clues</name>",
+                             "<Folder><name>footprints</name>"})
+    EXPECT_NE(kml.find(folder), std::string::npos) << folder;
+}
+
+TEST_F(RunCase, BadCaseYamlIsAUsageErrorBeforeAnyWork) {
+  test::TempDir bad;
+  test::WritePhoto(bad / "a.jpg", test::MakeSceneJpeg(64, 48, 80, 1), {});
+  test::WriteText(bad / "case.yaml",
+                  "title: t\nphotos:\n  a.jpg:\n    clues:\n      - {kind: near, lat: 91, lon: 2, "
+                  "radius_m: 5}\n");
+  const auto r = Geoverify("run " + Quote(bad.path()) + " -o " + Quote(bad / "out"), true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("case.yaml:5: latitude 91 is outside -90..90"), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(bad / "out"));
+}
+
+TEST_F(RunCase, StepsAreListedAndCanBeSkipped) {
+  const auto steps = Geoverify("run --steps");
+  EXPECT_EQ(steps.exit_code, 0);
+  for (const char* name :
+       {"metadata", "forensics", "time", "shadow", "same_scene", "locate", "georef"})
+    EXPECT_NE(steps.out.find(name), std::string::npos) << name;
+  test::TempDir small;
+  test::SynthExif e;
+  e.lat = 16.82, e.lon = 98.53;
+  test::WritePhoto(small / "a.jpg", test::MakeSceneJpeg(160, 120, 80, 1), e);
+  const auto r = Geoverify("run --json --skip forensics --skip same_scene " + Quote(small.path()) +
+                           " -o " + Quote(small / "out"));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["steps_skipped"], (nlohmann::json{"forensics", "same_scene"}));
+  EXPECT_EQ(Geoverify("run --skip nothing " + Quote(small.path()) + " -o " + Quote(small / "o2"))
+                .exit_code,
+            2);
+}
+
+// A page as a user sees it: headless Chromium (network refused: no resolver, a dead proxy),
+// the DOM after the scripts ran, every console message, and the requests the page itself
+// started (from Chromium's network log; the browser's own background requests carry no
+// initiator and are not the page's).
+struct Rendered {
+  int exit_code = -1;
+  std::string dom;
+  std::vector<std::string> console, page_requests;
+};
+
+Rendered RenderInChromium(const std::filesystem::path& page, const std::filesystem::path& scratch,
+                          const std::filesystem::path& screenshot = {}) {
+  const std::string flags =
+      "--headless --no-sandbox --disable-gpu --no-first-run --disable-extensions "
+      "--disable-background-networking --disable-component-update --disable-sync "
+      "--host-resolver-rules='MAP * ~NOTFOUND' --proxy-server=127.0.0.1:9 "
+      "--user-data-dir=" +
+      Quote(scratch / "profile") + " --enable-logging=stderr --v=0 ";
+  const auto netlog = scratch / "netlog.json";
+  const auto run =
+      test::RunCommand("timeout 120 chromium " + flags + "--log-net-log=" + Quote(netlog) +
+                           " --dump-dom " + Quote("file://" + page.string()),
+                       true);
+  Rendered r;
+  r.exit_code = run.exit_code;
+  r.dom = run.out;
+  const std::regex console(":CONSOLE[^\n]*");
+  for (auto it = std::sregex_iterator(run.out.begin(), run.out.end(), console);
+       it != std::sregex_iterator(); ++it)
+    r.console.push_back(it->str());
+  const auto log = nlohmann::json::parse(test::ReadAllText(netlog), nullptr, false);
+  if (log.is_object()) {
+    const int start_job = log["constants"]["logEventTypes"].value("URL_REQUEST_START_JOB", -1);
+    for (const auto& e : log["events"]) {
+      if (e.value("type", -2) != start_job || !e.contains("params")) continue;
+      const auto& p = e["params"];
+      if (p.contains("url") && p.value("initiator", "not an origin") != "not an origin")
+        r.page_requests.push_back(p["url"].get<std::string>() + " (initiator " +
+                                  p["initiator"].get<std::string>() + ")");
+    }
+  } else {
+    r.page_requests.push_back("(no network log)");
+  }
+  if (!screenshot.empty())
+    test::RunCommand("timeout 120 chromium " + flags + "--window-size=1280,2400 --screenshot=" +
+                     Quote(screenshot) + " " + Quote("file://" + page.string()));
+  return r;
+}
+
+// The checks themselves can fail: a page that loads an image from the network is caught by
+// the network log, and the same page under the report's CSP by the console.
+TEST(ReportCheck, CatchesRequestsAndConsoleErrors) {
+  ASSERT_EQ(test::RunCommand("command -v chromium").exit_code, 0)
+      << "chromium is missing (scripts/deps installs it)";
+  test::TempDir dir;
+  test::WriteText(
+      dir / "leak.html",
+      "<!DOCTYPE html><html><body><img src='http://127.0.0.1:9/leak.png'></body></html>");
+  const auto leak = RenderInChromium(dir / "leak.html", dir.path());
+  ASSERT_EQ(leak.exit_code, 0);
+  ASSERT_FALSE(leak.page_requests.empty());
+  EXPECT_NE(leak.page_requests[0].find("127.0.0.1:9/leak.png"), std::string::npos);
+  test::TempDir dir2;
+  test::WriteText(dir2 / "csp.html",
+                  "<!DOCTYPE html><html><head><meta http-equiv='Content-Security-Policy' "
+                  "content=\"default-src 'none'; img-src data:\"></head><body><img "
+                  "src='http://127.0.0.1:9/leak.png'></body></html>");
+  const auto blocked = RenderInChromium(dir2 / "csp.html", dir2.path());
+  EXPECT_TRUE(blocked.page_requests.empty());
+  ASSERT_FALSE(blocked.console.empty());
+  EXPECT_NE(blocked.console[0].find("Content Security Policy"), std::string::npos)
+      << blocked.console[0];
+}
+
+// The report: no console message, no request, the map and its layers built, a panel per
+// photo, and a screenshot kept in the build folder (test-artefacts/report.png).
+TEST_F(RunCase, ReportRendersInChromiumOfflineWithoutErrors) {
+  ASSERT_EQ(test::RunCommand("command -v chromium").exit_code, 0)
+      << "chromium is missing (scripts/deps installs it)";
+  const auto artefacts = std::filesystem::path(GEOVERIFY_ARTEFACTS);
+  std::filesystem::create_directories(artefacts);
+  const auto png = artefacts / "report.png";
+  std::filesystem::remove(png);
+  const Rendered r = RenderInChromium(out_dir() / "report.html", dir_->path(), png);
+  ASSERT_EQ(r.exit_code, 0) << r.dom.substr(0, 2000);
+  EXPECT_TRUE(r.console.empty()) << r.console.front();
+  EXPECT_TRUE(r.page_requests.empty()) << r.page_requests.front();
+  std::smatch ready;
+  ASSERT_TRUE(std::regex_search(r.dom, ready, std::regex("data-map-ready=\"(\\d+)\"")));
+  EXPECT_GE(std::stoi(ready[1].str()), 8);
+  for (const char* layer : {"Photos (GPS as recorded)", "Shadow regions", "Footprints",
+                            "Known sites", "Clues: reference_match", "Clues: gps", "Borders"})
+    EXPECT_NE(r.dom.find(layer), std::string::npos) << layer;
+  const auto count = [&](const std::string& pattern) {
+    const std::regex re(pattern);
+    return std::distance(std::sregex_iterator(r.dom.begin(), r.dom.end(), re),
+                         std::sregex_iterator());
+  };
+  EXPECT_GT(count("class=\"leaflet-interactive\""), 10);  // vector shapes drawn by Leaflet
+  EXPECT_EQ(count("<section class=\"photo\""), 9);
+  EXPECT_EQ(count("<img class=\"preview\""), 8);  // all but the truncated file
+  EXPECT_GE(count("<img class=\"ela\""), 8);
+  EXPECT_GE(count("<tr class=\"group\""), 5);
+  ASSERT_TRUE(std::filesystem::exists(png));
+  EXPECT_GT(std::filesystem::file_size(png), 20000u);
+}
+
+}  // namespace
+}  // namespace gv
