@@ -2,6 +2,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
 
 #include "case/inspect.h"
 
@@ -25,6 +27,12 @@ void AddInspectOptions(CLI::App& app, InspectOptions& options);
 // Points options.zones at the time-zone boundaries, or warns on stderr that the time zone
 // at a GPS position is unavailable.
 void AttachTimeZones(InspectOptions& options);
+
+// A failed input: the message on stderr and, with --json, `entry` with "error" set on stdout
+// (every command's --json prints its JSON even when an input fails). Returns
+// kExitSomeFailed.
+int FailInput(const std::string& command, bool json, nlohmann::ordered_json entry,
+              const std::string& message);
 
 int RunInspect(int argc, char** argv);
 int RunRun(int argc, char** argv);

@@ -36,6 +36,17 @@ void AddInspectOptions(CLI::App& app, InspectOptions& options) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
 }
 
+int FailInput(const std::string& command, bool json, nlohmann::ordered_json entry,
+              const std::string& message) {
+  std::cerr << "geoverify " << command << ": " << message << "\n";
+  if (json) {
+    entry["error"] = message;
+    std::cout << entry.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
+  }
+  return kExitSomeFailed;
+}
+
 void AttachTimeZones(InspectOptions& options) {
   const auto zones = TimeZoneIndex::Default();
   if (zones.ok()) {

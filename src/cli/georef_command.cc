@@ -6,8 +6,8 @@
 #include "cli/command.h"
 #include "geo/vector_writer.h"
 #include "georef/georef_outputs.h"
-#include "image/decode.h"
 #include "image/encode.h"
+#include "image/evidence.h"
 #include "util/file.h"
 #include "util/progress.h"
 #include "util/sha256.h"
@@ -61,13 +61,12 @@ PhotoOutcome GeorefOne(const std::string& path, const GeorefArgs& args,
     std::cerr << "geoverify georef: " << message << "\n";
     return outcome;
   };
-  std::vector<std::uint8_t> bytes;
-  if (auto st = ReadFileBounded(path, args.max_bytes, bytes); !st.ok())
-    return fail(st.error().message);
-  const std::string sha256 = Sha256Hex(bytes);
+  auto evidence = OpenEvidence(path, {args.max_bytes, {}});
+  if (!evidence.ok()) return fail(evidence.error().message);
+  const std::string sha256 = evidence->sha256();
   outcome.json["sha256"] = sha256;
-  auto photo = DecodeImage(bytes);
-  if (!photo.ok()) return fail(path + ": " + photo.error().message);
+  const auto& photo = evidence->Pixels();
+  if (!photo.ok()) return fail(photo.error().message);
   std::vector<const Basemap*> basemaps;
   for (const auto& m : maps) basemaps.push_back(m.get());
   auto result = Georeference(*photo, basemaps, args.options);

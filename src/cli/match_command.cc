@@ -2,29 +2,11 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "image/decode.h"
 #include "image/encode.h"
+#include "image/evidence.h"
 #include "match/pair_match.h"
-#include "util/file.h"
-#include "util/sha256.h"
 
 namespace gv::cli {
-namespace {
-
-struct LoadedImage {
-  cv::Mat pixels;
-  std::string sha256;
-};
-
-Result<LoadedImage> Load(const std::string& path, std::uint64_t max_bytes) {
-  std::vector<std::uint8_t> bytes;
-  if (auto st = ReadFileBounded(path, max_bytes, bytes); !st.ok()) return st.error();
-  auto image = DecodeImage(bytes);
-  if (!image.ok()) return MakeError(path + ": " + image.error().message);
-  return LoadedImage{*image, Sha256Hex(bytes)};
-}
-
-}  // namespace
 
 int RunMatch(int argc, char** argv) {
   CLI::App app{
@@ -53,35 +35,36 @@ int RunMatch(int argc, char** argv) {
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
   features.detector = *ParseDetector(detector);
 
-  auto ia = Load(a, max_bytes), ib = Load(b, max_bytes);
-  for (const auto* r : {&ia, &ib}) {
-    if (!r->ok()) {
-      std::cerr << "geoverify match: " << r->error().message << "\n";
-      return kExitSomeFailed;
-    }
-  }
-  auto fa = DetectFeatures(ia->pixels, features), fb = DetectFeatures(ib->pixels, features);
-  if (!fa.ok() || !fb.ok()) {
-    std::cerr << "geoverify match: " << (fa.ok() ? b : a) << ": "
-              << (fa.ok() ? fb.error().message : fa.error().message) << "\n";
-    return kExitSomeFailed;
-  }
+  EvidenceLimits limits;
+  limits.max_bytes = max_bytes;
+  auto ea = OpenEvidence(a, limits), eb = OpenEvidence(b, limits);
+  nlohmann::ordered_json j{{"verdict", nullptr},
+                           {"a", a},
+                           {"a_sha256", ea.ok() ? nlohmann::ordered_json(ea->sha256()) : nullptr},
+                           {"b", b},
+                           {"b_sha256", eb.ok() ? nlohmann::ordered_json(eb->sha256()) : nullptr},
+                           {"detector", detector}};
+  for (const auto* e : {&ea, &eb})
+    if (!e->ok()) return FailInput("match", json, j, e->error().message);
+  for (const auto* e : {&ea, &eb})
+    if (!(*e)->Pixels().ok()) return FailInput("match", json, j, (*e)->Pixels().error().message);
+  const cv::Mat& pa = *ea->Pixels();
+  const cv::Mat& pb = *eb->Pixels();
+  auto fa = DetectFeatures(pa, features), fb = DetectFeatures(pb, features);
+  if (!fa.ok() || !fb.ok())
+    return FailInput(
+        "match", json, j,
+        (fa.ok() ? b : a) + ": " + (fa.ok() ? fb.error().message : fa.error().message));
+  j["features_a"] = fa->keypoints.size();
+  j["features_b"] = fb->keypoints.size();
   const PairMatch m = MatchFeatures(*fa, *fb, options);
   if (!draw.empty()) {
-    if (auto st = WritePngAtomic(draw, DrawMatches(ia->pixels, ib->pixels, m)); !st.ok()) {
-      std::cerr << "geoverify match: " << st.error().message << "\n";
-      return kExitSomeFailed;
-    }
+    if (auto st = WritePngAtomic(draw, DrawMatches(pa, pb, m)); !st.ok())
+      return FailInput("match", json, j, st.error().message);
   }
   if (json) {
-    nlohmann::ordered_json j{{"a", a},
-                             {"a_sha256", ia->sha256},
-                             {"b", b},
-                             {"b_sha256", ib->sha256},
-                             {"detector", detector},
-                             {"features_a", fa->keypoints.size()},
-                             {"features_b", fb->keypoints.size()}};
     j.update(ToJson(m));
+    j["error"] = nullptr;
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << a << " <-> " << b << ": " << m.verdict << " (" << m.inliers << " inliers of "

@@ -2,19 +2,16 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "image/decode.h"
+#include "image/evidence.h"
 #include "match/reference_collection.h"
-#include "util/file.h"
-#include "util/sha256.h"
 
 namespace gv::cli {
 namespace {
 
 int Report(const char* what, const Result<CollectionReport>& report, bool json) {
-  if (!report.ok()) {
-    std::cerr << "geoverify refs " << what << ": " << report.error().message << "\n";
-    return kExitSomeFailed;
-  }
+  if (!report.ok())
+    return FailInput(std::string("refs ") + what, json, nlohmann::ordered_json::object(),
+                     report.error().message);
   for (const auto& w : report->warnings)
     std::cerr << "geoverify refs " << what << ": warning: " << w << "\n";
   if (json) {
@@ -76,10 +73,8 @@ int RunRefs(int argc, char** argv) {
   if (add->parsed()) return Report("add", AddToCollection(collection, paths, options), json);
   if (info->parsed()) {
     auto j = CollectionInfo(collection);
-    if (!j.ok()) {
-      std::cerr << "geoverify refs info: " << j.error().message << "\n";
-      return kExitSomeFailed;
-    }
+    if (!j.ok())
+      return FailInput("refs info", json, {{"collection", collection}}, j.error().message);
     if (json) {
       std::cout << j->dump(2) << "\n";
     } else {
@@ -113,33 +108,29 @@ int RunLocate(int argc, char** argv) {
       ->check(CLI::Range(1, 10000));
   app.add_option("-o,--output", out, "write the clue and the matched references as a vector layer");
   app.add_flag("--json", json, "print JSON");
+  std::uint64_t max_bytes = 1ull << 30;
+  app.add_option("--max-bytes", max_bytes, "photos larger than this are refused")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
-  std::vector<std::uint8_t> bytes;
-  if (auto st = ReadFileBounded(photo, 1u << 30, bytes); !st.ok()) {
-    std::cerr << "geoverify locate: " << st.error().message << "\n";
-    return kExitSomeFailed;
-  }
-  auto image = DecodeImage(bytes);
-  if (!image.ok()) {
-    std::cerr << "geoverify locate: " << photo << ": " << image.error().message << "\n";
-    return kExitSomeFailed;
-  }
+  auto evidence = OpenEvidence(photo, {max_bytes, {}});
+  nlohmann::ordered_json head{
+      {"file", photo},
+      {"sha256", evidence.ok() ? nlohmann::ordered_json(evidence->sha256()) : nullptr}};
+  if (!evidence.ok()) return FailInput("locate", json, head, evidence.error().message);
+  const auto& image = evidence->Pixels();
+  if (!image.ok()) return FailInput("locate", json, head, image.error().message);
   auto result = LocatePhoto(refs, *image, options);
-  if (!result.ok()) {
-    std::cerr << "geoverify locate: " << result.error().message << "\n";
-    return kExitSomeFailed;
-  }
+  if (!result.ok()) return FailInput("locate", json, head, result.error().message);
   if (!out.empty()) {
-    if (auto st = WriteLocateLayer(*result, out); !st.ok()) {
-      std::cerr << "geoverify locate: " << st.error().message << "\n";
-      return kExitSomeFailed;
-    }
+    if (auto st = WriteLocateLayer(*result, out); !st.ok())
+      return FailInput("locate", json, head, st.error().message);
   }
   auto j = ToJson(*result);
   if (json) {
-    nlohmann::ordered_json head{{"file", photo}, {"sha256", Sha256Hex(bytes)}};
     head.update(j);
+    head["error"] = nullptr;
     std::cout << head.dump(2) << "\n";
   } else {
     for (const auto& c : result->ranked) {

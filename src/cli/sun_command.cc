@@ -80,10 +80,12 @@ int RunSunCheck(int argc, char** argv) {
   PhotoMetadata meta;
   int utc_offset_s = 0;
   std::string zone;
-  if (auto st = FromPhoto(photo, check.sun, utc_offset_s, zone, &meta); !st.ok()) {
-    std::cerr << "geoverify sun check: " << st.error().message << "\n";
-    return kExitSomeFailed;
-  }
+  if (auto st = FromPhoto(photo, check.sun, utc_offset_s, zone, &meta); !st.ok())
+    return FailInput("sun check", json,
+                     {{"file", photo},
+                      {"sha256", meta.sha256.empty() ? nlohmann::ordered_json(nullptr)
+                                                     : nlohmann::ordered_json(meta.sha256)}},
+                     st.error().message);
   SetDeltaT(check.sun, std::nullopt);
   const auto terms = SpaTerms::Default();
   if (!terms.ok()) {
@@ -152,10 +154,13 @@ int RunSun(int argc, char** argv) {
       std::cerr << "geoverify sun: give either a photo or --at/--lat/--lon, not both\n";
       return kExitUsage;
     }
-    if (auto st = FromPhoto(photo, input, utc_offset_s, zone_name); !st.ok()) {
-      std::cerr << "geoverify sun: " << st.error().message << "\n";
-      return kExitSomeFailed;
-    }
+    PhotoMetadata meta;
+    if (auto st = FromPhoto(photo, input, utc_offset_s, zone_name, &meta); !st.ok())
+      return FailInput("sun", json,
+                       {{"file", photo},
+                        {"sha256", meta.sha256.empty() ? nlohmann::ordered_json(nullptr)
+                                                       : nlohmann::ordered_json(meta.sha256)}},
+                       st.error().message);
   } else {
     if (at.empty() || !lat || !lon) {
       std::cerr << "geoverify sun: --at, --lat and --lon are required (or a photo)\n";

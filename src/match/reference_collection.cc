@@ -9,6 +9,7 @@
 
 #include "geo/vector_writer.h"
 #include "image/decode.h"
+#include "image/evidence.h"
 #include "match/vocabulary.h"
 #include "metadata/exiv2_reader.h"
 #include "util/file.h"
@@ -85,14 +86,15 @@ Prepared PrepareReference(const std::filesystem::path& path,
                           const CollectionOptions& options) {
   Prepared p;
   p.path = path;
-  std::vector<std::uint8_t> bytes;
-  if (auto st = ReadFileBounded(path, 1u << 30, bytes); !st.ok()) {
-    p.skip = st.error().message;
+  auto evidence = OpenEvidence(path);
+  if (!evidence.ok()) {
+    p.skip = evidence.error().message;
     return p;
   }
+  const std::vector<std::uint8_t>& bytes = evidence->bytes();
   ReferenceRecord r;
   r.path = path.string();
-  r.sha256 = Sha256Hex(bytes);
+  r.sha256 = evidence->sha256();
   bool located = false;
   if (const auto it = sidecar.find(path.filename().string()); it != sidecar.end()) {
     r.lat_deg = it->second.lat;
@@ -115,7 +117,7 @@ Prepared PrepareReference(const std::filesystem::path& path,
     p.skip = "no location (no EXIF GPS and not in the sidecar)";
     return p;
   }
-  auto image = DecodeImage(bytes);
+  const auto& image = evidence->Pixels();
   if (!image.ok()) {
     p.skip = image.error().message;
     return p;

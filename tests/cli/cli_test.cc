@@ -321,6 +321,17 @@ TEST(CliMatch, SameSceneWithDrawingAndClearErrors) {
   test::WriteBytes(dir / "blank.png", blank);
   EXPECT_EQ(Geoverify("match " + Quote(dir / "a.jpg") + " " + Quote(dir / "blank.png")).exit_code,
             1);
+  // --json prints its JSON on failure too, with the error.
+  const auto flat =
+      Geoverify("match --json " + Quote(dir / "a.jpg") + " " + Quote(dir / "blank.png"));
+  EXPECT_EQ(flat.exit_code, 1);
+  const auto fj = nlohmann::json::parse(flat.out);
+  EXPECT_NE(fj["error"].get<std::string>().find("blank.png"), std::string::npos) << fj;
+  EXPECT_EQ(fj["b_sha256"].get<std::string>().size(), 64u);
+  const auto missing =
+      Geoverify("match --json " + Quote(dir / "a.jpg") + " " + Quote(dir / "gone.jpg"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(nlohmann::json::parse(missing.out)["b_sha256"].is_null());
   EXPECT_EQ(Geoverify("match " + Quote(dir / "a.jpg")).exit_code, 2);
   EXPECT_EQ(Geoverify("match --detector surf " + Quote(dir / "a.jpg") + " " + Quote(dir / "b.jpg"))
                 .exit_code,
