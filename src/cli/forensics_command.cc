@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "forensics/analysis.h"
 #include "metadata/exiv2_reader.h"
+#include "report/forensics_pictures.h"
 #include "util/file.h"
 #include "util/progress.h"
 
@@ -76,7 +77,6 @@ int RunForensics(int argc, char** argv) {
       std::cerr << "geoverify forensics: " << out << ": " << ec.message() << "\n";
       return kExitSomeFailed;
     }
-    options.pictures_dir = out;
   }
   InitializeMetadataLibrary();
   const FileListing listing =
@@ -110,7 +110,9 @@ int RunForensics(int argc, char** argv) {
   Progress progress("forensics", listing.files.size());
   if (json) std::cout << "[";
   for (std::size_t i = 0; i < listing.files.size(); ++i) {
-    const nlohmann::ordered_json j = AnalyzePhoto(listing.files[i], options);
+    const ForensicsReport report = AnalyzeFile(listing.files[i], options);
+    nlohmann::ordered_json j = ToJson(report);
+    if (!out.empty()) WriteForensicsPictures(report, listing.files[i], out, j);
     progress.Advance();
     failed |= !j["error"].is_null();
     if (json)

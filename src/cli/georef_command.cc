@@ -4,10 +4,10 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "geo/vector_writer.h"
-#include "georef/georef_outputs.h"
 #include "image/encode.h"
 #include "image/evidence.h"
+#include "report/georef_outputs.h"
+#include "report/vector_writer.h"
 #include "util/file.h"
 #include "util/progress.h"
 #include "util/sha256.h"

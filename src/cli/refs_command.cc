@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "image/evidence.h"
 #include "match/reference_collection.h"
+#include "report/vector_writer.h"
 
 namespace gv::cli {
 namespace {
@@ -82,7 +83,10 @@ int RunRefs(int argc, char** argv) {
     }
     return kExitOk;
   }
-  if (auto st = ExportCollection(collection, out); !st.ok()) {
+  auto features = CollectionFeatures(collection);
+  if (auto st =
+          features.ok() ? WriteVectorLayer(out, "references", *features) : Status(features.error());
+      !st.ok()) {
     std::cerr << "geoverify refs export: " << st.error().message << "\n";
     return kExitSomeFailed;
   }
@@ -124,7 +128,7 @@ int RunLocate(int argc, char** argv) {
   auto result = LocatePhoto(refs, *image, options);
   if (!result.ok()) return FailInput("locate", json, head, result.error().message);
   if (!out.empty()) {
-    if (auto st = WriteLocateLayer(*result, out); !st.ok())
+    if (auto st = WriteVectorLayer(out, "locate", LocateFeatures(*result)); !st.ok())
       return FailInput("locate", json, head, st.error().message);
   }
   auto j = ToJson(*result);

@@ -13,7 +13,6 @@
 #include "forensics/noise.h"
 #include "forensics/thumbnail.h"
 #include "image/decode.h"
-#include "image/encode.h"
 #include "image/evidence.h"
 #include "image/jpeg_structure.h"
 #include "metadata/exiv2_reader.h"
@@ -45,6 +44,28 @@ const std::optional<std::vector<KnownTableSet>>& KnownTables() {
   return known;
 }
 
+// The software that wrote the file's segments: one entry per writer, with where it was seen.
+struct SeenWriter {
+  JpegWriter writer;
+  std::string segment;  // "APP13", "COM"
+};
+
+std::vector<SeenWriter> Writers(const JpegStructure& s) {
+  std::vector<SeenWriter> out;
+  const auto add = [&](const JpegWriter& w, const std::string& where) {
+    for (const auto& known : out)
+      if (known.writer.name == w.name) return;
+    out.push_back({w, where});
+  };
+  for (const auto& seg : s.segments)
+    if (seg.marker >= 0xE0 && seg.marker <= 0xEF)
+      if (const auto w = AppSegmentWriter(seg.marker, seg.app_id))
+        add(*w, "APP" + std::to_string(seg.marker - 0xE0));
+  for (const auto& c : s.comments)
+    if (const auto w = CommentWriter(c)) add(*w, "COM");
+  return out;
+}
+
 Json JpegJson(const JpegStructure& s) {
   Json j;
   j["quality_estimate"] = s.EstimatedQuality() ? Json(*s.EstimatedQuality()) : Json(nullptr);
@@ -68,20 +89,15 @@ Json JpegJson(const JpegStructure& s) {
   for (const auto& t : s.quant_tables) tables.push_back({{"id", t.id}, {"values", t.values}});
   j["tables"] = tables;
   Json segments = Json::array(), writers = Json::array();
-  const auto add_writer = [&](const JpegWriter& w, const std::string& where) {
-    for (const auto& known : writers)
-      if (known["name"] == w.name) return;
-    writers.push_back({{"name", w.name}, {"editor", w.editor}, {"segment", where}});
-  };
+  for (const auto& seen : Writers(s))
+    writers.push_back(
+        {{"name", seen.writer.name}, {"editor", seen.writer.editor}, {"segment", seen.segment}});
   for (const auto& seg : s.segments) {
     char marker[8];
     std::snprintf(marker, sizeof marker, "FF%02X", seg.marker);
     Json writer = nullptr;
     if (seg.marker >= 0xE0 && seg.marker <= 0xEF) {
-      if (const auto w = AppSegmentWriter(seg.marker, seg.app_id)) {
-        writer = w->name;
-        add_writer(*w, "APP" + std::to_string(seg.marker - 0xE0));
-      }
+      if (const auto w = AppSegmentWriter(seg.marker, seg.app_id)) writer = w->name;
     }
     segments.push_back({{"marker", marker},
                         {"offset", seg.offset},
@@ -91,10 +107,7 @@ Json JpegJson(const JpegStructure& s) {
   }
   j["segments"] = segments;
   Json comments = Json::array();
-  for (const auto& c : s.comments) {
-    comments.push_back(SanitizeUtf8(c));
-    if (const auto w = CommentWriter(c)) add_writer(*w, "COM");
-  }
+  for (const auto& c : s.comments) comments.push_back(SanitizeUtf8(c));
   j["comments"] = comments;
   j["writers"] = writers;
   j["trailing_bytes"] = s.trailing_bytes;
@@ -188,10 +201,9 @@ void AnalyzeOrThrow(const Evidence& evidence, const ForensicsOptions& o, Forensi
   j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
   if (jpeg.ok()) {
     std::string editors;
-    for (const auto& w : j["jpeg"]["writers"])
-      if (w["editor"].get<bool>())
-        editors += (editors.empty() ? "" : "; ") + w["name"].get<std::string>() + " (" +
-                   w["segment"].get<std::string>() + ")";
+    for (const auto& seen : Writers(*jpeg))
+      if (seen.writer.editor)
+        editors += (editors.empty() ? "" : "; ") + seen.writer.name + " (" + seen.segment + ")";
     if (!editors.empty())
       Add(findings, "JPEG_EDITOR_SEGMENTS", Severity::kWarning,
           "The file carries what editing or re-encoding software writes: " + editors +
@@ -310,31 +322,20 @@ void SetPicturePath(Json& forensics, const std::string& kind, const std::string&
   if (forensics.contains(kind) && forensics[kind].is_object()) forensics[kind][key] = path;
 }
 
-Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) {
+ForensicsReport AnalyzeFile(const std::filesystem::path& path, const ForensicsOptions& o) {
   auto evidence = OpenEvidence(path, {o.max_bytes, o.limits});
   if (!evidence.ok()) {
-    Json j{{"file", path.string()},
-           {"sha256", nullptr},
-           {"findings", Json::array()},
-           {"error", evidence.error().message}};
-    return j;
+    ForensicsReport report;
+    report.json["file"] = path.string();
+    report.json["sha256"] = nullptr;
+    report.error = evidence.error().message;
+    return report;
   }
-  const ForensicsReport report = AnalyzeEvidence(*evidence, o);
-  Json j = ToJson(report);
-  if (!o.pictures_dir.empty()) {
-    for (const auto& picture : report.pictures) {
-      const auto out =
-          o.pictures_dir / (path.stem().string() + "." + evidence->sha256().substr(0, 8) + "." +
-                            picture.kind + ".png");
-      if (auto st = WritePngAtomic(out, picture.image); !st.ok()) {
-        j["findings"].push_back(
-            {{"code", "OUTPUT_FAILED"}, {"severity", "warning"}, {"message", st.error().message}});
-        continue;
-      }
-      SetPicturePath(j, picture.kind, out.string());
-    }
-  }
-  return j;
+  return AnalyzeEvidence(*evidence, o);
+}
+
+Json AnalyzePhoto(const std::filesystem::path& path, const ForensicsOptions& o) {
+  return ToJson(AnalyzeFile(path, o));
 }
 
 Json FindNearDuplicates(const std::vector<std::filesystem::path>& files, std::uint64_t max_bytes,

@@ -2,7 +2,7 @@
 // compression (DCT coefficient histograms and the JPEG ghost), error level analysis, noise
 // residual, copy-move (keypoints with an affine check, and block correlation for flat
 // regions), EXIF thumbnail against the image, perceptual hashes; pictures of the evidence
-// and the copy-move mask written to a folder.
+// and the copy-move mask returned for report/ to write.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +25,6 @@ struct ForensicsOptions {
   // Photos above these are refused before decoding. Memory grows with the pixels: about
   // 1.1 GB at 12 MP, 2.1 GB at 48 MP (scripts/bench-forensics, README).
   DecodeLimits limits;
-  std::filesystem::path pictures_dir;  // empty: no pictures
   // A thumbnail whose worst 8x8 block differs from the image by more than this many
   // standard deviations is reported (THUMBNAIL_CONTENT_DIFFERS).
   double thumbnail_block_limit = 1.5;
@@ -60,7 +59,10 @@ nlohmann::ordered_json ToJson(const ForensicsReport& report);
 void SetPicturePath(nlohmann::ordered_json& forensics, const std::string& kind,
                     const std::string& path);
 
-// OpenEvidence + AnalyzeEvidence + ToJson, pictures written into options.pictures_dir.
+// OpenEvidence + AnalyzeEvidence; a file that cannot be read gets `error`.
+ForensicsReport AnalyzeFile(const std::filesystem::path& path, const ForensicsOptions& options);
+
+// ToJson(AnalyzeFile(...)): the pictures are not written (report/forensics_pictures.h does).
 nlohmann::ordered_json AnalyzePhoto(const std::filesystem::path& path,
                                     const ForensicsOptions& options);
 

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "geo/vector_writer.h"
+#include "geo/vector_feature.h"
 #include "image/decode.h"
 #include "image/evidence.h"
 #include "match/vocabulary.h"
@@ -321,7 +321,7 @@ Result<nlohmann::ordered_json> CollectionInfo(const std::filesystem::path& colle
   return j;
 }
 
-Status ExportCollection(const std::filesystem::path& collection, const std::filesystem::path& out) {
+Result<std::vector<VectorFeature>> CollectionFeatures(const std::filesystem::path& collection) {
   auto store = ReferenceStore::OpenReadOnly(collection);
   if (!store.ok()) return store.error();
   auto refs = (*store)->List();
@@ -337,7 +337,7 @@ Status ExportCollection(const std::filesystem::path& collection, const std::file
                 {"features", std::to_string(r.features)}};
     features.push_back(std::move(f));
   }
-  return WriteVectorLayer(out, "references", features);
+  return features;
 }
 
 Result<LocateResult> LocatePhoto(const std::filesystem::path& collection, const cv::Mat& photo,
@@ -462,7 +462,7 @@ nlohmann::ordered_json ToJson(const LocateResult& r) {
   return j;
 }
 
-Status WriteLocateLayer(const LocateResult& r, const std::filesystem::path& out) {
+std::vector<VectorFeature> LocateFeatures(const LocateResult& r) {
   std::vector<VectorFeature> features;
   if (r.clue) {
     VectorFeature clue;
@@ -486,7 +486,7 @@ Status WriteLocateLayer(const LocateResult& r, const std::filesystem::path& out)
                 {"verdict", c.match.verdict}};
     features.push_back(std::move(f));
   }
-  return WriteVectorLayer(out, "locate", features);
+  return features;
 }
 
 }  // namespace gv

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/vector_feature.h"
 #include "match/pair_match.h"
 #include "match/reference_store.h"
 #include "util/result.h"
@@ -39,7 +40,8 @@ Result<CollectionReport> AddToCollection(const std::filesystem::path& collection
                                          const std::vector<std::filesystem::path>& inputs,
                                          const CollectionOptions& options);
 Result<nlohmann::ordered_json> CollectionInfo(const std::filesystem::path& collection);
-Status ExportCollection(const std::filesystem::path& collection, const std::filesystem::path& out);
+// Every reference as a point feature (file, sha256, heading_deg, note, features).
+Result<std::vector<VectorFeature>> CollectionFeatures(const std::filesystem::path& collection);
 
 struct LocateOptions {
   int top = 5;          // verified results returned
@@ -70,7 +72,7 @@ struct LocateResult {
 Result<LocateResult> LocatePhoto(const std::filesystem::path& collection, const cv::Mat& photo,
                                  const LocateOptions& options);
 nlohmann::ordered_json ToJson(const LocateResult& result);
-// Writes the clue (point or hull) and the matched references as a vector layer.
-Status WriteLocateLayer(const LocateResult& result, const std::filesystem::path& out);
+// The clue (point or hull) and the matched references as vector features.
+std::vector<VectorFeature> LocateFeatures(const LocateResult& result);
 
 }  // namespace gv

@@ -17,6 +17,7 @@
 #include "forgeries.h"
 #include "image/jpeg_structure.h"
 #include "metadata/exiv2_reader.h"
+#include "report/forensics_pictures.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
 #include "util/text.h"
@@ -194,9 +195,11 @@ TEST_F(ForensicsFile, ThumbnailOfTheSameImageAgreesAndOfAnEditedOneIsReported) {
   cv::Mat edited = scene.clone();
   cv::rectangle(edited, cv::Rect(400, 100, 160, 160), cv::Scalar(20, 20, 20), cv::FILLED);
   ForensicsOptions o;
-  o.pictures_dir = dir_ / "pictures";
-  std::filesystem::create_directories(o.pictures_dir);
-  const auto same = AnalyzePhoto(Photo("same.jpg", scene, scene), o);
+  const auto same_photo = Photo("same.jpg", scene, scene);
+  const ForensicsReport same_report = AnalyzeFile(same_photo, o);
+  auto same = ToJson(same_report);
+  std::filesystem::create_directories(dir_ / "pictures");
+  WriteForensicsPictures(same_report, same_photo, dir_ / "pictures", same);
   const auto changed = AnalyzePhoto(Photo("changed.jpg", edited, scene), o);
   ASSERT_TRUE(same["error"].is_null()) << same["error"];
   ASSERT_FALSE(same["thumbnail"].is_null());

@@ -5,6 +5,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "report/vector_writer.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
 
@@ -82,10 +83,12 @@ TEST_F(CollectionTest, BuildInfoLocateAddExport) {
   ASSERT_TRUE(after_add->clue);
   EXPECT_NEAR(after_add->clue->lat_deg, 16.9, 1e-6);
 
-  ASSERT_TRUE(ExportCollection(collection, dir_ / "refs.geojson").ok());
+  auto exported = CollectionFeatures(collection);
+  ASSERT_TRUE(exported.ok());
+  ASSERT_TRUE(WriteVectorLayer(dir_ / "refs.geojson", "references", *exported).ok());
   const auto geojson = nlohmann::json::parse(test::ReadAll(dir_ / "refs.geojson"));
   EXPECT_EQ(geojson["features"].size(), 11u);
-  ASSERT_TRUE(WriteLocateLayer(*located, dir_ / "clue.gpkg").ok());
+  ASSERT_TRUE(WriteVectorLayer(dir_ / "clue.gpkg", "locate", LocateFeatures(*located)).ok());
 }
 
 TEST_F(CollectionTest, TooLargeAndFeaturelessImagesAreCountedNotFatal) {

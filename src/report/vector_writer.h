@@ -7,15 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "geo/vector_feature.h"
 #include "util/result.h"
 
 namespace gv {
-
-struct VectorFeature {
-  std::vector<std::pair<double, double>> coordinates;  // (lon, lat); one point, or a closed ring
-  bool polygon = false;
-  std::vector<std::pair<std::string, std::string>> fields;  // name, value (text)
-};
 
 // Every feature's field names become the layer's fields (union, in first-seen order).
 Status WriteVectorLayer(const std::filesystem::path& out, const std::string& layer,

@@ -1,4 +1,4 @@
-#include "geo/vector_writer.h"
+#include "report/vector_writer.h"
 
 #include <gdal.h>
 #include <ogr_api.h>

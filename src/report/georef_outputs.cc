@@ -1,4 +1,4 @@
-#include "georef/georef_outputs.h"
+#include "report/georef_outputs.h"
 
 #include <algorithm>
 #include <cmath>

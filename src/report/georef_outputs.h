@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "geo/basemap.h"
-#include "geo/vector_writer.h"
 #include "georef/registration.h"
+#include "report/vector_writer.h"
 
 namespace gv {
 
