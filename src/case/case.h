@@ -45,7 +45,8 @@ struct StepError {
 struct StepPicture {
   std::string name;
   cv::Mat image;
-  std::string path;  // set by report/ once written, relative to the output folder
+  std::string path;  // set by report/ once written, relative to the output folder; the
+                     // image is then shrunk to a preview for the HTML report
 };
 
 // One photo of the case through the steps.
@@ -67,6 +68,7 @@ struct PhotoRecord {
   int place_group = -1;                        // index into Case::place_groups
   std::map<std::string, double> step_seconds;  // wall time of each step on this photo
   bool unreadable = false;                     // the intake could not read it at all
+  bool files_written = false;                  // report/ wrote its photos/ folder
   std::string OutputFolder() const { return "photos/" + sha256.substr(0, 12); }
 };
 

@@ -134,6 +134,7 @@ Status RunCasePipeline(Case& c, const PipelineOptions& options) {
       cv::resize(*pixels, preview, cv::Size(), scale, scale, cv::INTER_AREA);
       photo.pictures.push_back({"preview", preview, ""});
     }
+    if (options.on_photo_done) options.on_photo_done(photo);
   }
   for (auto* step : active) {
     if (options.on_step)

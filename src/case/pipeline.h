@@ -34,6 +34,9 @@ struct PipelineOptions {
   double gps_default_uncertainty_m = 30;  // when the photo has no GPSHPositioningError
   int same_scene_candidates = 5;          // retrieved photos verified per photo
   std::set<std::string> skip;             // step names left out
+  // Called once a photo has been through its steps (before the case-wide Finish), e.g. to
+  // write its pictures and free them, so that memory does not grow with the case.
+  std::function<void(PhotoRecord& photo)> on_photo_done;
   // Called before each step on each photo (index from 0), e.g. to show progress.
   std::function<void(std::size_t photo, std::size_t photos, const std::string& path,
                      const std::string& step)>

@@ -110,6 +110,8 @@ int RunRun(int argc, char** argv) {
                 << path << ": " << step << std::flush;
     };
   }
+  // Each photo's pictures and rasters are written as soon as its steps are done, and freed.
+  options.on_photo_done = [&out_dir](PhotoRecord& photo) { WritePhotoFiles(photo, out_dir); };
   if (auto st = RunCasePipeline(c, options); !st.ok()) {
     std::cerr << "geoverify run: " << st.error().message << "\n";
     return kExitUsage;

@@ -29,17 +29,12 @@ Status FromPhoto(const std::string& path, SpaInput& input, int& utc_offset_s,
   input.lat_deg = p.gps->lat_deg;
   input.lon_deg = p.gps->lon_deg;
   if (p.gps->alt_m) input.elevation_m = *p.gps->alt_m;
-  utc_offset_s = static_cast<int>(std::lround(p.gps->lon_deg / 15.0)) * 3600;
-  if (options.zones != nullptr) {
-    if (auto zone = options.zones->ZoneAt({p.gps->lat_deg, p.gps->lon_deg}); zone.ok()) {
-      if (auto rules = ZoneRules::Load(zone->zone); rules.ok()) {
-        utc_offset_s = rules->OffsetAtUtc(*p.taken_at_utc);
-        zone_name = zone->zone;
-      }
-    }
-  }
-  std::cerr << "geoverify sun: " << path << ": taken " << FormatIsoUtc(*p.taken_at_utc) << " (from "
-            << p.taken_at_utc_source << ") at " << p.gps->lat_deg << ", " << p.gps->lon_deg << "\n";
+  // Local times in the zone at the position, as the capture-time derivation found it; at
+  // sea or without the boundaries, the nautical zone of the longitude.
+  utc_offset_s = p.zone_at_gps_offset_s
+                     ? *p.zone_at_gps_offset_s
+                     : static_cast<int>(std::lround(p.gps->lon_deg / 15.0)) * 3600;
+  zone_name = p.zone_at_gps;
   return OkStatus();
 }
 
@@ -108,7 +103,7 @@ int RunSunCheck(int argc, char** argv) {
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << photo << ": " << (result->consistent ? "consistent" : "INCONSISTENT") << "\n  "
-              << result->code << ": " << result->message << "\n";
+              << result->finding.code << ": " << result->finding.message << "\n";
   }
   return kExitOk;
 }

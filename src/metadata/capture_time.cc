@@ -14,7 +14,9 @@ std::optional<int> ExplainedZoneOffset(double seconds) {
   return static_cast<int>(rounded);
 }
 
-void DeriveCaptureTime(PhotoMetadata& photo, const TimeZoneIndex* zones) {
+namespace {
+
+void DeriveTime(PhotoMetadata& photo, const ZoneRules* rules_at_gps) {
   const GpsFix* gps = photo.gps ? &*photo.gps : nullptr;
   if (!photo.datetime_original) {
     if (gps && gps->utc_seconds) {
@@ -36,12 +38,27 @@ void DeriveCaptureTime(PhotoMetadata& photo, const TimeZoneIndex* zones) {
       return;
     }
   }
-  if (gps && gps->position_valid && zones != nullptr) {
-    const auto rules = zones->RulesAt({gps->lat_deg, gps->lon_deg});
-    if (!rules.ok()) return;
-    photo.taken_at_utc = local - rules->OffsetForLocal(local);
+  if (rules_at_gps != nullptr) {
+    photo.taken_at_utc = local - rules_at_gps->OffsetForLocal(local);
     photo.taken_at_utc_source = "timezone_at_gps";
-    photo.time_zone = rules->name();
+    photo.time_zone = rules_at_gps->name();
+  }
+}
+
+}  // namespace
+
+void DeriveCaptureTime(PhotoMetadata& photo, const TimeZoneIndex* zones) {
+  const GpsFix* gps = photo.gps ? &*photo.gps : nullptr;
+  std::optional<ZoneRules> rules;
+  if (gps && gps->position_valid && zones != nullptr) {
+    if (auto found = zones->RulesAt({gps->lat_deg, gps->lon_deg}); found.ok())
+      rules = std::move(*found);
+  }
+  DeriveTime(photo, rules ? &*rules : nullptr);
+  // The zone at the position, whatever the time came from (the sun's local times use it).
+  if (rules) {
+    photo.zone_at_gps = rules->name();
+    if (photo.taken_at_utc) photo.zone_at_gps_offset_s = rules->OffsetAtUtc(*photo.taken_at_utc);
   }
 }
 

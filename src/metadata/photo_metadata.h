@@ -61,6 +61,8 @@ struct PhotoMetadata {
   std::optional<std::int64_t> taken_at_utc;    // Unix seconds
   std::string taken_at_utc_source;             // "offset", "gps", "timezone_at_gps" or ""
   std::string time_zone;                       // IANA zone used, when timezone_at_gps
+  std::string zone_at_gps;                     // IANA zone at the GPS position, when known
+  std::optional<int> zone_at_gps_offset_s;     // its UTC offset at taken_at_utc
 
   std::optional<GpsFix> gps;
   std::optional<ThumbnailInfo> thumbnail;

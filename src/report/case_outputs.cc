@@ -1,5 +1,7 @@
 #include "report/case_outputs.h"
 
+#include <algorithm>
+#include <opencv2/imgproc.hpp>
 #include <sstream>
 
 #include "forensics/analysis.h"
@@ -35,10 +37,17 @@ Json Ring(const std::vector<LatLon>& ring) {
   return points;
 }
 
-// Writes what the steps made for one photo into OUT/photos/<prefix>/ and records the paths
-// (relative to out_dir) in the record. A picture that cannot be written is a step error.
+std::string PhotosJson(const Case& c) {
+  Json all = Json::array();
+  for (const auto& p : c.photos) all.push_back(PhotoJson(p));
+  return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
 void WritePhotoFiles(PhotoRecord& p, const std::filesystem::path& out_dir) {
-  if (p.sha256.empty()) return;
+  if (p.files_written || p.sha256.empty()) return;
+  p.files_written = true;
   const std::filesystem::path rel = p.OutputFolder();
   std::error_code ec;
   const bool any = !p.pictures.empty() || p.georef ||
@@ -58,6 +67,15 @@ void WritePhotoFiles(PhotoRecord& p, const std::filesystem::path& out_dir) {
     }
     picture.path = file.generic_string();
     if (p.forensics.is_object()) SetPicturePath(p.forensics, picture.name, picture.path);
+  }
+  for (auto& picture : p.pictures) {
+    const int side = std::max(picture.image.cols, picture.image.rows);
+    if (side > 480) {
+      cv::Mat small;
+      const double scale = 480.0 / side;
+      cv::resize(picture.image, small, cv::Size(), scale, scale, cv::INTER_AREA);
+      picture.image = small;
+    }
   }
   for (auto& clue : p.clues) {
     if (!clue.likelihood) continue;
@@ -100,14 +118,6 @@ void WritePhotoFiles(PhotoRecord& p, const std::filesystem::path& out_dir) {
       p.warped_path = file.generic_string();
   }
 }
-
-std::string PhotosJson(const Case& c) {
-  Json all = Json::array();
-  for (const auto& p : c.photos) all.push_back(PhotoJson(p));
-  return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
-}
-
-}  // namespace
 
 Json ClueJson(const Clue& clue) {
   Json geometry = nullptr;

@@ -67,14 +67,15 @@ Result<ShadowCheck> CheckShadow(const SpaTerms& terms, const ShadowCheckInput& i
                 "and place: difference %+.2f deg, allowed %.2f deg",
                 c.observed_ratio, c.observed_elevation_deg, c.expected_elevation_deg,
                 c.expected_ratio, de, c.elevation_margin_deg);
-  c.message = buf;
+  std::string message = buf;
   if (c.azimuth_difference_deg) {
     std::snprintf(buf, sizeof buf,
                   "; shadow direction %.1f deg vs expected %.1f deg (difference %+.1f deg)",
                   *in.shadow_azimuth_deg, c.expected_shadow_azimuth_deg, *c.azimuth_difference_deg);
-    c.message += buf;
+    message += buf;
   }
-  c.code = ok ? "SHADOW_CONSISTENT" : "SHADOW_INCONSISTENT";
+  c.finding = {ok ? "SHADOW_CONSISTENT" : "SHADOW_INCONSISTENT",
+               ok ? Severity::kInfo : Severity::kWarning, message, "shadow"};
   return c;
 }
 
@@ -90,8 +91,9 @@ nlohmann::ordered_json ToJson(const ShadowCheck& c) {
   j["expected_shadow_azimuth_deg"] = c.expected_shadow_azimuth_deg;
   j["azimuth_difference_deg"] =
       c.azimuth_difference_deg ? nlohmann::ordered_json(*c.azimuth_difference_deg) : nullptr;
-  j["finding"] = {
-      {"code", c.code}, {"severity", c.consistent ? "info" : "warning"}, {"message", c.message}};
+  j["finding"] = {{"code", c.finding.code},
+                  {"severity", SeverityName(c.finding.severity)},
+                  {"message", c.finding.message}};
   return j;
 }
 

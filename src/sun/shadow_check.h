@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sun/spa.h"
+#include "util/finding.h"
 #include "util/result.h"
 
 namespace gv {
@@ -29,7 +30,7 @@ struct ShadowCheck {
   double expected_shadow_azimuth_deg;
   std::optional<double> azimuth_difference_deg;
   bool consistent = false;
-  std::string code, message;  // SHADOW_CONSISTENT / SHADOW_INCONSISTENT
+  Finding finding;  // SHADOW_CONSISTENT (info) or SHADOW_INCONSISTENT (warning)
 };
 
 // Error when the sun is below the horizon at that time and place (no shadow is possible).
