@@ -93,6 +93,7 @@ struct Case {
   std::vector<PlaceLink> scene_links;    // verified by the same_scene step
   std::vector<PlaceGroup> place_groups;
   std::vector<std::string> steps_run, steps_skipped;
+  std::map<std::string, double> case_step_seconds;  // wall time of each step's case-wide work
   std::size_t failed = 0;  // photos that could not be read, or that a step failed on
 };
 

@@ -140,11 +140,14 @@ Status RunCasePipeline(Case& c, const PipelineOptions& options) {
     if (options.on_step)
       options.on_step(c.photos.size(), c.photos.size(), "(all photos)", step->name());
     Status st = OkStatus();
+    const auto start = std::chrono::steady_clock::now();
     try {
       st = step->Finish(c, options);
     } catch (const std::exception& e) {
       st = MakeError(std::string("unexpected failure: ") + SanitizeUtf8(e.what()));
     }
+    c.case_step_seconds[step->name()] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!st.ok()) {
       // A case-wide failure is recorded on every photo the step would have linked.
       for (auto& photo : c.photos)

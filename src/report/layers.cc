@@ -1,105 +1,17 @@
 #include "report/layers.h"
 
-#include <cpl_string.h>
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-
 #include <functional>
 #include <memory>
 
 #include "geo/ogr_init.h"
 #include "metadata/metadata_json.h"
+#include "report/ogr_writer.h"
 #include "util/file.h"
 #include "util/text.h"
 #include "util/time.h"
 
 namespace gv {
 namespace {
-
-struct DatasetCloser {
-  void operator()(void* ds) const { GDALClose(static_cast<GDALDatasetH>(ds)); }
-};
-using DatasetPtr = std::unique_ptr<void, DatasetCloser>;
-
-struct Field {
-  const char* name;
-  OGRFieldType type;
-};
-
-Result<OGRLayerH> CreateLayer(GDALDatasetH ds, const char* name, OGRwkbGeometryType type,
-                              std::initializer_list<Field> fields, char** options = nullptr) {
-  OGRSpatialReferenceH srs = nullptr;
-  if (type != wkbNone) {
-    srs = OSRNewSpatialReference(nullptr);
-    OSRImportFromEPSG(srs, 4326);
-    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-  }
-  OGRLayerH layer = GDALDatasetCreateLayer(ds, name, srs, type, options);
-  if (srs) OSRRelease(srs);
-  if (layer == nullptr)
-    return MakeError(std::string("cannot create layer ") + name + ": " + LastGdalError());
-  for (const auto& f : fields) {
-    OGRFieldDefnH defn = OGR_Fld_Create(f.name, f.type);
-    const OGRErr err = OGR_L_CreateField(layer, defn, TRUE);
-    OGR_Fld_Destroy(defn);
-    if (err != OGRERR_NONE)
-      return MakeError(std::string("cannot create field ") + f.name + ": " + LastGdalError());
-  }
-  return layer;
-}
-
-class FeatureWriter {
- public:
-  explicit FeatureWriter(OGRLayerH layer)
-      : layer_(layer), feature_(OGR_F_Create(OGR_L_GetLayerDefn(layer))) {}
-  ~FeatureWriter() { OGR_F_Destroy(feature_); }
-  FeatureWriter& Set(const char* name, const std::string& value) {
-    const int i = OGR_F_GetFieldIndex(feature_, name);
-    if (i >= 0 && !value.empty()) OGR_F_SetFieldString(feature_, i, SanitizeUtf8(value).c_str());
-    return *this;
-  }
-  FeatureWriter& Set(const char* name, double value) {
-    const int i = OGR_F_GetFieldIndex(feature_, name);
-    if (i >= 0) OGR_F_SetFieldDouble(feature_, i, value);
-    return *this;
-  }
-  FeatureWriter& Set(const char* name, std::int64_t value) {
-    const int i = OGR_F_GetFieldIndex(feature_, name);
-    if (i >= 0) OGR_F_SetFieldInteger64(feature_, i, value);
-    return *this;
-  }
-  FeatureWriter& Point(double lon, double lat) {
-    OGRGeometryH point = OGR_G_CreateGeometry(wkbPoint);
-    OGR_G_SetPoint_2D(point, 0, lon, lat);
-    OGR_F_SetGeometryDirectly(feature_, point);
-    return *this;
-  }
-  // Polygons (outer rings, lat/lon) as one MultiPolygon.
-  FeatureWriter& Polygons(const std::vector<std::vector<LatLon>>& rings) {
-    OGRGeometryH multi = OGR_G_CreateGeometry(wkbMultiPolygon);
-    for (const auto& points : rings) {
-      if (points.size() < 4) continue;
-      OGRGeometryH polygon = OGR_G_CreateGeometry(wkbPolygon);
-      OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
-      for (const auto& p : points) OGR_G_AddPoint_2D(ring, p.lon_deg, p.lat_deg);
-      OGR_G_CloseRings(ring);
-      OGR_G_AddGeometryDirectly(polygon, ring);
-      OGR_G_AddGeometryDirectly(multi, polygon);
-    }
-    OGR_F_SetGeometryDirectly(feature_, multi);
-    return *this;
-  }
-  Status Write() {
-    if (OGR_L_CreateFeature(layer_, feature_) != OGRERR_NONE)
-      return MakeError("cannot write feature: " + LastGdalError());
-    return OkStatus();
-  }
-
- private:
-  OGRLayerH layer_;
-  OGRFeatureH feature_;
-};
 
 std::string FindingCodes(const PhotoRecord& p) {
   std::string codes;
@@ -118,26 +30,26 @@ std::string Description(const PhotoRecord& p) {
   return d;
 }
 
-Status WritePhotos(GDALDatasetH ds, const Case& c) {
-  auto layer = CreateLayer(ds, "photos", wkbPoint,
-                           {{"file", OFTString},
-                            {"sha256", OFTString},
-                            {"taken_at_utc", OFTString},
-                            {"taken_at_utc_source", OFTString},
-                            {"make", OFTString},
-                            {"model", OFTString},
-                            {"findings", OFTString},
-                            {"lat", OFTReal},
-                            {"lon", OFTReal},
-                            {"alt_m", OFTReal},
-                            {"direction_deg", OFTReal},
-                            {"place_group", OFTInteger64},
-                            {"description", OFTString}});
+Status WritePhotos(OgrOutput& ds, const Case& c) {
+  auto layer = ds.AddLayer("photos", GeometryType::kPoint,
+                           {{"file", FieldType::kText},
+                            {"sha256", FieldType::kText},
+                            {"taken_at_utc", FieldType::kText},
+                            {"taken_at_utc_source", FieldType::kText},
+                            {"make", FieldType::kText},
+                            {"model", FieldType::kText},
+                            {"findings", FieldType::kText},
+                            {"lat", FieldType::kReal},
+                            {"lon", FieldType::kReal},
+                            {"alt_m", FieldType::kReal},
+                            {"direction_deg", FieldType::kReal},
+                            {"place_group", FieldType::kInteger},
+                            {"description", FieldType::kText}});
   if (!layer.ok()) return layer.error();
   for (const auto& p : c.photos) {
     const auto& gps = p.metadata.gps;
     if (!gps || !gps->position_valid) continue;
-    FeatureWriter f(*layer);
+    OgrFeature f(**layer);
     f.Set("file", p.path).Set("sha256", p.sha256).Set("make", p.metadata.make);
     f.Set("model", p.metadata.model).Set("findings", FindingCodes(p));
     f.Set("lat", gps->lat_deg).Set("lon", gps->lon_deg).Set("description", Description(p));
@@ -155,23 +67,23 @@ Status WritePhotos(GDALDatasetH ds, const Case& c) {
 
 // One feature per clue: its point or polygons (none for a clue without geometry, such as a
 // time_zone clue, which GeoPackage keeps as a row with an empty geometry).
-Status WriteClues(GDALDatasetH ds, const Case& c, bool with_empty_geometry) {
-  auto layer = CreateLayer(ds, "clues", wkbUnknown,
-                           {{"photo", OFTString},
-                            {"sha256", OFTString},
-                            {"kind", OFTString},
-                            {"description", OFTString},
-                            {"uncertainty_m", OFTReal},
-                            {"excludes", OFTInteger},
-                            {"confidence", OFTReal},
-                            {"confidence_note", OFTString},
-                            {"params", OFTString}});
+Status WriteClues(OgrOutput& ds, const Case& c, bool with_empty_geometry) {
+  auto layer = ds.AddLayer("clues", GeometryType::kAny,
+                           {{"photo", FieldType::kText},
+                            {"sha256", FieldType::kText},
+                            {"kind", FieldType::kText},
+                            {"description", FieldType::kText},
+                            {"uncertainty_m", FieldType::kReal},
+                            {"excludes", FieldType::kInteger},
+                            {"confidence", FieldType::kReal},
+                            {"confidence_note", FieldType::kText},
+                            {"params", FieldType::kText}});
   if (!layer.ok()) return layer.error();
   for (const auto& p : c.photos) {
     for (const auto& clue : p.clues) {
       const bool has_geometry = clue.point || !clue.polygons.empty();
       if (!has_geometry && !with_empty_geometry) continue;
-      FeatureWriter f(*layer);
+      OgrFeature f(**layer);
       f.Set("photo", clue.photo).Set("sha256", clue.sha256).Set("kind", clue.kind);
       f.Set("description", clue.description).Set("uncertainty_m", clue.uncertainty_m);
       f.Set("excludes", static_cast<std::int64_t>(clue.excludes))
@@ -190,18 +102,18 @@ Status WriteClues(GDALDatasetH ds, const Case& c, bool with_empty_geometry) {
 }
 
 // The ground each registered photo shows, with its registration figures.
-Status WriteFootprints(GDALDatasetH ds, const Case& c) {
-  auto layer = CreateLayer(ds, "footprints", wkbMultiPolygon,
-                           {{"photo", OFTString},
-                            {"sha256", OFTString},
-                            {"basemap", OFTString},
-                            {"inliers", OFTInteger64},
-                            {"rmse_m", OFTReal},
-                            {"gsd_m", OFTReal}});
+Status WriteFootprints(OgrOutput& ds, const Case& c) {
+  auto layer = ds.AddLayer("footprints", GeometryType::kMultiPolygon,
+                           {{"photo", FieldType::kText},
+                            {"sha256", FieldType::kText},
+                            {"basemap", FieldType::kText},
+                            {"inliers", FieldType::kInteger},
+                            {"rmse_m", FieldType::kReal},
+                            {"gsd_m", FieldType::kReal}});
   if (!layer.ok()) return layer.error();
   for (const auto& p : c.photos) {
     if (!p.georef || !p.georef->ok) continue;
-    FeatureWriter f(*layer);
+    OgrFeature f(**layer);
     f.Set("photo", p.path)
         .Set("sha256", p.sha256)
         .Set("basemap", p.georef->basemap.filename().string());
@@ -213,35 +125,36 @@ Status WriteFootprints(GDALDatasetH ds, const Case& c) {
 }
 
 // One row per place group: its id, photos and the links that made it.
-Status WritePlaceGroups(GDALDatasetH ds, const Case& c) {
-  auto layer =
-      CreateLayer(ds, "place_groups", wkbNone,
-                  {{"group_id", OFTInteger64}, {"photos", OFTString}, {"links", OFTString}});
+Status WritePlaceGroups(OgrOutput& ds, const Case& c) {
+  auto layer = ds.AddLayer("place_groups", GeometryType::kNone,
+                           {{"group_id", FieldType::kInteger},
+                            {"photos", FieldType::kText},
+                            {"links", FieldType::kText}});
   if (!layer.ok()) return layer.error();
   for (const auto& g : c.place_groups) {
     std::string photos, links;
     for (const auto& p : g.photos) photos += (photos.empty() ? "" : "\n") + p;
     for (const auto& l : g.links)
       links += (links.empty() ? "" : "\n") + l.a + " = " + l.b + " (" + l.reason + ")";
-    FeatureWriter f(*layer);
+    OgrFeature f(**layer);
     f.Set("group_id", static_cast<std::int64_t>(g.id)).Set("photos", photos).Set("links", links);
     if (auto st = f.Write(); !st.ok()) return st;
   }
   return OkStatus();
 }
 
-Status WriteTables(GDALDatasetH ds, const Case& c) {
-  auto evidence = CreateLayer(ds, "evidence", wkbNone,
-                              {{"path", OFTString},
-                               {"sha256", OFTString},
-                               {"bytes", OFTInteger64},
-                               {"modified_utc", OFTString},
-                               {"intake_utc", OFTString},
-                               {"kind", OFTString},
-                               {"error", OFTString}});
+Status WriteTables(OgrOutput& ds, const Case& c) {
+  auto evidence = ds.AddLayer("evidence", GeometryType::kNone,
+                              {{"path", FieldType::kText},
+                               {"sha256", FieldType::kText},
+                               {"bytes", FieldType::kInteger},
+                               {"modified_utc", FieldType::kText},
+                               {"intake_utc", FieldType::kText},
+                               {"kind", FieldType::kText},
+                               {"error", FieldType::kText}});
   if (!evidence.ok()) return evidence.error();
   for (const auto& e : c.evidence) {
-    FeatureWriter f(*evidence);
+    OgrFeature f(**evidence);
     f.Set("path", e.path).Set("sha256", e.sha256).Set("bytes", static_cast<std::int64_t>(e.bytes));
     f.Set("modified_utc", e.modified_utc)
         .Set("intake_utc", e.intake_utc)
@@ -249,17 +162,17 @@ Status WriteTables(GDALDatasetH ds, const Case& c) {
         .Set("error", e.error);
     if (auto st = f.Write(); !st.ok()) return st;
   }
-  auto findings = CreateLayer(ds, "findings", wkbNone,
-                              {{"file", OFTString},
-                               {"sha256", OFTString},
-                               {"code", OFTString},
-                               {"severity", OFTString},
-                               {"message", OFTString},
-                               {"step", OFTString}});
+  auto findings = ds.AddLayer("findings", GeometryType::kNone,
+                              {{"file", FieldType::kText},
+                               {"sha256", FieldType::kText},
+                               {"code", FieldType::kText},
+                               {"severity", FieldType::kText},
+                               {"message", FieldType::kText},
+                               {"step", FieldType::kText}});
   if (!findings.ok()) return findings.error();
   for (const auto& p : c.photos) {
     for (const auto& finding : p.findings) {
-      FeatureWriter f(*findings);
+      OgrFeature f(**findings);
       f.Set("file", p.path)
           .Set("sha256", p.sha256)
           .Set("code", finding.code)
@@ -279,34 +192,23 @@ std::string DriverForExtension(const std::filesystem::path& path) {
 }
 
 Status WriteCaseLayers(const Case& c, const std::filesystem::path& out, std::string driver_name) {
-  EnsureGdalRegistered();
   if (driver_name.empty()) driver_name = DriverForExtension(out);
-  if (driver_name.empty()) return MakeError(out.string() + ": unknown vector format extension");
-  GDALDriverH driver = GDALGetDriverByName(driver_name.c_str());
-  if (driver == nullptr) return MakeError(out.string() + ": GDAL has no driver " + driver_name);
-  AtomicOutput output(out);
-  {
-    char** options = nullptr;
-    if (driver_name == "KML") {
-      options = CSLSetNameValue(options, "NameField", "file");
-      options = CSLSetNameValue(options, "DescriptionField", "description");
-    }
-    DatasetPtr ds(GDALCreate(driver, output.temp_path().c_str(), 0, 0, 0, GDT_Unknown, options));
-    CSLDestroy(options);
-    if (!ds) return MakeError(out.string() + ": " + LastGdalError());
-    auto* handle = static_cast<GDALDatasetH>(ds.get());
-    const bool tables = driver_name == "GPKG" || driver_name == "SQLite";
-    // Single-layer formats (GeoJSON, FlatGeobuf) get the photos layer only.
-    for (const auto& write : std::initializer_list<std::function<Status()>>{
-             [&] { return WritePhotos(handle, c); }, [&] { return WriteClues(handle, c, tables); },
-             [&] { return WriteFootprints(handle, c); },
-             [&] { return tables ? WritePlaceGroups(handle, c) : OkStatus(); },
-             [&] { return tables ? WriteTables(handle, c) : OkStatus(); }}) {
-      if (!GDALDatasetTestCapability(handle, ODsCCreateLayer)) break;
-      if (auto st = write(); !st.ok()) return MakeError(out.string() + ": " + st.error().message);
-    }
-  }  // closing the dataset flushes it
-  return output.Commit();
+  std::vector<std::pair<std::string, std::string>> options;
+  if (driver_name == "KML") options = {{"NameField", "file"}, {"DescriptionField", "description"}};
+  auto output = OgrOutput::Create(out, driver_name, options);
+  if (!output.ok()) return output.error();
+  OgrOutput& ds = **output;
+  const bool tables = ds.driver() == "GPKG" || ds.driver() == "SQLite";
+  // Single-layer formats (GeoJSON, FlatGeobuf) get the photos layer only.
+  for (const auto& write : std::initializer_list<std::function<Status()>>{
+           [&] { return WritePhotos(ds, c); }, [&] { return WriteClues(ds, c, tables); },
+           [&] { return WriteFootprints(ds, c); },
+           [&] { return tables ? WritePlaceGroups(ds, c) : OkStatus(); },
+           [&] { return tables ? WriteTables(ds, c) : OkStatus(); }}) {
+    if (!ds.CanAddLayer()) break;
+    if (auto st = write(); !st.ok()) return MakeError(out.string() + ": " + st.error().message);
+  }
+  return ds.Commit();
 }
 
 }  // namespace gv

@@ -110,6 +110,17 @@ TEST_F(CaseOutputsTest, KmlAndHtmlEscapeMetadataAndReRunReplacesOutputs) {
   EXPECT_NE(csv.find(case_.evidence[2].sha256), std::string::npos);
 }
 
+TEST_F(CaseOutputsTest, ReportSaysSoWhenBordersAreMissing) {
+  HtmlReportOptions options;
+  options.borders = dir_ / "no-such-borders.geojson";
+  auto html = RenderHtmlReport(case_, options);
+  ASSERT_TRUE(html.ok()) << html.error().message;
+  EXPECT_NE(html->find("Country borders are missing"), std::string::npos);
+  auto with = RenderHtmlReport(case_);
+  ASSERT_TRUE(with.ok());
+  EXPECT_EQ(with->find("Country borders are missing"), std::string::npos);
+}
+
 TEST_F(CaseOutputsTest, AnyOgrFormatByExtension) {
   ASSERT_TRUE(WriteCaseLayers(case_, dir_ / "photos.geojson").ok());
   EXPECT_NE(Slurp(dir_ / "photos.geojson").find("\"sha256\""), std::string::npos);
