@@ -32,12 +32,19 @@ nlohmann::ordered_json Summary(const Case& c, const std::string& case_dir,
   }
   nlohmann::ordered_json outputs = nlohmann::ordered_json::array();
   for (const auto& p : written) outputs.push_back(p.string());
-  return {{"case_dir", case_dir},       {"title", c.config.title},
-          {"files", c.evidence.size()}, {"photos", c.photos.size()},
-          {"failed", c.failed},         {"clues", clues},
-          {"findings", findings},       {"place_groups", c.place_groups.size()},
-          {"steps_run", c.steps_run},   {"steps_skipped", c.steps_skipped},
-          {"errors", errors},           {"outputs", outputs}};
+  return {{"case_dir", case_dir},
+          {"title", c.config.title},
+          {"files", c.evidence.size()},
+          {"photos", c.photos.size()},
+          {"failed", c.failed},
+          {"clues", clues},
+          {"findings", findings},
+          {"place_groups", c.place_groups.size()},
+          {"steps_run", c.steps_run},
+          {"steps_skipped", c.steps_skipped},
+          {"case_step_seconds", c.case_step_seconds},
+          {"errors", errors},
+          {"outputs", outputs}};
 }
 
 }  // namespace
