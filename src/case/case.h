@@ -14,6 +14,7 @@
 
 #include "case/case_config.h"
 #include "case/inspect.h"
+#include "forensics/analysis.h"
 #include "geo/clue.h"
 #include "georef/registration.h"
 #include "match/features.h"
@@ -54,9 +55,9 @@ struct PhotoRecord {
   std::string path;  // relative to the case folder
   std::filesystem::path absolute;
   std::string sha256;
-  PhotoMetadata metadata;                      // the inspect record
-  nlohmann::ordered_json forensics = nullptr;  // the forensics command's object
-  std::vector<Finding> findings;               // of every step, metadata's included
+  PhotoMetadata metadata;                    // the inspect record
+  std::optional<ForensicsReport> forensics;  // the forensics analyses (pictures moved out)
+  std::vector<Finding> findings;             // of every step, metadata's included
   std::vector<Clue> clues;
   std::vector<StepError> errors;
   std::vector<StepPicture> pictures;

@@ -21,8 +21,9 @@ int Parse(CLI::App& app, int argc, char** argv);
 // Adds the options every command takes (--data-dir).
 void AddCommonOptions(CLI::App& app);
 
-// Adds --threads and --max-bytes, the options of the inspection pipeline.
-void AddInspectOptions(CLI::App& app, InspectOptions& options);
+// Adds --threads (unless `threads` is false) and --max-bytes, the options of the inspection
+// pipeline.
+void AddInspectOptions(CLI::App& app, InspectOptions& options, bool threads = true);
 
 // Points options.zones at the time-zone boundaries, or warns on stderr that the time zone
 // at a GPS position is unavailable.

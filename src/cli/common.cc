@@ -26,10 +26,11 @@ void AddCommonOptions(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
 }
 
-void AddInspectOptions(CLI::App& app, InspectOptions& options) {
-  app.add_option("-j,--threads", options.threads, "worker threads (0: one per core)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 256));
+void AddInspectOptions(CLI::App& app, InspectOptions& options, bool threads) {
+  if (threads)
+    app.add_option("-j,--threads", options.threads, "worker threads (0: one per core)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 256));
   app.add_option("--max-bytes", options.max_bytes,
                  "files larger than this are hashed but not parsed")
       ->capture_default_str()

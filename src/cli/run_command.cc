@@ -65,7 +65,9 @@ int RunRun(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   app.add_option("-o,--output", out_dir,
                  "output folder (created; outputs replaced atomically on re-run)");
-  AddInspectOptions(app, options.inspect);
+  // Photos go through the steps one at a time (forensics uses both cores inside a photo), so
+  // that memory stays bounded: no --threads.
+  AddInspectOptions(app, options.inspect, /*threads=*/false);
   double max_megapixels = static_cast<double>(options.decode.max_pixels) / 1e6;
   app.add_option("--max-megapixels", max_megapixels,
                  "photos with more pixels are refused before decoding (memory grows with them)")

@@ -114,34 +114,35 @@ Json JpegJson(const JpegStructure& s) {
   return j;
 }
 
-// Keeps an 8-bit picture for the caller to write; its JSON "picture" stays null until then.
-Json KeepPicture(ForensicsReport& report, const char* kind, const cv::Mat& picture) {
-  if (!picture.empty()) report.pictures.push_back({kind, picture});
-  return nullptr;
-}
-
 void Add(std::vector<Finding>& findings, const char* code, Severity severity, std::string message) {
   findings.push_back({code, severity, std::move(message), "forensics"});
 }
 
+// Moves an 8-bit picture out of a result, for the caller to write.
+void KeepPicture(ForensicsReport& report, const char* kind, cv::Mat& picture) {
+  if (!picture.empty()) report.pictures.push_back({kind, std::move(picture)});
+  picture = cv::Mat();
+}
+
+std::vector<std::string> Methods(const RecompressionEvidence& e) {
+  std::vector<std::string> methods;
+  if (e.dct && e.dct->detected) methods.push_back("dct_histogram");
+  if (e.ghost && e.ghost->detected) methods.push_back("jpeg_ghost");
+  return methods;
+}
+
 // Both double-compression tests: DCT histograms (either direction) and the JPEG ghost
-// (second quality higher). Null for non-JPEGs and JPEGs without a luminance table.
-// `orientation` and `shown` (the picture's size as shown) place the single region, found on
-// the stored pixel grid, in the picture as shown like the other analyses' boxes.
-Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, const DecodeLimits& limits,
-                           int orientation, cv::Size shown, std::vector<Finding>& findings) {
-  auto evidence = TestRecompression(bytes, limits);
-  if (!evidence.ok()) return nullptr;
-  const auto& dct = evidence->dct;
-  const auto& ghost = evidence->ghost;
-  const int last = evidence->last_quality;
+// (second quality higher). `orientation` and `shown` (the picture's size as shown) place the
+// single region, found on the stored pixel grid, in the picture as shown like the other
+// analyses' boxes.
+Json RecompressionJson(const RecompressionEvidence& evidence, int orientation, cv::Size shown) {
+  const auto& dct = evidence.dct;
+  const auto& ghost = evidence.ghost;
   Json j;
-  Json methods = Json::array();
-  if (dct && dct->detected) methods.push_back("dct_histogram");
-  if (ghost && ghost->detected) methods.push_back("jpeg_ghost");
+  const auto methods = Methods(evidence);
   j["detected"] = !methods.empty();
   j["methods"] = methods;
-  const std::optional<int> first = evidence->FirstQuality();
+  const std::optional<int> first = evidence.FirstQuality();
   j["first_quality"] = first ? Json(*first) : Json(nullptr);
   j["dct_fit_gain"] = dct ? Json(dct->fit_gain) : Json(nullptr);
   j["dct_ijg_gain"] = dct ? Json(dct->ijg_gain) : Json(nullptr);
@@ -160,32 +161,61 @@ Json DoubleCompressionJson(const std::vector<std::uint8_t>& bytes, const DecodeL
   j["ghost_ratio"] = ghost ? Json(ghost->ghost_ratio) : Json(nullptr);
   j["ghost_first_quality"] =
       ghost && ghost->first_quality ? Json(*ghost->first_quality) : Json(nullptr);
-  if (!methods.empty())
-    Add(findings, "DOUBLE_COMPRESSION", Severity::kWarning,
-        "Saved as JPEG at least twice" +
-            (first ? ": first at about quality " + std::to_string(*first) + ", then " +
-                         std::to_string(last)
-                   : std::string()) +
-            " (" + methods.dump() + "): the photo was decompressed and saved again");
   return j;
 }
 
-}  // namespace
+void AddFindings(ForensicsReport& r, const ForensicsOptions& o) {
+  if (r.jpeg) {
+    std::string editors;
+    for (const auto& seen : Writers(*r.jpeg))
+      if (seen.writer.editor)
+        editors += (editors.empty() ? "" : "; ") + seen.writer.name + " (" + seen.segment + ")";
+    if (!editors.empty())
+      Add(r.findings, "JPEG_EDITOR_SEGMENTS", Severity::kWarning,
+          "The file carries what editing or re-encoding software writes: " + editors +
+              ": it was saved by that software after the camera (an IPTC editor may have "
+              "changed only the metadata)");
+  }
+  if (r.recompression) {
+    const auto methods = Methods(*r.recompression);
+    const std::optional<int> first = r.recompression->FirstQuality();
+    if (!methods.empty())
+      Add(r.findings, "DOUBLE_COMPRESSION", Severity::kWarning,
+          "Saved as JPEG at least twice" +
+              (first ? ": first at about quality " + std::to_string(*first) + ", then " +
+                           std::to_string(r.recompression->last_quality)
+                     : std::string()) +
+              " (" + Json(methods).dump() + "): the photo was decompressed and saved again");
+  }
+  if (r.copy_move && r.copy_move->detected) {
+    const auto& cm = *r.copy_move;
+    Add(r.findings, "COPY_MOVE", Severity::kAlert,
+        "A region appears twice in the photo (source at x " + std::to_string(cm.source.x) + ", y " +
+            std::to_string(cm.source.y) + ", copy at x " + std::to_string(cm.target.x) + ", y " +
+            std::to_string(cm.target.y) + "): part of the picture was cloned");
+  }
+  if (r.thumbnail && r.thumbnail->worst_block > o.thumbnail_block_limit)
+    Add(r.findings, "THUMBNAIL_CONTENT_DIFFERS", Severity::kAlert,
+        "The embedded thumbnail shows something else than the image around thumbnail pixel (" +
+            std::to_string(r.thumbnail->worst_block_at.x) + ", " +
+            std::to_string(r.thumbnail->worst_block_at.y) +
+            "): the image was changed after the camera wrote it");
+}
 
-namespace {
-
-void AnalyzeOrThrow(const Evidence& evidence, const ForensicsOptions& o, ForensicsReport& report) {
-  Json& j = report.json;
-  std::vector<Finding>& findings = report.findings;
+void AnalyzeOrThrow(const Evidence& evidence, const ForensicsOptions& o, ForensicsReport& r) {
   const std::vector<std::uint8_t>& bytes = evidence.bytes();
-  const auto fail = [&](const std::string& message) { report.error = message; };
   PhotoMetadata meta;
-  const Status read = ReadPhotoMetadata(bytes, meta);  // format, thumbnail; may fail alone
-  j["format"] = meta.format.empty() ? Json(nullptr) : Json(meta.format);
+  // Format, orientation, thumbnail; a metadata read failure alone is not an error here.
+  (void)ReadPhotoMetadata(bytes, meta);
+  r.format = meta.format;
+  r.orientation = meta.orientation.value_or(1);
   const Result<cv::Mat>& image = evidence.Pixels();
-  if (!image.ok()) return fail(image.error().message);
-  j["width"] = image->cols;
-  j["height"] = image->rows;
+  if (!image.ok()) {
+    r.error = image.error().message;
+    return;
+  }
+  r.width = image->cols;
+  r.height = image->rows;
   // Copy-move is the longest analysis (about half the time on a 12 MP photo): it runs on a
   // second thread while the others run here; the image is only read by both.
   std::future<Result<CopyMoveResult>> copy_move = std::async(
@@ -197,105 +227,53 @@ void AnalyzeOrThrow(const Evidence& evidence, const ForensicsOptions& o, Forensi
       if (f.valid()) f.wait();
     }
   } join{copy_move};
-  auto jpeg = ParseJpegStructure(bytes);
-  j["jpeg"] = jpeg.ok() ? JpegJson(*jpeg) : Json(nullptr);
-  if (jpeg.ok()) {
-    std::string editors;
-    for (const auto& seen : Writers(*jpeg))
-      if (seen.writer.editor)
-        editors += (editors.empty() ? "" : "; ") + seen.writer.name + " (" + seen.segment + ")";
-    if (!editors.empty())
-      Add(findings, "JPEG_EDITOR_SEGMENTS", Severity::kWarning,
-          "The file carries what editing or re-encoding software writes: " + editors +
-              ": it was saved by that software after the camera (an IPTC editor may have "
-              "changed only the metadata)");
+  if (auto jpeg = ParseJpegStructure(bytes); jpeg.ok()) {
+    r.jpeg = std::move(*jpeg);
+    if (auto e = TestRecompression(bytes, o.limits); e.ok()) r.recompression = std::move(*e);
   }
-  if (jpeg.ok())
-    j["jpeg"]["double_compression"] = DoubleCompressionJson(
-        bytes, o.limits, meta.orientation.value_or(1), image->size(), findings);
+  r.ela_quality = o.ela.quality;
   if (auto ela = ErrorLevelAnalysis(*image, o.ela); ela.ok()) {
-    j["ela"] = {{"quality", o.ela.quality},
-                {"mean_error", ela->mean_error},
-                {"unevenness", ela->unevenness},
-                {"hottest_block", {ela->hottest_block.x, ela->hottest_block.y}},
-                {"picture", KeepPicture(report, "ela", ela->picture)}};
+    r.ela = std::move(*ela);
+    KeepPicture(r, "ela", r.ela->picture);
   }
   if (auto noise = NoiseResidual(*image, o.noise_block); noise.ok()) {
-    j["noise"] = {{"median_sigma", noise->median_sigma},
-                  {"inconsistency", noise->inconsistency},
-                  {"region_z", noise->region_z},
-                  {"most_different_block", {noise->most_different.x, noise->most_different.y}},
-                  {"picture", KeepPicture(report, "noise", noise->picture)}};
+    r.noise = std::move(*noise);
+    KeepPicture(r, "noise", r.noise->picture);
   }
-  j["copy_move"] = nullptr;
   if (auto cm = copy_move.get(); cm.ok()) {
-    const auto box = [](const cv::Rect& r) { return Json{r.x, r.y, r.width, r.height}; };
-    Json regions = Json::array();
-    if (cm->detected) {
-      regions.push_back({{"role", "source"}, {"box", box(cm->source)}});
-      regions.push_back({{"role", "target"}, {"box", box(cm->target)}});
-      Add(findings, "COPY_MOVE", Severity::kAlert,
-          "A region appears twice in the photo (source at x " + std::to_string(cm->source.x) +
-              ", y " + std::to_string(cm->source.y) + ", copy at x " +
-              std::to_string(cm->target.x) + ", y " + std::to_string(cm->target.y) +
-              "): part of the picture was cloned");
-    }
-    j["copy_move"] = {
-        {"detected", cm->detected},
-        {"method", cm->method.empty() ? Json(nullptr) : Json(cm->method)},
-        {"score", cm->score},
-        {"matches", cm->matches},
-        {"regions", regions},
-        {"mask", cm->detected ? KeepPicture(report, "copy_move", cm->mask) : Json(nullptr)}};
+    r.copy_move = std::move(*cm);
+    if (r.copy_move->detected)
+      KeepPicture(r, "copy_move", r.copy_move->mask);
+    else
+      r.copy_move->mask = cv::Mat();
   }
-  j["thumbnail"] = nullptr;
   if (meta.thumbnail && !meta.thumbnail->data.empty()) {
+    r.has_thumbnail = true;
     // Cameras store the thumbnail as the sensor saw the picture, like the main pixels; the
     // decoding above turned those by the EXIF orientation: compare in the stored frame.
     cv::Mat stored = *image;
-    if (meta.orientation.value_or(1) != 1) {
+    if (r.orientation != 1) {
       if (auto again = DecodeImage(bytes, o.limits, DecodeAs::kStored); again.ok())
         stored = std::move(*again);
     }
-    auto cmp = CompareThumbnail(meta.thumbnail->data, stored);
-    if (cmp.ok()) {
-      j["thumbnail"] = {{"width", cmp->thumbnail_size.width},
-                        {"height", cmp->thumbnail_size.height},
-                        {"framing", ToString(cmp->framing)},
-                        {"mean_difference", cmp->mean_difference},
-                        {"worst_block", cmp->worst_block},
-                        {"worst_block_at", {cmp->worst_block_at.x, cmp->worst_block_at.y}},
-                        {"picture", KeepPicture(report, "thumbnail", cmp->picture)}};
-      if (cmp->worst_block > o.thumbnail_block_limit)
-        Add(findings, "THUMBNAIL_CONTENT_DIFFERS", Severity::kAlert,
-            "The embedded thumbnail shows something else than the image around thumbnail "
-            "pixel (" +
-                std::to_string(cmp->worst_block_at.x) + ", " +
-                std::to_string(cmp->worst_block_at.y) +
-                "): the image was changed after the camera wrote it");
+    if (auto cmp = CompareThumbnail(meta.thumbnail->data, stored); cmp.ok()) {
+      r.thumbnail = std::move(*cmp);
+      KeepPicture(r, "thumbnail", r.thumbnail->picture);
     } else {
-      j["thumbnail"] = {{"error", cmp.error().message}};
+      r.thumbnail_error = cmp.error().message;
     }
   }
-  const PerceptualHashes h = ComputeHashes(*image);
-  const ImgHashes more = ComputeImgHashes(*image);
-  j["hashes"] = {{"phash", HashHex(h.phash)},
-                 {"ahash", HashHex(h.ahash)},
-                 {"dhash", HashHex(h.dhash)},
-                 {"marr_hildreth", HexLower(more.marr_hildreth)},
-                 {"radial_variance", HexLower(more.radial_variance)},
-                 {"block_mean", HexLower(more.block_mean)},
-                 {"color_moment", more.color_moment}};
-  // A metadata read failure alone is not an error here: the pixels were analysed.
-  (void)read;
+  r.hashes = ComputeHashes(*image);
+  r.img_hashes = ComputeImgHashes(*image);
+  AddFindings(r, o);
 }
 
 }  // namespace
 
 ForensicsReport AnalyzeEvidence(const Evidence& evidence, const ForensicsOptions& o) {
   ForensicsReport report;
-  report.json["file"] = evidence.path().string();
-  report.json["sha256"] = evidence.sha256();
+  report.file = evidence.path().string();
+  report.sha256 = evidence.sha256();
   // The analyses check what they are given, but OpenCV may still throw on a shape nobody
   // foresaw: the photo then gets an error entry and the batch goes on.
   try {
@@ -306,14 +284,78 @@ ForensicsReport AnalyzeEvidence(const Evidence& evidence, const ForensicsOptions
   return report;
 }
 
-Json ToJson(const ForensicsReport& report) {
-  Json j = report.json;
+Json ToJson(const ForensicsReport& r) {
+  Json j;
+  j["file"] = r.file;
+  j["sha256"] = r.sha256.empty() ? Json(nullptr) : Json(r.sha256);
+  const bool analysed = r.error.empty();
+  if (!r.sha256.empty()) j["format"] = r.format.empty() ? Json(nullptr) : Json(r.format);
+  if (analysed) {
+    j["width"] = r.width;
+    j["height"] = r.height;
+    j["jpeg"] = r.jpeg ? JpegJson(*r.jpeg) : Json(nullptr);
+    if (r.jpeg)
+      j["jpeg"]["double_compression"] =
+          r.recompression
+              ? RecompressionJson(*r.recompression, r.orientation, cv::Size(r.width, r.height))
+              : Json(nullptr);
+    if (r.ela)
+      j["ela"] = {{"quality", r.ela_quality},
+                  {"mean_error", r.ela->mean_error},
+                  {"unevenness", r.ela->unevenness},
+                  {"hottest_block", {r.ela->hottest_block.x, r.ela->hottest_block.y}},
+                  {"picture", nullptr}};
+    if (r.noise)
+      j["noise"] = {
+          {"median_sigma", r.noise->median_sigma},
+          {"inconsistency", r.noise->inconsistency},
+          {"region_z", r.noise->region_z},
+          {"most_different_block", {r.noise->most_different.x, r.noise->most_different.y}},
+          {"picture", nullptr}};
+    j["copy_move"] = nullptr;
+    if (r.copy_move) {
+      const auto& cm = *r.copy_move;
+      const auto box = [](const cv::Rect& b) { return Json{b.x, b.y, b.width, b.height}; };
+      Json regions = Json::array();
+      if (cm.detected) {
+        regions.push_back({{"role", "source"}, {"box", box(cm.source)}});
+        regions.push_back({{"role", "target"}, {"box", box(cm.target)}});
+      }
+      j["copy_move"] = {{"detected", cm.detected},
+                        {"method", cm.method.empty() ? Json(nullptr) : Json(cm.method)},
+                        {"score", cm.score},
+                        {"matches", cm.matches},
+                        {"regions", regions},
+                        {"mask", nullptr}};
+    }
+    j["thumbnail"] = nullptr;
+    if (r.thumbnail) {
+      const auto& t = *r.thumbnail;
+      j["thumbnail"] = {{"width", t.thumbnail_size.width},
+                        {"height", t.thumbnail_size.height},
+                        {"framing", ToString(t.framing)},
+                        {"mean_difference", t.mean_difference},
+                        {"worst_block", t.worst_block},
+                        {"worst_block_at", {t.worst_block_at.x, t.worst_block_at.y}},
+                        {"picture", nullptr}};
+    } else if (r.has_thumbnail) {
+      j["thumbnail"] = {{"error", r.thumbnail_error}};
+    }
+    if (r.hashes && r.img_hashes)
+      j["hashes"] = {{"phash", HashHex(r.hashes->phash)},
+                     {"ahash", HashHex(r.hashes->ahash)},
+                     {"dhash", HashHex(r.hashes->dhash)},
+                     {"marr_hildreth", HexLower(r.img_hashes->marr_hildreth)},
+                     {"radial_variance", HexLower(r.img_hashes->radial_variance)},
+                     {"block_mean", HexLower(r.img_hashes->block_mean)},
+                     {"color_moment", r.img_hashes->color_moment}};
+  }
   Json findings = Json::array();
-  for (const auto& f : report.findings)
+  for (const auto& f : r.findings)
     findings.push_back(
         {{"code", f.code}, {"severity", SeverityName(f.severity)}, {"message", f.message}});
   j["findings"] = findings;
-  j["error"] = report.error.empty() ? Json(nullptr) : Json(report.error);
+  j["error"] = r.error.empty() ? Json(nullptr) : Json(r.error);
   return j;
 }
 
@@ -326,8 +368,7 @@ ForensicsReport AnalyzeFile(const std::filesystem::path& path, const ForensicsOp
   auto evidence = OpenEvidence(path, {o.max_bytes, o.limits});
   if (!evidence.ok()) {
     ForensicsReport report;
-    report.json["file"] = path.string();
-    report.json["sha256"] = nullptr;
+    report.file = path.string();
     report.error = evidence.error().message;
     return report;
   }

@@ -8,12 +8,19 @@
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <vector>
 
+#include "forensics/copy_move.h"
+#include "forensics/double_quantization.h"
 #include "forensics/ela.h"
 #include "forensics/hashes.h"
+#include "forensics/noise.h"
+#include "forensics/thumbnail.h"
 #include "image/decode.h"
 #include "image/evidence.h"
+#include "image/jpeg_structure.h"
 #include "util/finding.h"
 
 namespace gv {
@@ -37,11 +44,25 @@ struct ForensicsPicture {
   cv::Mat image;
 };
 
-// What the analyses found in one photo. `json` holds the measurements (keys below, without
-// findings and error); pictures are returned, not written: their JSON paths stay null until
-// the caller writes them (SetPicturePath).
+// What the analyses found in one photo, as each analysis returned it (JSON is made from it
+// by ToJson, at the edge). Pictures are moved out of the results into `pictures`, for the
+// caller to write; their JSON paths stay null until then (SetPicturePath).
 struct ForensicsReport {
-  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  std::string file, sha256;   // sha256 empty when the file could not be read
+  std::string format;         // from the metadata reader ("JPEG", ...), may be empty
+  int width = 0, height = 0;  // as shown
+  int orientation = 1;        // EXIF orientation (places the DCT single region)
+  std::optional<JpegStructure> jpeg;
+  std::optional<RecompressionEvidence> recompression;  // JPEGs with a luminance table
+  int ela_quality = 0;
+  std::optional<ElaResult> ela;
+  std::optional<NoiseResult> noise;
+  std::optional<CopyMoveResult> copy_move;
+  bool has_thumbnail = false;
+  std::optional<ThumbnailComparison> thumbnail;
+  std::string thumbnail_error;
+  std::optional<PerceptualHashes> hashes;
+  std::optional<ImgHashes> img_hashes;
   std::vector<Finding> findings;  // step "forensics"
   std::vector<ForensicsPicture> pictures;
   std::string error;  // empty when the pixels were analysed

@@ -66,7 +66,6 @@ void WritePhotoFiles(PhotoRecord& p, const std::filesystem::path& out_dir) {
       continue;
     }
     picture.path = file.generic_string();
-    if (p.forensics.is_object()) SetPicturePath(p.forensics, picture.name, picture.path);
   }
   for (auto& picture : p.pictures) {
     const int side = std::max(picture.image.cols, picture.image.rows);
@@ -148,7 +147,13 @@ Json PhotoJson(const PhotoRecord& p) {
     j["taken_at_utc"] = FormatIsoUtc(*p.taken_at_utc);
     j["taken_at_utc_source"] = p.taken_at_utc_source;
   }
-  j["forensics"] = p.forensics;
+  j["forensics"] = nullptr;
+  if (p.forensics) {
+    Json forensics = ToJson(*p.forensics);
+    for (const auto& picture : p.pictures)
+      if (!picture.path.empty()) SetPicturePath(forensics, picture.name, picture.path);
+    j["forensics"] = forensics;
+  }
   Json clues = Json::array();
   for (const auto& clue : p.clues) clues.push_back(ClueJson(clue));
   j["clues"] = clues;

@@ -6,7 +6,6 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "georef_views.h"
 #include "match/reference_collection.h"
 #include "metadata/exiv2_reader.h"
 #include "support/landsat_scene.h"
@@ -222,8 +221,9 @@ TEST_F(PipelineTest, AFailingPhotoLeavesErrorsAndTheRestGoesOn) {
   const PhotoRecord& good = Photo(c, "good.jpg");
   const PhotoRecord& cut = Photo(c, "cut.jpg");
   EXPECT_TRUE(good.errors.empty());
-  EXPECT_TRUE(good.forensics.is_object());
-  EXPECT_TRUE(good.forensics["error"].is_null());
+  ASSERT_TRUE(good.forensics);
+  EXPECT_TRUE(good.forensics->error.empty());
+  EXPECT_TRUE(good.forensics->ela);
   ASSERT_FALSE(cut.errors.empty());
   EXPECT_EQ(cut.errors[0].step, "metadata");
   bool forensics = false;
@@ -235,7 +235,7 @@ TEST_F(PipelineTest, AFailingPhotoLeavesErrorsAndTheRestGoesOn) {
 TEST_F(PipelineTest, SkippedStepsDoNotRunAndUnknownStepsAreRefused) {
   test::WritePhoto(dir_ / "a.jpg", test::MakeSceneJpeg(320, 240, 85, 1), {});
   const Case c = Run("", {"forensics", "same_scene"});
-  EXPECT_TRUE(Photo(c, "a.jpg").forensics.is_null());
+  EXPECT_FALSE(Photo(c, "a.jpg").forensics);
   EXPECT_EQ(Photo(c, "a.jpg").step_seconds.count("forensics"), 0u);
   EXPECT_EQ(c.steps_skipped, (std::vector<std::string>{"forensics", "same_scene"}));
   PipelineOptions bad;
@@ -262,15 +262,7 @@ TEST_F(PipelineTest, ReferenceMatchAndFootprint) {
   ASSERT_TRUE(BuildCollection(refs, dir_ / "refs.gvrefs", options).ok());
   test::WriteBytes(dir_ / "casino.jpg", Jpeg(scene(cv::Rect(80, 50, 880, 660)), 85));
   // A photo of the ground of the Landsat crop, and the crop as basemap.
-  const test::LandsatScene landsat = test::LoadLandsatScene();
-  bench::ViewParams p;
-  p.size = {200, 150};
-  p.rotation_deg = 250;
-  p.scale = 1.1;
-  p.tilt_deg = 15;
-  p.jpeg_quality = 85;
-  test::WriteBytes(dir_ / "ground.jpg",
-                   bench::CutView(landsat.colour, landsat.mask, {170, 150}, p).jpeg);
+  test::WriteBytes(dir_ / "ground.jpg", test::GroundViewJpeg(test::LoadLandsatScene()));
   std::filesystem::copy_file(test::kLandsatCrop, dir_ / "map.tif");
   const Case c = Run("references: [refs.gvrefs]\nbasemaps: [map.tif]\n", {"forensics"});
   // References and basemaps are evidence of their own kinds, hashed, not photos.

@@ -392,14 +392,7 @@ class CliGeoref : public ::testing::Test {
   void SetUp() override {
     const test::LandsatScene scene = test::LoadLandsatScene();
     ASSERT_TRUE(scene.map);
-    bench::ViewParams p;
-    p.size = {200, 150};
-    p.rotation_deg = 250;
-    p.scale = 1.1;
-    p.tilt_deg = 15;
-    p.jpeg_quality = 85;
-    test::WriteBytes(dir_ / "view.jpg",
-                     bench::CutView(scene.colour, scene.mask, {170, 150}, p).jpeg);
+    test::WriteBytes(dir_ / "view.jpg", test::GroundViewJpeg(scene));
     test::WriteBytes(dir_ / "truncated.jpg", std::vector<std::uint8_t>{0xff, 0xd8, 0xff});
   }
   test::TempDir dir_;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "geo/basemap.h"
+#include "georef_views.h"
 
 namespace gv::test {
 
@@ -32,6 +33,18 @@ inline LandsatScene LoadLandsatScene() {
   s.colour = *s.map->ReadColour(all, size);
   s.mask = s.map->Read(all, size)->mask;
   return s;
+}
+
+// A 200x150 JPEG photo of the crop's ground: rotated 250 deg, 1.1 crop pixels a photo pixel,
+// tilted 15 deg, quality 85, centred on crop pixel (170, 150). Registers on the crop.
+inline std::vector<std::uint8_t> GroundViewJpeg(const LandsatScene& scene) {
+  bench::ViewParams p;
+  p.size = {200, 150};
+  p.rotation_deg = 250;
+  p.scale = 1.1;
+  p.tilt_deg = 15;
+  p.jpeg_quality = 85;
+  return bench::CutView(scene.colour, scene.mask, {170, 150}, p).jpeg;
 }
 
 }  // namespace gv::test

@@ -14,10 +14,12 @@ class ForensicsStep : public Step {
   Status Run(PhotoContext& ctx) override {
     ForensicsReport report = AnalyzeEvidence(ctx.evidence, ctx.options.forensics);
     for (auto& f : report.findings) ctx.AddFinding(f.code, f.severity, f.message);
-    ctx.photo.forensics = ToJson(report);
-    ctx.photo.forensics["file"] = ctx.photo.path;
+    report.file = ctx.photo.path;
     for (auto& p : report.pictures) ctx.photo.pictures.push_back({p.kind, std::move(p.image), ""});
-    if (!report.error.empty()) return MakeError(report.error);
+    report.pictures.clear();
+    const std::string error = report.error;
+    ctx.photo.forensics = std::move(report);
+    if (!error.empty()) return MakeError(error);
     return OkStatus();
   }
 };
