@@ -102,7 +102,7 @@ ManualClueSpec ReadClue(const YAML::Node& node, const fs::path& case_dir) {
   } else if (clue.kind == "within") {
     if (!node["file"]) Fail(node, "a within clue needs file: a vector file of polygons");
     clue.file = Resolve(case_dir, Text(node["file"], "file"));
-    auto rings = ReadPolygonRings(clue.file);
+    auto rings = ReadOuterRings(clue.file);
     if (!rings.ok())
       Fail(node["file"], "cannot read " + clue.file.string() + ": " + rings.error().message);
     if (rings->empty()) Fail(node["file"], clue.file.string() + " holds no polygon");

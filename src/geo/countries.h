@@ -1,5 +1,5 @@
-// Countries: ISO 3166-1 codes from Debian's iso-codes (/usr/share/iso-codes/json), and their
-// outlines from the Natural Earth borders that scripts/fetch-data installs
+// Countries and areas: ISO 3166-1 codes from Debian's iso-codes (/usr/share/iso-codes/json), and
+// their outlines from the Natural Earth borders that scripts/fetch-data installs
 // (DataDir()/generated/countries.geojson, 1:50m, public domain), joined on the numeric code.
 #pragma once
 
@@ -26,5 +26,10 @@ std::optional<Country> CountryByAlpha2(std::string_view alpha2);
 // has no feature with the country's numeric code.
 Result<std::vector<std::vector<LatLon>>> CountryOutline(const Country& country,
                                                         const std::filesystem::path& borders = {});
+
+// Outer rings (closed, lat/lon WGS84) of every polygon in a vector file, any format GDAL
+// reads; layers in another CRS are transformed to EPSG:4326 (holes are left out). Error when
+// the file cannot be read.
+Result<std::vector<std::vector<LatLon>>> ReadOuterRings(const std::filesystem::path& path);
 
 }  // namespace gv

@@ -153,6 +153,43 @@ TEST_F(PipelineTest, InvestigatorCluesFromCaseYaml) {
   EXPECT_TRUE(not_near->excludes);
 }
 
+TEST_F(PipelineTest, WithinClueTakesOuterRingsInWgs84FromAnyCrs) {
+  test::WritePhoto(dir_ / "a.jpg", test::MakeSceneJpeg(320, 240, 85, 1), {});
+  // A square around KK Park with a hole, in WGS84; and the same square in UTM 47N.
+  test::WriteText(dir_ / "wgs84.geojson",
+                  R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},)"
+                  R"("geometry":{"type":"Polygon","coordinates":[[[98.50,16.63],[98.54,16.63],)"
+                  R"([98.54,16.67],[98.50,16.67],[98.50,16.63]],[[98.51,16.64],[98.52,16.64],)"
+                  R"([98.52,16.65],[98.51,16.64]]]}}]})");
+  test::WriteText(
+      dir_ / "utm.geojson",
+      R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":)"
+      R"("urn:ogc:def:crs:EPSG::32647"}},"features":[{"type":"Feature","properties":{},)"
+      R"("geometry":{"type":"Polygon","coordinates":[[[446674,1838691],[450951,1838691],)"
+      R"([450951,1843106],[446674,1843106],[446674,1838691]]]}}]})");
+  const Case c = Run(R"(photos:
+  a.jpg:
+    clues:
+      - {kind: within, file: wgs84.geojson}
+      - {kind: within, file: utm.geojson}
+)",
+                     {"forensics", "same_scene"});
+  const PhotoRecord& a = Photo(c, "a.jpg");
+  int within = 0;
+  for (const auto& clue : a.clues) {
+    if (clue.kind != "within") continue;
+    ++within;
+    ASSERT_EQ(clue.polygons.size(), 1u) << clue.description;  // the hole is left out
+    EXPECT_TRUE(Inside(clue.polygons, {16.6476, 98.5207})) << clue.description;
+    EXPECT_FALSE(Inside(clue.polygons, {16.70, 98.60})) << clue.description;
+    for (const auto& p : clue.polygons[0]) {
+      EXPECT_NEAR(p.lat_deg, 16.65, 0.03);
+      EXPECT_NEAR(p.lon_deg, 98.52, 0.03);
+    }
+  }
+  EXPECT_EQ(within, 2);
+}
+
 TEST_F(PipelineTest, ShadowClueHoldsTheTruePlace) {
   // At KK Park on 2025-03-14T09:49:58Z the sun stands 24.36 deg high at azimuth 259.5: a 2 m
   // post casts a 4.42 m shadow towards 79.5 deg (geoverify sun, SPA).

@@ -4,7 +4,6 @@
 
 #include "case/steps/steps.h"
 #include "geo/countries.h"
-#include "geo/grid_raster.h"
 
 namespace gv {
 namespace {
@@ -41,13 +40,9 @@ Result<Clue> MakeClue(const ManualClueSpec& spec) {
     clue.params["lon"] = spec.at.lon_deg;
     clue.params["radius_m"] = spec.radius_m;
   } else if (spec.kind == "within") {
-    auto rings = ReadPolygonRings(spec.file);
+    auto rings = ReadOuterRings(spec.file);
     if (!rings.ok()) return rings.error();
-    for (const auto& ring : *rings) {
-      std::vector<LatLon> points;
-      for (const auto& [lon, lat] : ring) points.push_back({lat, lon});
-      clue.polygons.push_back(std::move(points));
-    }
+    clue.polygons = std::move(*rings);
     clue.description = "Investigator: taken within the areas of " + spec.file.filename().string();
     clue.params["file"] = spec.file.string();
   } else {
