@@ -5,6 +5,7 @@
 #include <map>
 #include <opencv2/imgproc.hpp>
 
+#include "geo/gazetteer.h"
 #include "util/text.h"
 
 namespace gv {
@@ -30,9 +31,42 @@ void PhotoContext::AddFinding(std::string code, Severity severity, std::string m
   photo.findings.push_back({std::move(code), severity, std::move(message), step});
 }
 
+namespace {
+
+// Where a clue's geometry is, when it is small enough to name a place: its point, or the
+// centre of polygons under 50 km across.
+std::optional<LatLon> Anchor(const Clue& clue) {
+  if (clue.point) return clue.point;
+  if (clue.polygons.empty()) return std::nullopt;
+  double min_lat = 90, max_lat = -90, min_lon = 180, max_lon = -180;
+  for (const auto& ring : clue.polygons)
+    for (const auto& p : ring) {
+      min_lat = std::min(min_lat, p.lat_deg), max_lat = std::max(max_lat, p.lat_deg);
+      min_lon = std::min(min_lon, p.lon_deg), max_lon = std::max(max_lon, p.lon_deg);
+    }
+  const LatLon centre{(min_lat + max_lat) / 2, (min_lon + max_lon) / 2};
+  if (DistanceM({min_lat, min_lon}, {max_lat, max_lon}) > 50'000) return std::nullopt;
+  return centre;
+}
+
+}  // namespace
+
 void PhotoContext::AddClue(Clue clue) {
   clue.photo = photo.path;
   clue.sha256 = photo.sha256;
+  // The nearest populated place (GeoNames), for a clue small enough to have one.
+  if (const auto at = Anchor(clue); at && !clue.excludes) {
+    if (auto gazetteer = Gazetteer::Default(); gazetteer.ok()) {
+      if (const auto near = (*gazetteer)->Nearest(*at)) {
+        clue.description += " (" + near->Describe() + ")";
+        clue.params["place"] = {{"name", near->place.name},
+                                {"country", near->place.country},
+                                {"admin1", near->place.admin1},
+                                {"distance_m", near->distance_m},
+                                {"bearing_deg", near->bearing_deg}};
+      }
+    }
+  }
   photo.clues.push_back(std::move(clue));
 }
 

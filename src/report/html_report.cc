@@ -246,6 +246,7 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
          "their metadata (EXIF GPS), not verified; clues as the steps found them, not yet "
          "fused. "
       << HtmlEscape(borders_note) << ' ' << HtmlEscape(sites_note)
+      << " Places named near clues: GeoNames (CC BY 4.0, geonames.org)."
       << " The map works offline.</p>\n<h2>Photos (" << c.photos.size() << ")</h2>\n";
   for (std::size_t i = 0; i < c.photos.size(); ++i) WritePhotoPanel(out, c.photos[i], i + 1);
   WriteGroups(out, c);

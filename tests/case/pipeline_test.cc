@@ -106,6 +106,9 @@ TEST_F(PipelineTest, GpsClueCarriesItsUncertaintyAndLosesTrustAfterEdits) {
   EXPECT_NEAR(p->point->lat_deg, 16.647556, 1e-6);
   EXPECT_DOUBLE_EQ(p->uncertainty_m, 12.5);
   EXPECT_DOUBLE_EQ(p->confidence, 1.0);
+  // The nearest GeoNames place (installed by scripts/fetch-data) names where it is.
+  EXPECT_EQ(p->params["place"]["name"], "Myawaddy");
+  EXPECT_NE(p->description.find("km SSE of Myawaddy"), std::string::npos) << p->description;
   const Clue* e = ClueOf(Photo(c, "edited.jpg"), "gps");
   ASSERT_NE(e, nullptr);
   EXPECT_DOUBLE_EQ(e->uncertainty_m, 30);  // the stated default

@@ -1,0 +1,130 @@
+#include "geo/gazetteer.h"
+
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <sstream>
+
+#include "util/data_dir.h"
+#include "util/file.h"
+
+namespace gv {
+namespace {
+
+constexpr double kEarthRadiusM = 6371008.8;
+constexpr double kDeg = M_PI / 180.0;
+
+std::pair<int, int> Cell(const LatLon& p) {
+  return {static_cast<int>(std::floor(p.lat_deg)), static_cast<int>(std::floor(p.lon_deg))};
+}
+
+}  // namespace
+
+double DistanceM(const LatLon& a, const LatLon& b) {
+  const double p1 = a.lat_deg * kDeg, p2 = b.lat_deg * kDeg;
+  const double dp = p2 - p1, dl = (b.lon_deg - a.lon_deg) * kDeg;
+  const double h = std::sin(dp / 2) * std::sin(dp / 2) +
+                   std::cos(p1) * std::cos(p2) * std::sin(dl / 2) * std::sin(dl / 2);
+  return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+double BearingDeg(const LatLon& a, const LatLon& b) {
+  const double p1 = a.lat_deg * kDeg, p2 = b.lat_deg * kDeg, dl = (b.lon_deg - a.lon_deg) * kDeg;
+  const double y = std::sin(dl) * std::cos(p2);
+  const double x = std::cos(p1) * std::sin(p2) - std::sin(p1) * std::cos(p2) * std::cos(dl);
+  const double deg = std::atan2(y, x) / kDeg;
+  return deg < 0 ? deg + 360 : deg;
+}
+
+const char* CompassPoint(double bearing_deg) {
+  static constexpr const char* kPoints[] = {"N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
+                                            "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW"};
+  const double b = std::fmod(std::fmod(bearing_deg, 360.0) + 360.0, 360.0);
+  return kPoints[static_cast<int>(std::floor(b / 22.5 + 0.5)) % 16];
+}
+
+std::string PlaceNear::Describe() const {
+  std::string where = place.name;
+  if (!place.admin1.empty()) where += ", " + place.admin1;
+  if (!place.country.empty()) where += ", " + place.country;
+  if (distance_m < 50) return "at " + where;
+  char text[64];
+  if (distance_m < 1000)
+    std::snprintf(text, sizeof text, "%.0f m %s of ", distance_m, CompassPoint(bearing_deg));
+  else
+    std::snprintf(text, sizeof text, "%.1f km %s of ", distance_m / 1000,
+                  CompassPoint(bearing_deg));
+  return text + where;
+}
+
+Result<Gazetteer> Gazetteer::Load(const std::filesystem::path& tsv) {
+  std::vector<std::uint8_t> bytes;
+  if (auto st = ReadFileBounded(tsv, 256u << 20, bytes); !st.ok()) return st.error();
+  Gazetteer g;
+  std::istringstream lines(std::string(bytes.begin(), bytes.end()));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cols;
+    std::istringstream fields(line);
+    for (std::string f; std::getline(fields, f, '\t');) cols.push_back(f);
+    if (cols.size() < 4) {
+      ++g.skipped_;
+      continue;
+    }
+    char* end = nullptr;
+    const double lat = std::strtod(cols[1].c_str(), &end);
+    const bool lat_ok = end && *end == '\0';
+    const double lon = std::strtod(cols[2].c_str(), &end);
+    const LatLon at{lat, lon};
+    if (!lat_ok || !(end && *end == '\0') || !at.InRange() || cols[0].empty()) {
+      ++g.skipped_;
+      continue;
+    }
+    g.cells_[Cell(at)].push_back(g.places_.size());
+    g.places_.push_back({cols[0], cols[3], cols.size() > 4 ? cols[4] : std::string(), at});
+  }
+  if (g.places_.empty()) return MakeError(tsv.string() + ": no place in the gazetteer");
+  return g;
+}
+
+Result<std::shared_ptr<const Gazetteer>> Gazetteer::Default() {
+  static std::mutex mutex;
+  static std::optional<Result<std::shared_ptr<const Gazetteer>>> loaded;
+  std::lock_guard lock(mutex);
+  if (!loaded) {
+    const auto path = DataDir() / "generated" / "places.tsv";
+    auto g = Load(path);
+    if (g.ok())
+      loaded.emplace(std::make_shared<const Gazetteer>(std::move(*g)));
+    else
+      loaded.emplace(MakeError(g.error().message + " (run scripts/fetch-data)"));
+  }
+  return *loaded;
+}
+
+std::optional<PlaceNear> Gazetteer::Nearest(const LatLon& position, double max_distance_m) const {
+  if (!position.InRange()) return std::nullopt;
+  // Cells within reach: latitude degrees are ~111 km; longitude degrees shrink with latitude.
+  const int dlat = static_cast<int>(std::ceil(max_distance_m / 111'000.0));
+  const double cos_lat = std::max(0.01, std::cos(position.lat_deg * kDeg));
+  const int dlon =
+      std::min(180, static_cast<int>(std::ceil(max_distance_m / (111'000.0 * cos_lat))));
+  const auto [row, col] = Cell(position);
+  std::optional<PlaceNear> best;
+  for (int r = row - dlat; r <= row + dlat; ++r) {
+    for (int c = col - dlon; c <= col + dlon; ++c) {
+      const int wrapped = ((c + 180) % 360 + 360) % 360 - 180;  // across the antimeridian
+      auto it = cells_.find({r, wrapped});
+      if (it == cells_.end()) continue;
+      for (std::size_t i : it->second) {
+        const double d = DistanceM(places_[i].at, position);
+        if (d <= max_distance_m && (!best || d < best->distance_m))
+          best = PlaceNear{places_[i], d, BearingDeg(places_[i].at, position)};
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace gv
