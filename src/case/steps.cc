@@ -4,6 +4,12 @@
 
 namespace gv {
 
+bool HasFinding(const PhotoRecord& photo, const char* code) {
+  for (const auto& f : photo.findings)
+    if (f.code == code) return true;
+  return false;
+}
+
 std::vector<std::unique_ptr<Step>> MakeSteps() {
   std::vector<std::unique_ptr<Step>> steps;
   steps.push_back(MakeMetadataStep());

@@ -272,6 +272,22 @@ TEST_F(PipelineTest, AFailingPhotoLeavesErrorsAndTheRestGoesOn) {
   EXPECT_EQ(c.failed, 1u);
 }
 
+TEST_F(PipelineTest, AFlatPhotoIsNotAFailure) {
+  std::vector<std::uint8_t> flat;
+  cv::imencode(".jpg", cv::Mat(300, 400, CV_8UC3, cv::Scalar(20, 20, 20)), flat);
+  test::WriteBytes(dir_ / "night.jpg", flat);
+  test::WriteBytes(dir_ / "day.jpg", Jpeg(test::MakeTexture(3, 640, 480)));
+  std::filesystem::copy_file(test::kLandsatCrop, dir_ / "map.tif");
+  const Case c = Run("basemaps: [map.tif]\n", {"forensics"});
+  const PhotoRecord& night = Photo(c, "night.jpg");
+  EXPECT_TRUE(night.errors.empty())
+      << night.errors.front().step << ": " << night.errors.front().message;
+  EXPECT_TRUE(HasFinding(night, "TOO_LITTLE_TEXTURE"));
+  EXPECT_EQ(night.step_seconds.count("georef"), 0u);  // did not apply
+  EXPECT_FALSE(night.georef);
+  EXPECT_EQ(c.failed, 0u);
+}
+
 TEST_F(PipelineTest, SkippedStepsDoNotRunAndUnknownStepsAreRefused) {
   test::WritePhoto(dir_ / "a.jpg", test::MakeSceneJpeg(320, 240, 85, 1), {});
   const Case c = Run("", {"forensics", "same_scene"});

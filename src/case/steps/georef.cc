@@ -16,7 +16,8 @@ class GeorefStep : public Step {
     return "footprint clue: the photo registered on case.yaml's basemaps";
   }
   bool Applies(const PhotoContext& ctx) const override {
-    return !ctx.c.config.basemaps.empty() && ctx.evidence.Pixels().ok();
+    return !ctx.c.config.basemaps.empty() && ctx.evidence.Pixels().ok() &&
+           !HasFinding(ctx.photo, kTooLittleTexture);
   }
   Status Run(PhotoContext& ctx) override {
     if (basemaps_.empty()) {

@@ -14,7 +14,8 @@ class LocateStep : public Step {
     return "reference_match clue: the photo against case.yaml's reference collections";
   }
   bool Applies(const PhotoContext& ctx) const override {
-    return !ctx.c.config.references.empty() && ctx.evidence.Pixels().ok();
+    return !ctx.c.config.references.empty() && ctx.evidence.Pixels().ok() &&
+           !HasFinding(ctx.photo, kTooLittleTexture);
   }
   Status Run(PhotoContext& ctx) override {
     const auto& pixels = ctx.evidence.Pixels();

@@ -23,7 +23,14 @@ class SameSceneStep : public Step {
     const auto& pixels = ctx.evidence.Pixels();
     if (!pixels.ok()) return pixels.error();
     auto features = DetectFeatures(*pixels, FeatureOptions{Detector::kSift, 2000, true, 1024});
-    if (!features.ok()) return MakeError(ctx.photo.path + ": " + features.error().message);
+    if (!features.ok()) {
+      // A dark, blurred or flat picture is evidence like any other: not a failure.
+      ctx.AddFinding(kTooLittleTexture, Severity::kInfo,
+                     "Too little texture for local features (" + features.error().message +
+                         "): the photo cannot be matched with other photos, references or "
+                         "basemaps");
+      return OkStatus();
+    }
     ctx.photo.features = std::move(*features);
     return OkStatus();
   }

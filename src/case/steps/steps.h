@@ -7,6 +7,11 @@
 
 namespace gv {
 
+// Finding of the same_scene step for a photo without usable local features; locate and
+// georef do not apply to such a photo.
+inline constexpr const char* kTooLittleTexture = "TOO_LITTLE_TEXTURE";
+bool HasFinding(const PhotoRecord& photo, const char* code);
+
 std::unique_ptr<Step> MakeMetadataStep();      // metadata.cc
 std::unique_ptr<Step> MakeForensicsStep();     // forensics.cc
 std::unique_ptr<Step> MakeTimeStep();          // time.cc
