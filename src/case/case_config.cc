@@ -65,6 +65,12 @@ std::vector<std::string> TextList(const YAML::Node& node, const std::string& key
   return out;
 }
 
+// A photo path of case.yaml names a file inside the case folder: relative, not climbing out.
+bool InCaseFolder(const std::string& normal) {
+  const fs::path p(normal);
+  return !p.empty() && p.is_relative() && *p.begin() != "..";
+}
+
 fs::path Resolve(const fs::path& case_dir, const std::string& path) {
   const fs::path p(path);
   return p.is_absolute() ? p : (case_dir / p).lexically_normal();
@@ -138,7 +144,7 @@ PhotoConfig ReadPhoto(const YAML::Node& key, const YAML::Node& node, const fs::p
   photo.path = NormalCasePath(key.as<std::string>());
   photo.line = LineOf(key);
   std::error_code ec;
-  if (!fs::is_regular_file(case_dir / photo.path, ec))
+  if (!InCaseFolder(photo.path) || !fs::is_regular_file(case_dir / photo.path, ec))
     Fail(key, "photo '" + photo.path + "' is not in the case folder");
   if (node.IsNull()) return photo;
   CheckKeys(node, "photo '" + photo.path + "'",
@@ -165,7 +171,7 @@ PhotoConfig ReadPhoto(const YAML::Node& key, const YAML::Node& node, const fs::p
   if (const auto same = node["same_place_as"]) {
     for (const auto& other : TextList(same, "same_place_as")) {
       const auto normal = NormalCasePath(other);
-      if (!fs::is_regular_file(case_dir / normal, ec))
+      if (!InCaseFolder(normal) || !fs::is_regular_file(case_dir / normal, ec))
         Fail(same, "same_place_as names '" + other + "', which is not in the case folder");
       photo.same_place_as.push_back(normal);
     }

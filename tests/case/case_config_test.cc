@@ -120,6 +120,16 @@ TEST_F(CaseConfigTest, PhotoNotInTheFolder) {
   EXPECT_EQ(ErrorOf("title: t\nphotos:\n  missing.jpg:\n")
                 .rfind("case.yaml:3: photo 'missing.jpg' is not in the case folder", 0),
             0u);
+  // A file outside the case folder is not one of its photos, even when it exists.
+  const std::string outside = "../" + dir_.path().filename().string() + "-outside.jpg";
+  test::WritePhoto(dir_ / outside, test::MakeSceneJpeg(64, 48, 80, 3), {});
+  const auto climbing = ErrorOf("photos:\n  " + outside + ":\n");
+  std::filesystem::remove(dir_ / outside);
+  EXPECT_EQ(climbing.rfind("case.yaml:2: photo '" + outside + "' is not in the case folder", 0), 0u)
+      << climbing;
+  EXPECT_EQ(
+      ErrorOf("photos:\n  /etc/hostname:\n").rfind("case.yaml:2: photo '/etc/hostname' is not", 0),
+      0u);
   EXPECT_EQ(ErrorOf("photos:\n  a.jpg:\n    same_place_as: [gone.jpg]\n")
                 .rfind("case.yaml:3: same_place_as names 'gone.jpg'", 0),
             0u);
