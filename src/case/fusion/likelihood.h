@@ -1,0 +1,60 @@
+// The likelihood of a place under one clue, for the fusion of a place group's clues (issue 14;
+// the grid, hypotheses and regions are not built yet). Each clue kind answers "how likely is
+// this place?" in [0, 1]; the fusion does not know the kinds. Every clue may be wrong: it
+// has an outlier probability epsilon (a default per kind, raised when the clue's confidence
+// is below 1), and places combine as the sum over clues of log(eps + (1 - eps) L), so that
+// one wrong clue cannot erase the truth.
+//
+// Defaults (eps): gps 0.05 (GPS tags can be forged or wrong indoors), reference_match 0.10
+// (a repeated building elsewhere), footprint 0.05, shadow 0.10 (a measurement can be wrong),
+// time_zone 0.20 (camera clocks are set by hand), country / near / not_near / within 0.05
+// (the investigator's own).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "geo/clue.h"
+#include "util/result.h"
+
+namespace gv {
+
+class TimeZoneIndex;
+
+class ClueLikelihood {
+ public:
+  virtual ~ClueLikelihood() = default;
+  // In [0, 1]: 1 where the clue says the photo was taken, towards 0 where it says not.
+  virtual double At(const LatLon& place) const = 0;
+  double epsilon() const { return epsilon_; }
+
+ protected:
+  explicit ClueLikelihood(double epsilon) : epsilon_(epsilon) {}
+
+ private:
+  double epsilon_;
+};
+
+// The default outlier probability of a clue kind (above), or 0.2 for an unknown kind.
+double DefaultEpsilon(const std::string& kind);
+
+// eps for one clue: 1 - (1 - DefaultEpsilon(kind)) * confidence.
+double ClueEpsilon(const Clue& clue);
+
+// log(eps + (1 - eps) * likelihood): never below log(eps).
+double LogWithOutlierFloor(double likelihood, double epsilon);
+
+// The likelihood of a clue, by kind. Error for a kind without a likelihood yet or a clue
+// without the geometry its kind needs. time_zone clues need `zones` (the zone boundaries;
+// one query per place: fine for checks, too slow for a fine grid, where the fusion will use
+// a zone grid).
+Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
+                                                       const TimeZoneIndex* zones = nullptr);
+
+// Distance in metres from a place to the nearest edge of the polygons (0 inside), on a local
+// equirectangular approximation (good to a fraction of a percent within a few hundred km).
+double DistanceToPolygonsM(const std::vector<std::vector<LatLon>>& rings, const LatLon& place,
+                           bool* inside);
+
+}  // namespace gv
