@@ -5,6 +5,13 @@
 // is below 1), and places combine as the sum over clues of log(eps + (1 - eps) L), so that
 // one wrong clue cannot erase the truth.
 //
+// Open point for the fusion (not solved here): these L are shapes in [0, 1], 1 at the clue's
+// best places. Over a large search area a floor of eps then outweighs a sharp clue (a GPS
+// Gaussian covers ~1,400 m^2; eps over the world covers 5e14 m^2), so the posterior mass
+// would spread everywhere. The fusion must use each clue as a density ratio against the
+// uniform one over the search area, L' = f(x) * A with f integrating to 1 (analytic for
+// points and disks, polygon and grid areas otherwise), in log(eps + (1 - eps) L').
+//
 // Defaults (eps): gps 0.05 (GPS tags can be forged or wrong indoors), reference_match 0.10
 // (a repeated building elsewhere), footprint 0.05, shadow 0.10 (a measurement can be wrong),
 // time_zone 0.20 (camera clocks are set by hand), country / near / not_near / within 0.05
