@@ -145,7 +145,7 @@ int RunGeoref(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 256));
   app.add_flag("--json", args.json,
-               "print one JSON array, one object per photo (keys in the README)");
+               "print one JSON array, one object per photo (keys in docs/commands/georef.md)");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
   if (!args.near.empty()) {

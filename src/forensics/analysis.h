@@ -30,7 +30,7 @@ struct ForensicsOptions {
   int noise_block = 32;
   std::uint64_t max_bytes = 1ull << 30;
   // Photos above these are refused before decoding. Memory grows with the pixels: about
-  // 1.1 GB at 12 MP, 2.1 GB at 48 MP (scripts/bench-forensics, README).
+  // 1.1 GB at 12 MP, 2.1 GB at 48 MP (scripts/bench-forensics, docs/evaluation.md).
   DecodeLimits limits;
   // A thumbnail whose worst 8x8 block differs from the image by more than this many
   // standard deviations is reported (THUMBNAIL_CONTENT_DIFFERS).

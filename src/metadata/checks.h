@@ -1,5 +1,5 @@
 // Metadata checks: each turns something in PhotoMetadata that an investigator should act
-// on into a Finding. Codes (stable, documented in the README):
+// on into a Finding. Codes (stable, documented in docs/commands/inspect.md):
 //   NO_METADATA, REENCODED_BY_PLATFORM, EDITED_WITH_SOFTWARE, SOFTWARE_RECORDED,
 //   MODIFIED_AFTER_CAPTURE, GPS_TIME_MISMATCH, CAMERA_CLOCK_ZONE_DIFFERS, GPS_NULL_ISLAND,
 //   GPS_INVALID, THUMBNAIL_MISMATCH, NO_CAPTURE_TIME, TRUNCATED_IMAGE, TRAILING_DATA.
