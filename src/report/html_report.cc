@@ -79,6 +79,7 @@ Json MapData(const Case& c) {
       if (j["geometry"].is_null()) continue;
       j.erase("params");
       j["photo"] = p.path;
+      j["panel"] = "photo-" + std::to_string(i + 1);
       clues.push_back(j);
     }
   }

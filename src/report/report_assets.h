@@ -24,9 +24,15 @@ inline constexpr const char* kReportMapScript = R"(
   // A view first: Leaflet adds layers (and circles know their bounds) once the map has one.
   var map = L.map('map', {worldCopyJump: true}).setView([15, 100], 3);
   var overlays = {};
-  function popup(lines){
+  // A popup of text lines; with `panel`, a link to the photo's panel below the map.
+  function popup(lines, panel){
     var d = document.createElement('div');
     lines.forEach(function(t, i){ var e = document.createElement(i ? 'div' : 'b'); e.textContent = t; d.appendChild(e); });
+    if (panel) {
+      var a = document.createElement('a');
+      a.href = '#' + panel; a.textContent = 'photo panel';
+      d.appendChild(a);
+    }
     return d;
   }
   if (borders) {
@@ -38,7 +44,8 @@ inline constexpr const char* kReportMapScript = R"(
   data.photos.forEach(function(p){
     L.circleMarker([p.lat, p.lon], {radius: 7, color: p.findings.length ? '#c60' : '#06c', fillOpacity: 0.8})
       .bindPopup(popup([p.file, 'SHA-256: ' + p.sha256, 'Taken (UTC): ' + (p.taken_at_utc || 'unknown'),
-                        p.lat.toFixed(6) + ', ' + p.lon.toFixed(6), 'Findings: ' + (p.findings.join(', ') || 'none')]))
+                        p.lat.toFixed(6) + ', ' + p.lon.toFixed(6), 'Findings: ' + (p.findings.join(', ') || 'none')],
+                       p.panel))
       .addTo(photos);
   });
   overlays['Photos (GPS as recorded)'] = photos.addTo(map);
@@ -56,7 +63,7 @@ inline constexpr const char* kReportMapScript = R"(
       layer = L.geoJSON(c.geometry, {style: {color: colour, weight: 2, dashArray: c.excludes ? '4' : null,
                                              fillOpacity: c.kind === 'country' ? 0.05 : 0.25}});
     }
-    layer.bindPopup(popup([c.kind + ' (' + c.photo + ')', c.description]));
+    layer.bindPopup(popup([c.kind + ' (' + c.photo + ')', c.description], c.panel));
     layer.addTo(groups[name]);
   });
   order.forEach(function(name){ overlays[name] = groups[name].addTo(map); });

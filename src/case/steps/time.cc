@@ -28,6 +28,14 @@ std::optional<std::pair<int, std::string>> RecordedOffset(const PhotoRecord& p) 
                                      : std::string("camera clock against case.yaml's time"));
 }
 
+// "Asia/Yangon; Indian/Cocos" for a few zones, the first ones and a count for many.
+std::string Listed(const std::vector<CatalogZone>& zones) {
+  std::string text;
+  for (std::size_t i = 0; i < zones.size() && i < 6; ++i) text += (i ? "; " : "") + zones[i].zone;
+  if (zones.size() > 6) text += "; and " + std::to_string(zones.size() - 6) + " more";
+  return text;
+}
+
 class TimeStep : public Step {
  public:
   const char* name() const override { return "time"; }
@@ -63,10 +71,11 @@ class TimeStep : public Step {
       for (const auto& c : z.countries)
         if (seen.insert(c).second) countries.push_back(c);
     }
-    clue.description =
-        "Camera clock at UTC" + FormatUtcOffset(offset->first) + " (" + offset->second + ") on " +
-        FormatIsoUtc(*p.taken_at_utc).substr(0, 10) + ": " + std::to_string(zones->size()) +
-        (zones->size() == 1 ? " time zone has" : " time zones have") + " that offset then";
+    clue.description = "Camera clock at UTC" + FormatUtcOffset(offset->first) + " (" +
+                       offset->second + ") on " + FormatIsoUtc(*p.taken_at_utc).substr(0, 10) +
+                       ": " + std::to_string(zones->size()) +
+                       (zones->size() == 1 ? " time zone has" : " time zones have") +
+                       " that offset then (" + Listed(*zones) + ")";
     clue.params = {{"utc_offset", FormatUtcOffset(offset->first)},
                    {"offset_source", offset->second},
                    {"taken_at_utc", FormatIsoUtc(*p.taken_at_utc)},
