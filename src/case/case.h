@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "case/case_config.h"
+#include "case/fusion/fusion.h"
 #include "case/inspect.h"
 #include "forensics/analysis.h"
 #include "geo/clue.h"
@@ -85,6 +86,13 @@ struct PlaceGroup {
   std::vector<PlaceLink> links;
 };
 
+// The fusion of one place group's clues (case/fusion/fusion.h).
+struct GroupFusion {
+  int group = 0;
+  std::vector<std::string> photos;
+  FusionResult result;
+};
+
 struct Case {
   std::filesystem::path dir;
   std::string intake_utc;
@@ -93,6 +101,7 @@ struct Case {
   std::vector<PhotoRecord> photos;       // the files of kind "photo", same order
   std::vector<PlaceLink> scene_links;    // verified by the same_scene step
   std::vector<PlaceGroup> place_groups;
+  std::vector<GroupFusion> fusion;  // one per place group, when the fusion step ran
   std::vector<std::string> steps_run, steps_skipped;
   std::map<std::string, double> case_step_seconds;  // wall time of each step's case-wide work
   std::size_t failed = 0;  // photos that could not be read, or that a step failed on

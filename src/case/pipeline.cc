@@ -170,7 +170,8 @@ Status RunCasePipeline(Case& c, const PipelineOptions& options) {
     }
     if (options.on_photo_done) options.on_photo_done(photo);
   }
-  for (auto* step : active) {
+  // Case-wide work: linking first, then the place groups, then what needs them (fusion).
+  const auto finish = [&](Step* step) {
     if (options.on_step)
       options.on_step(c.photos.size(), c.photos.size(), "(all photos)", step->name());
     Status st = OkStatus();
@@ -183,12 +184,16 @@ Status RunCasePipeline(Case& c, const PipelineOptions& options) {
     c.case_step_seconds[step->name()] =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!st.ok()) {
-      // A case-wide failure is recorded on every photo the step would have linked.
+      // A case-wide failure is recorded on every photo the step would have worked on.
       for (auto& photo : c.photos)
         if (!photo.unreadable) photo.errors.push_back({step->name(), st.error().message});
     }
-  }
+  };
+  for (auto* step : active)
+    if (!step->AfterGrouping()) finish(step);
   GroupPlaces(c);
+  for (auto* step : active)
+    if (step->AfterGrouping()) finish(step);
   c.failed = 0;
   for (const auto& photo : c.photos)
     c.failed += (photo.unreadable || !photo.errors.empty()) ? 1 : 0;

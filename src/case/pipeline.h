@@ -33,7 +33,8 @@ struct PipelineOptions {
   double shadow_resolution_deg = 0.05;    // grid of the shadow likelihood
   double gps_default_uncertainty_m = 30;  // when the photo has no GPSHPositioningError
   int same_scene_candidates = 5;          // retrieved photos verified per photo
-  std::set<std::string> skip;             // step names left out
+  FusionOptions fusion;
+  std::set<std::string> skip;  // step names left out
   // Called once a photo has been through its steps (before the case-wide Finish), e.g. to
   // write its pictures and free them, so that memory does not grow with the case.
   std::function<void(PhotoRecord& photo)> on_photo_done;
@@ -60,6 +61,8 @@ class Step {
     (void)options;
     return OkStatus();
   }
+  // True for a step whose Finish needs the place groups (fusion): it runs after grouping.
+  virtual bool AfterGrouping() const { return false; }
 };
 
 // What a step sees of one photo: its record, its evidence (bytes, lazily decoded pixels),

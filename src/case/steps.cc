@@ -21,6 +21,7 @@ std::vector<std::unique_ptr<Step>> MakeSteps() {
   steps.push_back(MakeSameSceneStep());
   steps.push_back(MakeLocateStep());
   steps.push_back(MakeGeorefStep());
+  steps.push_back(MakeFusionStep());
   return steps;
 }
 

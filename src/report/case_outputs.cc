@@ -6,6 +6,7 @@
 
 #include "forensics/analysis.h"
 #include "geo/basemap.h"
+#include "geo/gazetteer.h"
 #include "geo/grid_raster.h"
 #include "image/encode.h"
 #include "image/evidence.h"
@@ -40,6 +41,49 @@ Json Ring(const std::vector<LatLon>& ring) {
 std::string PhotosJson(const Case& c) {
   Json all = Json::array();
   for (const auto& p : c.photos) all.push_back(PhotoJson(p));
+  return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+// hypotheses.json: one object per place group (keys in docs/commands/run.md).
+std::string HypothesesJson(const Case& c) {
+  Json all = Json::array();
+  const auto gazetteer = Gazetteer::Default();
+  for (const auto& g : c.fusion) {
+    Json hypotheses = Json::array();
+    for (const auto& h : g.result.hypotheses) {
+      Json place = nullptr;
+      if (gazetteer.ok())
+        if (const auto near = (*gazetteer)->Nearest(h.at))
+          place = {{"name", near->place.name},
+                   {"country", near->place.country},
+                   {"admin1", near->place.admin1},
+                   {"distance_m", near->distance_m},
+                   {"bearing_deg", near->bearing_deg}};
+      Json clues = Json::array();
+      for (const auto& cg : h.clues)
+        clues.push_back({{"kind", cg.kind},
+                         {"photo", cg.photo},
+                         {"log_likelihood_gain", cg.log_likelihood_gain}});
+      hypotheses.push_back({{"rank", h.rank},
+                            {"lat", h.at.lat_deg},
+                            {"lon", h.at.lon_deg},
+                            {"probability", h.probability},
+                            {"radius_m", h.radius_m},
+                            {"place", place},
+                            {"known_site", nullptr},
+                            {"clues", clues}});
+    }
+    Json conflicts = Json::array();
+    for (const auto& k : g.result.conflicts)
+      conflicts.push_back({{"clues", k.clues}, {"message", k.message}});
+    all.push_back({{"group", g.group},
+                   {"photos", g.photos},
+                   {"hypotheses", hypotheses},
+                   {"regions", nullptr},
+                   {"area_km2", {{"0.5", g.result.area_50_km2}, {"0.9", g.result.area_90_km2}}},
+                   {"conflicts", conflicts},
+                   {"clues_used", g.result.clues_used}});
+  }
   return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
@@ -190,6 +234,9 @@ Result<std::vector<std::filesystem::path>> WriteCaseOutputs(Case& c,
   };
   if (auto st = write_text("manifest.csv", ManifestCsv(c)); !st.ok()) return st.error();
   if (auto st = write_text("photos.json", PhotosJson(c)); !st.ok()) return st.error();
+  if (!c.fusion.empty()) {
+    if (auto st = write_text("hypotheses.json", HypothesesJson(c)); !st.ok()) return st.error();
+  }
   for (const char* name : {"case.gpkg", "case.kml"}) {
     if (auto st = WriteCaseLayers(c, out_dir / name); !st.ok()) return st.error();
     written.push_back(out_dir / name);

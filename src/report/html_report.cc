@@ -83,7 +83,16 @@ Json MapData(const Case& c) {
       clues.push_back(j);
     }
   }
-  return {{"photos", photos}, {"clues", clues}};
+  Json hypotheses = Json::array();
+  for (const auto& f : c.fusion)
+    for (const auto& h : f.result.hypotheses)
+      hypotheses.push_back({{"group", f.group},
+                            {"rank", h.rank},
+                            {"lat", h.at.lat_deg},
+                            {"lon", h.at.lon_deg},
+                            {"probability", h.probability},
+                            {"radius_m", h.radius_m}});
+  return {{"photos", photos}, {"clues", clues}, {"hypotheses", hypotheses}};
 }
 
 void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index) {
@@ -150,7 +159,8 @@ void WriteGroups(std::ostream& out, const Case& c) {
   out << "<h2 id=place-groups>Place groups (" << c.place_groups.size() << ")</h2>\n"
       << "<p class=note>Photos of one place: linked by a verified same-scene match or by "
          "<code>same_place_as</code> in case.yaml. A photo alone is a group of one.</p>"
-      << "<table><tr><th>Group</th><th>Photos</th><th>Links</th></tr>\n";
+      << "<table><tr><th>Group</th><th>Photos</th><th>Links</th><th>Hypotheses (fused clues; "
+         "each clue's log-likelihood gain)</th></tr>\n";
   for (const auto& g : c.place_groups) {
     out << "<tr class=group id=group-" << g.id << "><td>" << g.id << "</td><td>";
     for (const auto& p : g.photos) out << "<div>" << HtmlEscape(p) << "</div>";
@@ -158,6 +168,28 @@ void WriteGroups(std::ostream& out, const Case& c) {
     for (const auto& l : g.links)
       out << "<div>" << HtmlEscape(l.a) << " = " << HtmlEscape(l.b) << " <small>("
           << HtmlEscape(l.reason) << ")</small></div>";
+    out << "</td><td>";
+    for (const auto& f : c.fusion) {
+      if (f.group != g.id) continue;
+      if (f.result.hypotheses.empty()) out << "<i>no location clue: no place proposed</i>";
+      for (const auto& h : f.result.hypotheses) {
+        char line[160];
+        std::snprintf(line, sizeof line, "%d. %.5f, %.5f: p %.3f, within %.0f m", h.rank,
+                      h.at.lat_deg, h.at.lon_deg, h.probability, h.radius_m);
+        out << "<div class=hypothesis>" << line << "<small>";
+        for (const auto& cg : h.clues) {
+          std::snprintf(line, sizeof line, " %+.1f", cg.log_likelihood_gain);
+          out << " " << HtmlEscape(cg.kind) << line;
+        }
+        out << "</small></div>";
+      }
+      for (const auto& k : f.result.conflicts)
+        out << "<div class=alert>CLUES_CONFLICT " << HtmlEscape(k.message) << "</div>";
+      char areas[120];
+      std::snprintf(areas, sizeof areas, "credible areas: 50 %% %.3g km2, 90 %% %.3g km2",
+                    f.result.area_50_km2, f.result.area_90_km2);
+      if (!f.result.hypotheses.empty()) out << "<div class=note>" << areas << "</div>";
+    }
     out << "</td></tr>\n";
   }
   out << "</table>\n";
@@ -244,8 +276,8 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
     for (const auto& s : c.steps_skipped) out << HtmlEscape(s) << ' ';
   }
   out << "</p>\n<div id=map></div><p class=note id=map-notes>Photo positions as recorded in "
-         "their metadata (EXIF GPS), not verified; clues as the steps found them, not yet "
-         "fused. "
+         "their metadata (EXIF GPS), not verified; clues as the steps found them; hypotheses fused "
+         "from each place group's clues (see Place groups). "
       << HtmlEscape(borders_note) << ' ' << HtmlEscape(sites_note)
       << " Places named near clues: GeoNames (CC BY 4.0, geonames.org)."
       << " The map works offline.</p>\n<h2>Photos (" << c.photos.size() << ")</h2>\n";

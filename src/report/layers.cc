@@ -1,5 +1,6 @@
 #include "report/layers.h"
 
+#include <cstdio>
 #include <functional>
 #include <memory>
 
@@ -124,6 +125,37 @@ Status WriteFootprints(OgrOutput& ds, const Case& c) {
   return OkStatus();
 }
 
+// The ranked hypotheses of every place group (points).
+Status WriteHypotheses(OgrOutput& ds, const Case& c) {
+  auto layer = ds.AddLayer("hypotheses", GeometryType::kPoint,
+                           {{"group_id", FieldType::kInteger},
+                            {"rank", FieldType::kInteger},
+                            {"probability", FieldType::kReal},
+                            {"radius_m", FieldType::kReal},
+                            {"photos", FieldType::kText},
+                            {"clues", FieldType::kText}});
+  if (!layer.ok()) return layer.error();
+  for (const auto& g : c.fusion) {
+    std::string photos;
+    for (const auto& p : g.photos) photos += (photos.empty() ? "" : ", ") + p;
+    for (const auto& h : g.result.hypotheses) {
+      std::string clues;
+      for (const auto& cg : h.clues) {
+        char gain[32];
+        std::snprintf(gain, sizeof gain, "%+.1f", cg.log_likelihood_gain);
+        clues += (clues.empty() ? "" : "; ") + cg.kind + " (" + cg.photo + ") " + gain;
+      }
+      OgrFeature f(**layer);
+      f.Set("group_id", static_cast<std::int64_t>(g.group))
+          .Set("rank", static_cast<std::int64_t>(h.rank));
+      f.Set("probability", h.probability).Set("radius_m", h.radius_m).Set("photos", photos);
+      f.Set("clues", clues).Point(h.at.lon_deg, h.at.lat_deg);
+      if (auto st = f.Write(); !st.ok()) return st;
+    }
+  }
+  return OkStatus();
+}
+
 // One row per place group: its id, photos and the links that made it.
 Status WritePlaceGroups(OgrOutput& ds, const Case& c) {
   auto layer = ds.AddLayer("place_groups", GeometryType::kNone,
@@ -202,7 +234,7 @@ Status WriteCaseLayers(const Case& c, const std::filesystem::path& out, std::str
   // Single-layer formats (GeoJSON, FlatGeobuf) get the photos layer only.
   for (const auto& write : std::initializer_list<std::function<Status()>>{
            [&] { return WritePhotos(ds, c); }, [&] { return WriteClues(ds, c, tables); },
-           [&] { return WriteFootprints(ds, c); },
+           [&] { return WriteFootprints(ds, c); }, [&] { return WriteHypotheses(ds, c); },
            [&] { return tables ? WritePlaceGroups(ds, c) : OkStatus(); },
            [&] { return tables ? WriteTables(ds, c) : OkStatus(); }}) {
     if (!ds.CanAddLayer()) break;

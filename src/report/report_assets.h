@@ -67,6 +67,18 @@ inline constexpr const char* kReportMapScript = R"(
     layer.addTo(groups[name]);
   });
   order.forEach(function(name){ overlays[name] = groups[name].addTo(map); });
+  if (data.hypotheses.length) {
+    var ranked = L.featureGroup();
+    data.hypotheses.forEach(function(h){
+      L.circle([h.lat, h.lon], {radius: Math.max(h.radius_m, 5), color: '#d0a', weight: 2, fillOpacity: 0.1}).addTo(ranked);
+      L.circleMarker([h.lat, h.lon], {radius: 4, color: '#d0a', fillOpacity: 1})
+        .bindPopup(popup(['Place group ' + h.group + ', hypothesis ' + h.rank,
+                          'probability ' + h.probability.toFixed(3) + ', within ' + Math.round(h.radius_m) + ' m',
+                          h.lat.toFixed(6) + ', ' + h.lon.toFixed(6)]))
+        .addTo(ranked);
+    });
+    overlays['Hypotheses (fused)'] = ranked.addTo(map);
+  }
   if (sites) {
     overlays['Known sites'] = L.geoJSON(sites, {
       pointToLayer: function(f, at){ return L.circleMarker(at, {radius: 6, color: '#a00', weight: 2, fillColor: '#fff', fillOpacity: 1}); },

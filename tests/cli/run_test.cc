@@ -85,7 +85,7 @@ TEST_F(RunCase, SummaryAndExitCode) {
   const auto j = nlohmann::json::parse(run_->out);
   EXPECT_EQ(j["photos"], 9);
   EXPECT_EQ(j["failed"], 1);
-  EXPECT_EQ(j["steps_run"].size(), 9u);
+  EXPECT_EQ(j["steps_run"].size(), 10u);
   for (const auto& e : j["errors"]) EXPECT_EQ(e["file"], "incomplete_transfer.jpg") << e;
 }
 
@@ -128,6 +128,41 @@ TEST_F(RunCase, EveryStepLeftItsCluesAndFindings) {
   ASSERT_NE(warped, nullptr);
   EXPECT_NE(std::string(GDALGetProjectionRef(warped)), "");
   GDALClose(warped);
+}
+
+TEST_F(RunCase, HypothesesPerPlaceGroup) {
+  const auto groups = nlohmann::json::parse(test::ReadAllText(out_dir() / "hypotheses.json"));
+  ASSERT_TRUE(groups.is_array());
+  ASSERT_EQ(groups.size(), Layer("place_groups").size());
+  bool kk_park = false;
+  for (const auto& g : groups) {
+    for (const char* key :
+         {"group", "photos", "hypotheses", "regions", "area_km2", "conflicts", "clues_used"})
+      EXPECT_TRUE(g.contains(key)) << key;
+    const auto photos = g["photos"].dump();
+    if (g["clues_used"].empty()) {
+      EXPECT_TRUE(g["hypotheses"].empty()) << photos;  // nothing is invented
+      continue;
+    }
+    ASSERT_FALSE(g["hypotheses"].empty()) << photos;
+    const auto& h = g["hypotheses"][0];
+    for (const char* key :
+         {"rank", "lat", "lon", "probability", "radius_m", "place", "known_site", "clues"})
+      EXPECT_TRUE(h.contains(key)) << key;
+    EXPECT_EQ(h["rank"], 1);
+    if (photos.find("window_view.jpg") != std::string::npos) {
+      // Its GPS, shadow, country, near and not_near clues agree on KK Park.
+      kk_park = std::abs(h["lat"].get<double>() - 16.6476) < 0.001 &&
+                std::abs(h["lon"].get<double>() - 98.5207) < 0.001;
+      EXPECT_EQ(h["place"]["name"], "Myawaddy");
+    }
+  }
+  EXPECT_TRUE(kk_park);
+  bool no_clue = false;
+  const auto forwarded = Photo("forwarded.jpg");  // no clue at all in its place group
+  for (const auto& f : forwarded["findings"]) no_clue = no_clue || f["code"] == "NO_LOCATION_CLUE";
+  EXPECT_TRUE(no_clue) << forwarded["findings"];
+  EXPECT_FALSE(Layer("hypotheses").empty());
 }
 
 TEST_F(RunCase, GeoPackageLayersReadBackThroughGdal) {

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
+#include <optional>
 #include <set>
 
 #include "geo/gazetteer.h"
-#include "geo/timezone.h"
+#include "geo/zone_grid.h"
 
 namespace gv {
 namespace {
@@ -14,12 +16,34 @@ constexpr double kMetresPerDegree = 111'195.0;
 
 double Gaussian(double d, double sigma) { return std::exp(-0.5 * (d / sigma) * (d / sigma)); }
 
+// The point of a cell nearest to `p` (longitudes compared the short way round).
+LatLon Clamp(const LatLon& p, double south, double west, double north, double east) {
+  LatLon q{std::clamp(p.lat_deg, south, north), p.lon_deg};
+  if (p.lon_deg < west || p.lon_deg > east) {
+    const auto gap = [](double a, double b) {
+      const double d = std::fmod(std::abs(a - b), 360.0);
+      return std::min(d, 360 - d);
+    };
+    q.lon_deg = gap(p.lon_deg, west) < gap(p.lon_deg, east) ? west : east;
+  }
+  return q;
+}
+
+double HalfDiagonalM(double south, double west, double north, double east) {
+  return DistanceM({south, west}, {north, east}) / 2;
+}
+
 // A point with a ~95 % radius: a Gaussian of sigma = radius / 2.
 class PointLikelihood : public ClueLikelihood {
  public:
   PointLikelihood(LatLon at, double radius_m, double eps)
       : ClueLikelihood(eps), at_(at), sigma_(std::max(radius_m, 1.0) / 2) {}
   double At(const LatLon& p) const override { return Gaussian(DistanceM(at_, p), sigma_); }
+  double UpperOver(double s, double w, double n, double e) const override {
+    return At(Clamp(at_, s, w, n, e));
+  }
+  double AreaM2(double) const override { return 2 * M_PI * sigma_ * sigma_; }
+  double ScaleM() const override { return sigma_; }
 
  private:
   LatLon at_;
@@ -39,6 +63,19 @@ class DiskLikelihood : public ClueLikelihood {
     const double inside = Gaussian(std::max(0.0, DistanceM(at_, p) - r_), edge_);
     return excludes_ ? 1 - inside : inside;
   }
+  double UpperOver(double s, double w, double n, double e) const override {
+    if (!excludes_) return At(Clamp(at_, s, w, n, e));
+    // Not near: the cell's farthest point from the centre is at most this far.
+    const double far = DistanceM(at_, {(s + n) / 2, (w + e) / 2}) + HalfDiagonalM(s, w, n, e);
+    return 1 - Gaussian(std::max(0.0, far - r_), edge_);
+  }
+  double AreaM2(double search_area_m2) const override {
+    // Disk plus its Gaussian edge: 2 pi (r e sqrt(pi / 2) + e^2).
+    const double disk =
+        M_PI * r_ * r_ + 2 * M_PI * (r_ * edge_ * std::sqrt(M_PI / 2) + edge_ * edge_);
+    return excludes_ ? std::max(search_area_m2 - disk, disk) : disk;
+  }
+  double ScaleM() const override { return edge_; }
 
  private:
   LatLon at_;
@@ -50,16 +87,40 @@ class DiskLikelihood : public ClueLikelihood {
 class PolygonLikelihood : public ClueLikelihood {
  public:
   PolygonLikelihood(std::vector<std::vector<LatLon>> rings, double sigma_m, double eps)
-      : ClueLikelihood(eps), rings_(std::move(rings)), sigma_(std::max(sigma_m, 1.0)) {}
+      : ClueLikelihood(eps), rings_(std::move(rings)), sigma_(std::max(sigma_m, 1.0)) {
+    for (const auto& ring : rings_)
+      for (const auto& p : ring) {
+        south_ = std::min(south_, p.lat_deg), north_ = std::max(north_, p.lat_deg);
+        west_ = std::min(west_, p.lon_deg), east_ = std::max(east_, p.lon_deg);
+      }
+  }
+  // Far outside the polygons' box (beyond 8 sigma): 0 without looking at the vertices.
+  bool FarOutside(double s, double w, double n, double e) const {
+    const double margin_deg = 8 * sigma_ / 111'195.0;
+    const double cos_lat =
+        std::max(0.05, std::cos(std::max(std::abs(s), std::abs(n)) * M_PI / 180));
+    return n < south_ - margin_deg || s > north_ + margin_deg || e < west_ - margin_deg / cos_lat ||
+           w > east_ + margin_deg / cos_lat;
+  }
   double At(const LatLon& p) const override {
+    if (FarOutside(p.lat_deg, p.lon_deg, p.lat_deg, p.lon_deg)) return 0;
     bool inside = false;
     const double d = DistanceToPolygonsM(rings_, p, &inside);
     return inside ? 1.0 : Gaussian(d, sigma_);
   }
+  double UpperOver(double s, double w, double n, double e) const override {
+    if (FarOutside(s, w, n, e)) return 0;
+    bool inside = false;
+    const double d = DistanceToPolygonsM(rings_, {(s + n) / 2, (w + e) / 2}, &inside);
+    return inside ? 1.0 : Gaussian(std::max(0.0, d - HalfDiagonalM(s, w, n, e)), sigma_);
+  }
+  double AreaM2(double) const override { return std::max(PolygonsAreaM2(rings_), 1.0); }
+  double ScaleM() const override { return sigma_; }
 
  private:
   std::vector<std::vector<LatLon>> rings_;
   double sigma_;
+  double south_ = 90, north_ = -90, west_ = 180, east_ = -180;
 };
 
 // A likelihood grid, nearest cell; 0 outside the grid.
@@ -72,27 +133,98 @@ class GridLikelihood : public ClueLikelihood {
     if (col < 0 || row < 0 || col >= g_.width || row >= g_.height) return 0;
     return g_.values[static_cast<std::size_t>(row) * g_.width + static_cast<std::size_t>(col)];
   }
+  double UpperOver(double s, double w, double n, double e) const override {
+    const int c0 = std::max(0, static_cast<int>(std::floor((w - g_.min_lon) / g_.resolution_deg)));
+    const int c1 =
+        std::min(g_.width - 1, static_cast<int>(std::floor((e - g_.min_lon) / g_.resolution_deg)));
+    const int r0 = std::max(0, static_cast<int>(std::floor((g_.max_lat - n) / g_.resolution_deg)));
+    const int r1 =
+        std::min(g_.height - 1, static_cast<int>(std::floor((g_.max_lat - s) / g_.resolution_deg)));
+    double best = 0;
+    for (int r = r0; r <= r1; ++r)
+      for (int c = c0; c <= c1; ++c)
+        best = std::max(best,
+                        static_cast<double>(g_.values[static_cast<std::size_t>(r) * g_.width + c]));
+    return best;
+  }
+  double AreaM2(double) const override {
+    double area = 0;
+    const double cell_m = g_.resolution_deg * kMetresPerDegree;
+    for (int r = 0; r < g_.height; ++r) {
+      const double lat = g_.max_lat - (r + 0.5) * g_.resolution_deg;
+      const double row_area = cell_m * cell_m * std::cos(lat * M_PI / 180);
+      for (int c = 0; c < g_.width; ++c)
+        area += g_.values[static_cast<std::size_t>(r) * g_.width + c] * row_area;
+    }
+    return std::max(area, 1.0);
+  }
+  double ScaleM() const override { return g_.resolution_deg * kMetresPerDegree / 2; }
 
  private:
   LikelihoodGrid g_;
 };
 
-// Places whose IANA zone is one of the clue's.
+// The IANA zone of every 0.05-degree cell of the world, rasterised once per process from
+// the boundary polygons (52 MB).
+const Result<ZoneIndexGrid>& WorldZones() {
+  static std::mutex mutex;
+  static std::optional<Result<ZoneIndexGrid>> grid;
+  std::lock_guard lock(mutex);
+  if (!grid) grid.emplace(BuildZoneIndexGrid(GeoGrid{-180, 90, 0.05, 7200, 3600}, 0.05));
+  return *grid;
+}
+
+// Places whose IANA zone is one of the clue's (cells at sea: none).
 class ZoneLikelihood : public ClueLikelihood {
  public:
-  ZoneLikelihood(std::set<std::string> zones, const TimeZoneIndex& index, double eps)
-      : ClueLikelihood(eps), zones_(std::move(zones)), index_(index) {}
-  double At(const LatLon& p) const override {
-    const auto zone = index_.ZoneAt(p);
-    return zone.ok() && zones_.count(zone->zone) ? 1.0 : 0.0;
+  ZoneLikelihood(const ZoneIndexGrid& grid, const std::set<std::string>& zones, double eps)
+      : ClueLikelihood(eps), grid_(grid), allowed_(grid.zones.size() + 1, 0) {
+    for (std::size_t i = 0; i < grid.zones.size(); ++i)
+      if (zones.count(grid.zones[i])) allowed_[i + 1] = 1;
   }
+  double At(const LatLon& p) const override {
+    const std::uint16_t i = grid_.At(p.lat_deg, p.lon_deg);
+    return i < allowed_.size() && allowed_[i] ? 1.0 : 0.0;
+  }
+  double UpperOver(double s, double w, double n, double e) const override {
+    // Any of the centre and corners in an allowed zone (borders at the grid's 0.05 deg).
+    for (const LatLon& q :
+         {LatLon{(s + n) / 2, (w + e) / 2}, LatLon{s, w}, LatLon{s, e}, LatLon{n, w}, LatLon{n, e}})
+      if (At(q) > 0) return 1.0;
+    return 0.0;
+  }
+  double AreaM2(double) const override { return 0; }  // measured by the fusion
+  double ScaleM() const override { return 5000; }     // zone borders at 0.05 deg
 
  private:
-  std::set<std::string> zones_;
-  const TimeZoneIndex& index_;
+  const ZoneIndexGrid& grid_;
+  std::vector<char> allowed_;
 };
 
 }  // namespace
+
+double ClueLikelihood::UpperOver(double s, double w, double n, double e) const {
+  return At({(s + n) / 2, (w + e) / 2});
+}
+
+double PolygonsAreaM2(const std::vector<std::vector<LatLon>>& rings) {
+  // The spherical excess of each ring (Chamberlain & Duquette 2007, JPL): R^2 / 2 *
+  // |sum (lon2 - lon1) (2 + sin lat1 + sin lat2)|.
+  constexpr double kR = 6371008.8;
+  double total = 0;
+  for (const auto& ring : rings) {
+    double sum = 0;
+    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+      double dlon = ring[i].lon_deg - ring[j].lon_deg;
+      if (dlon > 180) dlon -= 360;
+      if (dlon < -180) dlon += 360;
+      sum += dlon * M_PI / 180 *
+             (2 + std::sin(ring[j].lat_deg * M_PI / 180) + std::sin(ring[i].lat_deg * M_PI / 180));
+    }
+    total += std::abs(sum) * kR * kR / 2;
+  }
+  return total;
+}
 
 double DefaultEpsilon(const std::string& kind) {
   if (kind == "gps" || kind == "footprint") return 0.05;
@@ -108,7 +240,7 @@ double ClueEpsilon(const Clue& clue) {
 }
 
 double LogWithOutlierFloor(double likelihood, double epsilon) {
-  return std::log(epsilon + (1 - epsilon) * std::clamp(likelihood, 0.0, 1.0));
+  return std::log(epsilon + (1 - epsilon) * std::max(likelihood, 0.0));
 }
 
 double DistanceToPolygonsM(const std::vector<std::vector<LatLon>>& rings, const LatLon& place,
@@ -139,8 +271,7 @@ double DistanceToPolygonsM(const std::vector<std::vector<LatLon>>& rings, const 
   return in ? 0 : best;
 }
 
-Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
-                                                       const TimeZoneIndex* zones) {
+Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue) {
   const double eps = ClueEpsilon(clue);
   const auto& k = clue.kind;
   if ((k == "gps" || k == "reference_match") && clue.point)
@@ -158,10 +289,11 @@ Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
   if (k == "shadow" && clue.likelihood)
     return std::unique_ptr<ClueLikelihood>(new GridLikelihood(*clue.likelihood, eps));
   if (k == "time_zone" && clue.params.contains("zones")) {
-    if (zones == nullptr) return MakeError("a time_zone clue needs the time-zone boundaries");
+    const auto& grid = WorldZones();
+    if (!grid.ok()) return MakeError("time-zone boundaries unavailable: " + grid.error().message);
     std::set<std::string> names;
     for (const auto& z : clue.params["zones"]) names.insert(z.get<std::string>());
-    return std::unique_ptr<ClueLikelihood>(new ZoneLikelihood(std::move(names), *zones, eps));
+    return std::unique_ptr<ClueLikelihood>(new ZoneLikelihood(*grid, names, eps));
   }
   return MakeError("no likelihood for a " + k + " clue with this geometry");
 }

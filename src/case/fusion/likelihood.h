@@ -5,12 +5,10 @@
 // is below 1), and places combine as the sum over clues of log(eps + (1 - eps) L), so that
 // one wrong clue cannot erase the truth.
 //
-// Open point for the fusion (not solved here): these L are shapes in [0, 1], 1 at the clue's
-// best places. Over a large search area a floor of eps then outweighs a sharp clue (a GPS
-// Gaussian covers ~1,400 m^2; eps over the world covers 5e14 m^2), so the posterior mass
-// would spread everywhere. The fusion must use each clue as a density ratio against the
-// uniform one over the search area, L' = f(x) * A with f integrating to 1 (analytic for
-// points and disks, polygon and grid areas otherwise), in log(eps + (1 - eps) L').
+// These L are shapes in [0, 1], 1 at the clue's best places. Used as they are, a floor of
+// eps over a large search area would outweigh a sharp clue (a GPS Gaussian covers ~1,400
+// m^2; eps over the world 5e14 m^2). The fusion therefore uses each clue as a density ratio
+// against the uniform one over the search area, L' = A * L / AreaM2() (fusion.h).
 //
 // Defaults (eps): gps 0.05 (GPS tags can be forged or wrong indoors), reference_match 0.10
 // (a repeated building elsewhere), footprint 0.05, shadow 0.10 (a measurement can be wrong),
@@ -27,13 +25,19 @@
 
 namespace gv {
 
-class TimeZoneIndex;
-
 class ClueLikelihood {
  public:
   virtual ~ClueLikelihood() = default;
   // In [0, 1]: 1 where the clue says the photo was taken, towards 0 where it says not.
   virtual double At(const LatLon& place) const = 0;
+  // An upper bound of At over the cell [south, north] x [west, east] (degrees), so that a
+  // coarse cell never hides a sharp clue. Default: At at the centre (for broad clues).
+  virtual double UpperOver(double south, double west, double north, double east) const;
+  // The integral of At over the Earth, m^2 (At / Area is the clue's density); 0 when it has
+  // to be measured numerically (time zones). `search_area_m2` is the search area's.
+  virtual double AreaM2(double search_area_m2) const = 0;
+  // The length (m) below which the clue cannot tell places apart: finer cells add nothing.
+  virtual double ScaleM() const = 0;
   double epsilon() const { return epsilon_; }
 
  protected:
@@ -49,15 +53,17 @@ double DefaultEpsilon(const std::string& kind);
 // eps for one clue: 1 - (1 - DefaultEpsilon(kind)) * confidence.
 double ClueEpsilon(const Clue& clue);
 
-// log(eps + (1 - eps) * likelihood): never below log(eps).
+// log(eps + (1 - eps) * likelihood): never below log(eps). The likelihood may be a ratio
+// above 1 (the fusion's density ratio).
 double LogWithOutlierFloor(double likelihood, double epsilon);
 
-// The likelihood of a clue, by kind. Error for a kind without a likelihood yet or a clue
-// without the geometry its kind needs. time_zone clues need `zones` (the zone boundaries;
-// one query per place: fine for checks, too slow for a fine grid, where the fusion will use
-// a zone grid).
-Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
-                                                       const TimeZoneIndex* zones = nullptr);
+// The likelihood of a clue, by kind. Error for a kind without a likelihood or a clue without
+// the geometry its kind needs. time_zone clues use the zone boundaries rasterised at 0.05
+// deg (once per process; error when data/generated/timezones.gpkg is missing).
+Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue);
+
+// Area (m^2) of polygons on the sphere (outer rings, lat/lon).
+double PolygonsAreaM2(const std::vector<std::vector<LatLon>>& rings);
 
 // Distance in metres from a place to the nearest edge of the polygons (0 inside), on a local
 // equirectangular approximation (good to a fraction of a percent within a few hundred km).

@@ -21,5 +21,6 @@ std::unique_ptr<Step> MakeShadowStep();        // shadow.cc
 std::unique_ptr<Step> MakeSameSceneStep();     // same_scene.cc
 std::unique_ptr<Step> MakeLocateStep();        // locate.cc
 std::unique_ptr<Step> MakeGeorefStep();        // georef.cc
+std::unique_ptr<Step> MakeFusionStep();        // fusion.cc
 
 }  // namespace gv
