@@ -1,6 +1,6 @@
-// The likelihood of a place under one clue, for the fusion of a place group's clues (issue 14;
-// the grid, hypotheses and regions are not built yet). Each clue kind answers "how likely is
-// this place?" in [0, 1]; the fusion does not know the kinds. Every clue may be wrong: it
+// The likelihood of a place under one clue, for the fusion of a place group's clues
+// (fusion.h). Each clue kind answers "how likely is this place?" in [0, 1]; the fusion does
+// not know the kinds. Every clue may be wrong: it
 // has an outlier probability epsilon (a default per kind, raised when the clue's confidence
 // is below 1), and places combine as the sum over clues of log(eps + (1 - eps) L), so that
 // one wrong clue cannot erase the truth.
