@@ -14,6 +14,8 @@ namespace {
 
 constexpr double kR = 6371008.8;
 constexpr double kDeg = M_PI / 180;
+// A clue whose strongest cells are at most this many is sharp: its own peak is refined.
+constexpr std::size_t kSharpPeakCells = 64;
 
 struct Cell {
   double south, west, size;  // degrees; a square in lat/lon
@@ -124,7 +126,7 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
     // score among those where that clue is at its strongest, so that each side of a
     // conflict keeps its own hypotheses.
     std::vector<char> refine(cells.size(), 0);
-    const auto mark_near_best = [&](const std::vector<std::size_t>& among) {
+    const auto mark_near_best = [&](const std::vector<std::size_t>& among, std::size_t cap) {
       double best = -1e300;
       for (std::size_t i : among) best = std::max(best, cells[i].score);
       std::vector<std::size_t> near;
@@ -132,21 +134,22 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
         if (cells[i].score >= best - o.keep_nats) near.push_back(i);
       std::sort(near.begin(), near.end(),
                 [&](std::size_t a, std::size_t b) { return cells[a].score > cells[b].score; });
-      if (near.size() > static_cast<std::size_t>(o.max_cells_per_level))
-        near.resize(static_cast<std::size_t>(o.max_cells_per_level));
+      if (near.size() > cap) near.resize(cap);
       for (std::size_t i : near) refine[i] = 1;
     };
     std::vector<std::size_t> all(cells.size());
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-    mark_near_best(all);
+    mark_near_best(all, static_cast<std::size_t>(o.max_cells_per_level));
+    // Each sharp clue's own peak too (a broad clue's peak, such as a country, is covered by
+    // the best cells above and would only multiply the work).
     for (std::size_t t = 0; t < n_terms; ++t) {
       float strongest = -1e30f;
       for (std::size_t i = 0; i < cells.size(); ++i)
         strongest = std::max(strongest, term_values[i * n_terms + t]);
       std::vector<std::size_t> peak;
-      for (std::size_t i = 0; i < cells.size(); ++i)
+      for (std::size_t i = 0; i < cells.size() && peak.size() <= kSharpPeakCells; ++i)
         if (term_values[i * n_terms + t] >= strongest - 1.0f) peak.push_back(i);
-      mark_near_best(peak);
+      if (peak.size() <= kSharpPeakCells) mark_near_best(peak, kSharpPeakCells);
     }
     std::vector<Cell> children;
     for (std::size_t i = 0; i < cells.size(); ++i) {

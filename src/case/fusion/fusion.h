@@ -26,9 +26,10 @@ namespace gv {
 struct FusionOptions {
   double level0_resolution_deg = 0.05;
   int max_level0_cells = 400'000;
-  int split = 8;          // children per side when a cell is refined
-  double keep_nats = 12;  // cells within this of the best score are refined
-  int max_cells_per_level = 20'000;
+  int split = 8;                    // children per side when a cell is refined
+  double keep_nats = 12;            // cells within this of the best score are refined
+  int max_cells_per_level = 2'000;  // the best cells refined per level, at most (plus up to
+                                    // 64 at each sharp clue's own peak)
   double finest_m = 10;
   int max_hypotheses = 10;
   Status Check() const;
