@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdio>
 #include <mutex>
-#include <sstream>
 
 #include "util/data_dir.h"
 #include "util/file.h"
@@ -58,16 +57,10 @@ std::string PlaceNear::Describe() const {
 }
 
 Result<Gazetteer> Gazetteer::Load(const std::filesystem::path& tsv) {
-  std::vector<std::uint8_t> bytes;
-  if (auto st = ReadFileBounded(tsv, 256u << 20, bytes); !st.ok()) return st.error();
+  auto rows = ReadTsv(tsv, 256u << 20);
+  if (!rows.ok()) return rows.error();
   Gazetteer g;
-  std::istringstream lines(std::string(bytes.begin(), bytes.end()));
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cols;
-    std::istringstream fields(line);
-    for (std::string f; std::getline(fields, f, '\t');) cols.push_back(f);
+  for (const auto& cols : *rows) {
     if (cols.size() < 4) {
       ++g.skipped_;
       continue;

@@ -17,17 +17,11 @@ struct Loaded {
 };
 
 Result<Loaded> Load(const std::filesystem::path& dir) {
-  std::vector<std::uint8_t> bytes;
   const auto tab = dir / "zone1970.tab";
-  if (auto st = ReadFileBounded(tab, 1u << 20, bytes); !st.ok()) return st.error();
+  auto rows = ReadTsv(tab, 1u << 20);
+  if (!rows.ok()) return rows.error();
   Loaded out;
-  std::istringstream lines(std::string(bytes.begin(), bytes.end()));
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cols;
-    std::istringstream fields(line);
-    for (std::string f; std::getline(fields, f, '\t');) cols.push_back(f);
+  for (const auto& cols : *rows) {
     if (cols.size() < 3) continue;
     auto rules = ZoneRules::Load(cols[2], dir);
     if (!rules.ok()) continue;  // listed but not installed: skipped

@@ -107,6 +107,31 @@ Status ReadFileHead(const fs::path& path, std::size_t max_bytes,
   return OkStatus();
 }
 
+Result<std::vector<std::vector<std::string>>> ReadTsv(const fs::path& path,
+                                                      std::uint64_t max_bytes) {
+  std::vector<std::uint8_t> bytes;
+  if (auto st = ReadFileBounded(path, max_bytes, bytes); !st.ok()) return st.error();
+  std::vector<std::vector<std::string>> rows;
+  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> fields;
+    for (std::size_t start = 0;;) {
+      const std::size_t tab = line.find('\t', start);
+      fields.emplace_back(
+          line.substr(start, tab == std::string_view::npos ? line.size() - start : tab - start));
+      if (tab == std::string_view::npos) break;
+      start = tab + 1;
+    }
+    rows.push_back(std::move(fields));
+  }
+  return rows;
+}
+
 Status WriteFileAtomic(const fs::path& path, std::string_view content) {
   const fs::path temp =
       path.parent_path() / ("." + path.filename().string() + ".tmp-" + UniqueSuffix());

@@ -32,6 +32,10 @@ Status ReadFileBounded(const std::filesystem::path& path, std::uint64_t max_byte
 // format without reading a large file whole).
 Status ReadFileHead(const std::filesystem::path& path, std::size_t max_bytes,
                     std::vector<std::uint8_t>& buffer);
+// The rows of a tab-separated text file read whole (bounded by max_bytes): one vector of
+// fields per line; empty lines and lines starting with '#' are left out.
+Result<std::vector<std::vector<std::string>>> ReadTsv(const std::filesystem::path& path,
+                                                      std::uint64_t max_bytes);
 // Writes `content` to `path` atomically: temp file in the same folder, fsync, rename.
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view content);
 

@@ -27,6 +27,18 @@ TEST(ReadFileBounded, RefusesFoldersAndDevices) {
   EXPECT_FALSE(ReadFileBounded("/dev/zero", 1 << 20, buffer).ok());
 }
 
+TEST(ReadTsv, FieldsPerLineWithoutCommentsOrBlankLines) {
+  test::TempDir dir;
+  test::WriteText(dir / "t.tsv", "# comment\nMyawaddy\t16.68911\t\tMM\r\n\nlast\n");
+  auto rows = ReadTsv(dir / "t.tsv", 1024);
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0], (std::vector<std::string>{"Myawaddy", "16.68911", "", "MM"}));
+  EXPECT_EQ((*rows)[1], (std::vector<std::string>{"last"}));
+  EXPECT_FALSE(ReadTsv(dir / "t.tsv", 10).ok());  // above the limit
+  EXPECT_FALSE(ReadTsv(dir / "missing.tsv", 1024).ok());
+}
+
 TEST(WriteFileAtomic, ReplacesContentAndLeavesNoTemporaryFiles) {
   test::TempDir dir;
   ASSERT_TRUE(WriteFileAtomic(dir / "out.txt", "first").ok());
