@@ -66,7 +66,8 @@ int RunForensics(int argc, char** argv) {
   app.add_flag("-r,--recursive", recursive, "descend into folders");
   app.add_flag("--duplicates", duplicates,
                "only group near-duplicates (pHash within 10 bits) across the inputs");
-  app.add_flag("--json", json, "print one JSON array, one object per photo (keys in docs/commands/forensics.md)");
+  app.add_flag("--json", json,
+               "print one JSON array, one object per photo (keys in docs/commands/forensics.md)");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
   options.limits.max_pixels = static_cast<std::int64_t>(max_megapixels * 1e6);

@@ -52,7 +52,8 @@ int RunInspect(int argc, char** argv) {
   bool json = false, recursive = false, no_tags = false;
   InspectOptions options;
   app.add_option("inputs", inputs, "image files or folders")->required();
-  app.add_flag("--json", json, "print one JSON array, one object per file (keys in docs/commands/inspect.md)");
+  app.add_flag("--json", json,
+               "print one JSON array, one object per file (keys in docs/commands/inspect.md)");
   app.add_flag("-r,--recursive", recursive, "descend into sub-folders");
   app.add_flag("--no-tags", no_tags, "leave out the `tags` object (all raw EXIF/IPTC/XMP tags)");
   AddInspectOptions(app, options);
