@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/geodesy.h"
 #include "geo/latlon.h"
 #include "util/result.h"
 
@@ -48,11 +49,5 @@ class Gazetteer {
   std::map<std::pair<int, int>, std::vector<std::size_t>> cells_;  // 1-degree buckets
   std::size_t skipped_ = 0;
 };
-
-// Great-circle distance (m) and initial bearing (deg) from `from` to `to`.
-double DistanceM(const LatLon& from, const LatLon& to);
-double BearingDeg(const LatLon& from, const LatLon& to);
-// 16-point compass name of a bearing: "N", "NNE", ..., "NNW".
-const char* CompassPoint(double bearing_deg);
 
 }  // namespace gv

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "geo/geodesy.h"
 #include "geo/vector_feature.h"
 #include "image/decode.h"
 #include "image/evidence.h"
@@ -21,7 +22,6 @@ namespace gv {
 namespace {
 
 constexpr const char* kFormat = "geoverify-refs-1";
-constexpr double kEarthRadiusM = 6371008.8;
 
 struct SidecarEntry {
   double lat, lon;
@@ -228,13 +228,6 @@ Status WriteInvertedFile(ReferenceStore& store, int k) {
   return store.SetMeta("references", std::to_string(all_words->size()));
 }
 
-double DistanceM(double lat1, double lon1, double lat2, double lon2) {
-  const double p1 = lat1 * CV_PI / 180, p2 = lat2 * CV_PI / 180, dl = (lon2 - lon1) * CV_PI / 180;
-  const double a = std::sin((p2 - p1) / 2) * std::sin((p2 - p1) / 2) +
-                   std::cos(p1) * std::cos(p2) * std::sin(dl / 2) * std::sin(dl / 2);
-  return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
-}
-
 }  // namespace
 
 Result<CollectionReport> BuildCollection(const std::vector<std::filesystem::path>& inputs,
@@ -419,7 +412,7 @@ Result<LocateResult> LocatePhoto(const std::filesystem::path& collection, const 
     for (const auto* c : same)
       clue.radius_m = std::max(
           clue.radius_m,
-          DistanceM(clue.lat_deg, clue.lon_deg, c->reference.lat_deg, c->reference.lon_deg));
+          DistanceM({clue.lat_deg, clue.lon_deg}, {c->reference.lat_deg, c->reference.lon_deg}));
     if (clue.radius_m > 2000 && same.size() >= 3) {
       std::vector<cv::Point2f> pts, hull;
       for (const auto* c : same)

@@ -12,7 +12,7 @@
 namespace gv {
 namespace {
 
-constexpr double kR = 6371008.8;
+constexpr double kR = kEarthRadiusM;
 constexpr double kDeg = M_PI / 180;
 // A clue whose strongest cells are at most this many is sharp: its own peak is refined.
 constexpr std::size_t kSharpPeakCells = 64;

@@ -210,7 +210,7 @@ double ClueLikelihood::UpperOver(double s, double w, double n, double e) const {
 double PolygonsAreaM2(const std::vector<std::vector<LatLon>>& rings) {
   // The spherical excess of each ring (Chamberlain & Duquette 2007, JPL): R^2 / 2 *
   // |sum (lon2 - lon1) (2 + sin lat1 + sin lat2)|.
-  constexpr double kR = 6371008.8;
+  constexpr double kR = kEarthRadiusM;
   double total = 0;
   for (const auto& ring : rings) {
     double sum = 0;
