@@ -224,14 +224,33 @@ TEST_F(RunCase, StepsAreListedAndCanBeSkipped) {
   test::SynthExif e;
   e.lat = 16.82, e.lon = 98.53;
   test::WritePhoto(small / "a.jpg", test::MakeSceneJpeg(160, 120, 80, 1), e);
-  const auto r = Geoverify("run --json --skip forensics --skip same_scene " + Quote(small.path()) +
-                           " -o " + Quote(small / "out"));
+  // Repeated and comma-separated; the case folder after them is still the case folder.
+  const auto r = Geoverify("run --json --skip forensics --skip same_scene,locate " +
+                           Quote(small.path()) + " -o " + Quote(small / "out"));
   EXPECT_EQ(r.exit_code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["steps_skipped"], (nlohmann::json{"forensics", "same_scene"}));
+  EXPECT_EQ(j["steps_skipped"], (nlohmann::json{"forensics", "same_scene", "locate"}));
+  EXPECT_TRUE(j["case_step_seconds"].contains("fusion"));
   EXPECT_EQ(Geoverify("run --skip nothing " + Quote(small.path()) + " -o " + Quote(small / "o2"))
                 .exit_code,
             2);
+}
+
+// Every command's --json prints its JSON when an input fails, with the error.
+TEST(CliJson, FailuresStillPrintJsonWithTheError) {
+  test::TempDir dir;
+  test::WriteText(dir / "bad.jpg", "not a photo");
+  for (const std::string& args :
+       {"locate --json " + Quote(dir / "bad.jpg") + " --refs " + Quote(dir / "none.gvrefs"),
+        "refs info --json " + Quote(dir / "none.gvrefs"), "sun --json " + Quote(dir / "bad.jpg"),
+        "sun check --json " + Quote(dir / "bad.jpg") + " --height 2 --shadow-length 3",
+        "match --json " + Quote(dir / "bad.jpg") + " " + Quote(dir / "bad.jpg")}) {
+    const auto r = Geoverify(args);
+    EXPECT_EQ(r.exit_code, 1) << args;
+    const auto j = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << args << ": " << r.out;
+    EXPECT_TRUE(j["error"].is_string()) << args << ": " << r.out;
+  }
 }
 
 // A page as a user sees it: headless Chromium (network refused: no resolver, a dead proxy),
