@@ -8,7 +8,6 @@
 
 #include "geo/basemap.h"
 #include "geo/countries.h"
-#include "geo/grid_raster.h"
 #include "match/reference_collection.h"
 #include "sun/shadow_input.h"
 #include "util/file.h"
