@@ -44,6 +44,29 @@ std::string PhotosJson(const Case& c) {
   return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
+// A GeoJSON MultiPolygon (rings closed, [lon, lat]).
+Json MultiPolygonJson(const std::vector<GeoPolygon>& polygons) {
+  Json coordinates = Json::array();
+  for (const auto& polygon : polygons) {
+    Json rings = Json::array();
+    for (const auto& ring : polygon) {
+      Json points = Ring(ring);
+      if (!ring.empty()) points.push_back({ring.front().lon_deg, ring.front().lat_deg});
+      rings.push_back(std::move(points));
+    }
+    coordinates.push_back(std::move(rings));
+  }
+  return {{"type", "MultiPolygon"}, {"coordinates", coordinates}};
+}
+
+std::vector<std::string> GroupHashes(const Case& c, const GroupFusion& g) {
+  std::vector<std::string> hashes;
+  for (const auto& path : g.photos)
+    for (const auto& p : c.photos)
+      if (p.path == path) hashes.push_back(p.sha256);
+  return hashes;
+}
+
 // hypotheses.json: one object per place group (keys in docs/commands/run.md).
 std::string HypothesesJson(const Case& c) {
   Json all = Json::array();
@@ -70,16 +93,25 @@ std::string HypothesesJson(const Case& c) {
                             {"probability", h.probability},
                             {"radius_m", h.radius_m},
                             {"place", place},
-                            {"known_site", nullptr},
+                            {"known_site", h.known_site ? Json{{"name", h.known_site->first},
+                                                               {"distance_m", h.known_site->second}}
+                                                         : Json(nullptr)},
                             {"clues", clues}});
     }
     Json conflicts = Json::array();
     for (const auto& k : g.result.conflicts)
       conflicts.push_back({{"clues", k.clues}, {"message", k.message}});
+    Json regions = nullptr;
+    if (!g.result.regions.empty()) {
+      regions = Json::object();
+      for (const auto& r : g.result.regions)
+        regions[r.level == 0.5 ? "0.5" : "0.9"] = MultiPolygonJson(r.polygons);
+    }
     all.push_back({{"group", g.group},
                    {"photos", g.photos},
+                   {"photos_sha256", GroupHashes(c, g)},
                    {"hypotheses", hypotheses},
-                   {"regions", nullptr},
+                   {"regions", regions},
                    {"area_km2", {{"0.5", g.result.area_50_km2}, {"0.9", g.result.area_90_km2}}},
                    {"conflicts", conflicts},
                    {"clues_used", g.result.clues_used}});
@@ -236,6 +268,23 @@ Result<std::vector<std::filesystem::path>> WriteCaseOutputs(Case& c,
   if (auto st = write_text("photos.json", PhotosJson(c)); !st.ok()) return st.error();
   if (!c.fusion.empty()) {
     if (auto st = write_text("hypotheses.json", HypothesesJson(c)); !st.ok()) return st.error();
+  }
+  for (const auto& g : c.fusion) {
+    const PosteriorRaster raster = RenderPosterior(g.result);
+    if (raster.values.empty()) continue;
+    std::string description = "geoverify posterior of place group " + std::to_string(g.group) +
+                              " (probability per km2) from";
+    const auto hashes = GroupHashes(c, g);
+    for (std::size_t i = 0; i < g.photos.size() && i < hashes.size(); ++i)
+      description += " " + g.photos[i] + " sha256:" + hashes[i] + ";";
+    const auto path = out_dir / ("posterior_" + std::to_string(g.group) + ".tif");
+    auto writer = GridRasterWriter::Create(path, raster.grid, GridRasterWriter::Type::kFloat32,
+                                           description);
+    if (!writer.ok()) return writer.error();
+    if (auto st = (*writer)->WriteRows(0, raster.grid.height, raster.values.data()); !st.ok())
+      return st.error();
+    if (auto st = (*writer)->Finish(); !st.ok()) return st.error();
+    written.push_back(path);
   }
   for (const char* name : {"case.gpkg", "case.kml"}) {
     if (auto st = WriteCaseLayers(c, out_dir / name); !st.ok()) return st.error();

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 
+#include "geo/gazetteer.h"
 #include "geo/ogr_init.h"
 #include "metadata/metadata_json.h"
 #include "report/ogr_writer.h"
@@ -133,8 +134,11 @@ Status WriteHypotheses(OgrOutput& ds, const Case& c) {
                             {"probability", FieldType::kReal},
                             {"radius_m", FieldType::kReal},
                             {"photos", FieldType::kText},
+                            {"place", FieldType::kText},
+                            {"known_site", FieldType::kText},
                             {"clues", FieldType::kText}});
   if (!layer.ok()) return layer.error();
+  const auto gazetteer = Gazetteer::Default();
   for (const auto& g : c.fusion) {
     std::string photos;
     for (const auto& p : g.photos) photos += (photos.empty() ? "" : ", ") + p;
@@ -149,10 +153,35 @@ Status WriteHypotheses(OgrOutput& ds, const Case& c) {
       f.Set("group_id", static_cast<std::int64_t>(g.group))
           .Set("rank", static_cast<std::int64_t>(h.rank));
       f.Set("probability", h.probability).Set("radius_m", h.radius_m).Set("photos", photos);
+      if (gazetteer.ok())
+        if (const auto near = (*gazetteer)->Nearest(h.at)) f.Set("place", near->Describe());
+      if (h.known_site) {
+        char site[300];
+        std::snprintf(site, sizeof site, "%s (%.1f km)", h.known_site->first.c_str(),
+                      h.known_site->second / 1000);
+        f.Set("known_site", std::string(site));
+      }
       f.Set("clues", clues).Point(h.at.lon_deg, h.at.lat_deg);
       if (auto st = f.Write(); !st.ok()) return st;
     }
   }
+  return OkStatus();
+}
+
+// The credible regions of every place group (polygons with holes).
+Status WriteRegions(OgrOutput& ds, const Case& c) {
+  auto layer = ds.AddLayer("regions", GeometryType::kMultiPolygon,
+                           {{"group_id", FieldType::kInteger},
+                            {"level", FieldType::kReal},
+                            {"area_km2", FieldType::kReal}});
+  if (!layer.ok()) return layer.error();
+  for (const auto& g : c.fusion)
+    for (const auto& r : g.result.regions) {
+      OgrFeature f(**layer);
+      f.Set("group_id", static_cast<std::int64_t>(g.group)).Set("level", r.level);
+      f.Set("area_km2", r.area_km2).PolygonsWithHoles(r.polygons);
+      if (auto st = f.Write(); !st.ok()) return st;
+    }
   return OkStatus();
 }
 
@@ -235,6 +264,7 @@ Status WriteCaseLayers(const Case& c, const std::filesystem::path& out, std::str
   for (const auto& write : std::initializer_list<std::function<Status()>>{
            [&] { return WritePhotos(ds, c); }, [&] { return WriteClues(ds, c, tables); },
            [&] { return WriteFootprints(ds, c); }, [&] { return WriteHypotheses(ds, c); },
+           [&] { return WriteRegions(ds, c); },
            [&] { return tables ? WritePlaceGroups(ds, c) : OkStatus(); },
            [&] { return tables ? WriteTables(ds, c) : OkStatus(); }}) {
     if (!ds.CanAddLayer()) break;

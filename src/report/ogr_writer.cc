@@ -155,14 +155,24 @@ OgrFeature& OgrFeature::Polygon(const std::vector<std::pair<double, double>>& ri
 }
 
 OgrFeature& OgrFeature::Polygons(const std::vector<std::vector<LatLon>>& rings) {
+  std::vector<std::vector<std::vector<LatLon>>> polygons;
+  for (const auto& ring : rings) polygons.push_back({ring});
+  return PolygonsWithHoles(polygons);
+}
+
+OgrFeature& OgrFeature::PolygonsWithHoles(
+    const std::vector<std::vector<std::vector<LatLon>>>& polygons) {
   OGRGeometryH multi = OGR_G_CreateGeometry(wkbMultiPolygon);
-  for (const auto& points : rings) {
-    if (points.size() < 3) continue;
+  for (const auto& rings : polygons) {
+    if (rings.empty() || rings.front().size() < 3) continue;
     OGRGeometryH polygon = OGR_G_CreateGeometry(wkbPolygon);
-    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
-    for (const auto& p : points) OGR_G_AddPoint_2D(ring, p.lon_deg, p.lat_deg);
-    OGR_G_CloseRings(ring);
-    OGR_G_AddGeometryDirectly(polygon, ring);
+    for (const auto& points : rings) {
+      if (points.size() < 3) continue;
+      OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+      for (const auto& p : points) OGR_G_AddPoint_2D(ring, p.lon_deg, p.lat_deg);
+      OGR_G_CloseRings(ring);
+      OGR_G_AddGeometryDirectly(polygon, ring);
+    }
     OGR_G_AddGeometryDirectly(multi, polygon);
   }
   OGR_F_SetGeometryDirectly(static_cast<OGRFeatureH>(feature_), multi);

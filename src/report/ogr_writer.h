@@ -68,6 +68,8 @@ class OgrFeature {
   OgrFeature& Polygon(const std::vector<std::pair<double, double>>& ring_lonlat);
   // Outer rings (lat/lon, closed or not) as one MultiPolygon; rings of < 3 points skipped.
   OgrFeature& Polygons(const std::vector<std::vector<LatLon>>& rings);
+  // Polygons with holes: each an outline, then its holes.
+  OgrFeature& PolygonsWithHoles(const std::vector<std::vector<std::vector<LatLon>>>& polygons);
   Status Write();
 
  private:

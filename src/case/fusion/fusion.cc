@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <set>
+#include <tuple>
 
 #include "case/fusion/likelihood.h"
 #include "geo/gazetteer.h"
+#include "geo/rect_union.h"
 
 namespace gv {
 namespace {
@@ -17,18 +20,42 @@ constexpr double kDeg = M_PI / 180;
 // A clue whose strongest cells are at most this many is sharp: its own peak is refined.
 constexpr std::size_t kSharpPeakCells = 64;
 
-struct Cell {
-  double south, west, size;  // degrees; a square in lat/lon
-  double score = 0;          // sum over clues of log(eps + (1 - eps) ratio), upper bound
-  bool final = false;        // at the finest level
+// The cells of every level share one integer grid: `unit` degrees, the size of the finest
+// cells; a level-l cell is split^(levels - l) units wide. Integer corners make the cells of
+// different levels meet exactly, so that a region's outline is their exact union.
+struct Grid {
+  double south, west, unit;  // degrees
+  int levels = 0, split = 8;
+  std::int64_t Units(int level) const {
+    std::int64_t n = 1;
+    for (int i = level; i < levels; ++i) n *= split;
+    return n;
+  }
 };
 
-double CellAreaM2(const Cell& c) {
-  const double n = std::min(90.0, c.south + c.size);
-  return kR * kR * (c.size * kDeg) * std::abs(std::sin(n * kDeg) - std::sin(c.south * kDeg));
+struct Cell {
+  std::int64_t x, y;  // south-west corner, in units
+  int level;
+  double score = 0;    // sum over clues of log(eps + (1 - eps) ratio), upper bound
+  bool final = false;  // at the finest level
+};
+
+struct CellBox {
+  double south, west, north, east, size;
+};
+
+CellBox Box(const Grid& g, const Cell& c) {
+  const double size = static_cast<double>(g.Units(c.level)) * g.unit;
+  const double s = g.south + static_cast<double>(c.y) * g.unit,
+               w = g.west + static_cast<double>(c.x) * g.unit;
+  return {s, w, std::min(90.0, s + size), w + size, size};
 }
 
-LatLon Centre(const Cell& c) { return {c.south + c.size / 2, c.west + c.size / 2}; }
+double CellAreaM2(const CellBox& b) {
+  return kR * kR * (b.size * kDeg) * std::abs(std::sin(b.north * kDeg) - std::sin(b.south * kDeg));
+}
+
+LatLon Centre(const CellBox& b) { return {(b.south + b.north) / 2, b.west + b.size / 2}; }
 
 struct Term {
   const Clue* clue;
@@ -37,14 +64,13 @@ struct Term {
 };
 
 // The score of a cell and each clue's term in it (`terms_out`, one per clue).
-double Score(const std::vector<Term>& terms, double search_m2, const Cell& c, bool point,
+double Score(const std::vector<Term>& terms, double search_m2, const CellBox& c, bool point,
              float* terms_out = nullptr) {
   double sum = 0;
-  const double n = std::min(90.0, c.south + c.size), e = c.west + c.size;
   for (std::size_t i = 0; i < terms.size(); ++i) {
     const auto& t = terms[i];
-    const double shape =
-        point ? t.likelihood->At(Centre(c)) : t.likelihood->UpperOver(c.south, c.west, n, e);
+    const double shape = point ? t.likelihood->At(Centre(c))
+                               : t.likelihood->UpperOver(c.south, c.west, c.north, c.east);
     const double term = LogWithOutlierFloor(search_m2 * shape / t.area_m2, t.likelihood->epsilon());
     if (terms_out) terms_out[i] = static_cast<float>(term);
     sum += term;
@@ -77,46 +103,83 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
     terms.push_back({clue, std::move(*l), 0});
   }
   if (terms.empty()) return result;  // nothing is invented without a location clue
-  std::set<std::string> kinds;
-  for (const auto& t : terms) kinds.insert(t.clue->kind);
-  result.clues_used.assign(kinds.begin(), kinds.end());
 
-  // Level 0 over the search area.
+  // Level 0 over the search area, and the number of levels down to the target size.
   const double span_lat = region.max_lat - region.min_lat,
                span_lon = region.max_lon - region.min_lon;
   const double res =
       std::max(o.level0_resolution_deg, std::sqrt(span_lat * span_lon / o.max_level0_cells));
-  std::vector<Cell> cells;
-  for (double s = region.min_lat; s < region.max_lat - 1e-12; s += res)
-    for (double w = region.min_lon; w < region.max_lon - 1e-12; w += res)
-      cells.push_back({s, w, res});
-  double search_m2 = 0;
-  for (const auto& c : cells) search_m2 += CellAreaM2(c);
-  // Areas: analytic, or measured on level 0 (time zones).
   double scale_m = 1e12;
+  for (auto& t : terms) scale_m = std::min(scale_m, t.likelihood->ScaleM());
+  const double target_m = std::max(o.finest_m, scale_m / 4);
+  Grid grid{region.min_lat, region.min_lon, res, 0, o.split};
+  for (double cell_m = res * kDeg * kR; cell_m > target_m && grid.levels < 8; cell_m /= o.split)
+    ++grid.levels;
+  grid.unit = res / static_cast<double>(grid.Units(0));
+  const std::int64_t top = grid.Units(0);
+  const auto rows0 = static_cast<std::int64_t>(std::ceil(span_lat / res - 1e-9)),
+             cols0 = static_cast<std::int64_t>(std::ceil(span_lon / res - 1e-9));
+  std::vector<Cell> cells;
+  for (std::int64_t r = 0; r < rows0; ++r)
+    for (std::int64_t q = 0; q < cols0; ++q) cells.push_back({q * top, r * top, 0});
+  double search_m2 = 0;
+  for (const auto& c : cells) search_m2 += CellAreaM2(Box(grid, c));
+  // Areas: analytic, or measured on level 0 (time zones).
   for (auto& t : terms) {
     t.area_m2 = t.likelihood->AreaM2(search_m2);
     if (t.area_m2 <= 0) {
-      for (const auto& c : cells) t.area_m2 += t.likelihood->At(Centre(c)) * CellAreaM2(c);
+      for (const auto& c : cells) {
+        const CellBox b = Box(grid, c);
+        t.area_m2 += t.likelihood->At(Centre(b)) * CellAreaM2(b);
+      }
       t.area_m2 = std::max(t.area_m2, 1.0);
     }
-    scale_m = std::min(scale_m, t.likelihood->ScaleM());
   }
-  const double target_m = std::max(o.finest_m, scale_m / 4);
 
   // Refine the cells that may hold the mass, level after level.
   std::vector<Cell> leaves;
-  const std::size_t n_terms = terms.size();
+  std::size_t n_terms = terms.size();
   std::vector<float> term_values;
-  while (true) {
+  for (int level = 0;; ++level) {
     term_values.resize(cells.size() * n_terms);
     for (std::size_t i = 0; i < cells.size(); ++i)
-      cells[i].score = Score(terms, search_m2, cells[i], false, &term_values[i * n_terms]);
+      cells[i].score = Score(terms, search_m2, Box(grid, cells[i]), false, &term_values[i * n_terms]);
     result.cells_evaluated += static_cast<int>(cells.size());
-    const double cell_m = cells.front().size * kDeg * kR;
-    if (cell_m <= target_m) {
+    if (level == 0) {
+      // A clue with no support anywhere in the search area (a footprint on a basemap of
+      // another continent) cannot tell its places apart: it is left out and named.
+      std::vector<std::size_t> keep;
+      for (std::size_t t = 0; t < n_terms; ++t) {
+        float strongest = -1e30f;
+        for (std::size_t i = 0; i < cells.size(); ++i)
+          strongest = std::max(strongest, term_values[i * n_terms + t]);
+        if (strongest > std::log(terms[t].likelihood->epsilon()) + 1e-3)
+          keep.push_back(t);
+        else
+          result.outside_region.push_back(Name(*terms[t].clue));
+      }
+      if (keep.size() < n_terms) {
+        std::vector<Term> kept_terms;
+        for (std::size_t t : keep) kept_terms.push_back(std::move(terms[t]));
+        std::vector<float> kept_values(cells.size() * keep.size());
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+          double score = 0;
+          for (std::size_t k = 0; k < keep.size(); ++k)
+            score += kept_values[i * keep.size() + k] = term_values[i * n_terms + keep[k]];
+          cells[i].score = score;
+        }
+        terms = std::move(kept_terms);
+        term_values = std::move(kept_values);
+        n_terms = terms.size();
+        if (terms.empty()) return result;
+      }
+      std::set<std::string> kinds;
+      for (const auto& t : terms) kinds.insert(t.clue->kind);
+      result.clues_used.assign(kinds.begin(), kinds.end());
+    }
+    if (level == grid.levels) {
       for (auto& c : cells) {
-        c.score = Score(terms, search_m2, c, true);  // small enough: the value at the centre
+        c.score = Score(terms, search_m2, Box(grid, c), true);  // small enough: the centre
         c.final = true;
       }
       leaves.insert(leaves.end(), cells.begin(), cells.end());
@@ -152,15 +215,15 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
       if (peak.size() <= kSharpPeakCells) mark_near_best(peak, kSharpPeakCells);
     }
     std::vector<Cell> children;
+    const std::int64_t child = grid.Units(level + 1);
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (!refine[i]) {
         leaves.push_back(cells[i]);
         continue;
       }
-      const double size = cells[i].size / o.split;
       for (int r = 0; r < o.split; ++r)
         for (int q = 0; q < o.split; ++q)
-          children.push_back({cells[i].south + r * size, cells[i].west + q * size, size});
+          children.push_back({cells[i].x + q * child, cells[i].y + r * child, level + 1});
     }
     cells = std::move(children);
   }
@@ -169,10 +232,11 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
   // overstated, never hidden).
   double best = -1e300;
   for (const auto& c : leaves) best = std::max(best, c.score);
-  std::vector<double> mass(leaves.size());
+  std::vector<double> mass(leaves.size()), area(leaves.size());
   double total = 0;
   for (std::size_t i = 0; i < leaves.size(); ++i) {
-    mass[i] = std::exp(leaves[i].score - best) * CellAreaM2(leaves[i]);
+    area[i] = CellAreaM2(Box(grid, leaves[i]));
+    mass[i] = std::exp(leaves[i].score - best) * area[i];
     total += mass[i];
   }
   std::vector<std::size_t> order(leaves.size());
@@ -180,12 +244,59 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return leaves[a].score > leaves[b].score;  // by density
   });
+  // Credible regions: the densest cells until they hold the level's mass.
+  std::vector<GridRect> in50, in90;
   double acc = 0;
   for (std::size_t i : order) {
     const double before = acc;
     acc += mass[i] / total;
-    if (before < 0.5) result.area_50_km2 += CellAreaM2(leaves[i]) / 1e6;
-    if (before < 0.9) result.area_90_km2 += CellAreaM2(leaves[i]) / 1e6;
+    if (before >= 0.9) break;
+    const std::int64_t size = grid.Units(leaves[i].level);
+    const GridRect rect{leaves[i].x, leaves[i].y, leaves[i].x + size, leaves[i].y + size};
+    in90.push_back(rect);
+    result.area_90_km2 += area[i] / 1e6;
+    if (before < 0.5) {
+      in50.push_back(rect);
+      result.area_50_km2 += area[i] / 1e6;
+    }
+  }
+  for (const auto& [level, rects, km2] :
+       {std::tuple{0.5, &in50, result.area_50_km2}, std::tuple{0.9, &in90, result.area_90_km2}}) {
+    auto outline = UnionGridRects(*rects);
+    if (!outline.ok()) return outline.error();
+    CredibleRegion region_out{level, km2, {}};
+    for (const auto& polygon : *outline) {
+      GeoPolygon rings;
+      for (const auto& ring : polygon.rings) {
+        std::vector<LatLon> points;
+        for (const auto& [x, y] : ring)
+          points.push_back({std::min(90.0, grid.south + static_cast<double>(y) * grid.unit),
+                            grid.west + static_cast<double>(x) * grid.unit});
+        rings.push_back(std::move(points));
+      }
+      region_out.polygons.push_back(std::move(rings));
+    }
+    result.regions.push_back(std::move(region_out));
+  }
+  // The posterior over the 90 % region's box: the leaves that meet it.
+  {
+    std::int64_t x0 = INT64_MAX, y0 = INT64_MAX, x1 = INT64_MIN, y1 = INT64_MIN;
+    for (const auto& r : in90)
+      x0 = std::min(x0, r.x0), y0 = std::min(y0, r.y0), x1 = std::max(x1, r.x1),
+      y1 = std::max(y1, r.y1);
+    const double per_km2 = 1e6 / total;
+    result.finest_deg = 1e9;
+    for (std::size_t i = 0; i < leaves.size(); ++i) {
+      const auto& c = leaves[i];
+      const std::int64_t size = grid.Units(c.level);
+      if (c.x >= x1 || c.y >= y1 || c.x + size <= x0 || c.y + size <= y0) continue;
+      const CellBox b = Box(grid, c);
+      result.posterior.push_back({b.south, b.west, b.size, mass[i] / area[i] * per_km2});
+      result.finest_deg = std::min(result.finest_deg, b.size);
+    }
+    const CellBox lo = Box(grid, {x0, y0, grid.levels}), hi = Box(grid, {x1, y1, grid.levels});
+    result.box_south = lo.south, result.box_west = lo.west;
+    result.box_north = std::min(90.0, hi.south), result.box_east = hi.west;
   }
 
   // Modes: the densest finest cells, each gathering the leaves within its merge distance.
@@ -201,7 +312,7 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
     // Only the finest cells form basins; the coarse ones are the mass spread elsewhere (the
     // outlier floors), which no hypothesis claims.
     if (!leaves[i].final) continue;
-    const LatLon centre = Centre(leaves[i]);
+    const LatLon centre = Centre(Box(grid, leaves[i]));
     // Cells come densest first, so a mode's basin grows outwards from it: a cell joins the
     // nearest mode within three times the basin's spread.
     Mode* home = nullptr;
@@ -295,6 +406,41 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
     }
   }
   return result;
+}
+
+PosteriorRaster RenderPosterior(const FusionResult& result, int max_side) {
+  PosteriorRaster out;
+  if (result.posterior.empty() || max_side < 1) return out;
+  const double w = result.box_east - result.box_west, h = result.box_north - result.box_south;
+  const double res = std::max(result.finest_deg, std::max(w, h) / max_side);
+  GeoGrid& g = out.grid;
+  g.min_lon = result.box_west, g.max_lat = result.box_north, g.resolution_deg = res;
+  g.width = std::clamp(static_cast<int>(std::ceil(w / res - 1e-9)), 1, max_side);
+  g.height = std::clamp(static_cast<int>(std::ceil(h / res - 1e-9)), 1, max_side);
+  std::vector<double> sum(static_cast<std::size_t>(g.width) * g.height, 0.0);
+  // Each cell adds its density times its overlap with each pixel: pixels hold the
+  // area-weighted mean density of the cells under them.
+  for (const auto& c : result.posterior) {
+    const double north = c.south + c.size_deg, east = c.west + c.size_deg;
+    const int q0 = std::max(0, static_cast<int>(std::floor((c.west - g.min_lon) / res)));
+    const int q1 = std::min(g.width - 1, static_cast<int>(std::floor((east - g.min_lon) / res)));
+    const int r0 = std::max(0, static_cast<int>(std::floor((g.max_lat - north) / res)));
+    const int r1 = std::min(g.height - 1, static_cast<int>(std::floor((g.max_lat - c.south) / res)));
+    for (int r = r0; r <= r1; ++r) {
+      const double top = g.max_lat - r * res, bottom = top - res;
+      const double dy = std::min(top, north) - std::max(bottom, c.south);
+      if (dy <= 0) continue;
+      for (int q = q0; q <= q1; ++q) {
+        const double left = g.min_lon + q * res;
+        const double dx = std::min(left + res, east) - std::max(left, c.west);
+        if (dx > 0) sum[static_cast<std::size_t>(r) * g.width + q] += c.density_per_km2 * dx * dy;
+      }
+    }
+  }
+  out.values.resize(sum.size());
+  for (std::size_t i = 0; i < sum.size(); ++i)
+    out.values[i] = static_cast<float>(sum[i] / (res * res));
+  return out;
 }
 
 }  // namespace gv

@@ -1,6 +1,5 @@
-// Fusion of one place group's clues into ranked location hypotheses (issue 14, first part:
-// the hypotheses, their probabilities and radii, the credible-region areas and conflicts;
-// no region polygons or posterior rasters yet).
+// Fusion of one place group's clues into ranked location hypotheses, credible regions (the
+// smallest areas holding 50 % and 90 % of the posterior mass) and the posterior itself.
 //
 // Model: a uniform prior over the search area A; each clue a density f = L / Area(L) with
 // an outlier probability eps, used as the ratio against the uniform density, so that a
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "case/case_config.h"
+#include "geo/grid_raster.h"
 #include "geo/clue.h"
 #include "util/result.h"
 
@@ -46,6 +46,23 @@ struct Hypothesis {
   double probability = 0;  // posterior mass of its basin
   double radius_m = 0;     // 90 % of the basin's mass lies within this of `at`
   std::vector<ClueGain> clues;
+  // The nearest known site (the known-sites layer) within 10 km; set by the fusion step.
+  std::optional<std::pair<std::string, double>> known_site;  // name, distance_m
+};
+
+// A polygon: its outline, then its holes; (lat, lon) vertices, rings not repeated closed.
+using GeoPolygon = std::vector<std::vector<LatLon>>;
+
+struct CredibleRegion {
+  double level = 0;  // 0.5 or 0.9: the mass it holds
+  double area_km2 = 0;
+  std::vector<GeoPolygon> polygons;  // the union of its cells
+};
+
+// One cell of the posterior: a square in lat/lon with its density.
+struct PosteriorCell {
+  double south, west, size_deg;
+  double density_per_km2;  // posterior probability per km^2
 };
 
 struct ClueConflict {
@@ -56,8 +73,15 @@ struct ClueConflict {
 struct FusionResult {
   std::vector<Hypothesis> hypotheses;       // ranked by probability; empty without a location clue
   double area_50_km2 = 0, area_90_km2 = 0;  // of the credible regions
+  std::vector<CredibleRegion> regions;      // 0.5, then 0.9; empty without a location clue
+  // The cells that meet the 90 % region's bounding box (finest first), to render the
+  // posterior raster (RenderPosterior); finest_deg the finest cell size among them.
+  std::vector<PosteriorCell> posterior;
+  double box_south = 0, box_west = 0, box_north = 0, box_east = 0, finest_deg = 0;
   std::vector<ClueConflict> conflicts;
   std::vector<std::string> clues_used;  // kinds
+  // Clues with no support inside the search area ("footprint (a.jpg)"): left out.
+  std::vector<std::string> outside_region;
   int cells_evaluated = 0;
 };
 
@@ -66,5 +90,15 @@ struct FusionResult {
 Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
                                const std::optional<RegionBox>& region,
                                const FusionOptions& options = {});
+
+// The posterior over the 90 % region's bounding box at the finest uniform resolution of
+// its cells that fits max_side x max_side, in probability per km^2 (a cell larger than a
+// pixel paints its density; pixels smaller than the finest cells are never made). Empty
+// (width 0) without hypotheses.
+struct PosteriorRaster {
+  GeoGrid grid;
+  std::vector<float> values;  // grid.height rows of grid.width
+};
+PosteriorRaster RenderPosterior(const FusionResult& result, int max_side = 4000);
 
 }  // namespace gv

@@ -29,6 +29,13 @@ class FusionStep : public Step {
       auto fused = FuseClues(clues, c.config.region, options.fusion);
       if (!fused.ok()) return fused.error();
       for (PhotoRecord* photo : members) {
+        for (const auto& clue : fused->outside_region)
+          if (clue.find("(" + photo->path + ")") != std::string::npos)
+            photo->findings.push_back(
+                {"CLUE_OUTSIDE_REGION", Severity::kWarning,
+                 clue + " has no support inside the case's search region (case.yaml region): "
+                        "it was left out of the fusion",
+                 "fusion"});
         if (fused->hypotheses.empty())
           photo->findings.push_back({"NO_LOCATION_CLUE", Severity::kInfo,
                                      "No clue in place group " + std::to_string(group.id) +
