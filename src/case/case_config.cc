@@ -8,6 +8,7 @@
 
 #include "geo/basemap.h"
 #include "geo/countries.h"
+#include "geo/known_sites.h"
 #include "match/reference_collection.h"
 #include "sun/shadow_input.h"
 #include "util/file.h"
@@ -226,6 +227,9 @@ CaseConfig Read(const YAML::Node& root, const fs::path& case_dir) {
       std::error_code ec;
       if (!fs::is_regular_file(path, ec))
         Fail(sites, "known_sites file '" + value + "' cannot be opened");
+      if (auto loaded = LoadKnownSites(path); !loaded.ok())
+        Fail(sites,
+             "known_sites file '" + value + "' holds no usable site: " + loaded.error().message);
       config.known_sites = path.string();
     }
   }

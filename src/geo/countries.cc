@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "geo/ogr_init.h"
+#include "geo/vector_read.h"
 #include "util/data_dir.h"
 #include "util/file.h"
 
@@ -52,40 +53,11 @@ void AddOuterRings(OGRGeometryH g, std::vector<std::vector<LatLon>>& rings) {
 }  // namespace
 
 Result<std::vector<std::vector<LatLon>>> ReadOuterRings(const std::filesystem::path& path) {
-  EnsureGdalRegistered();
-  GDALDatasetH ds =
-      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
-  if (ds == nullptr) return MakeError(path.string() + ": " + LastGdalError());
-  OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(nullptr);
-  OSRImportFromEPSG(wgs84, 4326);
-  OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
   std::vector<std::vector<LatLon>> rings;
-  std::string problem;
-  for (int l = 0; l < GDALDatasetGetLayerCount(ds) && problem.empty(); ++l) {
-    OGRLayerH layer = GDALDatasetGetLayer(ds, l);
-    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
-    OGRCoordinateTransformationH to_wgs84 = nullptr;
-    if (srs != nullptr && !OSRIsSame(srs, wgs84)) {
-      to_wgs84 = OCTNewCoordinateTransformation(srs, wgs84);
-      if (to_wgs84 == nullptr) problem = "cannot transform its CRS to WGS84";
-    }
-    OGR_L_ResetReading(layer);
-    while (problem.empty()) {
-      OGRFeatureH f = OGR_L_GetNextFeature(layer);
-      if (f == nullptr) break;
-      if (OGRGeometryH g = OGR_F_GetGeometryRef(f)) {
-        if (to_wgs84 != nullptr && OGR_G_Transform(g, to_wgs84) != OGRERR_NONE)
-          problem = "cannot transform a geometry to WGS84";
-        else
-          AddOuterRings(g, rings);
-      }
-      OGR_F_Destroy(f);
-    }
-    if (to_wgs84 != nullptr) OCTDestroyCoordinateTransformation(to_wgs84);
-  }
-  OSRRelease(wgs84);
-  GDALClose(ds);
-  if (!problem.empty()) return MakeError(path.string() + ": " + problem);
+  const auto st = ForEachFeatureWgs84(path, [&](OGRFeatureH, OGRGeometryH g) {
+    if (g != nullptr) AddOuterRings(g, rings);
+  });
+  if (!st.ok()) return st.error();
   return rings;
 }
 

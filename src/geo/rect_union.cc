@@ -27,7 +27,7 @@ std::vector<GridPoint> RingPoints(const OGRLinearRing& ring) {
       const auto& b = points[i];
       const auto& c = points[(i + 1) % n];
       const bool straight = (a.first == b.first && b.first == c.first) ||
-                             (a.second == b.second && b.second == c.second);
+                            (a.second == b.second && b.second == c.second);
       if (straight || b == a) {
         changed = true;
         continue;
@@ -81,8 +81,8 @@ Result<std::vector<GridPolygon>> UnionGridRects(std::vector<GridRect> rects) {
     polygon->addRingDirectly(ring.release());
     pieces.addGeometryDirectly(polygon.release());
   }
-  std::unique_ptr<OGRGeometry> united(pieces.getNumGeometries() == 1 ? pieces.getGeometryRef(0)->clone()
-                                                                     : pieces.UnionCascaded());
+  std::unique_ptr<OGRGeometry> united(
+      pieces.getNumGeometries() == 1 ? pieces.getGeometryRef(0)->clone() : pieces.UnionCascaded());
   if (!united) return MakeError("the union of the region's cells failed (GEOS)");
   const auto type = wkbFlatten(united->getGeometryType());
   if (type == wkbPolygon) {

@@ -95,7 +95,7 @@ std::string HypothesesJson(const Case& c) {
                             {"place", place},
                             {"known_site", h.known_site ? Json{{"name", h.known_site->first},
                                                                {"distance_m", h.known_site->second}}
-                                                         : Json(nullptr)},
+                                                        : Json(nullptr)},
                             {"clues", clues}});
     }
     Json conflicts = Json::array();
@@ -278,8 +278,8 @@ Result<std::vector<std::filesystem::path>> WriteCaseOutputs(Case& c,
     for (std::size_t i = 0; i < g.photos.size() && i < hashes.size(); ++i)
       description += " " + g.photos[i] + " sha256:" + hashes[i] + ";";
     const auto path = out_dir / ("posterior_" + std::to_string(g.group) + ".tif");
-    auto writer = GridRasterWriter::Create(path, raster.grid, GridRasterWriter::Type::kFloat32,
-                                           description);
+    auto writer =
+        GridRasterWriter::Create(path, raster.grid, GridRasterWriter::Type::kFloat32, description);
     if (!writer.ok()) return writer.error();
     if (auto st = (*writer)->WriteRows(0, raster.grid.height, raster.values.data()); !st.ok())
       return st.error();

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "geo/known_sites.h"
 #include "metadata/metadata_json.h"
 #include "report/case_outputs.h"
 #include "report/escape.h"
@@ -209,24 +210,40 @@ void WriteEvidenceTable(std::ostream& out, const Case& c) {
   out << "</table>\n";
 }
 
-// Known sites for the map: the shipped layer, another GeoJSON named in case.yaml, or none.
+// Known sites for the map: the shipped layer, another vector file named in case.yaml, or
+// none; as GeoJSON points with their sources.
 std::string KnownSitesJson(const Case& c, std::string* note) {
   if (c.config.known_sites == "none") {
     *note = "Known sites: off (case.yaml says known_sites: none).";
     return "null";
   }
   const std::filesystem::path path = c.config.known_sites == "default"
-                                         ? DataDir() / "known-sites.geojson"
+                                         ? DefaultKnownSitesPath()
                                          : std::filesystem::path(c.config.known_sites);
-  auto text = ReadText(path, 16u << 20);
-  if (!text.ok() || !Json::accept(*text)) {
-    *note = "Known sites: " + path.filename().string() + " could not be read as GeoJSON.";
+  const auto sites = LoadKnownSites(path);
+  if (!sites.ok()) {
+    *note = "Known sites: " + path.filename().string() + " could not be read.";
     return "null";
   }
+  Json features = Json::array();
+  for (const auto& s : *sites)
+    features.push_back(
+        {{"type", "Feature"},
+         {"properties",
+          {{"name", s.name},
+           {"country", s.country},
+           {"precision", s.precision},
+           {"radius_m", s.radius_m},
+           {"source", s.source},
+           {"source_url", s.source_url},
+           {"as_of", s.as_of},
+           {"notes", s.notes},
+           {"caveat", s.caveat}}},
+         {"geometry", {{"type", "Point"}, {"coordinates", {s.at.lon_deg, s.at.lat_deg}}}}});
   *note = "Known sites: " + path.filename().string() +
           " (public reports, each site with its source; for orientation only, verify "
           "independently).";
-  return *text;
+  return Dump(Json{{"type", "FeatureCollection"}, {"features", features}});
 }
 
 }  // namespace

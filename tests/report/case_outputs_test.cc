@@ -91,7 +91,8 @@ TEST_F(CaseOutputsTest, KmlAndHtmlEscapeMetadataAndReRunReplacesOutputs) {
   ASSERT_TRUE(WriteCaseOutputs(case_, out).ok());  // idempotent re-run
   int files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(out)) ++files;
-  EXPECT_EQ(files, 7);  // six outputs (hypotheses.json too) and photos/
+  EXPECT_EQ(files, 8);  // six outputs (hypotheses.json too), posterior_1.tif and photos/
+  EXPECT_TRUE(std::filesystem::is_regular_file(out / "posterior_1.tif"));
   for (const auto& e : std::filesystem::recursive_directory_iterator(out))
     EXPECT_NE(e.path().filename().string()[0], '.') << e.path();  // no temporary files left
   const std::string kml = Slurp(out / "case.kml");

@@ -143,7 +143,8 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
   for (int level = 0;; ++level) {
     term_values.resize(cells.size() * n_terms);
     for (std::size_t i = 0; i < cells.size(); ++i)
-      cells[i].score = Score(terms, search_m2, Box(grid, cells[i]), false, &term_values[i * n_terms]);
+      cells[i].score =
+          Score(terms, search_m2, Box(grid, cells[i]), false, &term_values[i * n_terms]);
     result.cells_evaluated += static_cast<int>(cells.size());
     if (level == 0) {
       // A clue with no support anywhere in the search area (a footprint on a basemap of
@@ -173,6 +174,10 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
         n_terms = terms.size();
         if (terms.empty()) return result;
       }
+      // A prior alone (the known sites) says nothing of this photo: no place is invented.
+      if (std::all_of(terms.begin(), terms.end(),
+                      [](const Term& t) { return t.clue->kind == "known_site"; }))
+        return result;
       std::set<std::string> kinds;
       for (const auto& t : terms) kinds.insert(t.clue->kind);
       result.clues_used.assign(kinds.begin(), kinds.end());
@@ -425,7 +430,8 @@ PosteriorRaster RenderPosterior(const FusionResult& result, int max_side) {
     const int q0 = std::max(0, static_cast<int>(std::floor((c.west - g.min_lon) / res)));
     const int q1 = std::min(g.width - 1, static_cast<int>(std::floor((east - g.min_lon) / res)));
     const int r0 = std::max(0, static_cast<int>(std::floor((g.max_lat - north) / res)));
-    const int r1 = std::min(g.height - 1, static_cast<int>(std::floor((g.max_lat - c.south) / res)));
+    const int r1 =
+        std::min(g.height - 1, static_cast<int>(std::floor((g.max_lat - c.south) / res)));
     for (int r = r0; r <= r1; ++r) {
       const double top = g.max_lat - r * res, bottom = top - res;
       const double dy = std::min(top, north) - std::max(bottom, c.south);

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "case/case_config.h"
-#include "geo/grid_raster.h"
 #include "geo/clue.h"
+#include "geo/grid_raster.h"
 #include "util/result.h"
 
 namespace gv {

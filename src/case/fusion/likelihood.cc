@@ -83,6 +83,36 @@ class DiskLikelihood : public ClueLikelihood {
   bool excludes_;
 };
 
+// The most likely of several likelihoods (the known sites: a disk around each).
+class MaxLikelihood : public ClueLikelihood {
+ public:
+  MaxLikelihood(std::vector<std::unique_ptr<ClueLikelihood>> parts, double eps)
+      : ClueLikelihood(eps), parts_(std::move(parts)) {}
+  double At(const LatLon& p) const override {
+    double best = 0;
+    for (const auto& part : parts_) best = std::max(best, part->At(p));
+    return best;
+  }
+  double UpperOver(double s, double w, double n, double e) const override {
+    double best = 0;
+    for (const auto& part : parts_) best = std::max(best, part->UpperOver(s, w, n, e));
+    return best;
+  }
+  double AreaM2(double search_area_m2) const override {
+    double area = 0;  // the parts do not overlap much: their sum
+    for (const auto& part : parts_) area += part->AreaM2(search_area_m2);
+    return std::max(area, 1.0);
+  }
+  double ScaleM() const override {
+    double scale = 1e12;
+    for (const auto& part : parts_) scale = std::min(scale, part->ScaleM());
+    return scale;
+  }
+
+ private:
+  std::vector<std::unique_ptr<ClueLikelihood>> parts_;
+};
+
 // Polygons: 1 inside, a Gaussian of `sigma_m` with the distance outside.
 class PolygonLikelihood : public ClueLikelihood {
  public:
@@ -231,6 +261,7 @@ double DefaultEpsilon(const std::string& kind) {
   if (kind == "reference_match" || kind == "shadow") return 0.10;
   if (kind == "time_zone") return 0.20;
   if (kind == "country" || kind == "near" || kind == "not_near" || kind == "within") return 0.05;
+  if (kind == "known_site") return 1 - kKnownSitePrior;
   return 0.20;
 }
 
@@ -285,6 +316,15 @@ Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue) {
     // drawn by hand.
     const double sigma = k == "within" ? 100.0 : std::max(clue.uncertainty_m, 10.0);
     return std::unique_ptr<ClueLikelihood>(new PolygonLikelihood(clue.polygons, sigma, eps));
+  }
+  if (k == "known_site" && clue.params.contains("sites") && clue.params["sites"].is_array() &&
+      !clue.params["sites"].empty()) {
+    std::vector<std::unique_ptr<ClueLikelihood>> disks;
+    for (const auto& site : clue.params["sites"])
+      disks.push_back(std::make_unique<DiskLikelihood>(
+          LatLon{site.value("lat", 0.0), site.value("lon", 0.0)},
+          std::max(site.value("radius_m", 5000.0), 100.0), false, eps));
+    return std::unique_ptr<ClueLikelihood>(new MaxLikelihood(std::move(disks), eps));
   }
   if (k == "shadow" && clue.likelihood)
     return std::unique_ptr<ClueLikelihood>(new GridLikelihood(*clue.likelihood, eps));

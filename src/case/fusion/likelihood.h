@@ -13,7 +13,8 @@
 // Defaults (eps): gps 0.05 (GPS tags can be forged or wrong indoors), reference_match 0.10
 // (a repeated building elsewhere), footprint 0.05, shadow 0.10 (a measurement can be wrong),
 // time_zone 0.20 (camera clocks are set by hand), country / near / not_near / within 0.05
-// (the investigator's own).
+// (the investigator's own), known_site 1 - kKnownSitePrior (a weak prior: the photo is at one
+// of the known sites with that probability, anywhere in the search area otherwise).
 #pragma once
 
 #include <memory>
@@ -46,6 +47,10 @@ class ClueLikelihood {
  private:
   double epsilon_;
 };
+
+// The prior probability that a photo was taken at one of the known sites (a disk of each
+// site's radius), against anywhere in the search area.
+constexpr double kKnownSitePrior = 0.001;
 
 // The default outlier probability of a clue kind (above), or 0.2 for an unknown kind.
 double DefaultEpsilon(const std::string& kind);

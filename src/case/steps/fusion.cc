@@ -3,6 +3,7 @@
 // and a NO_LOCATION_CLUE finding; clues that claim confidence but have no common support
 // give CLUES_CONFLICT.
 #include "case/steps/steps.h"
+#include "geo/known_sites.h"
 
 namespace gv {
 namespace {
@@ -18,6 +19,29 @@ class FusionStep : public Step {
   bool AfterGrouping() const override { return true; }
   Status Finish(Case& c, const PipelineOptions& options) override {
     c.fusion.clear();
+    // The known sites: a weak prior in every group, and the names near hypotheses.
+    std::vector<KnownSite> sites;
+    std::string sites_problem;
+    Clue prior;
+    if (c.config.known_sites != "none") {
+      const auto path = c.config.known_sites == "default"
+                            ? DefaultKnownSitesPath()
+                            : std::filesystem::path(c.config.known_sites);
+      if (auto loaded = LoadKnownSites(path); loaded.ok())
+        sites = std::move(*loaded);
+      else
+        sites_problem = loaded.error().message;
+      prior.kind = "known_site";
+      prior.photo = "known sites";
+      prior.description = "weak prior around the " + std::to_string(sites.size()) +
+                          " known sites of " + path.filename().string();
+      prior.params["sites"] = nlohmann::json::array();
+      for (const auto& s : sites)
+        prior.params["sites"].push_back({{"name", s.name},
+                                         {"lat", s.at.lat_deg},
+                                         {"lon", s.at.lon_deg},
+                                         {"radius_m", s.radius_m}});
+    }
     for (const auto& group : c.place_groups) {
       std::vector<const Clue*> clues;
       std::vector<PhotoRecord*> members;
@@ -26,9 +50,18 @@ class FusionStep : public Step {
         members.push_back(&photo);
         for (const auto& clue : photo.clues) clues.push_back(&clue);
       }
+      if (!sites.empty()) clues.push_back(&prior);
       auto fused = FuseClues(clues, c.config.region, options.fusion);
       if (!fused.ok()) return fused.error();
+      for (auto& h : fused->hypotheses)
+        if (const auto near = NearestKnownSite(sites, h.at, std::max(h.radius_m, 1000.0)))
+          h.known_site = std::pair{near->site->name, near->distance_m};
       for (PhotoRecord* photo : members) {
+        if (!sites_problem.empty())
+          photo->findings.push_back({"KNOWN_SITES_UNREADABLE", Severity::kWarning,
+                                     "The known-sites layer could not be read (" + sites_problem +
+                                         "): the fusion ran without its prior",
+                                     "fusion"});
         for (const auto& clue : fused->outside_region)
           if (clue.find("(" + photo->path + ")") != std::string::npos)
             photo->findings.push_back(
