@@ -98,7 +98,7 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
   FusionResult result;
   std::vector<Term> terms;
   for (const Clue* clue : clues) {
-    auto l = MakeLikelihood(*clue);
+    auto l = MakeLikelihood(*clue, region_in);
     if (!l.ok()) continue;
     terms.push_back({clue, std::move(*l), 0});
   }
@@ -304,56 +304,127 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
     result.box_north = std::min(90.0, hi.south), result.box_east = hi.west;
   }
 
-  // Modes: the densest finest cells, each gathering the leaves within its merge distance.
+  // Modes: the densest cells, each gathering the cells within its merge distance. Cells
+  // join basins when they are at the finest level (refined, so near the best or at a sharp
+  // clue's peak) or in the 90 % region (a broad clue's mass, refined only in part); the
+  // coarse rest is the mass the outlier floors spread everywhere, which no hypothesis claims.
+  std::vector<char> in_region90(leaves.size(), 0);
+  {
+    double covered = 0;
+    for (std::size_t i : order) {
+      if (covered >= 0.9) break;
+      in_region90[i] = 1;
+      covered += mass[i] / total;
+    }
+  }
   const double merge_m = std::max(4 * target_m, 2 * scale_m);
+  // Distances from a mode to cells, many: equirectangular about the mode (within 0.5 % up to
+  // a few hundred km, which is where basins are decided; farther cells are far either way).
+  const auto near_distance_m = [](const LatLon& a, double cos_a, const LatLon& b) {
+    double dlon = std::abs(b.lon_deg - a.lon_deg);
+    if (dlon > 180) dlon = 360 - dlon;
+    return kR * kDeg * std::hypot(b.lat_deg - a.lat_deg, dlon * cos_a);
+  };
   struct Mode {
     LatLon at;
-    double mass = 0, sum_d2 = 0;                     // sum of mass x distance^2
-    std::vector<std::pair<double, double>> members;  // (distance_m, mass)
+    double cos_lat;
+    double peak_score;
+    double cell_m;  // the largest half-diagonal of its cells: coarse cells reach farther
+    double mass = 0, sum_d2 = 0;                              // sum of mass x distance^2
+    std::vector<std::tuple<LatLon, double, double>> members;  // (centre, mass, half-diagonal)
+    // The plateau: the cells at least half as dense as the peak, mass-weighted.
+    double plateau_mass = 0, plateau_lat = 0, plateau_lon = 0;
     double Reach(double merge) const { return std::max(merge, 3 * std::sqrt(sum_d2 / mass)); }
   };
   std::vector<Mode> modes;
   for (std::size_t i : order) {
-    // Only the finest cells form basins; the coarse ones are the mass spread elsewhere (the
-    // outlier floors), which no hypothesis claims.
-    if (!leaves[i].final) continue;
-    const LatLon centre = Centre(Box(grid, leaves[i]));
+    if (!leaves[i].final && !in_region90[i]) continue;
+    const CellBox box = Box(grid, leaves[i]);
+    const LatLon centre = Centre(box);
+    const double half = box.size * kDeg * kR * M_SQRT1_2;
     // Cells come densest first, so a mode's basin grows outwards from it: a cell joins the
-    // nearest mode within three times the basin's spread.
+    // nearest mode within three times the basin's spread (plus the cells' sizes).
     Mode* home = nullptr;
     double nearest = 1e300;
     for (auto& m : modes) {
-      const double d = DistanceM(m.at, centre);
-      const double reach = m.Reach(merge_m);
+      const double d = near_distance_m(m.at, m.cos_lat, centre);
+      const double reach = m.Reach(merge_m) + m.cell_m + half;
       if (d <= reach && d < nearest) nearest = d, home = &m;
     }
-    if (home) {
-      home->mass += mass[i];
-      home->sum_d2 += mass[i] * nearest * nearest;
-      home->members.emplace_back(nearest, mass[i]);
-    } else if (static_cast<int>(modes.size()) < 4 * o.max_hypotheses) {
-      modes.push_back({centre, mass[i], 0.0, {{0.0, mass[i]}}});
+    if (!home && static_cast<int>(modes.size()) < 20 * o.max_hypotheses) {
+      modes.push_back(
+          {centre, std::cos(centre.lat_deg * kDeg), leaves[i].score, half, 0, 0, {}, 0, 0, 0});
+      home = &modes.back();
+      nearest = 0;
+    }
+    if (!home) continue;
+    home->cell_m = std::max(home->cell_m, half);
+    home->mass += mass[i];
+    home->sum_d2 += mass[i] * nearest * nearest;
+    home->members.emplace_back(centre, mass[i], half);
+    if (leaves[i].score >= home->peak_score - std::log(2.0)) {
+      home->plateau_mass += mass[i];
+      home->plateau_lat += mass[i] * centre.lat_deg;
+      home->plateau_lon += mass[i] * centre.lon_deg;
     }
   }
   std::sort(modes.begin(), modes.end(),
             [](const Mode& a, const Mode& b) { return a.mass > b.mass; });
-  std::vector<const Mode*> accepted;
+  // A smaller mode, no denser, on the tail of a bigger one is a crumb of it (or a piece of
+  // the same plateau, when cells tie): merged into it. A denser one (a GPS point inside a
+  // broad shadow region) or a distant one is a place of its own however small (the other
+  // side of a conflict).
+  std::vector<Mode*> accepted;
   for (auto& m : modes) {
-    if (static_cast<int>(result.hypotheses.size()) >= o.max_hypotheses) break;
-    // A small mode on the tail of a bigger one is a crumb of it, not another place; a distant
-    // one is a place of its own however small (the other side of a conflict).
-    bool crumb = false;
-    for (const Mode* big : accepted)
-      crumb = crumb || DistanceM(big->at, m.at) < 5 * big->Reach(merge_m);
-    if (crumb) continue;
-    accepted.push_back(&m);
+    Mode* big = nullptr;
+    for (Mode* a : accepted)
+      if (m.peak_score <= a->peak_score &&
+          DistanceM(a->at, m.at) < 5 * a->Reach(merge_m) + a->cell_m + m.cell_m) {
+        big = a;
+        break;
+      }
+    if (!big) {
+      accepted.push_back(&m);
+      continue;
+    }
+    big->cell_m = std::max(big->cell_m, m.cell_m);
+    for (const auto& [centre, w, half] : m.members) {
+      const double d = near_distance_m(big->at, big->cos_lat, centre);
+      big->sum_d2 += w * d * d;
+    }
+    big->mass += m.mass;
+    big->members.insert(big->members.end(), m.members.begin(), m.members.end());
+    if (m.peak_score >= big->peak_score - std::log(2.0)) {
+      big->plateau_mass += m.plateau_mass;
+      big->plateau_lat += m.plateau_lat;
+      big->plateau_lon += m.plateau_lon;
+    }
+  }
+  std::sort(accepted.begin(), accepted.end(),
+            [](const Mode* a, const Mode* b) { return a->mass > b->mass; });
+  if (static_cast<int>(accepted.size()) > o.max_hypotheses) accepted.resize(o.max_hypotheses);
+  for (Mode* mode : accepted) {
+    Mode& m = *mode;
     Hypothesis h;
     h.rank = static_cast<int>(result.hypotheses.size()) + 1;
+    // The plateau's centre of mass when it lies on the plateau (a footprint's middle rather
+    // than any of its equally likely cells), else the peak (a crescent's centre of mass may
+    // fall outside it).
     h.at = m.at;
+    if (m.plateau_mass > 0) {
+      const LatLon centroid{m.plateau_lat / m.plateau_mass, m.plateau_lon / m.plateau_mass};
+      const CellBox point{centroid.lat_deg, centroid.lon_deg, centroid.lat_deg, centroid.lon_deg,
+                          0};
+      if (Score(terms, search_m2, point, true) >= m.peak_score - std::log(2.0)) h.at = centroid;
+    }
     h.probability = m.mass / total;
-    std::sort(m.members.begin(), m.members.end());
+    std::vector<std::pair<double, double>> by_distance;  // (distance from h.at, mass)
+    const double cos_h = std::cos(h.at.lat_deg * kDeg);
+    for (const auto& [centre, w, half] : m.members)  // to the cell's far side
+      by_distance.emplace_back(near_distance_m(h.at, cos_h, centre) + half, w);
+    std::sort(by_distance.begin(), by_distance.end());
     double inside = 0;
-    for (const auto& [d, w] : m.members) {
+    for (const auto& [d, w] : by_distance) {
       inside += w;
       h.radius_m = d;
       if (inside >= 0.9 * m.mass) break;

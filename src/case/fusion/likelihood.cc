@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <opencv2/imgproc.hpp>
 #include <optional>
 #include <set>
 
@@ -13,6 +14,8 @@ namespace gv {
 namespace {
 
 constexpr double kMetresPerDegree = 111'195.0;
+// Polygons with more vertices than this are rasterised (RasterPolygonLikelihood).
+constexpr std::size_t kRasterisedVertices = 256;
 
 double Gaussian(double d, double sigma) { return std::exp(-0.5 * (d / sigma) * (d / sigma)); }
 
@@ -59,12 +62,19 @@ class DiskLikelihood : public ClueLikelihood {
         r_(radius_m),
         edge_(std::max(radius_m / 4, 1.0)),
         excludes_(excludes) {}
+  // Beyond the disk's reach (its radius and 8 edges) in latitude alone: no trigonometry.
+  bool FarInLatitude(double s, double n) const {
+    const double reach_deg = (r_ + 8 * edge_) / kMetresPerDegree;
+    return s > at_.lat_deg + reach_deg || n < at_.lat_deg - reach_deg;
+  }
   double At(const LatLon& p) const override {
-    const double inside = Gaussian(std::max(0.0, DistanceM(at_, p) - r_), edge_);
+    const double inside = FarInLatitude(p.lat_deg, p.lat_deg)
+                              ? 0.0
+                              : Gaussian(std::max(0.0, DistanceM(at_, p) - r_), edge_);
     return excludes_ ? 1 - inside : inside;
   }
   double UpperOver(double s, double w, double n, double e) const override {
-    if (!excludes_) return At(Clamp(at_, s, w, n, e));
+    if (!excludes_) return FarInLatitude(s, n) ? 0.0 : At(Clamp(at_, s, w, n, e));
     // Not near: the cell's farthest point from the centre is at most this far.
     const double far = DistanceM(at_, {(s + n) / 2, (w + e) / 2}) + HalfDiagonalM(s, w, n, e);
     return 1 - Gaussian(std::max(0.0, far - r_), edge_);
@@ -151,6 +161,75 @@ class PolygonLikelihood : public ClueLikelihood {
   std::vector<std::vector<LatLon>> rings_;
   double sigma_;
   double south_ = 90, north_ = -90, west_ = 180, east_ = -180;
+};
+
+// Polygons with many vertices (a country: thousands), rasterised once: 1 inside, a Gaussian
+// of the distance outside, read from a distance transform. Pixels are about sigma / 4 (at
+// most 2048 per side, so coarser for a large country), square in metres at the raster's
+// middle latitude; the raster covers the polygons' box plus 8 sigma, cut to the search
+// region when one is given (places outside it read 0). Per cell: O(1), not O(vertices).
+class RasterPolygonLikelihood : public ClueLikelihood {
+ public:
+  RasterPolygonLikelihood(const std::vector<std::vector<LatLon>>& rings, double sigma_m,
+                          const std::optional<RegionBox>& region, double eps)
+      : ClueLikelihood(eps), sigma_(std::max(sigma_m, 1.0)), area_(PolygonsAreaM2(rings)) {
+    double south = 90, north = -90, west = 180, east = -180;
+    for (const auto& ring : rings)
+      for (const auto& p : ring) {
+        south = std::min(south, p.lat_deg), north = std::max(north, p.lat_deg);
+        west = std::min(west, p.lon_deg), east = std::max(east, p.lon_deg);
+      }
+    const double margin_lat = 8 * sigma_ / kMetresPerDegree;
+    const double mid = (south + north) / 2;
+    const double cos_mid = std::max(0.2, std::cos(mid * M_PI / 180));
+    south = std::max(-90.0, south - margin_lat), north = std::min(90.0, north + margin_lat);
+    west = std::max(-180.0, west - margin_lat / cos_mid);
+    east = std::min(180.0, east + margin_lat / cos_mid);
+    if (region) {
+      south = std::max(south, region->min_lat - 1), north = std::min(north, region->max_lat + 1);
+      west = std::max(west, region->min_lon - 1), east = std::min(east, region->max_lon + 1);
+    }
+    if (!(south < north && west < east)) return;  // nothing of it in the region: 0 everywhere
+    const double span_m =
+        std::max((north - south) * kMetresPerDegree, (east - west) * kMetresPerDegree * cos_mid);
+    pixel_m_ = std::max(sigma_ / 4, span_m / 2048);
+    dlat_ = pixel_m_ / kMetresPerDegree;
+    dlon_ = dlat_ / cos_mid;
+    north_ = north, west_ = west;
+    const int width = std::max(1, static_cast<int>(std::ceil((east - west) / dlon_)));
+    const int height = std::max(1, static_cast<int>(std::ceil((north - south) / dlat_)));
+    cv::Mat outside(height, width, CV_8U, cv::Scalar(255));
+    constexpr int kShift = 4;  // sub-pixel vertices
+    std::vector<std::vector<cv::Point>> polygons;
+    for (const auto& ring : rings) {
+      std::vector<cv::Point> points;
+      for (const auto& p : ring)
+        points.emplace_back(static_cast<int>(std::lround((p.lon_deg - west) / dlon_ * 16)),
+                            static_cast<int>(std::lround((north - p.lat_deg) / dlat_ * 16)));
+      polygons.push_back(std::move(points));
+    }
+    cv::fillPoly(outside, polygons, cv::Scalar(0), cv::LINE_8, kShift);
+    cv::distanceTransform(outside, distance_px_, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+  }
+  double DistanceM(const LatLon& p) const {
+    const double col = (p.lon_deg - west_) / dlon_, row = (north_ - p.lat_deg) / dlat_;
+    if (distance_px_.empty() || col < 0 || row < 0 || col >= distance_px_.cols ||
+        row >= distance_px_.rows)
+      return 1e12;
+    return distance_px_.at<float>(static_cast<int>(row), static_cast<int>(col)) * pixel_m_;
+  }
+  double At(const LatLon& p) const override { return Gaussian(DistanceM(p), sigma_); }
+  double UpperOver(double s, double w, double n, double e) const override {
+    const double d = DistanceM({(s + n) / 2, (w + e) / 2});
+    return Gaussian(std::max(0.0, d - HalfDiagonalM(s, w, n, e) - pixel_m_), sigma_);
+  }
+  double AreaM2(double) const override { return std::max(area_, 1.0); }
+  double ScaleM() const override { return std::max(sigma_, pixel_m_); }
+
+ private:
+  double sigma_, area_;
+  double pixel_m_ = 1, dlat_ = 1, dlon_ = 1, north_ = 0, west_ = 0;
+  cv::Mat distance_px_;  // CV_32F: pixels to the nearest inside pixel (0 inside)
 };
 
 // A likelihood grid, nearest cell; 0 outside the grid.
@@ -302,7 +381,8 @@ double DistanceToPolygonsM(const std::vector<std::vector<LatLon>>& rings, const 
   return in ? 0 : best;
 }
 
-Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue) {
+Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
+                                                       const std::optional<RegionBox>& region) {
   const double eps = ClueEpsilon(clue);
   const auto& k = clue.kind;
   if ((k == "gps" || k == "reference_match") && clue.point)
@@ -315,6 +395,11 @@ Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue) {
     // The blur: the registration RMSE, the border's generalisation, or 100 m for an area
     // drawn by hand.
     const double sigma = k == "within" ? 100.0 : std::max(clue.uncertainty_m, 10.0);
+    std::size_t vertices = 0;
+    for (const auto& ring : clue.polygons) vertices += ring.size();
+    if (vertices > kRasterisedVertices)
+      return std::unique_ptr<ClueLikelihood>(
+          new RasterPolygonLikelihood(clue.polygons, sigma, region, eps));
     return std::unique_ptr<ClueLikelihood>(new PolygonLikelihood(clue.polygons, sigma, eps));
   }
   if (k == "known_site" && clue.params.contains("sites") && clue.params["sites"].is_array() &&

@@ -18,9 +18,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "case/case_config.h"
 #include "geo/clue.h"
 #include "util/result.h"
 
@@ -65,7 +67,10 @@ double LogWithOutlierFloor(double likelihood, double epsilon);
 // The likelihood of a clue, by kind. Error for a kind without a likelihood or a clue without
 // the geometry its kind needs. time_zone clues use the zone boundaries rasterised at 0.05
 // deg (once per process; error when data/generated/timezones.gpkg is missing).
-Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue);
+// Polygons of more than 256 vertices (countries) are rasterised at about a quarter of their
+// blur, over `region` (plus a degree) when given.
+Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
+                                                       const std::optional<RegionBox>& region = {});
 
 // Area (m^2) of polygons on the sphere (outer rings, lat/lon).
 double PolygonsAreaM2(const std::vector<std::vector<LatLon>>& rings);

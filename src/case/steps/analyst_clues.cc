@@ -10,7 +10,9 @@ namespace {
 
 constexpr double kCountryBorderUncertaintyM = 5000;
 
-Result<Clue> MakeClue(const ManualClueSpec& spec) {
+}  // namespace
+
+Result<Clue> MakeInvestigatorClue(const ManualClueSpec& spec) {
   Clue clue;
   clue.kind = spec.kind;
   clue.params = {{"source", "case.yaml"}, {"line", spec.line}};
@@ -51,6 +53,8 @@ Result<Clue> MakeClue(const ManualClueSpec& spec) {
   return clue;
 }
 
+namespace {
+
 class AnalystCluesStep : public Step {
  public:
   const char* name() const override { return "clues"; }
@@ -64,7 +68,7 @@ class AnalystCluesStep : public Step {
   Status Run(PhotoContext& ctx) override {
     std::string failed;
     for (const auto& spec : ctx.config()->clues) {
-      auto clue = MakeClue(spec);
+      auto clue = MakeInvestigatorClue(spec);
       if (!clue.ok()) {
         failed += (failed.empty() ? "" : "; ") + std::string("case.yaml:") +
                   std::to_string(spec.line) + ": " + clue.error().message;

@@ -45,6 +45,72 @@ std::vector<std::vector<LatLon>> Outline(const LikelihoodGrid& g) {
   return rings;
 }
 
+}  // namespace
+
+Result<std::optional<Clue>> MakeShadowClue(const std::vector<ShadowObservation>& observations,
+                                           const nlohmann::ordered_json& specs,
+                                           const GridSpec& grid) {
+  const auto terms = SpaTerms::Default();
+  if (!terms.ok()) return terms.error();
+  std::optional<ZoneIndexGrid> zones;
+  if (std::any_of(observations.begin(), observations.end(),
+                  [](const auto& o) { return o.zone_unknown; })) {
+    auto built = BuildZoneIndexGrid(
+        {grid.min_lon, grid.max_lat, grid.resolution_deg, grid.Width(), grid.Height()});
+    if (!built.ok()) return built.error();
+    zones = std::move(*built);
+  }
+  std::vector<float> all(static_cast<std::size_t>(grid.Width()) * grid.Height(), 0.f);
+  auto stats = EvaluateShadowGrid(
+      **terms, observations, grid, 0,
+      [&](const GridBlock& b) -> Status {
+        std::copy(b.likelihood.begin(), b.likelihood.end(),
+                  all.begin() + static_cast<std::ptrdiff_t>(b.row0) * grid.Width());
+        return OkStatus();
+      },
+      zones ? &*zones : nullptr);
+  if (!stats.ok()) return stats.error();
+  if (stats->consistent_cells == 0) return std::optional<Clue>();
+  // Keep the cells' bounding box (plus a cell) only.
+  const int w = grid.Width(), h = grid.Height();
+  int c0 = w, c1 = -1, r0 = h, r1 = -1;
+  for (int r = 0; r < h; ++r)
+    for (int c = 0; c < w; ++c)
+      if (all[static_cast<std::size_t>(r) * w + c] > 0) {
+        c0 = std::min(c0, c), c1 = std::max(c1, c), r0 = std::min(r0, r), r1 = std::max(r1, r);
+      }
+  c0 = std::max(0, c0 - 1), r0 = std::max(0, r0 - 1);
+  c1 = std::min(w - 1, c1 + 1), r1 = std::min(h - 1, r1 + 1);
+  LikelihoodGrid g;
+  g.resolution_deg = grid.resolution_deg;
+  g.min_lon = grid.min_lon + c0 * grid.resolution_deg;
+  g.max_lat = grid.max_lat - r0 * grid.resolution_deg;
+  g.width = c1 - c0 + 1;
+  g.height = r1 - r0 + 1;
+  g.values.resize(static_cast<std::size_t>(g.width) * g.height);
+  for (int r = 0; r < g.height; ++r)
+    std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(r0 + r) * w + c0, g.width,
+                g.values.begin() + static_cast<std::ptrdiff_t>(r) * g.width);
+  Clue clue;
+  clue.kind = "shadow";
+  clue.polygons = Outline(g);
+  char text[200];
+  std::snprintf(text, sizeof text,
+                "%zu shadow observation%s: the sun fits in %.0f km2 (lat %.2f..%.2f, lon "
+                "%.2f..%.2f)",
+                observations.size(), observations.size() == 1 ? "" : "s", stats->area_km2,
+                stats->min_lat, stats->max_lat, stats->min_lon, stats->max_lon);
+  clue.description = text;
+  clue.params = {{"observations", specs},
+                 {"resolution_deg", grid.resolution_deg},
+                 {"area_km2", stats->area_km2},
+                 {"consistent_cells", stats->consistent_cells}};
+  clue.likelihood = std::move(g);
+  return std::optional<Clue>(std::move(clue));
+}
+
+namespace {
+
 class ShadowStep : public Step {
  public:
   const char* name() const override { return "shadow"; }
@@ -75,8 +141,6 @@ class ShadowStep : public Step {
       observations.push_back(*o);
       specs.push_back(keys);
     }
-    const auto terms = SpaTerms::Default();
-    if (!terms.ok()) return terms.error();
     GridSpec grid;
     if (ctx.c.config.region) {
       const auto& r = *ctx.c.config.region;
@@ -84,66 +148,15 @@ class ShadowStep : public Step {
     } else {
       grid.resolution_deg = ctx.options.shadow_resolution_deg;
     }
-    std::optional<ZoneIndexGrid> zones;
-    if (std::any_of(observations.begin(), observations.end(),
-                    [](const auto& o) { return o.zone_unknown; })) {
-      auto built = BuildZoneIndexGrid(
-          {grid.min_lon, grid.max_lat, grid.resolution_deg, grid.Width(), grid.Height()});
-      if (!built.ok()) return built.error();
-      zones = std::move(*built);
-    }
-    std::vector<float> all(static_cast<std::size_t>(grid.Width()) * grid.Height(), 0.f);
-    auto stats = EvaluateShadowGrid(
-        **terms, observations, grid, 0,
-        [&](const GridBlock& b) -> Status {
-          std::copy(b.likelihood.begin(), b.likelihood.end(),
-                    all.begin() + static_cast<std::ptrdiff_t>(b.row0) * grid.Width());
-          return OkStatus();
-        },
-        zones ? &*zones : nullptr);
-    if (!stats.ok()) return stats.error();
-    if (stats->consistent_cells == 0) {
+    auto clue = MakeShadowClue(observations, specs, grid);
+    if (!clue.ok()) return clue.error();
+    if (!*clue) {
       ctx.AddFinding("SHADOW_NOWHERE", Severity::kWarning,
                      "No place in the search region fits the measured shadows at that time: "
                      "the capture time, the measurement or the photo may be wrong");
       return OkStatus();
     }
-    // Keep the cells' bounding box (plus a cell) only.
-    const int w = grid.Width(), h = grid.Height();
-    int c0 = w, c1 = -1, r0 = h, r1 = -1;
-    for (int r = 0; r < h; ++r)
-      for (int c = 0; c < w; ++c)
-        if (all[static_cast<std::size_t>(r) * w + c] > 0) {
-          c0 = std::min(c0, c), c1 = std::max(c1, c), r0 = std::min(r0, r), r1 = std::max(r1, r);
-        }
-    c0 = std::max(0, c0 - 1), r0 = std::max(0, r0 - 1);
-    c1 = std::min(w - 1, c1 + 1), r1 = std::min(h - 1, r1 + 1);
-    LikelihoodGrid g;
-    g.resolution_deg = grid.resolution_deg;
-    g.min_lon = grid.min_lon + c0 * grid.resolution_deg;
-    g.max_lat = grid.max_lat - r0 * grid.resolution_deg;
-    g.width = c1 - c0 + 1;
-    g.height = r1 - r0 + 1;
-    g.values.resize(static_cast<std::size_t>(g.width) * g.height);
-    for (int r = 0; r < g.height; ++r)
-      std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(r0 + r) * w + c0, g.width,
-                  g.values.begin() + static_cast<std::ptrdiff_t>(r) * g.width);
-    Clue clue;
-    clue.kind = "shadow";
-    clue.polygons = Outline(g);
-    char text[200];
-    std::snprintf(text, sizeof text,
-                  "%zu shadow observation%s: the sun fits in %.0f km2 (lat %.2f..%.2f, lon "
-                  "%.2f..%.2f)",
-                  observations.size(), observations.size() == 1 ? "" : "s", stats->area_km2,
-                  stats->min_lat, stats->max_lat, stats->min_lon, stats->max_lon);
-    clue.description = text;
-    clue.params = {{"observations", specs},
-                   {"resolution_deg", grid.resolution_deg},
-                   {"area_km2", stats->area_km2},
-                   {"consistent_cells", stats->consistent_cells}};
-    clue.likelihood = std::move(g);
-    ctx.AddClue(std::move(clue));
+    ctx.AddClue(std::move(**clue));
     return OkStatus();
   }
 };

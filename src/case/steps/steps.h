@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "case/pipeline.h"
+#include "sun/shadow.h"
 
 namespace gv {
 
@@ -11,6 +12,18 @@ namespace gv {
 // georef do not apply to such a photo.
 inline constexpr const char* kTooLittleTexture = "TOO_LITTLE_TEXTURE";
 bool HasFinding(const PhotoRecord& photo, const char* code);
+
+// Clue builders of the steps, shared with the fusion evaluation (bench/eval_fusion.cc) so
+// that it fuses the clues a real run would make.
+// time.cc: the zones with that UTC offset at that instant.
+Result<Clue> MakeTimeZoneClue(int offset_s, const std::string& offset_source,
+                              std::int64_t taken_at_utc);
+// analyst_clues.cc: a case.yaml clue (country, near, not_near, within).
+Result<Clue> MakeInvestigatorClue(const ManualClueSpec& spec);
+// shadow.cc: where the sun fits the observations over `grid`; nullopt when nowhere.
+Result<std::optional<Clue>> MakeShadowClue(const std::vector<ShadowObservation>& observations,
+                                           const nlohmann::ordered_json& specs,
+                                           const GridSpec& grid);
 
 std::unique_ptr<Step> MakeMetadataStep();      // metadata.cc
 std::unique_ptr<Step> MakeForensicsStep();     // forensics.cc

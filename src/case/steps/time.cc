@@ -59,37 +59,44 @@ class TimeStep : public Step {
     if (!p.taken_at_utc) return OkStatus();
     const auto offset = RecordedOffset(p);
     if (!offset) return OkStatus();
-    auto zones = ZonesWithOffset(offset->first, *p.taken_at_utc);
-    if (!zones.ok()) return zones.error();
-    Clue clue;
-    clue.kind = "time_zone";
-    nlohmann::ordered_json names = nlohmann::ordered_json::array(),
-                           countries = nlohmann::ordered_json::array();
-    std::set<std::string> seen;
-    for (const auto& z : *zones) {
-      names.push_back(z.zone);
-      for (const auto& c : z.countries)
-        if (seen.insert(c).second) countries.push_back(c);
-    }
-    clue.description = "Camera clock at UTC" + FormatUtcOffset(offset->first) + " (" +
-                       offset->second + ") on " + FormatIsoUtc(*p.taken_at_utc).substr(0, 10) +
-                       ": " + std::to_string(zones->size()) +
-                       (zones->size() == 1 ? " time zone has" : " time zones have") +
-                       " that offset then (" + Listed(*zones) + ")";
-    clue.params = {{"utc_offset", FormatUtcOffset(offset->first)},
-                   {"offset_source", offset->second},
-                   {"taken_at_utc", FormatIsoUtc(*p.taken_at_utc)},
-                   {"zones", names},
-                   {"countries", countries}};
-    // A camera clock is set by hand: it may be wrong, or left on a travel zone.
-    clue.confidence = 0.8;
-    clue.confidence_note = "camera clocks are set by hand and may be left on another zone";
-    ctx.AddClue(std::move(clue));
+    auto clue = MakeTimeZoneClue(offset->first, offset->second, *p.taken_at_utc);
+    if (!clue.ok()) return clue.error();
+    ctx.AddClue(std::move(*clue));
     return OkStatus();
   }
 };
 
 }  // namespace
+
+Result<Clue> MakeTimeZoneClue(int offset_s, const std::string& offset_source,
+                              std::int64_t taken_at_utc) {
+  auto zones = ZonesWithOffset(offset_s, taken_at_utc);
+  if (!zones.ok()) return zones.error();
+  Clue clue;
+  clue.kind = "time_zone";
+  nlohmann::ordered_json names = nlohmann::ordered_json::array(),
+                         countries = nlohmann::ordered_json::array();
+  std::set<std::string> seen;
+  for (const auto& z : *zones) {
+    names.push_back(z.zone);
+    for (const auto& c : z.countries)
+      if (seen.insert(c).second) countries.push_back(c);
+  }
+  clue.description = "Camera clock at UTC" + FormatUtcOffset(offset_s) + " (" + offset_source +
+                     ") on " + FormatIsoUtc(taken_at_utc).substr(0, 10) + ": " +
+                     std::to_string(zones->size()) +
+                     (zones->size() == 1 ? " time zone has" : " time zones have") +
+                     " that offset then (" + Listed(*zones) + ")";
+  clue.params = {{"utc_offset", FormatUtcOffset(offset_s)},
+                 {"offset_source", offset_source},
+                 {"taken_at_utc", FormatIsoUtc(taken_at_utc)},
+                 {"zones", names},
+                 {"countries", countries}};
+  // A camera clock is set by hand: it may be wrong, or left on a travel zone.
+  clue.confidence = 0.8;
+  clue.confidence_note = "camera clocks are set by hand and may be left on another zone";
+  return clue;
+}
 
 std::unique_ptr<Step> MakeTimeStep() { return std::make_unique<TimeStep>(); }
 
