@@ -205,6 +205,20 @@ int main(int argc, char** argv) {
       auto clue = MakeShadowClue({*o}, specs, grid);
       if (!clue.ok() || !*clue) return std::nullopt;
       (*clue)->photo = photo;
+      if (verbose) {
+        const auto& g = *(*clue)->likelihood;
+        const int col = static_cast<int>((truth.at.lon_deg - g.min_lon) / g.resolution_deg);
+        const int row = static_cast<int>((g.max_lat - truth.at.lat_deg) / g.resolution_deg);
+        float best = 0;
+        for (int dr = -2; dr <= 2; ++dr)
+          for (int dc = -2; dc <= 2; ++dc)
+            if (row + dr >= 0 && row + dr < g.height && col + dc >= 0 && col + dc < g.width)
+              best =
+                  std::max(best, g.values[static_cast<std::size_t>(row + dr) * g.width + col + dc]);
+        std::printf("    grid lon %.2f..%.2f lat %.2f..%.2f; truth cell %d,%d; best near %.3f\n",
+                    g.min_lon, g.min_lon + g.width * g.resolution_deg,
+                    g.max_lat - g.height * g.resolution_deg, g.max_lat, row, col, best);
+      }
       return std::move(**clue);
     };
     auto s1 = shadow_clue(t1, "a.jpg", true), s2 = shadow_clue(t2, "b.jpg", true);
@@ -314,6 +328,13 @@ int main(int argc, char** argv) {
             "conflict %d %.2f s\n",
             truth.name.c_str(), truth.country.c_str(), *k, o.in50, o.in90, o.area90_km2, o.hyp1_m,
             o.truth_rank, o.hypotheses, o.conflict, o.seconds);
+      if (verbose && !o.in90) {
+        std::printf("    at the truth %.4f %.4f:", truth.at.lat_deg, truth.at.lon_deg);
+        for (const Clue* c : clues)
+          if (auto l = MakeLikelihood(*c, region); l.ok())
+            std::printf(" %s %.3f", c->kind.c_str(), (*l)->At(truth.at));
+        std::printf("\n");
+      }
       if (verbose && o.truth_rank == 0)
         for (const auto& h : fused->hypotheses)
           std::printf("    hypothesis %d: %.4f %.4f p %.3f radius %.0f m, %.0f km from the truth\n",

@@ -28,9 +28,9 @@ Result<std::vector<KnownSite>> LoadKnownSites(const std::filesystem::path& path)
                    5000};
     if (g == nullptr || OGR_G_IsEmpty(g) || site.name.empty()) return;
     const int radius = OGR_F_GetFieldIndex(f, "radius_m");
-    if (radius >= 0 && OGR_F_IsFieldSetAndNotNull(f, radius) &&
-        OGR_F_GetFieldAsDouble(f, radius) > 0)
-      site.radius_m = OGR_F_GetFieldAsDouble(f, radius);
+    const bool given = radius >= 0 && OGR_F_IsFieldSetAndNotNull(f, radius) &&
+                       OGR_F_GetFieldAsDouble(f, radius) > 0;
+    if (given) site.radius_m = OGR_F_GetFieldAsDouble(f, radius);
     OGRGeometryH centroid = OGR_G_CreateGeometry(wkbPoint);
     if (OGR_G_Centroid(g, centroid) != OGRERR_NONE) {
       OGR_G_DestroyGeometry(centroid);
@@ -42,7 +42,8 @@ Result<std::vector<KnownSite>> LoadKnownSites(const std::filesystem::path& path)
     if (wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint) {
       OGREnvelope e;
       OGR_G_GetEnvelope(g, &e);
-      site.radius_m = std::max(site.radius_m, DistanceM(site.at, {e.MaxY, e.MaxX}));
+      const double corner = DistanceM(site.at, {e.MaxY, e.MaxX});
+      site.radius_m = given ? std::max(site.radius_m, corner) : corner;
     }
     sites.push_back(std::move(site));
   });

@@ -22,9 +22,9 @@ struct KnownSite {
 };
 
 // The sites of a vector file (points or polygons; another CRS is transformed). Features
-// without a name or geometry are skipped. radius_m: the radius_m field, else 5 km; for a
-// polygon at least the distance from its centroid to its envelope's corner. Error when the
-// file cannot be read or holds no site.
+// without a name or geometry are skipped. radius_m: for a point the radius_m field, else
+// 5 km; for a polygon the distance from its centroid to its envelope's corner, or the field
+// when larger. Error when the file cannot be read or holds no site.
 Result<std::vector<KnownSite>> LoadKnownSites(const std::filesystem::path& path);
 
 // DataDir()/known-sites.gpkg.

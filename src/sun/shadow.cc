@@ -71,14 +71,19 @@ PreparedObservation Prepare(const SpaTerms& terms, const ShadowObservation& o,
                             const GridSpec& grid) {
   PreparedObservation p{};
   p.obs = &o;
-  p.sin_e_min = std::sin(Rad(std::clamp(TrueFromApparent(o.elevation_min_deg), -90.0, 90.0)));
-  p.sin_e_max = std::sin(Rad(std::clamp(TrueFromApparent(o.elevation_max_deg), -90.0, 90.0)));
+  const double scale = std::max(1.0, o.cutoff_scale);
+  const double e_min =
+      o.elevation_center_deg - scale * (o.elevation_center_deg - o.elevation_min_deg);
+  const double e_max =
+      o.elevation_center_deg + scale * (o.elevation_max_deg - o.elevation_center_deg);
+  p.sin_e_min = std::sin(Rad(std::clamp(TrueFromApparent(std::max(e_min, -1.0)), -90.0, 90.0)));
+  p.sin_e_max = std::sin(Rad(std::clamp(TrueFromApparent(std::min(e_max, 90.0)), -90.0, 90.0)));
   p.has_azimuth = o.shadow_azimuth_deg.has_value();
   if (p.has_azimuth) {
     const double sun_az = Rad(*o.shadow_azimuth_deg + 180.0);
     p.sin_a = std::sin(sun_az);
     p.cos_a = std::cos(sun_az);
-    const double c = std::cos(Rad(o.azimuth_tolerance_deg));
+    const double c = std::cos(Rad(std::min(89.0, scale * o.azimuth_tolerance_deg)));
     p.cos2_tol = c * c;
   }
   p.sigma_e = std::max(0.05, (o.elevation_max_deg - o.elevation_min_deg) / 4.0);

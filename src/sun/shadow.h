@@ -31,6 +31,10 @@ struct ShadowObservation {
   double elevation_center_deg = 45;
   std::optional<double> shadow_azimuth_deg;  // where the shadow points, from true north
   double azimuth_tolerance_deg = 5;
+  // The hard bounds outside which a cell is 0, as a multiple of the tolerances (which are
+  // 2 sigma): 1 for the consistent region; the fusion uses 2 (4 sigma), so that a
+  // measurement just beyond its tolerance leaves a small likelihood instead of a zero.
+  double cutoff_scale = 1;
 
   Status Check() const;
   // From object height and shadow length, each in the same unit; `length_tolerance` is

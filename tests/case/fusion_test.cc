@@ -106,5 +106,159 @@ TEST(Fusion, NotNearRemovesItsDisk) {
   }
 }
 
+// Even-odd over every ring of the region's polygons.
+bool InRegion(const CredibleRegion& region, const LatLon& p) {
+  bool in = false;
+  for (const auto& polygon : region.polygons)
+    for (const auto& ring : polygon)
+      for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+        const auto &a = ring[i], &b = ring[j];
+        if ((a.lat_deg > p.lat_deg) != (b.lat_deg > p.lat_deg) &&
+            p.lon_deg <
+                (b.lon_deg - a.lon_deg) * (p.lat_deg - a.lat_deg) / (b.lat_deg - a.lat_deg) +
+                    a.lon_deg)
+          in = !in;
+      }
+  return in;
+}
+
+LatLon East(const LatLon& p, double m) {
+  return {p.lat_deg, p.lon_deg + m / (111'195.0 * std::cos(p.lat_deg * M_PI / 180))};
+}
+
+TEST(Fusion, CredibleRegionsAreTheSmallestAreasHoldingTheMass) {
+  const Clue near = Point("near", kKkPark, 2000);  // a 2 km disk with a 500 m soft edge
+  auto r = FuseClues({&near}, kSoutheastAsia);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->regions.size(), 2u);
+  EXPECT_EQ(r->regions[0].level, 0.5);
+  EXPECT_EQ(r->regions[1].level, 0.9);
+  EXPECT_DOUBLE_EQ(r->regions[1].area_km2, r->area_90_km2);
+  for (const auto& region : r->regions) {
+    ASSERT_FALSE(region.polygons.empty());
+    EXPECT_TRUE(InRegion(region, kKkPark)) << region.level;
+    EXPECT_FALSE(InRegion(region, East(kKkPark, 4000))) << region.level;
+  }
+  // The disk holds 95 % of the mass, spread evenly: the 50 % region is a part of it, the
+  // 90 % region nearly all of it; outside the disk and its edge, nothing.
+  EXPECT_TRUE(InRegion(r->regions[1], East(kKkPark, 1500)));
+  EXPECT_LT(r->regions[0].area_km2, 0.7 * r->regions[1].area_km2);
+  // The outline is the cells' union: its area (planar, in the local metres) is the cells'.
+  double outline_km2 = 0;
+  const double kx = 111.195 * std::cos(kKkPark.lat_deg * M_PI / 180), ky = 111.195;
+  for (const auto& polygon : r->regions[1].polygons)
+    for (std::size_t k = 0; k < polygon.size(); ++k) {
+      double twice = 0;
+      const auto& ring = polygon[k];
+      for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
+        twice += ring[j].lon_deg * kx * ring[i].lat_deg * ky -
+                 ring[i].lon_deg * kx * ring[j].lat_deg * ky;
+      outline_km2 += (k == 0 ? 1 : -1) * std::abs(twice) / 2;
+    }
+  EXPECT_NEAR(outline_km2, r->regions[1].area_km2, 0.02 * r->regions[1].area_km2);
+}
+
+TEST(Fusion, PosteriorRasterHoldsTheMassOfThe90Region) {
+  const Clue near = Point("near", kKkPark, 2000);
+  auto r = FuseClues({&near}, kSoutheastAsia);
+  ASSERT_TRUE(r.ok());
+  const PosteriorRaster raster = RenderPosterior(*r);
+  ASSERT_GT(raster.grid.width, 10);
+  ASSERT_LE(raster.grid.width, 4000);
+  ASSERT_LE(raster.grid.height, 4000);
+  double mass = 0;
+  for (int row = 0; row < raster.grid.height; ++row) {
+    const double lat = raster.grid.max_lat - (row + 0.5) * raster.grid.resolution_deg;
+    const double pixel_km2 =
+        std::pow(raster.grid.resolution_deg * 111.195, 2) * std::cos(lat * M_PI / 180);
+    for (int col = 0; col < raster.grid.width; ++col)
+      mass += raster.values[static_cast<std::size_t>(row) * raster.grid.width + col] * pixel_km2;
+  }
+  EXPECT_GT(mass, 0.88);  // the 90 % region and its box
+  EXPECT_LT(mass, 1.01);
+  // A smaller max side makes coarser pixels over the same box.
+  const PosteriorRaster small = RenderPosterior(*r, 50);
+  EXPECT_LE(small.grid.width, 50);
+  EXPECT_GT(small.grid.resolution_deg, raster.grid.resolution_deg);
+  // Without a location clue there is nothing to render.
+  auto none = FuseClues({}, kSoutheastAsia);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(RenderPosterior(*none).values.empty());
+  EXPECT_TRUE(none->regions.empty());
+}
+
+TEST(Fusion, AFlatFootprintIsOneHypothesisAtItsMiddle) {
+  Clue footprint;
+  footprint.kind = "footprint";
+  footprint.photo = "drone.jpg";
+  footprint.uncertainty_m = 10;
+  const LatLon sw = kKkPark, ne{kKkPark.lat_deg + 200 / 111'195.0, East(kKkPark, 300).lon_deg};
+  footprint.polygons = {{sw, {sw.lat_deg, ne.lon_deg}, ne, {ne.lat_deg, sw.lon_deg}, sw}};
+  auto r = FuseClues({&footprint}, kSoutheastAsia);
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->hypotheses.empty());
+  // Every cell inside ties: they are one plateau, not ten crumbs around an arbitrary corner.
+  int substantial = 0;
+  for (const auto& h : r->hypotheses) substantial += h.probability > 0.01;
+  EXPECT_EQ(substantial, 1);
+  const LatLon middle{(sw.lat_deg + ne.lat_deg) / 2, (sw.lon_deg + ne.lon_deg) / 2};
+  EXPECT_LT(DistanceM(r->hypotheses.front().at, middle), 20);
+  EXPECT_GT(r->hypotheses.front().radius_m, 120);  // the footprint's half-diagonal is 180 m
+  EXPECT_LT(r->hypotheses.front().radius_m, 260);
+}
+
+TEST(Fusion, TwoTagsAFewMetresApartAreOnePlace) {
+  const Clue a = Point("gps", kKkPark, 30, "a.jpg");
+  const Clue b = Point("gps", East(kKkPark, 8), 30, "b.jpg");
+  auto r = FuseClues({&a, &b}, kSoutheastAsia);
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->hypotheses.empty());
+  EXPECT_GT(r->hypotheses.front().probability, 0.9);
+  EXPECT_LT(DistanceM(r->hypotheses.front().at, East(kKkPark, 4)), 10);
+  EXPECT_TRUE(r->conflicts.empty());
+}
+
+TEST(Fusion, AClueOutsideTheSearchRegionIsLeftOutAndNamed) {
+  const Clue gps = Point("gps", {48.85, 2.35}, 30, "paris.jpg");  // the region is SE Asia
+  auto r = FuseClues({&gps}, kSoutheastAsia);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->hypotheses.empty());
+  EXPECT_TRUE(r->clues_used.empty());
+  EXPECT_EQ(r->outside_region, std::vector<std::string>{"gps (paris.jpg)"});
+}
+
+Clue KnownSitesPrior() {
+  Clue prior;
+  prior.kind = "known_site";
+  prior.photo = "known sites";
+  prior.params["sites"] = {{{"lat", kKkPark.lat_deg}, {"lon", kKkPark.lon_deg}, {"radius_m", 1000}},
+                           {{"lat", 10.6333}, {"lon", 103.5}, {"radius_m", 10000}}};
+  return prior;
+}
+
+TEST(Fusion, KnownSitesArePriorsNotClues) {
+  // Alone, the prior proposes nothing: a photo with no location clue gets no place.
+  const Clue prior = KnownSitesPrior();
+  auto alone = FuseClues({&prior}, kSoutheastAsia);
+  ASSERT_TRUE(alone.ok());
+  EXPECT_TRUE(alone->hypotheses.empty());
+  // With a broad clue over one of the sites, the site stands out as a hypothesis of its own.
+  const Clue near = Point("near", East(kKkPark, 10'000), 30'000);
+  auto with = FuseClues({&near, &prior}, kSoutheastAsia);
+  ASSERT_TRUE(with.ok());
+  const Hypothesis* site = nullptr;
+  for (const auto& h : with->hypotheses)
+    if (DistanceM(h.at, kKkPark) < 1500) site = &h;
+  ASSERT_NE(site, nullptr);
+  EXPECT_GT(site->clues.at(1).log_likelihood_gain, 1);  // the prior favours it
+  EXPECT_LT(site->probability, 0.5);                    // but weakly
+  // It never outweighs a GPS tag elsewhere in the disk.
+  const Clue gps = Point("gps", East(kKkPark, 20'000), 30);
+  auto tagged = FuseClues({&near, &gps, &prior}, kSoutheastAsia);
+  ASSERT_TRUE(tagged.ok());
+  ASSERT_FALSE(tagged->hypotheses.empty());
+  EXPECT_LT(DistanceM(tagged->hypotheses.front().at, East(kKkPark, 20'000)), 30);
+}
+
 }  // namespace
 }  // namespace gv

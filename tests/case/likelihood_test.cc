@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "case/steps/steps.h"
 #include "geo/countries.h"
 #include "geo/gazetteer.h"
 
@@ -99,6 +100,26 @@ TEST(Likelihood, ShadowGridAndTimeZones) {
   EXPECT_EQ((*z)->At({16.8409, 96.1735}), 1.0);  // Yangon
   EXPECT_EQ((*z)->At({16.7170, 98.5668}), 0.0);  // Mae Sot: Asia/Bangkok
   EXPECT_NEAR((*z)->epsilon(), 0.2, 1e-12);
+}
+
+TEST(Likelihood, TimeZonesFoldedIntoOthersStillCount) {
+  // zone1970.tab folds Asia/Kuala_Lumpur into Asia/Singapore and Asia/Phnom_Penh into
+  // Asia/Bangkok; the boundaries keep their own names. A clock at +08:00 (+07:00) must still
+  // allow Kuala Lumpur (Phnom Penh).
+  const std::int64_t when = 1735689600;  // 2025-01-01T00:00:00Z
+  auto plus8 = MakeTimeZoneClue(8 * 3600, "OffsetTimeOriginal", when);
+  ASSERT_TRUE(plus8.ok()) << plus8.error().message;
+  auto l8 = MakeLikelihood(*plus8);
+  ASSERT_TRUE(l8.ok());
+  EXPECT_EQ((*l8)->At({3.139, 101.687}), 1.0);   // Kuala Lumpur
+  EXPECT_EQ((*l8)->At({1.352, 103.820}), 1.0);   // Singapore
+  EXPECT_EQ((*l8)->At({13.756, 100.502}), 0.0);  // Bangkok: +07:00
+  auto plus7 = MakeTimeZoneClue(7 * 3600, "OffsetTimeOriginal", when);
+  ASSERT_TRUE(plus7.ok());
+  auto l7 = MakeLikelihood(*plus7);
+  ASSERT_TRUE(l7.ok());
+  EXPECT_EQ((*l7)->At({11.556, 104.928}), 1.0);  // Phnom Penh
+  EXPECT_EQ((*l7)->At({3.139, 101.687}), 0.0);
 }
 
 TEST(Likelihood, OutlierFloorKeepsTheTruthAliveAgainstOneWrongClue) {

@@ -8,7 +8,9 @@
 #include <set>
 
 #include "geo/gazetteer.h"
+#include "geo/tzif.h"
 #include "geo/zone_grid.h"
+#include "util/time.h"
 
 namespace gv {
 namespace {
@@ -418,6 +420,19 @@ Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
     if (!grid.ok()) return MakeError("time-zone boundaries unavailable: " + grid.error().message);
     std::set<std::string> names;
     for (const auto& z : clue.params["zones"]) names.insert(z.get<std::string>());
+    // The boundaries name zones that the zone table folds into others (Asia/Kuala_Lumpur
+    // into Asia/Singapore, Asia/Phnom_Penh into Asia/Bangkok): each boundary zone counts
+    // when its own rules give the clue's offset at the clue's instant.
+    const auto offset = ParseUtcOffset(clue.params.value("utc_offset", std::string()));
+    const auto when = ParseIso8601(clue.params.value("taken_at_utc", std::string()));
+    if (offset && when && when->offset_s) {
+      const std::int64_t utc = ToEpochSeconds(when->local) - *when->offset_s;
+      for (const auto& zone : grid->zones) {
+        if (names.count(zone)) continue;
+        if (auto rules = ZoneRules::Load(zone); rules.ok() && rules->OffsetAtUtc(utc) == *offset)
+          names.insert(zone);
+      }
+    }
     return std::unique_ptr<ClueLikelihood>(new ZoneLikelihood(*grid, names, eps));
   }
   return MakeError("no likelihood for a " + k + " clue with this geometry");

@@ -4,6 +4,7 @@
 #include "sun/shadow.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
 
@@ -15,13 +16,18 @@
 namespace gv {
 namespace {
 
-// Outer rings of the non-zero cells (cell centres, simplified by a cell), in lat/lon.
+// Within the observations' tolerances (2 sigma in elevation and azimuth): the consistent
+// region. The grid goes on to 4 sigma (ShadowObservation::cutoff_scale) for the fusion.
+constexpr float kWithinTolerance = 0.1353f;  // exp(-2)
+
+// Outer rings of the cells within the tolerances (cell centres, simplified by a cell), in
+// lat/lon.
 std::vector<std::vector<LatLon>> Outline(const LikelihoodGrid& g) {
   cv::Mat mask(g.height, g.width, CV_8U);
   for (int r = 0; r < g.height; ++r)
     for (int c = 0; c < g.width; ++c)
       mask.at<std::uint8_t>(r, c) =
-          g.values[static_cast<std::size_t>(r) * g.width + c] > 0 ? 255 : 0;
+          g.values[static_cast<std::size_t>(r) * g.width + c] >= kWithinTolerance ? 255 : 0;
   cv::Mat padded;
   cv::copyMakeBorder(mask, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, 0);
   std::vector<std::vector<cv::Point>> contours;
@@ -47,9 +53,10 @@ std::vector<std::vector<LatLon>> Outline(const LikelihoodGrid& g) {
 
 }  // namespace
 
-Result<std::optional<Clue>> MakeShadowClue(const std::vector<ShadowObservation>& observations,
+Result<std::optional<Clue>> MakeShadowClue(std::vector<ShadowObservation> observations,
                                            const nlohmann::ordered_json& specs,
                                            const GridSpec& grid) {
+  for (auto& o : observations) o.cutoff_scale = 2;
   const auto terms = SpaTerms::Default();
   if (!terms.ok()) return terms.error();
   std::optional<ZoneIndexGrid> zones;
@@ -91,20 +98,41 @@ Result<std::optional<Clue>> MakeShadowClue(const std::vector<ShadowObservation>&
   for (int r = 0; r < g.height; ++r)
     std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(r0 + r) * w + c0, g.width,
                 g.values.begin() + static_cast<std::ptrdiff_t>(r) * g.width);
+  // The consistent region (within the tolerances): its area and box for the description.
+  double area_km2 = 0, south = 90, north = -90, west = 180, east = -180;
+  std::uint64_t within = 0;
+  for (int r = 0; r < g.height; ++r) {
+    const double lat = g.max_lat - (r + 0.5) * g.resolution_deg;
+    const double cell_km2 = std::pow(g.resolution_deg * 111.195, 2) * std::cos(lat * M_PI / 180);
+    for (int c = 0; c < g.width; ++c) {
+      if (g.values[static_cast<std::size_t>(r) * g.width + c] < kWithinTolerance) continue;
+      const double lon = g.min_lon + (c + 0.5) * g.resolution_deg;
+      ++within;
+      area_km2 += cell_km2;
+      south = std::min(south, lat), north = std::max(north, lat);
+      west = std::min(west, lon), east = std::max(east, lon);
+    }
+  }
   Clue clue;
   clue.kind = "shadow";
   clue.polygons = Outline(g);
-  char text[200];
-  std::snprintf(text, sizeof text,
-                "%zu shadow observation%s: the sun fits in %.0f km2 (lat %.2f..%.2f, lon "
-                "%.2f..%.2f)",
-                observations.size(), observations.size() == 1 ? "" : "s", stats->area_km2,
-                stats->min_lat, stats->max_lat, stats->min_lon, stats->max_lon);
+  char text[240];
+  if (within > 0)
+    std::snprintf(text, sizeof text,
+                  "%zu shadow observation%s: the sun fits in %.0f km2 (lat %.2f..%.2f, lon "
+                  "%.2f..%.2f)",
+                  observations.size(), observations.size() == 1 ? "" : "s", area_km2, south, north,
+                  west, east);
+  else
+    std::snprintf(text, sizeof text,
+                  "%zu shadow observation%s: the sun fits nowhere within the tolerances, only "
+                  "just beyond them",
+                  observations.size(), observations.size() == 1 ? "" : "s");
   clue.description = text;
   clue.params = {{"observations", specs},
                  {"resolution_deg", grid.resolution_deg},
-                 {"area_km2", stats->area_km2},
-                 {"consistent_cells", stats->consistent_cells}};
+                 {"area_km2", area_km2},
+                 {"consistent_cells", within}};
   clue.likelihood = std::move(g);
   return std::optional<Clue>(std::move(clue));
 }

@@ -20,8 +20,9 @@ Result<Clue> MakeTimeZoneClue(int offset_s, const std::string& offset_source,
                               std::int64_t taken_at_utc);
 // analyst_clues.cc: a case.yaml clue (country, near, not_near, within).
 Result<Clue> MakeInvestigatorClue(const ManualClueSpec& spec);
-// shadow.cc: where the sun fits the observations over `grid`; nullopt when nowhere.
-Result<std::optional<Clue>> MakeShadowClue(const std::vector<ShadowObservation>& observations,
+// shadow.cc: where the sun fits the observations over `grid` (the likelihood to 4 sigma, the
+// outline and area within the tolerances); nullopt when nowhere.
+Result<std::optional<Clue>> MakeShadowClue(std::vector<ShadowObservation> observations,
                                            const nlohmann::ordered_json& specs,
                                            const GridSpec& grid);
 
