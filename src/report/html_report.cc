@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "geo/gazetteer.h"
 #include "geo/known_sites.h"
 #include "metadata/metadata_json.h"
 #include "report/case_outputs.h"
@@ -58,7 +59,23 @@ bool Has(const PhotoRecord& p, std::initializer_list<const char*> codes, std::st
   return !found.empty();
 }
 
-// Map data: photos with GPS, and every clue with a geometry.
+// A credible region as a GeoJSON MultiPolygon (rings closed, [lon, lat]).
+Json RegionGeometryJson(const CredibleRegion& region) {
+  Json coordinates = Json::array();
+  for (const auto& polygon : region.polygons) {
+    Json rings = Json::array();
+    for (const auto& ring : polygon) {
+      Json points = Json::array();
+      for (const auto& p : ring) points.push_back({p.lon_deg, p.lat_deg});
+      if (!ring.empty()) points.push_back({ring.front().lon_deg, ring.front().lat_deg});
+      rings.push_back(std::move(points));
+    }
+    coordinates.push_back(std::move(rings));
+  }
+  return {{"type", "MultiPolygon"}, {"coordinates", coordinates}};
+}
+
+// Map data: photos with GPS, every clue with a geometry, hypotheses and credible regions.
 Json MapData(const Case& c) {
   Json photos = Json::array(), clues = Json::array();
   for (std::size_t i = 0; i < c.photos.size(); ++i) {
@@ -84,16 +101,34 @@ Json MapData(const Case& c) {
       clues.push_back(j);
     }
   }
-  Json hypotheses = Json::array();
-  for (const auto& f : c.fusion)
-    for (const auto& h : f.result.hypotheses)
-      hypotheses.push_back({{"group", f.group},
-                            {"rank", h.rank},
-                            {"lat", h.at.lat_deg},
-                            {"lon", h.at.lon_deg},
-                            {"probability", h.probability},
-                            {"radius_m", h.radius_m}});
-  return {{"photos", photos}, {"clues", clues}, {"hypotheses", hypotheses}};
+  Json hypotheses = Json::array(), regions = Json::array();
+  const auto gazetteer = Gazetteer::Default();
+  for (const auto& f : c.fusion) {
+    for (const auto& h : f.result.hypotheses) {
+      Json gains = Json::array();
+      for (const auto& cg : h.clues)
+        gains.push_back({{"kind", cg.kind}, {"photo", cg.photo}, {"gain", cg.log_likelihood_gain}});
+      std::string place;
+      if (gazetteer.ok())
+        if (const auto near = (*gazetteer)->Nearest(h.at)) place = near->Describe();
+      hypotheses.push_back(
+          {{"group", f.group},
+           {"rank", h.rank},
+           {"lat", h.at.lat_deg},
+           {"lon", h.at.lon_deg},
+           {"probability", h.probability},
+           {"radius_m", h.radius_m},
+           {"place", place},
+           {"known_site", h.known_site ? Json(h.known_site->first) : Json(nullptr)},
+           {"clues", gains}});
+    }
+    for (const auto& r : f.result.regions)
+      regions.push_back({{"group", f.group},
+                         {"level", r.level},
+                         {"area_km2", r.area_km2},
+                         {"geometry", RegionGeometryJson(r)}});
+  }
+  return {{"photos", photos}, {"clues", clues}, {"hypotheses", hypotheses}, {"regions", regions}};
 }
 
 void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index) {
@@ -177,12 +212,23 @@ void WriteGroups(std::ostream& out, const Case& c) {
         char line[160];
         std::snprintf(line, sizeof line, "%d. %.5f, %.5f: p %.3f, within %.0f m", h.rank,
                       h.at.lat_deg, h.at.lon_deg, h.probability, h.radius_m);
-        out << "<div class=hypothesis>" << line << "<small>";
+        const std::string id =
+            "hypothesis-" + std::to_string(f.group) + "-" + std::to_string(h.rank);
+        out << "<div class=hypothesis><a href='#" << id << "'>" << line << "</a>";
+        if (h.known_site)
+          out << " <small>near known site " << HtmlEscape(h.known_site->first) << "</small>";
+        // Each clue's contribution as a bar: right (green) favours the place, left (red)
+        // speaks against it; 10 nats fill the bar.
+        out << "<table class=gains>";
         for (const auto& cg : h.clues) {
-          std::snprintf(line, sizeof line, " %+.1f", cg.log_likelihood_gain);
-          out << " " << HtmlEscape(cg.kind) << line;
+          const double g = cg.log_likelihood_gain;
+          const int width = static_cast<int>(std::min(std::abs(g), 10.0) * 6);
+          std::snprintf(line, sizeof line, "%+.1f", g);
+          out << "<tr><td>" << HtmlEscape(cg.kind) << " <small>" << HtmlEscape(cg.photo)
+              << "</small></td><td class=bars><span class='bar " << (g < 0 ? "against" : "for")
+              << "' style='width:" << width << "px'></span></td><td>" << line << "</td></tr>";
         }
-        out << "</small></div>";
+        out << "</table></div>";
       }
       for (const auto& k : f.result.conflicts)
         out << "<div class=alert>CLUES_CONFLICT " << HtmlEscape(k.message) << "</div>";

@@ -15,7 +15,10 @@ section.photo{border:1px solid #bbb;border-radius:4px;padding:8px 12px;margin:0 
 section.photo h3{margin:0 0 2px 0}.cols{display:flex;flex-wrap:wrap;gap:12px;margin-top:8px}
 .cols>div{flex:1 1 300px}.cols img{max-width:100%;border:1px solid #ccc}.verdicts{width:100%;margin:0}
 figure{margin:0}figcaption{font-size:11px;color:#666}ul{margin:4px 0 8px 0;padding-left:20px;font-size:13px}
-h4{margin:8px 0 2px 0})";
+h4{margin:8px 0 2px 0}table.gains{width:auto;margin:2px 0 6px 12px}table.gains td{border:none;padding:0 4px;font-size:12px}
+td.bars{width:130px;position:relative}.bar{display:inline-block;height:9px;vertical-align:middle}
+.bar.for{background:#393;margin-left:65px}.bar.against{background:#c33;margin-left:65px;transform:translateX(-100%)}
+.gain-row{display:flex;gap:6px;align-items:center;font-size:12px}.gain-bar{height:9px;display:inline-block})";
 
 inline constexpr const char* kReportMapScript = R"(
 (function(){
@@ -67,15 +70,46 @@ inline constexpr const char* kReportMapScript = R"(
     layer.addTo(groups[name]);
   });
   order.forEach(function(name){ overlays[name] = groups[name].addTo(map); });
+  if (data.regions.length) {
+    var regions = L.featureGroup();
+    data.regions.slice().sort(function(a, b){ return b.level - a.level; }).forEach(function(r){
+      L.geoJSON(r.geometry, {style: {color: '#d0a', weight: 1, fillColor: '#d0a',
+                                     fillOpacity: r.level < 0.75 ? 0.3 : 0.12}})
+        .bindPopup(popup(['Place group ' + r.group + ': ' + Math.round(r.level * 100) + ' % credible region',
+                          r.area_km2.toPrecision(3) + ' km2']))
+        .addTo(regions);
+    });
+    overlays['Credible regions (50 %, 90 %)'] = regions.addTo(map);
+  }
+  // A hypothesis's popup: each clue's log-likelihood gain as a bar (green favours the place,
+  // red speaks against it; 10 nats fill the bar).
+  function hypothesisPopup(h){
+    var d = popup(['Place group ' + h.group + ', hypothesis ' + h.rank,
+                   'probability ' + h.probability.toFixed(3) + ', within ' + Math.round(h.radius_m) + ' m',
+                   h.lat.toFixed(6) + ', ' + h.lon.toFixed(6), h.place || '',
+                   h.known_site ? 'near known site ' + h.known_site : '']);
+    h.clues.forEach(function(c){
+      var row = document.createElement('div'), label = document.createElement('span'),
+          bar = document.createElement('span'), value = document.createElement('span');
+      row.className = 'gain-row';
+      label.textContent = c.kind + ' (' + c.photo + ')';
+      bar.className = 'gain-bar';
+      bar.style.width = Math.round(Math.min(Math.abs(c.gain), 10) * 8) + 'px';
+      bar.style.background = c.gain < 0 ? '#c33' : '#393';
+      value.textContent = (c.gain >= 0 ? '+' : '') + c.gain.toFixed(1);
+      row.appendChild(label); row.appendChild(bar); row.appendChild(value);
+      d.appendChild(row);
+    });
+    return d;
+  }
+  var hypothesisMarkers = {};
   if (data.hypotheses.length) {
     var ranked = L.featureGroup();
     data.hypotheses.forEach(function(h){
       L.circle([h.lat, h.lon], {radius: Math.max(h.radius_m, 5), color: '#d0a', weight: 2, fillOpacity: 0.1}).addTo(ranked);
-      L.circleMarker([h.lat, h.lon], {radius: 4, color: '#d0a', fillOpacity: 1})
-        .bindPopup(popup(['Place group ' + h.group + ', hypothesis ' + h.rank,
-                          'probability ' + h.probability.toFixed(3) + ', within ' + Math.round(h.radius_m) + ' m',
-                          h.lat.toFixed(6) + ', ' + h.lon.toFixed(6)]))
-        .addTo(ranked);
+      hypothesisMarkers['hypothesis-' + h.group + '-' + h.rank] =
+        L.circleMarker([h.lat, h.lon], {radius: 4, color: '#d0a', fillOpacity: 1})
+          .bindPopup(hypothesisPopup(h)).addTo(ranked);
     });
     overlays['Hypotheses (fused)'] = ranked.addTo(map);
   }
@@ -95,6 +129,16 @@ inline constexpr const char* kReportMapScript = R"(
     .forEach(function(g){ if (g && g.getLayers().length) view.extend(g.getBounds()); });
   if (!view.isValid()) order.forEach(function(n){ view.extend(groups[n].getBounds()); });
   if (view.isValid()) map.fitBounds(view.pad(0.3), {maxZoom: 14}); else map.setView([15, 100], 3);
+  // The hypotheses in the place-group table link here: #hypothesis-G-R opens its popup.
+  function openFromHash(){
+    var m = hypothesisMarkers[location.hash.slice(1)];
+    if (!m) return;
+    document.getElementById('map').scrollIntoView();
+    map.setView(m.getLatLng(), Math.max(map.getZoom(), 12));
+    m.openPopup();
+  }
+  window.addEventListener('hashchange', openFromHash);
+  openFromHash();
   document.body.setAttribute('data-map-ready', String(Object.keys(overlays).length));
 })();
 )";

@@ -264,7 +264,8 @@ struct Rendered {
 };
 
 Rendered RenderInChromium(const std::filesystem::path& page, const std::filesystem::path& scratch,
-                          const std::filesystem::path& screenshot = {}) {
+                          const std::filesystem::path& screenshot = {},
+                          const std::string& fragment = {}) {
   const std::string flags =
       "--headless --no-sandbox --disable-gpu --no-first-run --disable-extensions "
       "--disable-background-networking --disable-component-update --disable-sync "
@@ -274,7 +275,7 @@ Rendered RenderInChromium(const std::filesystem::path& page, const std::filesyst
   const auto netlog = scratch / "netlog.json";
   const auto run =
       test::RunCommand("timeout 120 chromium " + flags + "--log-net-log=" + Quote(netlog) +
-                           " --dump-dom " + Quote("file://" + page.string()),
+                           " --dump-dom " + Quote("file://" + page.string() + fragment),
                        true);
   Rendered r;
   r.exit_code = run.exit_code;
@@ -358,6 +359,39 @@ TEST_F(RunCase, ReportRendersInChromiumOfflineWithoutErrors) {
   EXPECT_GE(count("<tr class=\"group\""), 5);
   ASSERT_TRUE(std::filesystem::exists(png));
   EXPECT_GT(std::filesystem::file_size(png), 20000u);
+  EXPECT_NE(r.dom.find("Credible regions (50 %, 90 %)"), std::string::npos);
+  EXPECT_NE(r.dom.find("Hypotheses (fused)"), std::string::npos);
+  EXPECT_GE(count("<span class=\"bar (for|against)\""), 6);  // the table's contribution bars
+}
+
+// A hypothesis linked from the place-group table opens on the map with a bar per clue.
+TEST_F(RunCase, ReportOpensAHypothesisWithItsCluesAsBars) {
+  const auto groups = nlohmann::json::parse(test::ReadAllText(out_dir() / "hypotheses.json"));
+  int group = 0;
+  std::size_t clues = 0;
+  for (const auto& g : groups)
+    if (g["photos"].dump().find("window_view.jpg") != std::string::npos) {
+      group = g["group"].get<int>();
+      clues = g["hypotheses"][0]["clues"].size();
+    }
+  ASSERT_GT(group, 0);
+  ASSERT_GE(clues, 5u);  // gps x2, shadow, country, near, not_near, time zone, known sites
+  const std::string id = "hypothesis-" + std::to_string(group) + "-1";
+  const auto html = test::ReadAllText(out_dir() / "report.html");
+  EXPECT_NE(html.find("href='#" + id + "'"), std::string::npos);
+  const Rendered r = RenderInChromium(out_dir() / "report.html", dir_->path(), {}, "#" + id);
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(r.console.empty()) << r.console.front();
+  const auto popup = r.dom.find("class=\"leaflet-popup-content\"");
+  ASSERT_NE(popup, std::string::npos) << "no popup open";
+  const std::string content = r.dom.substr(popup, 20000);
+  EXPECT_NE(content.find("hypothesis 1"), std::string::npos);
+  const std::regex bar(
+      "class=\"gain-bar\" style=\"width: (\\d+)px; background: (rgb\\(51, 153, 51\\)|rgb\\(204, "
+      "51, 51\\))");
+  const auto bars = std::distance(std::sregex_iterator(content.begin(), content.end(), bar),
+                                  std::sregex_iterator());
+  EXPECT_EQ(static_cast<std::size_t>(bars), clues) << content.substr(0, 3000);
 }
 
 }  // namespace

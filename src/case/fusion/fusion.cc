@@ -233,8 +233,11 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
     cells = std::move(children);
   }
 
-  // Posterior mass of each leaf (coarse leaves keep their upper bound: their mass is
-  // overstated, never hidden).
+  // Posterior mass of each leaf: the density at its centre. The upper bounds decided what
+  // to refine (so that no sharp peak hides in a coarse cell); as masses they would overstate
+  // every coarse cell on a broad clue's slope and widen the credible regions.
+  for (auto& c : leaves)
+    if (!c.final) c.score = Score(terms, search_m2, Box(grid, c), true);
   double best = -1e300;
   for (const auto& c : leaves) best = std::max(best, c.score);
   std::vector<double> mass(leaves.size()), area(leaves.size());
@@ -323,7 +326,8 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
   const auto near_distance_m = [](const LatLon& a, double cos_a, const LatLon& b) {
     double dlon = std::abs(b.lon_deg - a.lon_deg);
     if (dlon > 180) dlon = 360 - dlon;
-    return kR * kDeg * std::hypot(b.lat_deg - a.lat_deg, dlon * cos_a);
+    const double dlat = b.lat_deg - a.lat_deg, dx = dlon * cos_a;
+    return kR * kDeg * std::sqrt(dlat * dlat + dx * dx);
   };
   struct Mode {
     LatLon at;
@@ -347,8 +351,10 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
     Mode* home = nullptr;
     double nearest = 1e300;
     for (auto& m : modes) {
-      const double d = near_distance_m(m.at, m.cos_lat, centre);
       const double reach = m.Reach(merge_m) + m.cell_m + half;
+      // Most modes are far in latitude alone: no square root for them.
+      if (std::abs(centre.lat_deg - m.at.lat_deg) * kDeg * kR > std::min(reach, nearest)) continue;
+      const double d = near_distance_m(m.at, m.cos_lat, centre);
       if (d <= reach && d < nearest) nearest = d, home = &m;
     }
     if (!home && static_cast<int>(modes.size()) < 20 * o.max_hypotheses) {
