@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 #include <tuple>
@@ -54,6 +55,8 @@ CellBox Box(const Grid& g, const Cell& c) {
 double CellAreaM2(const CellBox& b) {
   return kR * kR * (b.size * kDeg) * std::abs(std::sin(b.north * kDeg) - std::sin(b.south * kDeg));
 }
+
+std::int64_t Mod(std::int64_t a, std::int64_t m) { return ((a % m) + m) % m; }
 
 LatLon Centre(const CellBox& b) { return {(b.south + b.north) / 2, b.west + b.size / 2}; }
 
@@ -113,7 +116,7 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
   for (auto& t : terms) scale_m = std::min(scale_m, t.likelihood->ScaleM());
   const double target_m = std::max(o.finest_m, scale_m / 4);
   Grid grid{region.min_lat, region.min_lon, res, 0, o.split};
-  for (double cell_m = res * kDeg * kR; cell_m > target_m && grid.levels < 8; cell_m /= o.split)
+  for (double cell_m = res * kDeg * kR; cell_m > 2 * target_m && grid.levels < 8; cell_m /= o.split)
     ++grid.levels;
   grid.unit = res / static_cast<double>(grid.Units(0));
   const std::int64_t top = grid.Units(0);
@@ -268,9 +271,36 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
       result.area_50_km2 += area[i] / 1e6;
     }
   }
+  // Siblings all in a region are their parent: a broad region's thousands of fine cells
+  // become a few coarse ones before the union (which costs by the pieces it is given).
+  const auto consolidate = [&](std::vector<GridRect> rects) {
+    for (int level = grid.levels; level > 0; --level) {
+      const std::int64_t size = grid.Units(level), parent = grid.Units(level - 1);
+      std::map<std::pair<std::int64_t, std::int64_t>, int> siblings;
+      for (const auto& r : rects)
+        if (r.x1 - r.x0 == size) {
+          const std::int64_t px = r.x0 - Mod(r.x0, parent), py = r.y0 - Mod(r.y0, parent);
+          ++siblings[{px, py}];
+        }
+      const int all = o.split * o.split;
+      std::vector<GridRect> kept;
+      for (const auto& r : rects) {
+        if (r.x1 - r.x0 == size) {
+          const std::int64_t px = r.x0 - Mod(r.x0, parent), py = r.y0 - Mod(r.y0, parent);
+          if (siblings[{px, py}] == all) continue;
+        }
+        kept.push_back(r);
+      }
+      for (const auto& [key, n] : siblings)
+        if (n == all)
+          kept.push_back({key.first, key.second, key.first + parent, key.second + parent});
+      rects = std::move(kept);
+    }
+    return rects;
+  };
   for (const auto& [level, rects, km2] :
        {std::tuple{0.5, &in50, result.area_50_km2}, std::tuple{0.9, &in90, result.area_90_km2}}) {
-    auto outline = UnionGridRects(*rects);
+    auto outline = UnionGridRects(consolidate(*rects));
     if (!outline.ok()) return outline.error();
     CredibleRegion region_out{level, km2, {}};
     for (const auto& polygon : *outline) {

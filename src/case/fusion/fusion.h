@@ -8,8 +8,9 @@
 //
 // Grid: the search area at about 0.05 deg (coarser when it would exceed max_level0_cells),
 // each cell scored with the clues' upper bounds over it; the cells within keep_nats of the
-// best are split 8 x 8, level after level, down to the sharpest clue's scale / 4 (at least
-// finest_m). Time and memory depend on the number of cells kept, not on the area.
+// best are split 8 x 8, level after level, until a cell is at most half the sharpest clue's
+// scale (at least 2 x finest_m). Time and memory depend on the number of cells kept, not on the
+// area.
 #pragma once
 
 #include <optional>
