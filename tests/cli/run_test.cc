@@ -145,6 +145,21 @@ TEST_F(RunCase, HypothesesPerPlaceGroup) {
       continue;
     }
     ASSERT_FALSE(g["hypotheses"].empty()) << photos;
+    // Credible regions as GeoJSON, the larger holding the smaller's area, and the posterior.
+    ASSERT_TRUE(g["regions"].is_object()) << photos;
+    for (const char* level : {"0.5", "0.9"}) {
+      EXPECT_EQ(g["regions"][level]["type"], "MultiPolygon") << photos;
+      EXPECT_FALSE(g["regions"][level]["coordinates"].empty()) << photos;
+    }
+    EXPECT_LE(g["area_km2"]["0.5"].get<double>(), g["area_km2"]["0.9"].get<double>());
+    const auto tif = out_dir() / ("posterior_" + std::to_string(g["group"].get<int>()) + ".tif");
+    GDALAllRegister();
+    GDALDatasetH posterior = GDALOpen(tif.c_str(), GA_ReadOnly);
+    ASSERT_NE(posterior, nullptr) << tif;
+    EXPECT_EQ(GDALGetRasterDataType(GDALGetRasterBand(posterior, 1)), GDT_Float32);
+    EXPECT_LE(GDALGetRasterXSize(posterior), 4000);
+    EXPECT_NE(std::string(GDALGetProjectionRef(posterior)).find("4326"), std::string::npos);
+    GDALClose(posterior);
     const auto& h = g["hypotheses"][0];
     for (const char* key :
          {"rank", "lat", "lon", "probability", "radius_m", "place", "known_site", "clues"})
@@ -155,6 +170,7 @@ TEST_F(RunCase, HypothesesPerPlaceGroup) {
       kk_park = std::abs(h["lat"].get<double>() - 16.6476) < 0.001 &&
                 std::abs(h["lon"].get<double>() - 98.5207) < 0.001;
       EXPECT_EQ(h["place"]["name"], "Myawaddy");
+      EXPECT_EQ(h["known_site"]["name"], "KK Park, Myawaddy");  // the shipped layer
     }
   }
   EXPECT_TRUE(kk_park);
@@ -163,6 +179,15 @@ TEST_F(RunCase, HypothesesPerPlaceGroup) {
   for (const auto& f : forwarded["findings"]) no_clue = no_clue || f["code"] == "NO_LOCATION_CLUE";
   EXPECT_TRUE(no_clue) << forwarded["findings"];
   EXPECT_FALSE(Layer("hypotheses").empty());
+  EXPECT_FALSE(Layer("regions").empty());
+  const auto kml = test::ReadAllText(out_dir() / "case.kml");
+  EXPECT_NE(kml.find("<Folder><name>regions</name>"), std::string::npos);
+  EXPECT_NE(kml.find("<Folder><name>hypotheses</name>"), std::string::npos);
+  // The drone photo registers on Bahamas ground, outside the case's region: named, left out.
+  bool outside = false;
+  const auto drone = Photo("drone_view.jpg");
+  for (const auto& f : drone["findings"]) outside = outside || f["code"] == "CLUE_OUTSIDE_REGION";
+  EXPECT_TRUE(outside) << drone["findings"];
 }
 
 TEST_F(RunCase, GeoPackageLayersReadBackThroughGdal) {
