@@ -123,6 +123,7 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
   const auto rows0 = static_cast<std::int64_t>(std::ceil(span_lat / res - 1e-9)),
              cols0 = static_cast<std::int64_t>(std::ceil(span_lon / res - 1e-9));
   std::vector<Cell> cells;
+  cells.reserve(static_cast<std::size_t>(rows0 * cols0));
   for (std::int64_t r = 0; r < rows0; ++r)
     for (std::int64_t q = 0; q < cols0; ++q) cells.push_back({q * top, r * top, 0});
   double search_m2 = 0;
@@ -223,6 +224,9 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
       if (peak.size() <= kSharpPeakCells) mark_near_best(peak, kSharpPeakCells);
     }
     std::vector<Cell> children;
+    const auto refined = static_cast<std::size_t>(std::count(refine.begin(), refine.end(), 1));
+    children.reserve(refined * static_cast<std::size_t>(o.split * o.split));
+    leaves.reserve(leaves.size() + cells.size() - refined);
     const std::int64_t child = grid.Units(level + 1);
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (!refine[i]) {

@@ -17,7 +17,7 @@ namespace {
 
 constexpr double kMetresPerDegree = 111'195.0;
 // Polygons with more vertices than this are rasterised (RasterPolygonLikelihood).
-constexpr std::size_t kRasterisedVertices = 256;
+constexpr std::size_t kRasterisedVertices = 32;
 
 double Gaussian(double d, double sigma) { return std::exp(-0.5 * (d / sigma) * (d / sigma)); }
 

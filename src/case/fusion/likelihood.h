@@ -67,7 +67,7 @@ double LogWithOutlierFloor(double likelihood, double epsilon);
 // The likelihood of a clue, by kind. Error for a kind without a likelihood or a clue without
 // the geometry its kind needs. time_zone clues use the zone boundaries rasterised at 0.05
 // deg (once per process; error when data/generated/timezones.gpkg is missing).
-// Polygons of more than 256 vertices (countries) are rasterised at about a quarter of their
+// Polygons of more than 32 vertices (countries) are rasterised at about a quarter of their
 // blur, over `region` (plus a degree) when given.
 Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
                                                        const std::optional<RegionBox>& region = {});
