@@ -65,22 +65,6 @@ struct Outcome {
   int hypotheses = 0;
 };
 
-// Even-odd over every ring (outlines and holes) of the region's polygons.
-bool InRegion(const CredibleRegion& region, const LatLon& p) {
-  bool in = false;
-  for (const auto& polygon : region.polygons)
-    for (const auto& ring : polygon)
-      for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
-        const auto &a = ring[i], &b = ring[j];
-        if ((a.lat_deg > p.lat_deg) != (b.lat_deg > p.lat_deg) &&
-            p.lon_deg <
-                (b.lon_deg - a.lon_deg) * (p.lat_deg - a.lat_deg) / (b.lat_deg - a.lat_deg) +
-                    a.lon_deg)
-          in = !in;
-      }
-  return in;
-}
-
 LatLon Offset(const LatLon& p, double east_m, double north_m) {
   return {p.lat_deg + north_m / 111'195.0,
           p.lon_deg + east_m / (111'195.0 * std::cos(p.lat_deg * M_PI / 180))};
@@ -322,8 +306,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "eval_fusion: fusion failed at %s\n", truth.name.c_str());
         return 1;
       }
-      o.in50 = InRegion(fused->regions[0], truth.at);
-      o.in90 = InRegion(fused->regions[1], truth.at);
+      o.in50 = InCredibleRegion(fused->regions[0], truth.at);
+      o.in90 = InCredibleRegion(fused->regions[1], truth.at);
       o.area90_km2 = fused->area_90_km2;
       o.conflict = !fused->conflicts.empty();
       o.hypotheses = static_cast<int>(fused->hypotheses.size());

@@ -44,7 +44,8 @@ std::string PhotosJson(const Case& c) {
   return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
-// A GeoJSON MultiPolygon (rings closed, [lon, lat]).
+}  // namespace
+
 Json MultiPolygonJson(const std::vector<GeoPolygon>& polygons) {
   Json coordinates = Json::array();
   for (const auto& polygon : polygons) {
@@ -58,6 +59,8 @@ Json MultiPolygonJson(const std::vector<GeoPolygon>& polygons) {
   }
   return {{"type", "MultiPolygon"}, {"coordinates", coordinates}};
 }
+
+namespace {
 
 std::vector<std::string> GroupHashes(const Case& c, const GroupFusion& g) {
   std::vector<std::string> hashes;

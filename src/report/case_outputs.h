@@ -35,4 +35,7 @@ nlohmann::ordered_json PhotoJson(const PhotoRecord& photo);
 // excludes, confidence, confidence_note, params}.
 nlohmann::ordered_json ClueJson(const Clue& clue);
 
+// Polygons with holes as a GeoJSON MultiPolygon (rings closed, [lon, lat]).
+nlohmann::ordered_json MultiPolygonJson(const std::vector<GeoPolygon>& polygons);
+
 }  // namespace gv

@@ -59,22 +59,6 @@ bool Has(const PhotoRecord& p, std::initializer_list<const char*> codes, std::st
   return !found.empty();
 }
 
-// A credible region as a GeoJSON MultiPolygon (rings closed, [lon, lat]).
-Json RegionGeometryJson(const CredibleRegion& region) {
-  Json coordinates = Json::array();
-  for (const auto& polygon : region.polygons) {
-    Json rings = Json::array();
-    for (const auto& ring : polygon) {
-      Json points = Json::array();
-      for (const auto& p : ring) points.push_back({p.lon_deg, p.lat_deg});
-      if (!ring.empty()) points.push_back({ring.front().lon_deg, ring.front().lat_deg});
-      rings.push_back(std::move(points));
-    }
-    coordinates.push_back(std::move(rings));
-  }
-  return {{"type", "MultiPolygon"}, {"coordinates", coordinates}};
-}
-
 // Map data: photos with GPS, every clue with a geometry, hypotheses and credible regions.
 Json MapData(const Case& c) {
   Json photos = Json::array(), clues = Json::array();
@@ -126,7 +110,7 @@ Json MapData(const Case& c) {
       regions.push_back({{"group", f.group},
                          {"level", r.level},
                          {"area_km2", r.area_km2},
-                         {"geometry", RegionGeometryJson(r)}});
+                         {"geometry", MultiPolygonJson(r.polygons)}});
   }
   return {{"photos", photos}, {"clues", clues}, {"hypotheses", hypotheses}, {"regions", regions}};
 }

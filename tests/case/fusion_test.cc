@@ -106,22 +106,6 @@ TEST(Fusion, NotNearRemovesItsDisk) {
   }
 }
 
-// Even-odd over every ring of the region's polygons.
-bool InRegion(const CredibleRegion& region, const LatLon& p) {
-  bool in = false;
-  for (const auto& polygon : region.polygons)
-    for (const auto& ring : polygon)
-      for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
-        const auto &a = ring[i], &b = ring[j];
-        if ((a.lat_deg > p.lat_deg) != (b.lat_deg > p.lat_deg) &&
-            p.lon_deg <
-                (b.lon_deg - a.lon_deg) * (p.lat_deg - a.lat_deg) / (b.lat_deg - a.lat_deg) +
-                    a.lon_deg)
-          in = !in;
-      }
-  return in;
-}
-
 LatLon East(const LatLon& p, double m) {
   return {p.lat_deg, p.lon_deg + m / (111'195.0 * std::cos(p.lat_deg * M_PI / 180))};
 }
@@ -136,12 +120,12 @@ TEST(Fusion, CredibleRegionsAreTheSmallestAreasHoldingTheMass) {
   EXPECT_DOUBLE_EQ(r->regions[1].area_km2, r->area_90_km2);
   for (const auto& region : r->regions) {
     ASSERT_FALSE(region.polygons.empty());
-    EXPECT_TRUE(InRegion(region, kKkPark)) << region.level;
-    EXPECT_FALSE(InRegion(region, East(kKkPark, 4000))) << region.level;
+    EXPECT_TRUE(InCredibleRegion(region, kKkPark)) << region.level;
+    EXPECT_FALSE(InCredibleRegion(region, East(kKkPark, 4000))) << region.level;
   }
   // The disk holds 95 % of the mass, spread evenly: the 50 % region is a part of it, the
   // 90 % region nearly all of it; outside the disk and its edge, nothing.
-  EXPECT_TRUE(InRegion(r->regions[1], East(kKkPark, 1500)));
+  EXPECT_TRUE(InCredibleRegion(r->regions[1], East(kKkPark, 1500)));
   EXPECT_LT(r->regions[0].area_km2, 0.7 * r->regions[1].area_km2);
   // The outline is the cells' union: its area (planar, in the local metres) is the cells'.
   double outline_km2 = 0;

@@ -524,6 +524,21 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
   return result;
 }
 
+bool InCredibleRegion(const CredibleRegion& region, const LatLon& p) {
+  bool in = false;
+  for (const auto& polygon : region.polygons)
+    for (const auto& ring : polygon)
+      for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+        const auto &a = ring[i], &b = ring[j];
+        if ((a.lat_deg > p.lat_deg) != (b.lat_deg > p.lat_deg) &&
+            p.lon_deg <
+                (b.lon_deg - a.lon_deg) * (p.lat_deg - a.lat_deg) / (b.lat_deg - a.lat_deg) +
+                    a.lon_deg)
+          in = !in;
+      }
+  return in;
+}
+
 PosteriorRaster RenderPosterior(const FusionResult& result, int max_side) {
   PosteriorRaster out;
   if (result.posterior.empty() || max_side < 1) return out;

@@ -92,6 +92,9 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
                                const std::optional<RegionBox>& region,
                                const FusionOptions& options = {});
 
+// Whether `place` lies in the region (even-odd over every ring: holes are out).
+bool InCredibleRegion(const CredibleRegion& region, const LatLon& place);
+
 // The posterior over the 90 % region's bounding box at the finest uniform resolution of
 // its cells that fits max_side x max_side, in probability per km^2 (a cell larger than a
 // pixel paints its density; pixels smaller than the finest cells are never made). Empty
