@@ -44,5 +44,6 @@ int RunRefs(int argc, char** argv);
 int RunLocate(int argc, char** argv);
 int RunGeoref(int argc, char** argv);
 int RunForensics(int argc, char** argv);
+int RunText(int argc, char** argv);
 
 }  // namespace gv::cli

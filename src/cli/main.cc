@@ -34,6 +34,9 @@ constexpr Command kCommands[] = {
      "JPEG structure, double compression, copy-move, error levels, noise, thumbnail, hashes "
      "(batch)",
      &RunForensics},
+    {"text",
+     "text in photos as location clues: scripts, phone numbers, URLs, currency (Tesseract)",
+     &RunText},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -276,6 +276,13 @@ TEST(CliJson, FailuresStillPrintJsonWithTheError) {
     ASSERT_TRUE(j.is_object()) << args << ": " << r.out;
     EXPECT_TRUE(j["error"].is_string()) << args << ": " << r.out;
   }
+  // Batch commands: one entry per input, the failed ones with their error.
+  const auto r = Geoverify("text --json " + Quote(dir / "bad.jpg") + " " + Quote(dir / "none.jpg"));
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(j.is_array()) << r.out;
+  ASSERT_EQ(j.size(), 2u) << r.out;
+  for (const auto& entry : j) EXPECT_TRUE(entry["error"].is_string()) << entry;
 }
 
 // A page as a user sees it: headless Chromium (network refused: no resolver, a dead proxy),

@@ -1,0 +1,145 @@
+// geoverify text PHOTO... [--json] [--lang L+L...] [--box x,y,w,h]... [--no-detect]
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "cli/command.h"
+#include "image/evidence.h"
+#include "text/reader.h"
+#include "text/text_json.h"
+#include "util/file.h"
+#include "util/progress.h"
+
+namespace gv::cli {
+namespace {
+
+void PrintText(const nlohmann::ordered_json& j) {
+  std::cout << j["file"].get<std::string>() << ":";
+  if (!j["error"].is_null()) {
+    std::cout << " error: " << j["error"].get<std::string>() << "\n";
+    return;
+  }
+  if (j["lines"].empty()) std::cout << " no text read";
+  std::cout << "\n";
+  for (const auto& l : j["lines"]) {
+    char head[96];
+    std::snprintf(head, sizeof head, "  [%s %.0f%%] ", l["script"].get<std::string>().c_str(),
+                  l["confidence"].get<double>());
+    std::cout << head << l["text"].get<std::string>();
+    if (l["latin"].is_string()) std::cout << "  (" << l["latin"].get<std::string>() << ")";
+    if (l["zawgyi"].get<bool>()) std::cout << "  [Zawgyi, converted]";
+    std::cout << "\n";
+  }
+  for (const auto& i : j["items"])
+    std::cout << "  " << i["kind"].get<std::string>() << ": " << i["value"].get<std::string>()
+              << (i["country"].is_string() ? " -> " + i["country"].get<std::string>() : "") << "\n";
+}
+
+}  // namespace
+
+int RunText(int argc, char** argv) {
+  CLI::App app{
+      "Text in photos as location clues, offline: candidate text lines (MSER) or analyst\n"
+      "boxes read by Tesseract with the region's scripts (Khmer, Myanmar, Lao, Thai, Chinese,\n"
+      "Vietnamese, English), the script of each line, Zawgyi Burmese converted, phone numbers\n"
+      "(libphonenumber), URLs and e-mail domains, currency signs, and the clues they make.",
+      "geoverify text"};
+  std::vector<std::string> inputs, boxes;
+  std::string lang = "auto";
+  bool json = false, recursive = false, no_detect = false;
+  app.add_option("inputs", inputs, "photos or folders")->required();
+  app.add_option("--lang", lang,
+                 "Tesseract models of the first pass, joined by '+' (auto: "
+                 "khm+mya+lao+tha+chi_sim+vie+eng)")
+      ->capture_default_str();
+  app.add_option("--box", boxes, "x,y,w,h: a region to read as given (repeatable)");
+  app.add_flag("--no-detect", no_detect, "read only the --box regions");
+  app.add_flag("-r,--recursive", recursive, "descend into folders");
+  app.add_flag("--json", json,
+               "print one JSON array, one object per photo (keys in docs/commands/text.md)");
+  EvidenceLimits limits;
+  AddCommonOptions(app);
+  if (const int code = Parse(app, argc, argv); code >= 0) return code;
+  TextReadOptions options;
+  if (lang != "auto") {
+    options.languages.clear();
+    std::stringstream parts(lang);
+    for (std::string part; std::getline(parts, part, '+');)
+      if (!part.empty()) options.languages.push_back(part);
+  }
+  for (const auto& b : boxes) {
+    int x, y, w, h;
+    char c1, c2, c3;
+    std::stringstream in(b);
+    if (!(in >> x >> c1 >> y >> c2 >> w >> c3 >> h) || c1 != ',' || c2 != ',' || c3 != ',' ||
+        w <= 0 || h <= 0 || x < 0 || y < 0) {
+      std::cerr << "geoverify text: --box " << b << ": expected x,y,w,h (pixels)\n";
+      return kExitUsage;
+    }
+    options.boxes.emplace_back(x, y, w, h);
+  }
+  options.detect = !no_detect;
+  if (no_detect && options.boxes.empty()) {
+    std::cerr << "geoverify text: --no-detect needs at least one --box\n";
+    return kExitUsage;
+  }
+  auto reader = TextReader::Open(options);
+  if (!reader.ok()) {
+    std::cerr << "geoverify text: " << reader.error().message << "\n";
+    return kExitSomeFailed;
+  }
+  const FileListing listing =
+      ListInputFiles(std::vector<std::filesystem::path>(inputs.begin(), inputs.end()), recursive);
+  bool failed = !listing.errors.empty();
+  if (json) std::cout << "[";
+  bool first = true;
+  // Inputs that are not there still get their entry, with the reason.
+  for (const auto& [path, reason] : listing.errors) {
+    std::cerr << "geoverify text: " << path.string() << ": " << reason << "\n";
+    if (json)
+      std::cout << (first ? "\n" : ",\n")
+                << nlohmann::ordered_json{{"file", path.string()},
+                                          {"sha256", nullptr},
+                                          {"error", reason}}
+                       .dump(2);
+    first = false;
+  }
+  Progress progress("text", listing.files.size());
+  for (std::size_t i = 0; i < listing.files.size(); ++i) {
+    nlohmann::ordered_json j = {
+        {"file", listing.files[i].string()}, {"sha256", nullptr}, {"error", nullptr}};
+    std::string error;
+    auto evidence = OpenEvidence(listing.files[i], limits);
+    if (!evidence.ok()) {
+      error = evidence.error().message;
+    } else {
+      j["sha256"] = evidence->sha256();
+      const auto& pixels = evidence->Pixels();
+      if (!pixels.ok()) {
+        error = pixels.error().message;
+      } else if (auto lines = (*reader)->Read(*pixels); !lines.ok()) {
+        error = lines.error().message;
+      } else {
+        const nlohmann::ordered_json text = TextJson(*lines);
+        for (auto& [key, value] : text.items()) j[key] = value;
+      }
+    }
+    if (!error.empty()) {
+      j["error"] = error;
+      failed = true;
+      std::cerr << "geoverify text: " << listing.files[i].string() << ": " << error << "\n";
+    }
+    progress.Advance();
+    if (json)
+      std::cout << (first ? "\n" : ",\n")
+                << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    else
+      PrintText(j);
+    first = false;
+  }
+  progress.Finish();
+  if (json) std::cout << "\n]\n";
+  return failed ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace gv::cli

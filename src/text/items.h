@@ -1,0 +1,28 @@
+// Structured items in text read from a photo: phone numbers (libphonenumber: the country,
+// from the number itself or the regions the line's script suggests), URLs and e-mail
+// addresses with their country-code top-level domain, and currency signs. Each item names
+// the country it points to (ISO 3166-1 alpha-2) and a confidence.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gv {
+
+struct TextItem {
+  std::string kind;   // phone, url, email, currency
+  std::string value;  // as read, or normalised (E.164 for a phone)
+  std::string country;
+  double confidence = 0;
+};
+
+// Items of one line. `regions`: where a number written without its country code may be
+// from, most likely first (e.g. from the line's script); a local number valid in none of
+// them is not an item.
+std::vector<TextItem> FindTextItems(std::string_view line, const std::vector<std::string>& regions);
+
+// The Southeast Asian regions a local number is tried in when the script says nothing.
+const std::vector<std::string>& DefaultPhoneRegions();
+
+}  // namespace gv

@@ -1,0 +1,161 @@
+#include "text/script.h"
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace gv {
+namespace {
+
+// Decodes one UTF-8 code point at `i` (advancing it); U+FFFD for an invalid sequence.
+char32_t Next(std::string_view s, std::size_t& i) {
+  const auto b = static_cast<unsigned char>(s[i++]);
+  if (b < 0x80) return b;
+  int extra = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : -1;
+  if (extra < 0 || i + static_cast<std::size_t>(extra) > s.size()) return 0xFFFD;
+  char32_t c = b & (0x3F >> extra);
+  for (int k = 0; k < extra; ++k) {
+    const auto t = static_cast<unsigned char>(s[i]);
+    if ((t & 0xC0) != 0x80) return 0xFFFD;
+    c = (c << 6) | (t & 0x3F);
+    ++i;
+  }
+  return c;
+}
+
+std::u32string Decode(std::string_view s) {
+  std::u32string out;
+  for (std::size_t i = 0; i < s.size();) out.push_back(Next(s, i));
+  return out;
+}
+
+bool IsVietnameseLetter(char32_t c) {
+  // ă â đ ê ô ơ ư (either case) and the precomposed letters with tone marks of Latin
+  // Extended Additional that Vietnamese uses (U+1EA0..U+1EF9).
+  static const std::u32string kLetters = U"ăâđêôơưĂÂĐÊÔƠƯ";
+  return kLetters.find(c) != std::u32string::npos || (c >= 0x1EA0 && c <= 0x1EF9);
+}
+
+std::string Transform(const char* id, std::string_view utf8) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<icu::Transliterator>> cache;
+  std::lock_guard lock(mutex);
+  auto& t = cache[id];
+  if (!t) {
+    UErrorCode status = U_ZERO_ERROR;
+    t.reset(icu::Transliterator::createInstance(id, UTRANS_FORWARD, status));
+    if (U_FAILURE(status)) t.reset();
+  }
+  if (!t) return std::string(utf8);
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<std::int32_t>(utf8.size())));
+  t->transliterate(text);
+  std::string out;
+  text.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+std::string_view ScriptOfCodePoint(char32_t c) {
+  if (c >= 0x1780 && c <= 0x17FF) return "Khmr";
+  if (c >= 0x19E0 && c <= 0x19FF) return "Khmr";  // Khmer symbols
+  if (c >= 0x1000 && c <= 0x109F) return "Mymr";
+  if (c >= 0xAA60 && c <= 0xAA7F) return "Mymr";  // Myanmar Extended-A
+  if (c >= 0x0E80 && c <= 0x0EFF) return "Laoo";
+  if (c >= 0x0E00 && c <= 0x0E7F) return "Thai";
+  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+      (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F))
+    return "Hani";
+  if (c >= 0x3040 && c <= 0x309F) return "Hira";
+  if (c >= 0x30A0 && c <= 0x30FF) return "Kana";
+  if ((c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF)) return "Hang";
+  if (c >= 0x0600 && c <= 0x06FF) return "Arab";
+  if (c >= 0x0400 && c <= 0x04FF) return "Cyrl";
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+      (c >= 0x00C0 && c <= 0x024F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF))
+    return "Latn";
+  return "";
+}
+
+LineScript IdentifyScript(std::string_view utf8) {
+  LineScript out;
+  std::map<std::string_view, int> counts;
+  int letters = 0, vietnamese = 0;
+  std::string_view word_script;
+  for (const char32_t c : Decode(utf8)) {
+    const std::string_view script = ScriptOfCodePoint(c);
+    if (script.empty()) {
+      // Combining marks stay in their word; anything else ends it.
+      if (!(c >= 0x0300 && c <= 0x036F)) word_script = {};
+      continue;
+    }
+    if (!word_script.empty() && word_script != script &&
+        !((word_script == "Hani" || word_script == "Hira" || word_script == "Kana") &&
+          (script == "Hani" || script == "Hira" || script == "Kana")))
+      out.mixed_word = true;
+    word_script = script;
+    ++counts[script];
+    ++letters;
+    vietnamese += IsVietnameseLetter(c) ? 1 : 0;
+  }
+  int best = 0;
+  for (const auto& [script, n] : counts)
+    if (n > best) best = n, out.script = std::string(script);
+  out.letters = letters;
+  if (letters == 0) return out;
+  out.share = static_cast<double>(best) / letters;
+  static const std::map<std::string, std::string> kLanguage = {
+      {"Khmr", "khm"},     {"Mymr", "mya"}, {"Laoo", "lao"}, {"Thai", "tha"},
+      {"Hani", "chi_sim"}, {"Hira", "jpn"}, {"Kana", "jpn"}, {"Hang", "kor"},
+      {"Arab", "ara"},     {"Cyrl", "rus"}, {"Latn", "eng"}};
+  const auto it = kLanguage.find(out.script);
+  out.language = it == kLanguage.end() ? "" : it->second;
+  if (out.script == "Latn" && vietnamese > 0 && vietnamese * 20 >= best) out.language = "vie";
+  if (out.script == "Mymr") out.zawgyi = LooksLikeZawgyi(utf8);
+  return out;
+}
+
+bool LooksLikeZawgyi(std::string_view utf8) {
+  const std::u32string s = Decode(utf8);
+  int evidence = 0, myanmar = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char32_t c = s[i];
+    if (c < 0x1000 || c > 0x109F) continue;
+    ++myanmar;
+    // Unicode: consonant then U+1031. Zawgyi: U+1031 typed first, at a word's start.
+    const bool word_start = i == 0 || s[i - 1] < 0x1000 || s[i - 1] > 0x109F;
+    if (c == 0x1031 && word_start && i + 1 < s.size() && s[i + 1] >= 0x1000 && s[i + 1] <= 0x1021)
+      evidence += 2;
+    // Zawgyi's stacked consonants and medial forms live here; Burmese in Unicode does not.
+    if (c >= 0x1060 && c <= 0x1097) evidence += 1;
+  }
+  return myanmar > 0 && evidence * 10 >= myanmar;
+}
+
+std::string ZawgyiToUnicode(std::string_view utf8) { return Transform("Zawgyi-my", utf8); }
+
+std::string TransliterateToLatin(std::string_view utf8) {
+  const LineScript script = IdentifyScript(utf8);
+  if (script.script == "Latn" || script.script == "Zyyy") return "";
+  const std::string latin = Transform("Any-Latin", utf8);
+  return IdentifyScript(latin).script == "Latn" ? latin : "";
+}
+
+std::vector<std::pair<std::string, double>> ScriptCountries(std::string_view script,
+                                                            std::string_view language) {
+  // Where each script is the everyday one, weighted by how many of its readers live there
+  // (rough shares; documented in docs/commands/text.md). Han and Latin (except
+  // Vietnamese) are written too widely, and in the compounds by everyone, to say.
+  if (script == "Khmr") return {{"KH", 1.0}};
+  if (script == "Mymr") return {{"MM", 0.97}, {"TH", 0.03}};  // Shan and Mon in Thailand
+  if (script == "Laoo") return {{"LA", 1.0}};
+  if (script == "Thai") return {{"TH", 1.0}};
+  if (script == "Latn" && language == "vie") return {{"VN", 1.0}};
+  return {};
+}
+
+}  // namespace gv

@@ -1,0 +1,159 @@
+// Text in photos: scripts from Unicode blocks, Zawgyi, phone numbers and domains to
+// countries, and Tesseract reading signs rendered with the region's real fonts (Debian
+// fonts-khmeros, fonts-noto-core) onto a photo-like background.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <opencv2/freetype.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "text/items.h"
+#include "text/reader.h"
+#include "text/script.h"
+#include "text/text_json.h"
+
+namespace gv {
+namespace {
+
+TEST(Script, UnicodeBlocksNameTheScript) {
+  EXPECT_EQ(IdentifyScript("ភ្នំពេញ").script, "Khmr");
+  EXPECT_EQ(IdentifyScript("ភ្នំពេញ").language, "khm");
+  EXPECT_EQ(IdentifyScript("မြဝတီ").script, "Mymr");
+  EXPECT_EQ(IdentifyScript("ວຽງຈັນ").script, "Laoo");
+  EXPECT_EQ(IdentifyScript("แม่สอด").script, "Thai");
+  EXPECT_EQ(IdentifyScript("西港 公司").script, "Hani");
+  EXPECT_EQ(IdentifyScript("Thành phố Hồ Chí Minh").language, "vie");
+  EXPECT_EQ(IdentifyScript("Golden Triangle").language, "eng");
+  EXPECT_EQ(IdentifyScript("12:30 +855").script, "Zyyy");
+  EXPECT_FALSE(IdentifyScript("ภาษาไทย and English").mixed_word);
+  EXPECT_TRUE(IdentifyScript("กขabc").mixed_word);  // garbage OCR mixes scripts in a word
+  EXPECT_EQ(IdentifyScript("\xff\xfe garbage bytes").script, "Latn");  // invalid UTF-8 skipped
+}
+
+TEST(Script, ZawgyiIsDetectedAndConverted) {
+  // "မြန်မာ" (Myanmar) typed in Zawgyi: the vowel sign E and medial RA come first.
+  const std::string zawgyi =
+      "\xe1\x80\xbb\xe1\x80\x99\xe1\x80\x94\xe1\x80\xb9\xe1\x80\x99\xe1\x80\xac";
+  const std::string unicode = "မြန်မာ";
+  EXPECT_TRUE(LooksLikeZawgyi("\xe1\x80\xb1\xe1\x80\x80\xe1\x80\xac\xe1\x80\x84\xe1\x80\xb9"));
+  EXPECT_FALSE(LooksLikeZawgyi(unicode));
+  EXPECT_FALSE(LooksLikeZawgyi("ကောင်း"));  // Unicode: consonant, then the vowel sign E
+  EXPECT_EQ(ZawgyiToUnicode(zawgyi), unicode);
+}
+
+TEST(Script, TransliterationAndWhereScriptsAreWritten) {
+  EXPECT_FALSE(TransliterateToLatin("แม่สอด").empty());
+  EXPECT_TRUE(TransliterateToLatin("Mae Sot").empty());
+  EXPECT_EQ(ScriptCountries("Khmr", "khm").front().first, "KH");
+  EXPECT_EQ(ScriptCountries("Latn", "vie").front().first, "VN");
+  EXPECT_TRUE(ScriptCountries("Latn", "eng").empty());
+  EXPECT_TRUE(ScriptCountries("Hani", "chi_sim").empty());
+}
+
+TEST(Items, PhonesDomainsAndCurrencies) {
+  auto items = FindTextItems("Call +855 12 345 678 or visit www.jobs-asia.com.kh", {});
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].kind, "phone");
+  EXPECT_EQ(items[0].value, "+85512345678");
+  EXPECT_EQ(items[0].country, "KH");
+  EXPECT_EQ(items[1].kind, "url");
+  EXPECT_EQ(items[1].country, "KH");
+  // A local Thai number, with the region the script suggests.
+  items = FindTextItems("โทร 02 123 4567", {"TH"});
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].country, "TH");
+  EXPECT_LT(items[0].confidence, 0.9);  // without its country code: a guess
+  items = FindTextItems("hr@recruit.la  ราคา 500฿", {});
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].kind, "email");
+  EXPECT_EQ(items[0].country, "LA");
+  EXPECT_EQ(items[1].kind, "currency");
+  EXPECT_EQ(items[1].country, "TH");
+  // Not items: versions, generic country-code domains, bare numbers.
+  EXPECT_TRUE(FindTextItems("version 3.5 of e.g. the app", {}).empty());
+  items = FindTextItems("see chat.io", {});
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_TRUE(items[0].country.empty());
+  EXPECT_TRUE(FindTextItems("2025 12 31", {"KH"}).empty());
+}
+
+// A sign: dark text on a light panel, inside a textured photo-like background; each run of
+// text in its own font (no font of the region's scripts has Latin digits too).
+cv::Mat Sign(const std::vector<std::pair<std::string, std::string>>& runs, int height) {
+  cv::Mat img(480, 900, CV_8UC3);
+  cv::randu(img, cv::Scalar(60, 60, 60), cv::Scalar(140, 140, 140));
+  cv::GaussianBlur(img, img, cv::Size(7, 7), 3);
+  cv::rectangle(img, cv::Rect(60, 150, 780, 170), cv::Scalar(235, 235, 230), cv::FILLED);
+  int x = 90;
+  for (const auto& [font, text] : runs) {
+    auto ft = cv::freetype::createFreeType2();
+    ft->loadFontData(font, 0);
+    ft->putText(img, text, cv::Point(x, 270), height, cv::Scalar(30, 30, 120), -1, cv::LINE_AA,
+                true);
+    int baseline = 0;
+    x += ft->getTextSize(text, height, -1, &baseline).width + height / 3;
+  }
+  return img;
+}
+
+const char* const kLatinFont = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+
+class ReaderTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto r = TextReader::Open({});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    reader_ = r->release();
+  }
+  static void TearDownTestSuite() { delete reader_; }
+  static TextReader* reader_;
+};
+TextReader* ReaderTest::reader_ = nullptr;
+
+TEST_F(ReaderTest, ReadsAThaiSignWithItsPhone) {
+  const std::string font = "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf";
+  ASSERT_TRUE(std::filesystem::exists(font)) << "fonts-noto-core is missing";
+  auto lines = reader_->Read(Sign({{font, "ร้านอาหาร โทร"}, {kLatinFont, "02 123 4567"}}, 56));
+  ASSERT_TRUE(lines.ok()) << lines.error().message;
+  ASSERT_FALSE(lines->empty());
+  const auto json = TextJson(*lines);
+  bool thai = false, phone = false;
+  for (const auto& l : json["lines"]) thai = thai || l["script"] == "Thai";
+  for (const auto& i : json["items"])
+    phone = phone || (i["kind"] == "phone" && i["country"] == "TH");
+  EXPECT_TRUE(thai) << json.dump(1);
+  EXPECT_TRUE(phone) << json.dump(1);
+  bool clue = false;
+  for (const auto& c : json["clues"])
+    clue = clue || (c["kind"] == "script" && c["countries"][0]["country"] == "TH");
+  EXPECT_TRUE(clue) << json["clues"].dump();
+}
+
+TEST_F(ReaderTest, ReadsKhmerAndNothingOnABlankWall) {
+  const std::string font = "/usr/share/fonts/truetype/khmeros/KhmerOS.ttf";
+  ASSERT_TRUE(std::filesystem::exists(font)) << "fonts-khmeros is missing";
+  auto lines = reader_->Read(Sign({{font, "ក្រុមហ៊ុន ភ្នំពេញ"}}, 64));
+  ASSERT_TRUE(lines.ok()) << lines.error().message;
+  bool khmer = false;
+  for (const auto& l : *lines) khmer = khmer || l.script == "Khmr";
+  EXPECT_TRUE(khmer) << TextJson(*lines).dump(1);
+  // A wall with no text: no line survives the garbage filter.
+  cv::Mat wall(480, 640, CV_8UC3);
+  cv::randu(wall, cv::Scalar(90, 90, 90), cv::Scalar(160, 160, 160));
+  cv::GaussianBlur(wall, wall, cv::Size(9, 9), 4);
+  auto none = reader_->Read(wall);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(TextJson(*none)["items"].empty());
+}
+
+TEST(Reader, MissingLanguageDataNamesThePackage) {
+  TextReadOptions options;
+  options.languages = {"khm", "xyz_missing"};
+  auto r = TextReader::Open(options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("tesseract-ocr-xyz-missing"), std::string::npos)
+      << r.error().message;
+}
+
+}  // namespace
+}  // namespace gv
