@@ -147,8 +147,9 @@ PhotoConfig ReadPhoto(const YAML::Node& key, const YAML::Node& node, const fs::p
   if (!InCaseFolder(photo.path) || !fs::is_regular_file(case_dir / photo.path, ec))
     Fail(key, "photo '" + photo.path + "' is not in the case folder");
   if (node.IsNull()) return photo;
-  CheckKeys(node, "photo '" + photo.path + "'",
-            {"taken_at_utc", "time_tolerance_s", "shadows", "same_place_as", "clues"});
+  CheckKeys(
+      node, "photo '" + photo.path + "'",
+      {"taken_at_utc", "time_tolerance_s", "shadows", "same_place_as", "clues", "text_boxes"});
   if (node["taken_at_utc"]) {
     const auto text = Text(node["taken_at_utc"], "taken_at_utc");
     const auto parsed = ParseIso8601(text);
@@ -179,6 +180,19 @@ PhotoConfig ReadPhoto(const YAML::Node& key, const YAML::Node& node, const fs::p
   if (const auto clues = node["clues"]) {
     if (!clues.IsSequence()) Fail(clues, "clues must be a list");
     for (const auto& c : clues) photo.clues.push_back(ReadClue(c, case_dir));
+  }
+  if (const auto boxes = node["text_boxes"]) {
+    if (!boxes.IsSequence()) Fail(boxes, "text_boxes must be a list of [x, y, width, height]");
+    for (const auto& b : boxes) {
+      if (!b.IsSequence() || b.size() != 4)
+        Fail(b, "a text box is [x, y, width, height] in the photo's pixels");
+      PixelBox box{static_cast<int>(Number(b[0], "x")), static_cast<int>(Number(b[1], "y")),
+                   static_cast<int>(Number(b[2], "width")),
+                   static_cast<int>(Number(b[3], "height"))};
+      if (box.x < 0 || box.y < 0 || box.width <= 0 || box.height <= 0)
+        Fail(b, "a text box needs x, y >= 0 and a positive width and height");
+      photo.text_boxes.push_back(box);
+    }
   }
   return photo;
 }

@@ -37,6 +37,11 @@ struct ShadowSpec {
   int line = 0;
 };
 
+// A rectangle in a photo's pixels (as shown), e.g. a sign to read.
+struct PixelBox {
+  int x = 0, y = 0, width = 0, height = 0;
+};
+
 struct PhotoConfig {
   std::string path;  // relative to the case folder, as written
   int line = 0;
@@ -45,6 +50,7 @@ struct PhotoConfig {
   std::vector<ShadowSpec> shadows;
   std::vector<std::string> same_place_as;  // paths relative to the case folder
   std::vector<ManualClueSpec> clues;
+  std::vector<PixelBox> text_boxes;  // regions the text step reads as given
 };
 
 struct CaseConfig {

@@ -17,6 +17,7 @@ std::vector<std::unique_ptr<Step>> MakeSteps() {
   steps.push_back(MakeTimeStep());
   steps.push_back(MakeGpsStep());
   steps.push_back(MakeAnalystCluesStep());
+  steps.push_back(MakeTextStep());
   steps.push_back(MakeShadowStep());
   steps.push_back(MakeSameSceneStep());
   steps.push_back(MakeLocateStep());

@@ -1,5 +1,8 @@
 // geoverify: where was a photo taken, and can it be trusted? Offline.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -34,8 +37,7 @@ constexpr Command kCommands[] = {
      "JPEG structure, double compression, copy-move, error levels, noise, thumbnail, hashes "
      "(batch)",
      &RunForensics},
-    {"text",
-     "text in photos as location clues: scripts, phone numbers, URLs, currency (Tesseract)",
+    {"text", "text in photos as location clues: scripts, phone numbers, URLs, currency (Tesseract)",
      &RunText},
 };
 
@@ -56,6 +58,14 @@ void PrintUsage(std::FILE* out) {
 
 int main(int argc, char** argv) {
   using namespace gv::cli;
+  // Tesseract (the text command and step) asks OpenMP for many threads on small line images,
+  // which spin: on 2 cores one thread reads a 12 MP photo in 1.2 s instead of 8.1 s, and
+  // leaves the other core to the other steps. Only OMP_THREAD_LIMIT caps them, and OpenMP
+  // reads it when the process starts: set it and start again (once; on failure, go on).
+  if (std::getenv("OMP_THREAD_LIMIT") == nullptr) {
+    setenv("OMP_THREAD_LIMIT", "1", 1);
+    execv("/proc/self/exe", argv);
+  }
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     PrintUsage(stdout);

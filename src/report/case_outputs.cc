@@ -243,6 +243,7 @@ Json PhotoJson(const PhotoRecord& p) {
     findings.push_back(one);
   }
   j["findings"] = findings;
+  j["text"] = p.text;
   j["place_group"] = p.place_group > 0 ? Json(p.place_group) : Json(nullptr);
   j["warped"] = p.warped_path.empty() ? Json(nullptr) : Json(p.warped_path);
   Json errors = Json::array();

@@ -229,7 +229,8 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const cv::Rect& box) 
   return first;
 }
 
-Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image) {
+Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
+                                               const std::vector<cv::Rect>& extra_boxes) {
   if (image.empty()) return MakeError("empty image");
   cv::Mat gray;
   if (image.channels() == 3)
@@ -239,7 +240,9 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image) {
   else
     gray = image;
   std::vector<cv::Rect> boxes;
-  for (const auto& b : options_.boxes) {
+  std::vector<cv::Rect> given = options_.boxes;
+  given.insert(given.end(), extra_boxes.begin(), extra_boxes.end());
+  for (const auto& b : given) {
     const cv::Rect clipped = b & cv::Rect(0, 0, gray.cols, gray.rows);
     if (clipped.area() > 0) boxes.push_back(clipped);
   }
@@ -254,7 +257,7 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image) {
                 static_cast<int>(std::count_if(line->text.begin(), line->text.end(),
                                                [](char c) { return c >= '0' && c <= '9'; })) <
             3 ||
-        line->confidence < options_.min_confidence)
+        line->confidence < options_.min_confidence || script.garbage_like)
       continue;  // garbage
     const auto countries = ScriptCountries(line->script, script.language);
     std::vector<std::string> regions;

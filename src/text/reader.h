@@ -47,8 +47,10 @@ class TextReader {
   // Error naming the Debian package of every missing model.
   static Result<std::unique_ptr<TextReader>> Open(const TextReadOptions& options);
   ~TextReader();
-  // The lines of a BGR or grey image. Not thread-safe (one reader per thread).
-  Result<std::vector<TextLine>> Read(const cv::Mat& image);
+  // The lines of a BGR or grey image, with `extra_boxes` read as given too. Not
+  // thread-safe (one reader per thread).
+  Result<std::vector<TextLine>> Read(const cv::Mat& image,
+                                     const std::vector<cv::Rect>& extra_boxes = {});
   // Tesseract on the whole image (no region detection), for the evaluation's comparison.
   Result<std::vector<TextLine>> ReadWhole(const cv::Mat& image, const std::string& languages);
 

@@ -102,6 +102,35 @@ LineScript IdentifyScript(std::string_view utf8) {
     ++letters;
     vietnamese += IsVietnameseLetter(c) ? 1 : 0;
   }
+  // Texture read as text: words of one letter, one letter repeated, scripts mixed.
+  {
+    std::map<char32_t, int> letter_counts;
+    int words = 0, one_letter_words = 0, in_word = 0, non_latin_scripts = 0;
+    const auto end_word = [&] {
+      if (in_word > 0) ++words, one_letter_words += in_word == 1 ? 1 : 0;
+      in_word = 0;
+    };
+    for (const char32_t c : Decode(utf8)) {
+      const std::string_view script = ScriptOfCodePoint(c);
+      if (script.empty()) {
+        if (!(c >= 0x0300 && c <= 0x036F)) end_word();
+        continue;
+      }
+      // Marks and vowel signs of the region's scripts join their consonant's letter.
+      const bool mark = (c >= 0x17B4 && c <= 0x17D3) || (c >= 0x102B && c <= 0x103E) ||
+                        (c >= 0x0EB0 && c <= 0x0ECD && c != 0x0EB2 && c != 0x0EB3) ||
+                        (c >= 0x0E31 && c <= 0x0E4E && c != 0x0E32 && c != 0x0E33 && c != 0x0E40 &&
+                         c != 0x0E41 && c != 0x0E42 && c != 0x0E43 && c != 0x0E44 && c != 0x0E45);
+      if (!mark) ++in_word;
+      ++letter_counts[c];
+    }
+    end_word();
+    for (const auto& [script, n] : counts) non_latin_scripts += (script != "Latn" && n > 0) ? 1 : 0;
+    int top = 0;
+    for (const auto& [c, n] : letter_counts) top = std::max(top, n);
+    out.garbage_like = (words >= 3 && one_letter_words * 2 >= words) ||
+                       (letters >= 6 && top * 10 >= letters * 4) || non_latin_scripts >= 2;
+  }
   int best = 0;
   for (const auto& [script, n] : counts)
     if (n > best) best = n, out.script = std::string(script);

@@ -23,6 +23,9 @@ struct LineScript {
   int letters = 0;              // code points of any script (marks included)
   bool mixed_word = false;      // a word mixes two scripts: the mark of garbage OCR
   bool zawgyi = false;          // Burmese typed in Zawgyi (script Mymr)
+  // What textures read as text look like (rows of windows read as "ຮ ຮ ຮ ແ"): most words of
+  // one letter, one letter most of the line, or two of the region's scripts in one line.
+  bool garbage_like = false;
 };
 
 // The script of a line of UTF-8 text (invalid bytes are skipped). Latin with Vietnamese

@@ -116,6 +116,16 @@ TEST_F(CaseConfigTest, PositionsOutOfRange) {
   EXPECT_EQ(ErrorOf("region: [127, 5, 92, 30]\n").rfind("case.yaml:1: region must be", 0), 0u);
 }
 
+TEST_F(CaseConfigTest, TextBoxesAreFourPositiveNumbers) {
+  auto ok = ErrorOf("photos:\n  a.jpg:\n    text_boxes: [[10, 20, 300, 80]]\n");
+  EXPECT_EQ(ok, "(no error)");
+  const std::string three = "photos:\n  a.jpg:\n    text_boxes: [[10, 20, 300]]\n";
+  EXPECT_EQ(ErrorOf(three).rfind("case.yaml:3: a text box is [x, y, width, height]", 0), 0u)
+      << ErrorOf(three);
+  const std::string empty = "photos:\n  a.jpg:\n    text_boxes: [[10, 20, 0, 80]]\n";
+  EXPECT_EQ(ErrorOf(empty).rfind("case.yaml:3: a text box needs", 0), 0u) << ErrorOf(empty);
+}
+
 TEST_F(CaseConfigTest, PhotoNotInTheFolder) {
   EXPECT_EQ(ErrorOf("title: t\nphotos:\n  missing.jpg:\n")
                 .rfind("case.yaml:3: photo 'missing.jpg' is not in the case folder", 0),

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -218,6 +219,44 @@ photos:
   EXPECT_TRUE(Inside(shadow->polygons, {16.6476, 98.5207}));
   EXPECT_FALSE(Inside(shadow->polygons, {25.0, 92.0}));  // far away in the region
   EXPECT_GT(shadow->params["area_km2"].get<double>(), 0);
+}
+
+TEST_F(PipelineTest, TextOnASignIsAClueWithItsCrop) {
+  // A Thai shop sign with a Bangkok number, rendered with Debian's Noto fonts onto a scene.
+  cv::Mat img = cv::imdecode(test::MakeSceneJpeg(900, 600, 90, 3), cv::IMREAD_COLOR);
+  cv::rectangle(img, cv::Rect(60, 200, 780, 150), cv::Scalar(235, 235, 230), cv::FILLED);
+  int x = 90;
+  for (const auto& [font, text] :
+       {std::pair{"/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf", "ร้านอาหาร โทร"},
+        std::pair{"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "02 123 4567"}}) {
+    auto ft = cv::freetype::createFreeType2();
+    ft->loadFontData(font, 0);
+    ft->putText(img, text, cv::Point(x, 300), 56, cv::Scalar(30, 30, 120), -1, cv::LINE_AA, true);
+    int baseline = 0;
+    x += ft->getTextSize(text, 56, -1, &baseline).width + 18;
+  }
+  std::vector<std::uint8_t> jpeg;
+  cv::imencode(".jpg", img, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+  test::WritePhoto(dir_ / "sign.jpg", jpeg, test::SynthExif{});
+  const Case c = Run("photos:\n  sign.jpg:\n    text_boxes: [[60, 200, 780, 150]]\n",
+                     {"forensics", "same_scene"});
+  const PhotoRecord& p = Photo(c, "sign.jpg");
+  ASSERT_FALSE(p.text.is_null());
+  ASSERT_FALSE(p.text["lines"].empty()) << p.text.dump(1);
+  const Clue* script = ClueOf(p, "script");
+  ASSERT_NE(script, nullptr) << p.text.dump(1);
+  EXPECT_EQ(script->params["script"], "Thai");
+  EXPECT_TRUE(Inside(script->polygons, {13.75, 100.5}));  // Bangkok
+  EXPECT_LT(script->confidence, 1.0);
+  const Clue* phone = ClueOf(p, "phone_country");
+  ASSERT_NE(phone, nullptr) << p.text.dump(1);
+  EXPECT_EQ(phone->params["country"], "TH");
+  // The crop of the line that made the clue, for the analyst to check.
+  ASSERT_FALSE(script->params["crops"].empty());
+  const std::string crop = script->params["crops"][0].get<std::string>();
+  bool found = false;
+  for (const auto& picture : p.pictures) found = found || picture.name == crop;
+  EXPECT_TRUE(found) << crop;
 }
 
 TEST_F(PipelineTest, DuplicatedPhotoPairIsOnePlaceGroup) {

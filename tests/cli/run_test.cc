@@ -85,7 +85,8 @@ TEST_F(RunCase, SummaryAndExitCode) {
   const auto j = nlohmann::json::parse(run_->out);
   EXPECT_EQ(j["photos"], 9);
   EXPECT_EQ(j["failed"], 1);
-  EXPECT_EQ(j["steps_run"].size(), 10u);
+  EXPECT_EQ(j["steps_run"].size(), 11u);  // every step of the registry, text included
+  EXPECT_NE(j["steps_run"].dump().find("\"text\""), std::string::npos);
   for (const auto& e : j["errors"]) EXPECT_EQ(e["file"], "incomplete_transfer.jpg") << e;
 }
 

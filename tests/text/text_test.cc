@@ -27,6 +27,13 @@ TEST(Script, UnicodeBlocksNameTheScript) {
   EXPECT_EQ(IdentifyScript("12:30 +855").script, "Zyyy");
   EXPECT_FALSE(IdentifyScript("ภาษาไทย and English").mixed_word);
   EXPECT_TRUE(IdentifyScript("กขabc").mixed_word);  // garbage OCR mixes scripts in a word
+  // Rows of windows read as Lao, scripts of the region mixed in a line: textures, not text.
+  EXPECT_TRUE(IdentifyScript("ສຮ ຮ ຮ ຮ ຮ ຮ ພ ຮ ພ ທ").garbage_like);
+  EXPECT_TRUE(IdentifyScript("มมมมมมมม").garbage_like);
+  EXPECT_TRUE(IdentifyScript("မဲ ແ.").garbage_like);
+  EXPECT_FALSE(IdentifyScript("ร้านอาหาร โทร").garbage_like);
+  EXPECT_FALSE(IdentifyScript("ក្រុមហ៊ុន ភ្នំពេញ").garbage_like);
+  EXPECT_FALSE(IdentifyScript("Call us at the front desk").garbage_like);
   EXPECT_EQ(IdentifyScript("\xff\xfe garbage bytes").script, "Latn");  // invalid UTF-8 skipped
 }
 

@@ -343,6 +343,11 @@ double DefaultEpsilon(const std::string& kind) {
   if (kind == "time_zone") return 0.20;
   if (kind == "country" || kind == "near" || kind == "not_near" || kind == "within") return 0.05;
   if (kind == "known_site") return 1 - kKnownSitePrior;
+  // Text read in the photo: a script or a number may be foreign to the place (a Chinese
+  // sign in Cambodia, a Thai phone number on a Myanmar wall).
+  if (kind == "script") return 0.3;
+  if (kind == "phone_country" || kind == "currency_country") return 0.4;
+  if (kind == "tld_country") return 0.5;
   return 0.20;
 }
 
@@ -393,7 +398,9 @@ Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
   if ((k == "near" || k == "not_near") && clue.point)
     return std::unique_ptr<ClueLikelihood>(
         new DiskLikelihood(*clue.point, clue.uncertainty_m, k == "not_near", eps));
-  if ((k == "footprint" || k == "country" || k == "within") && !clue.polygons.empty()) {
+  const bool country_like = k == "country" || k == "script" || k == "phone_country" ||
+                            k == "tld_country" || k == "currency_country";
+  if ((k == "footprint" || country_like || k == "within") && !clue.polygons.empty()) {
     // The blur: the registration RMSE, the border's generalisation, or 100 m for an area
     // drawn by hand.
     const double sigma = k == "within" ? 100.0 : std::max(clue.uncertainty_m, 10.0);

@@ -31,6 +31,7 @@ std::unique_ptr<Step> MakeForensicsStep();     // forensics.cc
 std::unique_ptr<Step> MakeTimeStep();          // time.cc
 std::unique_ptr<Step> MakeGpsStep();           // gps.cc
 std::unique_ptr<Step> MakeAnalystCluesStep();  // analyst_clues.cc
+std::unique_ptr<Step> MakeTextStep();          // text.cc
 std::unique_ptr<Step> MakeShadowStep();        // shadow.cc
 std::unique_ptr<Step> MakeSameSceneStep();     // same_scene.cc
 std::unique_ptr<Step> MakeLocateStep();        // locate.cc
