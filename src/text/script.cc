@@ -129,7 +129,7 @@ LineScript IdentifyScript(std::string_view utf8) {
     int top = 0;
     for (const auto& [c, n] : letter_counts) top = std::max(top, n);
     out.garbage_like = (words >= 3 && one_letter_words * 2 >= words) ||
-                       (letters >= 6 && top * 10 >= letters * 4) || non_latin_scripts >= 2;
+                       (letters >= 4 && top * 10 >= letters * 4) || non_latin_scripts >= 2;
   }
   int best = 0;
   for (const auto& [script, n] : counts)

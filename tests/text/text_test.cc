@@ -30,6 +30,7 @@ TEST(Script, UnicodeBlocksNameTheScript) {
   // Rows of windows read as Lao, scripts of the region mixed in a line: textures, not text.
   EXPECT_TRUE(IdentifyScript("ສຮ ຮ ຮ ຮ ຮ ຮ ພ ຮ ພ ທ").garbage_like);
   EXPECT_TRUE(IdentifyScript("มมมมมมมม").garbage_like);
+  EXPECT_TRUE(IdentifyScript("យយ យយ យ").garbage_like);
   EXPECT_TRUE(IdentifyScript("မဲ ແ.").garbage_like);
   EXPECT_FALSE(IdentifyScript("ร้านอาหาร โทร").garbage_like);
   EXPECT_FALSE(IdentifyScript("ក្រុមហ៊ុន ភ្នំពេញ").garbage_like);
