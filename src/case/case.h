@@ -62,9 +62,9 @@ struct PhotoRecord {
   std::vector<Clue> clues;
   std::vector<StepError> errors;
   std::vector<StepPicture> pictures;
-  nlohmann::ordered_json text;  // the text step's lines, items and clues (null before it)
-  std::optional<GeorefResult> georef;          // when registered on a basemap
-  std::string warped_path;                     // set by report/: the warped GeoTIFF
+  nlohmann::ordered_json text;         // the text step's lines, items and clues (null before it)
+  std::optional<GeorefResult> georef;  // when registered on a basemap
+  std::string warped_path;             // set by report/: the warped GeoTIFF
   std::optional<std::int64_t> taken_at_utc;    // after the time step (case.yaml wins)
   std::string taken_at_utc_source;             // "case.yaml", or the metadata's source
   std::optional<Features> features;            // for same-scene linking, dropped after
