@@ -131,6 +131,12 @@ int main(int argc, char** argv) {
                      std::end(kSouthEastAsia);
     (sea ? asia : world).push_back(std::move(t));
   }
+  auto sites = LoadKnownSites(DefaultKnownSitesPath());
+  if (!sites.ok()) {
+    std::fprintf(stderr, "eval_fusion: %s\n", sites.error().message.c_str());
+    return 1;
+  }
+  const Clue prior = MakeKnownSitesClue(*sites, "known-sites.gpkg");
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(0, 1);
   std::normal_distribution<double> n01(0, 1);
@@ -275,16 +281,6 @@ int main(int argc, char** argv) {
       std::printf("%s: shadows %.0f and %.0f km2 (%.1f h apart), %zu zones\n", truth.name.c_str(),
                   s1->params.value("area_km2", 0.0), s2->params.value("area_km2", 0.0),
                   std::abs(t2 - t1) / 3600, tz->params["zones"].size());
-    auto sites = LoadKnownSites(DataDir() / "known-sites.gpkg");
-    Clue prior;
-    prior.kind = "known_site";
-    prior.photo = "known sites";
-    prior.params["sites"] = nlohmann::json::array();
-    if (sites.ok())
-      for (const auto& s : *sites)
-        prior.params["sites"].push_back(
-            {{"lat", s.at.lat_deg}, {"lon", s.at.lon_deg}, {"radius_m", s.radius_m}});
-
     std::map<char, std::vector<const Clue*>> sets;
     sets['A'] = {&*s1, &*tz};
     sets['B'] = {&*s1, &*s2, &*tz};

@@ -6,7 +6,6 @@
 
 #include "forensics/analysis.h"
 #include "geo/basemap.h"
-#include "geo/gazetteer.h"
 #include "geo/grid_raster.h"
 #include "image/encode.h"
 #include "image/evidence.h"
@@ -73,18 +72,16 @@ std::vector<std::string> GroupHashes(const Case& c, const GroupFusion& g) {
 // hypotheses.json: one object per place group (keys in docs/commands/run.md).
 std::string HypothesesJson(const Case& c) {
   Json all = Json::array();
-  const auto gazetteer = Gazetteer::Default();
   for (const auto& g : c.fusion) {
     Json hypotheses = Json::array();
     for (const auto& h : g.result.hypotheses) {
       Json place = nullptr;
-      if (gazetteer.ok())
-        if (const auto near = (*gazetteer)->Nearest(h.at))
-          place = {{"name", near->place.name},
-                   {"country", near->place.country},
-                   {"admin1", near->place.admin1},
-                   {"distance_m", near->distance_m},
-                   {"bearing_deg", near->bearing_deg}};
+      if (const auto& near = h.place)
+        place = {{"name", near->place.name},
+                 {"country", near->place.country},
+                 {"admin1", near->place.admin1},
+                 {"distance_m", near->distance_m},
+                 {"bearing_deg", near->bearing_deg}};
       Json clues = Json::array();
       for (const auto& cg : h.clues)
         clues.push_back({{"kind", cg.kind},

@@ -7,7 +7,6 @@
 #include <set>
 #include <sstream>
 
-#include "geo/gazetteer.h"
 #include "geo/known_sites.h"
 #include "metadata/metadata_json.h"
 #include "report/case_outputs.h"
@@ -86,15 +85,12 @@ Json MapData(const Case& c) {
     }
   }
   Json hypotheses = Json::array(), regions = Json::array();
-  const auto gazetteer = Gazetteer::Default();
   for (const auto& f : c.fusion) {
     for (const auto& h : f.result.hypotheses) {
       Json gains = Json::array();
       for (const auto& cg : h.clues)
         gains.push_back({{"kind", cg.kind}, {"photo", cg.photo}, {"gain", cg.log_likelihood_gain}});
-      std::string place;
-      if (gazetteer.ok())
-        if (const auto near = (*gazetteer)->Nearest(h.at)) place = near->Describe();
+      const std::string place = h.place ? h.place->Describe() : "";
       hypotheses.push_back(
           {{"group", f.group},
            {"rank", h.rank},

@@ -4,7 +4,6 @@
 #include <functional>
 #include <memory>
 
-#include "geo/gazetteer.h"
 #include "geo/ogr_init.h"
 #include "metadata/metadata_json.h"
 #include "report/ogr_writer.h"
@@ -138,7 +137,6 @@ Status WriteHypotheses(OgrOutput& ds, const Case& c) {
                             {"known_site", FieldType::kText},
                             {"clues", FieldType::kText}});
   if (!layer.ok()) return layer.error();
-  const auto gazetteer = Gazetteer::Default();
   for (const auto& g : c.fusion) {
     std::string photos;
     for (const auto& p : g.photos) photos += (photos.empty() ? "" : ", ") + p;
@@ -153,8 +151,7 @@ Status WriteHypotheses(OgrOutput& ds, const Case& c) {
       f.Set("group_id", static_cast<std::int64_t>(g.group))
           .Set("rank", static_cast<std::int64_t>(h.rank));
       f.Set("probability", h.probability).Set("radius_m", h.radius_m).Set("photos", photos);
-      if (gazetteer.ok())
-        if (const auto near = (*gazetteer)->Nearest(h.at)) f.Set("place", near->Describe());
+      if (h.place) f.Set("place", h.place->Describe());
       if (h.known_site) {
         char site[300];
         std::snprintf(site, sizeof site, "%s (%.1f km)", h.known_site->first.c_str(),

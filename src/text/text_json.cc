@@ -6,6 +6,12 @@
 
 namespace gv {
 
+// A line read with confidence and long enough not to be a texture's chance shapes.
+bool MakesScriptClue(const TextLine& line) {
+  return line.confidence >= kScriptClueConfidence &&
+         IdentifyScript(line.text).letters >= kScriptClueLetters;
+}
+
 nlohmann::ordered_json TextJson(const std::vector<TextLine>& lines) {
   using Json = nlohmann::ordered_json;
   Json out_lines = Json::array(), items = Json::array(), clues = Json::array();
@@ -19,13 +25,10 @@ nlohmann::ordered_json TextJson(const std::vector<TextLine>& lines) {
                          {"box", box},
                          {"zawgyi", l.zawgyi},
                          {"latin", l.latin.empty() ? Json(nullptr) : Json(l.latin)}});
-    // A script clue needs a line read with confidence and long enough not to be a
-    // texture's chance shapes.
-    const LineScript script = IdentifyScript(l.text);
-    if (l.confidence >= kScriptClueConfidence && script.letters >= kScriptClueLetters) {
+    if (MakesScriptClue(l)) {
       auto& s = scripts[l.script];
       ++s.first;
-      if (script.language == "vie") s.second = "vie";
+      if (IdentifyScript(l.text).language == "vie") s.second = "vie";
     }
     for (const auto& item : l.items) {
       items.push_back({{"kind", item.kind},

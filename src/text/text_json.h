@@ -12,6 +12,7 @@ namespace gv {
 // A line makes a script clue when read with at least this confidence and this many letters.
 constexpr double kScriptClueConfidence = 75;
 constexpr int kScriptClueLetters = 6;
+bool MakesScriptClue(const TextLine& line);
 
 // {lines: [...], items: [...], clues: [...]} for the lines of one photo. Clues: `script`
 // (a soft country prior per script that says where it is written, from lines read with

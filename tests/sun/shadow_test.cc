@@ -112,6 +112,30 @@ TEST(ShadowLocus, TwoObservationsLeaveOnlyTheirIntersection) {
   EXPECT_LT(both.area_km2, one.area_km2 / 5);
 }
 
+TEST(ShadowLocus, CutoffScaleKeepsATailBeyondTheTolerance) {
+  // A shadow measured 1.5 tolerances too long (a 2.3-sigma length error at ±10 %): inside
+  // the tolerances the true place reads 0; with the fusion's 4-sigma cutoff it keeps a small
+  // likelihood, and the Gaussian itself is unchanged.
+  const Place kk{16.647556, 98.520722, static_cast<double>(ToEpochSeconds({2025, 3, 14, 3, 0, 0}))};
+  SpaInput in;
+  in.utc_seconds = kk.utc;
+  in.lat_deg = kk.lat;
+  in.lon_deg = kk.lon;
+  in.pressure_mbar = 1010;
+  in.temperature_c = 10;
+  const SpaResult r = ComputeSpa(Terms(), in);
+  auto obs = ShadowObservation::FromRatio(*ShadowRatio(r.e) * 1.15, 0.10);
+  ASSERT_TRUE(obs.ok());
+  obs->utc_seconds = kk.utc;
+  obs->time_tolerance_s = 0;
+  const GridSpec g = Around(kk, 3);
+  EXPECT_EQ(CellAt(Terms(), {*obs}, g, kk), 0.0f);
+  obs->cutoff_scale = 2;
+  const float tail = CellAt(Terms(), {*obs}, g, kk);
+  EXPECT_GT(tail, 0.0f);
+  EXPECT_LT(tail, 0.2f);  // beyond 2 sigma: exp(-2) at most
+}
+
 TEST(ShadowLocus, FastGridAgreesWithPerCellSpa) {
   const Place p{40.0, 20.0, static_cast<double>(ToEpochSeconds({2024, 6, 1, 9, 0, 0}))};
   ShadowObservation obs = TrueObservation(p, true);

@@ -85,6 +85,25 @@ TEST(Items, PhonesDomainsAndCurrencies) {
   EXPECT_TRUE(FindTextItems("2025 12 31", {"KH"}).empty());
 }
 
+TEST(TextJson, ScriptCluesNeedConfidentLinesOfSixLetters) {
+  TextLine texture;  // what a texture read as Thai looked like in a bench photo
+  texture.text = "ลิค์%";
+  texture.script = "Thai";
+  texture.confidence = 80;
+  EXPECT_FALSE(MakesScriptClue(texture));
+  EXPECT_TRUE(TextJson({texture})["clues"].empty());
+  TextLine sign = texture;
+  sign.text = "ร้านอาหาร";
+  EXPECT_TRUE(MakesScriptClue(sign));
+  sign.confidence = 70;
+  EXPECT_FALSE(MakesScriptClue(sign));
+  sign.confidence = 80;
+  const auto clues = TextJson({sign, sign})["clues"];
+  ASSERT_EQ(clues.size(), 1u);
+  EXPECT_EQ(clues[0]["countries"][0]["country"], "TH");
+  EXPECT_EQ(clues[0]["lines"], 2);
+}
+
 // A sign: dark text on a light panel, inside a textured photo-like background; each run of
 // text in its own font (no font of the region's scripts has Latin digits too).
 cv::Mat Sign(const std::vector<std::pair<std::string, std::string>>& runs, int height) {
@@ -145,6 +164,18 @@ TEST_F(ReaderTest, ReadsKhmerAndNothingOnABlankWall) {
   bool khmer = false;
   for (const auto& l : *lines) khmer = khmer || l.script == "Khmr";
   EXPECT_TRUE(khmer) << TextJson(*lines).dump(1);
+  // Tesseract on the whole image, with no line detection (the evaluation's baseline): on a
+  // plain page it reads the Khmer.
+  cv::Mat page(200, 900, CV_8UC3, cv::Scalar(255, 255, 255));
+  auto ft = cv::freetype::createFreeType2();
+  ft->loadFontData(font, 0);
+  ft->putText(page, "ក្រុមហ៊ុន ភ្នំពេញ", cv::Point(40, 120), 64, cv::Scalar(0, 0, 0), -1, cv::LINE_AA,
+              true);
+  auto whole = reader_->ReadWhole(page, "khm");
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  bool whole_khmer = false;
+  for (const auto& l : *whole) whole_khmer = whole_khmer || l.script == "Khmr";
+  EXPECT_TRUE(whole_khmer);
   // A wall with no text: no line survives the garbage filter.
   cv::Mat wall(480, 640, CV_8UC3);
   cv::randu(wall, cv::Scalar(90, 90, 90), cv::Scalar(160, 160, 160));

@@ -81,9 +81,9 @@ double Score(const std::vector<Term>& terms, double search_m2, const CellBox& c,
   return sum;
 }
 
-std::string Name(const Clue& c) { return c.kind + " (" + c.photo + ")"; }
-
 }  // namespace
+
+std::string ClueName(const Clue& c) { return c.kind + " (" + c.photo + ")"; }
 
 Status FusionOptions::Check() const {
   if (!(level0_resolution_deg > 0 && level0_resolution_deg <= 10))
@@ -161,7 +161,7 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
         if (strongest > std::log(terms[t].likelihood->epsilon()) + 1e-3)
           keep.push_back(t);
         else
-          result.outside_region.push_back(Name(*terms[t].clue));
+          result.outside_region.push_back(ClueName(*terms[t].clue));
       }
       if (keep.size() < n_terms) {
         std::vector<Term> kept_terms;
@@ -493,10 +493,10 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
     if (any_for && !against.empty()) {
       for (const Term* t : against) {
         ClueConflict c;
-        c.clues = {Name(*t->clue)};
+        c.clues = {ClueName(*t->clue)};
         for (std::size_t i = 0; i < terms.size(); ++i)
           if (terms[i].likelihood->epsilon() <= 0.1 && top.clues[i].log_likelihood_gain >= 0)
-            c.clues.push_back(Name(*terms[i].clue));
+            c.clues.push_back(ClueName(*terms[i].clue));
         // Where the disagreeing clue itself points: its best hypothesis.
         const Hypothesis* theirs = nullptr;
         const std::size_t index = static_cast<std::size_t>(t - terms.data());
@@ -510,12 +510,12 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
           std::snprintf(text, sizeof text,
                         "%s points %.0f km from the place the other confident clues share "
                         "(hypothesis %d against %d)",
-                        Name(*t->clue).c_str(), DistanceM(theirs->at, top.at) / 1000, theirs->rank,
-                        top.rank);
+                        ClueName(*t->clue).c_str(), DistanceM(theirs->at, top.at) / 1000,
+                        theirs->rank, top.rank);
         else
           std::snprintf(text, sizeof text,
                         "%s disagrees with the place the other confident clues share",
-                        Name(*t->clue).c_str());
+                        ClueName(*t->clue).c_str());
         c.message = text;
         result.conflicts.push_back(std::move(c));
       }

@@ -19,6 +19,7 @@
 
 #include "case/case_config.h"
 #include "geo/clue.h"
+#include "geo/gazetteer.h"
 #include "geo/grid_raster.h"
 #include "util/result.h"
 
@@ -47,7 +48,9 @@ struct Hypothesis {
   double probability = 0;  // posterior mass of its basin
   double radius_m = 0;     // 90 % of the basin's mass lies within this of `at`
   std::vector<ClueGain> clues;
-  // The nearest known site (the known-sites layer) within 10 km; set by the fusion step.
+  // Set by the fusion step: the nearest GeoNames place within 50 km, and the nearest known
+  // site whose reach holds the hypothesis.
+  std::optional<PlaceNear> place;
   std::optional<std::pair<std::string, double>> known_site;  // name, distance_m
 };
 
@@ -85,6 +88,9 @@ struct FusionResult {
   std::vector<std::string> outside_region;
   int cells_evaluated = 0;
 };
+
+// A clue as fusion results name it: "gps (a.jpg)".
+std::string ClueName(const Clue& clue);
 
 // Fuses `clues` over `region` (the world when empty). A clue without a likelihood (a kind
 // fusion does not know) is left out and not counted as used. Error for bad options.

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "case/pipeline.h"
+#include "geo/known_sites.h"
 #include "sun/shadow.h"
 
 namespace gv {
@@ -20,6 +21,8 @@ Result<Clue> MakeTimeZoneClue(int offset_s, const std::string& offset_source,
                               std::int64_t taken_at_utc);
 // analyst_clues.cc: a case.yaml clue (country, near, not_near, within).
 Result<Clue> MakeInvestigatorClue(const ManualClueSpec& spec);
+// fusion.cc: the known sites as the fusion's weak prior (a `known_site` clue).
+Clue MakeKnownSitesClue(const std::vector<KnownSite>& sites, const std::string& source);
 // shadow.cc: where the sun fits the observations over `grid` (the likelihood to 4 sigma, the
 // outline and area within the tolerances); nullopt when nowhere.
 Result<std::optional<Clue>> MakeShadowClue(std::vector<ShadowObservation> observations,

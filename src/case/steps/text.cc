@@ -63,7 +63,7 @@ class TextStep : public Step {
         confidence *= c["countries"][0]["weight"].get<double>();
         const std::string script = c["script"].get<std::string>();
         for (std::size_t i = 0; i < lines->size(); ++i)
-          if ((*lines)[i].script == script && (*lines)[i].confidence >= kScriptClueConfidence)
+          if ((*lines)[i].script == script && MakesScriptClue((*lines)[i]))
             pictures.push_back(crop_of(i));
         detail = std::to_string(c["lines"].get<int>()) + " line(s) in " + script + " script";
       } else {
