@@ -30,15 +30,20 @@ std::vector<Place> HorizonsPlaces() {
   return places;
 }
 
-// Observation made at `place`: the true shadow ratio (and direction) there.
-ShadowObservation TrueObservation(const Place& p, bool with_azimuth) {
+// The sun at `place` (the pressure and temperature the grid assumes).
+SpaResult SunAt(const Place& p) {
   SpaInput in;
   in.utc_seconds = p.utc;
   in.lat_deg = p.lat;
   in.lon_deg = p.lon;
   in.pressure_mbar = 1010;
   in.temperature_c = 10;
-  const SpaResult r = ComputeSpa(Terms(), in);
+  return ComputeSpa(Terms(), in);
+}
+
+// Observation made at `place`: the true shadow ratio (and direction) there.
+ShadowObservation TrueObservation(const Place& p, bool with_azimuth) {
+  const SpaResult r = SunAt(p);
   auto obs = ShadowObservation::FromRatio(*ShadowRatio(r.e), 0.05);
   EXPECT_TRUE(obs.ok());
   obs->utc_seconds = p.utc;
@@ -117,14 +122,7 @@ TEST(ShadowLocus, CutoffScaleKeepsATailBeyondTheTolerance) {
   // the tolerances the true place reads 0; with the fusion's 4-sigma cutoff it keeps a small
   // likelihood, and the Gaussian itself is unchanged.
   const Place kk{16.647556, 98.520722, static_cast<double>(ToEpochSeconds({2025, 3, 14, 3, 0, 0}))};
-  SpaInput in;
-  in.utc_seconds = kk.utc;
-  in.lat_deg = kk.lat;
-  in.lon_deg = kk.lon;
-  in.pressure_mbar = 1010;
-  in.temperature_c = 10;
-  const SpaResult r = ComputeSpa(Terms(), in);
-  auto obs = ShadowObservation::FromRatio(*ShadowRatio(r.e) * 1.15, 0.10);
+  auto obs = ShadowObservation::FromRatio(*ShadowRatio(SunAt(kk).e) * 1.15, 0.10);
   ASSERT_TRUE(obs.ok());
   obs->utc_seconds = kk.utc;
   obs->time_tolerance_s = 0;
