@@ -241,6 +241,12 @@ Json PhotoJson(const PhotoRecord& p) {
   }
   j["findings"] = findings;
   j["text"] = p.text;
+  // Each line's crop by its file in the output folder, as the forensics pictures.
+  if (j["text"].is_object() && j["text"].contains("lines"))
+    for (auto& line : j["text"]["lines"])
+      if (line.contains("crop"))
+        for (const auto& picture : p.pictures)
+          if (picture.name == line["crop"] && !picture.path.empty()) line["crop"] = picture.path;
   j["place_group"] = p.place_group > 0 ? Json(p.place_group) : Json(nullptr);
   j["warped"] = p.warped_path.empty() ? Json(nullptr) : Json(p.warped_path);
   Json errors = Json::array();

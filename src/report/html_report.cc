@@ -111,6 +111,46 @@ Json MapData(const Case& c) {
   return {{"photos", photos}, {"clues", clues}, {"hypotheses", hypotheses}, {"regions", regions}};
 }
 
+// The text step's lines: each crop beside its reading, script, Latin transliteration and
+// the items found in it, so that an analyst who does not read the script can check it.
+void WriteTextLines(std::ostream& out, const PhotoRecord& p) {
+  if (!p.text.is_object() || !p.text.contains("lines") || p.text["lines"].empty()) return;
+  const auto& lines = p.text["lines"];
+  out << "<h4>Text read in the photo (" << lines.size()
+      << ")</h4><table class=text><tr><th>Crop</th><th>Reading</th><th>Script</th>"
+         "<th>Latin</th><th>Confidence</th><th>Items</th></tr>";
+  for (const auto& line : lines) {
+    out << "<tr><td>";
+    if (line.contains("crop") && line["crop"].is_string())
+      if (const cv::Mat* crop = Picture(p, line["crop"].get<std::string>()))
+        out << "<img class=crop alt='text crop' src='" << DataUri(*crop, 320, false) << "'>";
+    char confidence[16];
+    std::snprintf(confidence, sizeof confidence, "%.0f", line.value("confidence", 0.0));
+    out << "</td><td class=reading>" << HtmlEscape(line.value("text", std::string()))
+        << (line.value("zawgyi", false) ? " <small>(converted from Zawgyi)</small>" : "")
+        << "</td><td>" << HtmlEscape(line.value("script", std::string())) << " <small>"
+        << HtmlEscape(line.value("language", std::string())) << "</small></td><td>"
+        << (line["latin"].is_string() ? HtmlEscape(line["latin"].get<std::string>()) : "")
+        << "</td><td>" << confidence << "</td><td>";
+    if (line.contains("box") && line["box"].is_array())
+      for (const auto& item : p.text["items"])
+        if (item["box"] == line["box"]) {
+          std::string what =
+              item.value("kind", std::string()) + " " + item.value("value", std::string());
+          if (item["country"].is_string()) what += " (" + item["country"].get<std::string>() + ")";
+          if (item.contains("area")) what += " " + item.value("area", std::string());
+          if (item.contains("places") && !item["places"].empty())
+            what += ": " + item["places"][0].value("name", std::string()) +
+                    (item["places"].size() > 1
+                         ? " or " + std::to_string(item["places"].size() - 1) + " other(s)"
+                         : "");
+          out << "<div>" << HtmlEscape(what) << "</div>";
+        }
+    out << "</td></tr>";
+  }
+  out << "</table>";
+}
+
 void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index) {
   out << "<section class=photo id=photo-" << index << " data-sha256='" << HtmlEscape(p.sha256)
       << "'><h3>" << HtmlEscape(p.path) << "</h3><div class=hash>SHA-256 " << HtmlEscape(p.sha256)
@@ -155,7 +195,9 @@ void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index)
     }
     out << "</li>";
   }
-  out << "</ul><h4>Findings (" << p.findings.size() << ")</h4><ul class=findings>";
+  out << "</ul>";
+  WriteTextLines(out, p);
+  out << "<h4>Findings (" << p.findings.size() << ")</h4><ul class=findings>";
   for (const auto& f : p.findings)
     out << "<li class='" << SeverityName(f.severity) << "'><b>" << HtmlEscape(f.code) << "</b> "
         << HtmlEscape(f.message) << " <small>[" << HtmlEscape(f.step) << "]</small></li>";

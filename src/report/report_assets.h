@@ -16,6 +16,7 @@ section.photo h3{margin:0 0 2px 0}.cols{display:flex;flex-wrap:wrap;gap:12px;mar
 .cols>div{flex:1 1 300px}.cols img{max-width:100%;border:1px solid #ccc}.verdicts{width:100%;margin:0}
 figure{margin:0}figcaption{font-size:11px;color:#666}ul{margin:4px 0 8px 0;padding-left:20px;font-size:13px}
 h4{margin:8px 0 2px 0}table.gains{width:auto;margin:2px 0 6px 12px}table.gains td{border:none;padding:0 4px;font-size:12px}
+table.text img.crop{max-width:320px;max-height:80px}table.text td.reading{font-size:18px}
 td.bars{width:130px;position:relative}.bar{display:inline-block;height:9px;vertical-align:middle}
 .bar.for{background:#393;margin-left:65px}.bar.against{background:#c33;margin-left:65px;transform:translateX(-100%)}
 .gain-row{display:flex;gap:6px;align-items:center;font-size:12px}.gain-bar{height:9px;display:inline-block})";

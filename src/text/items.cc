@@ -1,11 +1,16 @@
 #include "text/items.h"
 
+#include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumbermatch.h>
 #include <phonenumbers/phonenumbermatcher.h>
 #include <phonenumbers/phonenumberutil.h>
+#include <unicode/locid.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <regex>
 #include <set>
 
@@ -39,6 +44,98 @@ std::pair<std::string, double> TldCountry(const std::string& host) {
   return {tld, 0.9};
 }
 
+// The area of a number where libphonenumber's geocoder knows it (landline prefixes:
+// "Bangkok/Nonthaburi/..." for +66 2; it has none for Cambodia, Laos or Myanmar), "" otherwise.
+std::string PhoneArea(const PhoneNumber& number, const std::string& region) {
+  static std::mutex mutex;
+  static std::unique_ptr<i18n::phonenumbers::PhoneNumberOfflineGeocoder> geocoder;
+  std::lock_guard lock(mutex);
+  if (!geocoder) geocoder = std::make_unique<i18n::phonenumbers::PhoneNumberOfflineGeocoder>();
+  // Without an area, the geocoder falls back to the country's name (ICU's display name).
+  const std::string area =
+      geocoder->GetDescriptionForValidNumber(number, icu::Locale::getEnglish(), region);
+  icu::UnicodeString display;
+  std::string country;
+  icu::Locale("", region.c_str()).getDisplayCountry(icu::Locale::getEnglish(), display);
+  display.toUTF8String(country);
+  return area == country ? "" : area;
+}
+
+std::wstring Wide(const std::string& utf8) {
+  std::wstring out;
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto c = static_cast<unsigned char>(utf8[i]);
+    const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (c >= 0x80 && c < 0xC0) {  // a stray continuation byte
+      ++i;
+      continue;
+    }
+    char32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+    for (int k = 1; k < n && i + k < utf8.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    out.push_back(static_cast<wchar_t>(cp));
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
+std::string Narrow(const std::wstring& wide) {
+  std::string out;
+  for (const wchar_t w : wide) {
+    const auto c = static_cast<char32_t>(w);
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+// Licence plates of the region. Thailand: one or two Thai consonants (a digit before them
+// on newer plates) and up to four digits, the province written below in Thai; Laos: two
+// Lao letters and four digits; Myanmar: the region's three-letter code (YGN 2B-1234);
+// Cambodia: a digit and one or two Latin letters, a dash and four digits (2A-1234), the
+// province written above in Khmer. The province, when the plate says it, is the `area`.
+void FindPlates(const std::string& line, std::vector<TextItem>& items) {
+  const std::wstring w = Wide(line);
+  static const std::wregex kThai(
+      LR"((^|[^\u0E01-\u0E4F\d])(\d?[\u0E01-\u0E2E]{1,2} ?\d{1,4})(?![\d]))");
+  static const std::wregex kLao(LR"(([\u0E81-\u0EAE]{2} ?\d{4})(?!\d))");
+  static const std::wregex kMyanmar(
+      LR"(\b(YGN|MDY|NPT|AYY|BGO|MGY|SGG|TNI|KYN|MON|SHN|KCN|KYH|CHN|RKE) ?(\d?[A-Z]{1,2}[-/ ]?\d{4})\b)");
+  static const std::wregex kCambodia(LR"(\b(\d[A-Z]{1,2}-\d{4})\b)");
+  static const std::map<std::wstring, std::string> kMyanmarRegions = {
+      {L"YGN", "Yangon"}, {L"MDY", "Mandalay"}, {L"NPT", "Naypyidaw"}, {L"AYY", "Ayeyarwady"},
+      {L"BGO", "Bago"},   {L"MGY", "Magway"},   {L"SGG", "Sagaing"},   {L"TNI", "Tanintharyi"},
+      {L"KYN", "Kayin"},  {L"MON", "Mon"},      {L"SHN", "Shan"},      {L"KCN", "Kachin"},
+      {L"KYH", "Kayah"},  {L"CHN", "Chin"},     {L"RKE", "Rakhine"}};
+  std::wsmatch m;
+  // A Thai plate is short: a whole line of Thai words with a number is a sign, not a plate.
+  if (w.size() <= 24 && std::regex_search(w, m, kThai))
+    items.push_back({"plate", Narrow(m[2].str()), "TH", 0.6, "", {}});
+  if (w.size() <= 24 && std::regex_search(w, m, kLao))
+    items.push_back({"plate", Narrow(m[1].str()), "LA", 0.6, "", {}});
+  if (std::regex_search(w, m, kMyanmar))
+    items.push_back({"plate", Narrow(m[0].str()), "MM", 0.8, kMyanmarRegions.at(m[1].str()), {}});
+  else if (std::regex_search(w, m, kCambodia)) {
+    const bool khmer =
+        std::any_of(w.begin(), w.end(), [](wchar_t c) { return c >= 0x1780 && c <= 0x17FF; });
+    const bool says = line.find("CAMBODIA") != std::string::npos;
+    items.push_back({"plate", Narrow(m[1].str()), "KH", khmer || says ? 0.75 : 0.4, "", {}});
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& DefaultPhoneRegions() {
@@ -48,7 +145,8 @@ const std::vector<std::string>& DefaultPhoneRegions() {
 }
 
 std::vector<TextItem> FindTextItems(std::string_view line_view,
-                                    const std::vector<std::string>& regions) {
+                                    const std::vector<std::string>& regions,
+                                    const PlaceNames* places) {
   std::vector<TextItem> items;
   const std::string line(line_view);
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
@@ -60,7 +158,7 @@ std::vector<TextItem> FindTextItems(std::string_view line_view,
     util.Format(number, PhoneNumberUtil::E164, &e164);
     util.GetRegionCodeForNumber(number, &region);
     if (region.empty() || region == "ZZ" || !seen.insert(e164).second) return;
-    items.push_back({"phone", e164, region, confidence});
+    items.push_back({"phone", e164, region, confidence, PhoneArea(number, region), {}});
   };
   {
     PhoneNumberMatcher matcher(util, line, "ZZ", PhoneNumberMatcher::VALID, 100);
@@ -90,7 +188,7 @@ std::vector<TextItem> FindTextItems(std::string_view line_view,
   std::string rest = line;
   for (std::sregex_iterator it(line.begin(), line.end(), kEmail), end; it != end; ++it) {
     const auto [country, confidence] = TldCountry((*it)[2].str());
-    items.push_back({"email", it->str(), country, confidence});
+    items.push_back({"email", it->str(), country, confidence, "", {}});
     rest.replace(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()),
                  static_cast<std::size_t>(it->length()), ' ');
   }
@@ -108,17 +206,30 @@ std::vector<TextItem> FindTextItems(std::string_view line_view,
     const bool known_tld =
         kGenericTlds.count(tld) || (tld.size() == 2 && CountryByAlpha2(tld)) || tld == "UK";
     if (!explicit_url && !known_tld) continue;
-    items.push_back({"url", url, country, country.empty() ? 0.0 : confidence});
+    items.push_back({"url", url, country, country.empty() ? 0.0 : confidence, "", {}});
   }
   // Currency signs and words.
   static const std::vector<std::pair<std::string, std::string>> kCurrency = {
       {"\u17DB", "KH"}, {"\u0E3F", "TH"}, {"\u20AD", "LA"},
       {"\u20AB", "VN"}, {"\u20B1", "PH"}, {"\u1000\u103B\u1015\u103A", "MM"}};  // ៛ ฿ ₭ ₫ ₱ ကျပ်
   for (const auto& [sign, country] : kCurrency)
-    if (line.find(sign) != std::string::npos) items.push_back({"currency", sign, country, 0.8});
+    if (line.find(sign) != std::string::npos)
+      items.push_back({"currency", sign, country, 0.8, "", {}});
   static const std::regex kKyat(R"((\d[\d,.]*\s*(Ks|Kyats?)\b)|(\bK\s?\d[\d,.]{2,}))");
   std::smatch m;
-  if (std::regex_search(line, m, kKyat)) items.push_back({"currency", m.str(), "MM", 0.5});
+  if (std::regex_search(line, m, kKyat)) items.push_back({"currency", m.str(), "MM", 0.5, "", {}});
+  FindPlates(line, items);
+  // Place names; a plate's province is a place name on the same line.
+  if (places)
+    for (auto& match : places->Find(line)) {
+      TextItem item{"place", match.name, "", match.confidence, "", {}};
+      for (const NamedPlace* p : match.places) item.places.push_back(*p);
+      item.country = item.places.front().country;
+      for (auto& plate : items)
+        if (plate.kind == "plate" && plate.area.empty() && plate.country == item.country)
+          plate.area = item.places.front().name;
+      items.push_back(std::move(item));
+    }
   return items;
 }
 

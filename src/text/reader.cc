@@ -90,6 +90,9 @@ Result<std::unique_ptr<TextReader>> TextReader::Open(const TextReadOptions& opti
   }
   std::unique_ptr<TextReader> reader(new TextReader);
   reader->options_ = options;
+  auto places = PlaceNames::Default();
+  if (!places.ok()) return places.error();
+  reader->places_ = *places;
   if (!reader->EngineFor(Join(options.languages)))
     return MakeError("Tesseract could not load " + Join(options.languages));
   return reader;
@@ -264,7 +267,7 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
     for (const auto& [country, weight] : countries) regions.push_back(country);
     for (const auto& r : DefaultPhoneRegions())
       if (std::find(regions.begin(), regions.end(), r) == regions.end()) regions.push_back(r);
-    line->items = FindTextItems(line->text, regions);
+    line->items = FindTextItems(line->text, regions, places_.get());
     lines.push_back(std::move(*line));
   }
   return lines;

@@ -39,7 +39,9 @@ bool IsVietnameseLetter(char32_t c) {
   return kLetters.find(c) != std::u32string::npos || (c >= 0x1EA0 && c <= 0x1EF9);
 }
 
-std::string Transform(const char* id, std::string_view utf8) {
+}  // namespace
+
+std::string IcuTransform(const char* id, std::string_view utf8) {
   static std::mutex mutex;
   static std::map<std::string, std::unique_ptr<icu::Transliterator>> cache;
   std::lock_guard lock(mutex);
@@ -57,8 +59,6 @@ std::string Transform(const char* id, std::string_view utf8) {
   text.toUTF8String(out);
   return out;
 }
-
-}  // namespace
 
 std::string_view ScriptOfCodePoint(char32_t c) {
   if (c >= 0x1780 && c <= 0x17FF) return "Khmr";
@@ -165,12 +165,12 @@ bool LooksLikeZawgyi(std::string_view utf8) {
   return myanmar > 0 && evidence * 10 >= myanmar;
 }
 
-std::string ZawgyiToUnicode(std::string_view utf8) { return Transform("Zawgyi-my", utf8); }
+std::string ZawgyiToUnicode(std::string_view utf8) { return IcuTransform("Zawgyi-my", utf8); }
 
 std::string TransliterateToLatin(std::string_view utf8) {
   const LineScript script = IdentifyScript(utf8);
   if (script.script == "Latn" || script.script == "Zyyy") return "";
-  const std::string latin = Transform("Any-Latin", utf8);
+  const std::string latin = IcuTransform("Any-Latin", utf8);
   return IdentifyScript(latin).script == "Latn" ? latin : "";
 }
 

@@ -41,6 +41,10 @@ std::string ZawgyiToUnicode(std::string_view utf8);
 // text is Latin already.
 std::string TransliterateToLatin(std::string_view utf8);
 
+// An ICU transform by its id ("Any-Latin", "NFKC; Lower; Latin-ASCII"), the text unchanged
+// when ICU lacks it. Thread-safe (one transliterator per id, shared under a lock).
+std::string IcuTransform(const char* id, std::string_view utf8);
+
 // Where a script is written, as ISO 3166-1 alpha-2 codes with weights summing to 1 (the
 // soft prior of a `script` clue); empty for scripts written too widely to say (Latin, Han
 // alone says "a Chinese-reading place", which in compounds is anywhere).

@@ -31,19 +31,38 @@ nlohmann::ordered_json TextJson(const std::vector<TextLine>& lines) {
       if (IdentifyScript(l.text).language == "vie") s.second = "vie";
     }
     for (const auto& item : l.items) {
-      items.push_back({{"kind", item.kind},
-                       {"value", item.value},
-                       {"country", item.country.empty() ? Json(nullptr) : Json(item.country)},
-                       {"box", box},
-                       {"confidence", item.confidence}});
+      Json j = {{"kind", item.kind},
+                {"value", item.value},
+                {"country", item.country.empty() ? Json(nullptr) : Json(item.country)},
+                {"box", box},
+                {"confidence", item.confidence}};
+      if (!item.area.empty()) j["area"] = item.area;
+      Json places = Json::array();
+      for (const auto& p : item.places)
+        places.push_back({{"name", p.name},
+                          {"lat", p.at.lat_deg},
+                          {"lon", p.at.lon_deg},
+                          {"country", p.country},
+                          {"population", p.population},
+                          {"radius_m", p.RadiusM()}});
+      if (item.kind == "place") j["places"] = places;
+      items.push_back(j);
       if (item.country.empty()) continue;
+      // A place name is a clue where the line was read with confidence (a garbled line
+      // that spells a town by chance is not).
+      if (item.kind == "place" && l.confidence < kScriptClueConfidence) continue;
       const char* kind = item.kind == "phone"                         ? "phone_country"
                          : item.kind == "url" || item.kind == "email" ? "tld_country"
+                         : item.kind == "plate"                       ? "plate_country"
+                         : item.kind == "place"                       ? "place_name"
                                                                       : "currency_country";
-      clues.push_back({{"kind", kind},
-                       {"country", item.country},
-                       {"value", item.value},
-                       {"confidence", item.confidence}});
+      Json clue = {
+          {"kind", kind},
+          {"country", item.country},
+          {"value", item.value},
+          {"confidence", item.confidence * (item.kind == "place" ? l.confidence / 100 : 1)}};
+      if (item.kind == "place") clue["places"] = places;
+      clues.push_back(clue);
     }
   }
   for (const auto& [script, seen] : scripts) {

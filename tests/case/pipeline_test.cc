@@ -3,12 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "geo/geodesy.h"
 #include "match/reference_collection.h"
 #include "metadata/exiv2_reader.h"
+#include "report/case_outputs.h"
 #include "support/landsat_scene.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
@@ -257,6 +261,49 @@ TEST_F(PipelineTest, TextOnASignIsAClueWithItsCrop) {
   bool found = false;
   for (const auto& picture : p.pictures) found = found || picture.name == crop;
   EXPECT_TRUE(found) << crop;
+}
+
+TEST_F(PipelineTest, APlaceNamedOnASignIsWhereTheFusionLooks) {
+  // A Khmer hotel sign naming Siem Reap (Debian fonts-khmeros): a place_name clue, the town
+  // as a disk of its size, and the fusion's best place in that town.
+  const std::string font = "/usr/share/fonts/truetype/khmeros/KhmerOS.ttf";
+  ASSERT_TRUE(std::filesystem::exists(font)) << "fonts-khmeros is missing";
+  cv::Mat img = cv::imdecode(test::MakeSceneJpeg(900, 600, 90, 4), cv::IMREAD_COLOR);
+  cv::rectangle(img, cv::Rect(60, 200, 780, 170), cv::Scalar(235, 235, 230), cv::FILLED);
+  auto ft = cv::freetype::createFreeType2();
+  ft->loadFontData(font, 0);
+  ft->putText(img, "សណ្ឋាគារ សៀមរាប", cv::Point(100, 320), 64, cv::Scalar(30, 30, 120), -1,
+              cv::LINE_AA, true);
+  std::vector<std::uint8_t> jpeg;
+  cv::imencode(".jpg", img, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+  test::WritePhoto(dir_ / "hotel.jpg", jpeg, test::SynthExif{});
+  const Case c = Run("photos:\n  hotel.jpg:\n    text_boxes: [[60, 200, 780, 170]]\n",
+                     {"forensics", "same_scene"});
+  const PhotoRecord& p = Photo(c, "hotel.jpg");
+  const Clue* place = ClueOf(p, "place_name");
+  ASSERT_NE(place, nullptr) << p.text.dump(1);
+  EXPECT_EQ(place->params["places"][0]["name"], "Siem Reap");
+  ASSERT_TRUE(place->point.has_value());
+  EXPECT_LT(DistanceM(*place->point, {13.3618, 103.8606}), 1000);
+  ASSERT_FALSE(place->params["crops"].empty());
+  ASSERT_EQ(c.fusion.size(), 1u);
+  ASSERT_FALSE(c.fusion[0].result.hypotheses.empty());
+  EXPECT_LT(DistanceM(c.fusion[0].result.hypotheses[0].at, {13.3618, 103.8606}),
+            place->uncertainty_m);
+  // The report shows the crop beside its reading, and photos.json names the crop's file.
+  Case written = c;
+  ASSERT_TRUE(WriteCaseOutputs(written, dir_ / "out").ok());
+  std::ifstream in(dir_ / "out" / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto text = html.find("Text read in the photo");
+  ASSERT_NE(text, std::string::npos);
+  EXPECT_NE(html.find("<img class=crop", text), std::string::npos);
+  EXPECT_NE(html.find("សៀមរាប", text), std::string::npos);
+  EXPECT_NE(html.find("place ", text), std::string::npos);
+  std::ifstream photos_in(dir_ / "out" / "photos.json");
+  const auto photos = nlohmann::json::parse(photos_in);
+  const std::string crop = photos[0]["text"]["lines"][0]["crop"].get<std::string>();
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir_ / "out" / crop)) << crop;
 }
 
 TEST_F(PipelineTest, DuplicatedPhotoPairIsOnePlaceGroup) {

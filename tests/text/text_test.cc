@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "text/items.h"
+#include "text/place_names.h"
 #include "text/reader.h"
 #include "text/script.h"
 #include "text/text_json.h"
@@ -83,6 +85,97 @@ TEST(Items, PhonesDomainsAndCurrencies) {
   ASSERT_EQ(items.size(), 1u);
   EXPECT_TRUE(items[0].country.empty());
   EXPECT_TRUE(FindTextItems("2025 12 31", {"KH"}).empty());
+}
+
+TEST(Items, PlatesAndPhoneAreas) {
+  auto items = FindTextItems("YGN 2B-1234", {});
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].kind, "plate");
+  EXPECT_EQ(items[0].country, "MM");
+  EXPECT_EQ(items[0].area, "Yangon");
+  items = FindTextItems("กข 1234", {});
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].country, "TH");
+  items = FindTextItems("ນວ 5678", {});
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].country, "LA");
+  // A Cambodian plate says where it is from in Khmer; bare, the pattern is a weak guess.
+  const auto khmer = FindTextItems("ភ្នំពេញ 2A-1234", {});
+  const auto bare = FindTextItems("2A-1234", {});
+  ASSERT_FALSE(khmer.empty());
+  ASSERT_EQ(bare.size(), 1u);
+  EXPECT_EQ(bare[0].country, "KH");
+  EXPECT_GT(khmer[0].confidence, bare[0].confidence);
+  // A long Thai line with a number is a sign, not a plate.
+  EXPECT_TRUE(FindTextItems("ร้านอาหารอร่อยมาก เปิดทุกวัน 1234", {}).empty());
+  // A Bangkok landline: libphonenumber's geocoder names the area; it knows none in
+  // Cambodia (the country's name is not an area).
+  items = FindTextItems("+66 2 123 4567", {});
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_NE(items[0].area.find("Bangkok"), std::string::npos);
+  items = FindTextItems("+855 23 880 880", {});
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].area, "");
+}
+
+class PlaceNamesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("gv_place_names_" + std::to_string(::getpid()) + ".tsv");
+    std::ofstream out(path_);
+    out << "# test\n"
+        << "Dawei\t14.08230\t98.19151\tMM\t136783\tPPLA\tDawei\n"
+        << "ထားဝယ်\t14.08230\t98.19151\tMM\t136783\tPPLA\tDawei\n"
+        << "Taunggyi\t20.78919\t97.03776\tMM\t160115\tPPLA\tTaunggyi\n"
+        << "សៀមរាប\t13.36179\t103.86056\tKH\t139458\tPPLA\tSiem Reap\n"
+        << "Hà Nội\t21.02450\t105.84117\tVN\t8053663\tPPLC\tHanoi\n"
+        << "San Jose\t12.35275\t121.06761\tPH\t143430\tPPL\tSan Jose\n"
+        << "San Jose\t15.79000\t120.99000\tPH\t40000\tPPL\tSan Jose\n";
+  }
+  void TearDown() override { std::filesystem::remove(path_); }
+  std::filesystem::path path_;
+};
+
+TEST_F(PlaceNamesTest, MatchesNamesInLinesExactlyOrOneLetterOff) {
+  auto names = PlaceNames::Load(path_);
+  ASSERT_TRUE(names.ok()) << names.error().message;
+  // Inside a Burmese or Khmer line with no spaces around the name.
+  auto found = names->Find("ထားဝယ်ဆိပ်ကမ်း");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].places.front()->name, "Dawei");
+  EXPECT_EQ(found[0].edits, 0);
+  found = names->Find("សណ្ឋាគារសៀមរាប");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].places.front()->country, "KH");
+  // Latin names by whole words, any case, diacritics folded; one letter off for long names.
+  EXPECT_EQ(names->Find("WELCOME TO DAWEI PORT").size(), 1u);
+  EXPECT_TRUE(names->Find("Daweiland").empty());
+  EXPECT_EQ(names->Find("Ha Noi 2025").size(), 1u);
+  found = names->Find("Taunggyj market");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].edits, 1);
+  EXPECT_LT(found[0].confidence, names->Find("Taunggyi market")[0].confidence);
+  EXPECT_TRUE(names->Find("Dawel").empty());  // short: one letter off is another word
+  // A shared name names every place, the most populous first.
+  found = names->Find("San Jose");
+  ASSERT_EQ(found.size(), 1u);
+  ASSERT_EQ(found[0].places.size(), 2u);
+  EXPECT_GT(found[0].places[0]->population, found[0].places[1]->population);
+  EXPECT_GT(found[0].places[0]->RadiusM(), found[0].places[1]->RadiusM());
+}
+
+TEST(PlaceNames, ShippedDataHasLocalScriptNames) {
+  auto names = PlaceNames::Default();
+  ASSERT_TRUE(names.ok()) << names.error().message;
+  for (const char* name : {"ភ្នំពេញ", "金边", "暹粒", "ทวาย", "တောင်ကြီး"}) {
+    const auto found = (*names)->Find(name);
+    ASSERT_EQ(found.size(), 1u) << name;
+    EXPECT_FALSE(found[0].places.empty());
+  }
+  EXPECT_EQ((*names)->Find("ភ្នំពេញ")[0].places[0]->name, "Phnom Penh");
+  EXPECT_EQ((*names)->Find("暹粒")[0].places[0]->name, "Siem Reap");
+  EXPECT_TRUE((*names)->Find("The quick brown fox").empty());
 }
 
 TEST(TextJson, ScriptCluesNeedConfidentLinesOfSixLetters) {

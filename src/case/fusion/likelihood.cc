@@ -346,7 +346,10 @@ double DefaultEpsilon(const std::string& kind) {
   // Text read in the photo: a script or a number may be foreign to the place (a Chinese
   // sign in Cambodia, a Thai phone number on a Myanmar wall).
   if (kind == "script") return 0.3;
-  if (kind == "phone_country" || kind == "currency_country") return 0.4;
+  if (kind == "phone_country" || kind == "currency_country" || kind == "plate_country") return 0.4;
+  // A place named on a sign may be where the photo is, or a destination ("bus to Phnom
+  // Penh"), or a company's name.
+  if (kind == "place_name") return 0.4;
   if (kind == "tld_country") return 0.5;
   return 0.20;
 }
@@ -399,7 +402,7 @@ Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
     return std::unique_ptr<ClueLikelihood>(
         new DiskLikelihood(*clue.point, clue.uncertainty_m, k == "not_near", eps));
   const bool country_like = k == "country" || k == "script" || k == "phone_country" ||
-                            k == "tld_country" || k == "currency_country";
+                            k == "tld_country" || k == "currency_country" || k == "plate_country";
   if ((k == "footprint" || country_like || k == "within") && !clue.polygons.empty()) {
     // The blur: the registration RMSE, the border's generalisation, or 100 m for an area
     // drawn by hand.
@@ -411,10 +414,12 @@ Result<std::unique_ptr<ClueLikelihood>> MakeLikelihood(const Clue& clue,
           new RasterPolygonLikelihood(clue.polygons, sigma, region, eps));
     return std::unique_ptr<ClueLikelihood>(new PolygonLikelihood(clue.polygons, sigma, eps));
   }
-  if (k == "known_site" && clue.params.contains("sites") && clue.params["sites"].is_array() &&
-      !clue.params["sites"].empty()) {
+  // Known sites, or the towns a place name read in the photo may be: the nearest of them.
+  const char* disks_key = k == "known_site" ? "sites" : k == "place_name" ? "places" : nullptr;
+  if (disks_key && clue.params.contains(disks_key) && clue.params[disks_key].is_array() &&
+      !clue.params[disks_key].empty()) {
     std::vector<std::unique_ptr<ClueLikelihood>> disks;
-    for (const auto& site : clue.params["sites"])
+    for (const auto& site : clue.params[disks_key])
       disks.push_back(std::make_unique<DiskLikelihood>(
           LatLon{site.value("lat", 0.0), site.value("lon", 0.0)},
           std::max(site.value("radius_m", 5000.0), 100.0), false, eps));

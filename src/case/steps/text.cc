@@ -1,9 +1,11 @@
 // text: the text in the photo read as location clues (src/text/, as `geoverify text`):
 // candidate lines and case.yaml's text_boxes read by Tesseract, and a clue per script that
 // says where it is written (`script`), per phone number (`phone_country`), per country-code
-// domain (`tld_country`) and per currency sign (`currency_country`), each the country's
-// outline with the 5 km border blur, at the clue's confidence. Each line that made a clue
-// keeps its crop as a picture (`text_N`) so that an analyst can check the reading.
+// domain (`tld_country`), per licence plate (`plate_country`) and per currency sign
+// (`currency_country`), each the country's outline with the 5 km border blur, at the clue's
+// confidence; and per place name (`place_name`) the towns of that name as disks of their
+// size. Every line read keeps its crop as a picture (`text_N`), named by its clues, so that
+// an analyst can check the reading.
 #include <algorithm>
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
@@ -22,7 +24,8 @@ class TextStep : public Step {
  public:
   const char* name() const override { return "text"; }
   const char* description() const override {
-    return "text clues: scripts, phone numbers, domains and currency signs read in the photo";
+    return "text clues: scripts, phone numbers, domains, plates, currency signs and place names "
+           "read in the photo";
   }
   bool Applies(const PhotoContext& ctx) const override { return ctx.evidence.Pixels().ok(); }
   Status Run(PhotoContext& ctx) override {
@@ -39,7 +42,7 @@ class TextStep : public Step {
     auto lines = reader_->Read(*pixels, boxes);
     if (!lines.ok()) return lines.error();
     ctx.photo.text = TextJson(*lines);
-    // The crop of every line, named in the JSON, kept when the line makes a clue.
+    // The crop of every line, named in the JSON, for the analyst to check the reading.
     std::vector<std::string> crops(lines->size());
     const auto crop_of = [&](std::size_t i) {
       if (crops[i].empty()) {
@@ -53,6 +56,7 @@ class TextStep : public Step {
       }
       return crops[i];
     };
+    for (std::size_t i = 0; i < lines->size(); ++i) crop_of(i);
     for (const auto& c : ctx.photo.text["clues"]) {
       const std::string kind = c["kind"].get<std::string>();
       std::string country, detail;
@@ -73,6 +77,26 @@ class TextStep : public Step {
           for (const auto& item : (*lines)[i].items)
             if (item.value == value) pictures.push_back(crop_of(i));
         detail = "'" + value + "'";
+      }
+      if (kind == "place_name") {
+        // The towns of that name: disks of the town's size (fusion takes the nearest).
+        const auto& places = c["places"];
+        if (!places.is_array() || places.empty()) continue;
+        Clue clue;
+        clue.kind = kind;
+        clue.point = LatLon{places[0]["lat"].get<double>(), places[0]["lon"].get<double>()};
+        clue.uncertainty_m = places[0]["radius_m"].get<double>();
+        clue.confidence = std::clamp(confidence, 0.0, 1.0);
+        clue.confidence_note = "a place named on a sign may be a destination or a name";
+        std::string where = places[0]["name"].get<std::string>() + " (" +
+                            places[0]["country"].get<std::string>() + ")";
+        if (places.size() > 1)
+          where += " or " + std::to_string(places.size() - 1) + " other place(s) of that name";
+        clue.description = "Text: the place name " + detail + " reads as " + where;
+        clue.params = c;
+        clue.params["crops"] = pictures;
+        ctx.AddClue(std::move(clue));
+        continue;
       }
       const auto outline_country = CountryByAlpha2(country);
       if (!outline_country) continue;
