@@ -25,8 +25,7 @@ constexpr std::size_t kFuzzyLatin = 7, kFuzzyOther = 5;
 bool IsLatinLetter(char32_t c) { return c < 0x250 && u_isalpha(static_cast<UChar32>(c)); }
 bool IsMark(char32_t c) {
   const auto type = u_charType(static_cast<UChar32>(c));
-  return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK ||
-         type == U_ENCLOSING_MARK;
+  return type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK || type == U_ENCLOSING_MARK;
 }
 bool IsHan(char32_t c) { return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF); }
 
@@ -45,7 +44,8 @@ std::u32string ToU32(const std::string& utf8) {
 }  // namespace
 
 double NamedPlace::RadiusM() const {
-  const double tenfolds = std::log10(std::max<double>(static_cast<double>(population), 1000) / 1000);
+  const double tenfolds =
+      std::log10(std::max<double>(static_cast<double>(population), 1000) / 1000);
   return std::min(2000 + 5000 * tenfolds, 25000.0);
 }
 
@@ -92,8 +92,7 @@ Result<PlaceNames> PlaceNames::Load(const std::filesystem::path& tsv) {
     std::u32string key = PlaceNameKey(row[0]);
     if (key.size() < 2) continue;
     auto [name_it, new_name] = p.exact_.emplace(key, p.names_.size());
-    if (new_name)
-      p.names_.push_back({row[0], key, IsLatinLetter(key.front()), {}});
+    if (new_name) p.names_.push_back({row[0], key, IsLatinLetter(key.front()), {}});
     auto& places = p.names_[name_it->second].places;
     if (std::find(places.begin(), places.end(), it->second) == places.end())
       places.push_back(it->second);
@@ -156,11 +155,13 @@ std::vector<PlaceNameMatch> PlaceNames::Find(std::string_view line) const {
       }
       if (len < (latin ? kFuzzyLatin : kFuzzyOther) - 1) continue;
       std::set<std::size_t> near;
-      if (auto it = deleted_.find(s); it != deleted_.end()) near.insert(it->second.begin(), it->second.end());
+      if (auto it = deleted_.find(s); it != deleted_.end())
+        near.insert(it->second.begin(), it->second.end());
       for (std::size_t d = 0; d < len; ++d) {
         std::u32string less = s;
         less.erase(d, 1);
-        if (auto it = exact_.find(less); it != exact_.end() && less.size() >= (latin ? kFuzzyLatin : kFuzzyOther))
+        if (auto it = exact_.find(less);
+            it != exact_.end() && less.size() >= (latin ? kFuzzyLatin : kFuzzyOther))
           near.insert(it->second);
         if (auto it = deleted_.find(less); it != deleted_.end())
           near.insert(it->second.begin(), it->second.end());

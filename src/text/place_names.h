@@ -19,20 +19,20 @@
 namespace gv {
 
 struct NamedPlace {
-  std::string name;       // the place's main name in GeoNames (Latin)
+  std::string name;  // the place's main name in GeoNames (Latin)
   LatLon at;
-  std::string country;    // ISO 3166-1 alpha-2
+  std::string country;  // ISO 3166-1 alpha-2
   std::int64_t population = 0;
-  std::string feature;    // GeoNames feature code (PPLC capital, PPLA seat, ...)
+  std::string feature;  // GeoNames feature code (PPLC capital, PPLA seat, ...)
   // The radius of the town from its size: 2 km, plus 5 km for each tenfold of population
   // above 1,000, at most 25 km.
   double RadiusM() const;
 };
 
 struct PlaceNameMatch {
-  std::string name;        // the name as GeoNames writes it (in the script it was read in)
-  int edits = 0;           // 0 exact, 1 one letter off
-  double confidence = 0;   // 0..1, before the line's own confidence
+  std::string name;       // the name as GeoNames writes it (in the script it was read in)
+  int edits = 0;          // 0 exact, 1 one letter off
+  double confidence = 0;  // 0..1, before the line's own confidence
   std::vector<const NamedPlace*> places;  // most populous first, at most 5
 };
 
@@ -56,7 +56,7 @@ class PlaceNames {
   };
   std::vector<NamedPlace> places_;
   std::vector<Name> names_;
-  std::unordered_map<std::u32string, std::size_t> exact_;                // key -> name
+  std::unordered_map<std::u32string, std::size_t> exact_;                 // key -> name
   std::unordered_map<std::u32string, std::vector<std::size_t>> deleted_;  // key less a letter
   std::size_t longest_ = 0;
 };

@@ -4,6 +4,7 @@
 #include <tesseract/baseapi.h>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
@@ -18,10 +19,47 @@ struct TextReader::Engine {
 
 namespace {
 
-std::string Join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : "+") + p;
-  return out;
+// A word with both letters and digits (of any script): "๑ธุ๊6", what a model makes of a
+// script it does not know.
+bool MixesLettersAndDigits(const std::string& text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const LineScript word = IdentifyScript(text.substr(start, end - start));
+    bool digit = false;
+    const std::string w = text.substr(start, end - start);
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      const auto c = static_cast<unsigned char>(w[i]);
+      if (c >= '0' && c <= '9') digit = true;
+      // Thai ๐-๙ (E0 B9 90-99), Lao ໐-໙ (E0 BB 90-99), Khmer ០-៩ (E1 9F A0-A9),
+      // Myanmar ၀-၉ (E1 81 80-89)
+      if (c == 0xE0 && i + 2 < w.size() && (w[i + 1] == '\xB9' || w[i + 1] == '\xBB') &&
+          static_cast<unsigned char>(w[i + 2]) >= 0x90 &&
+          static_cast<unsigned char>(w[i + 2]) <= 0x99)
+        digit = true;
+      if (c == 0xE1 && i + 2 < w.size() &&
+          ((w[i + 1] == '\x9F' && static_cast<unsigned char>(w[i + 2]) >= 0xA0 &&
+            static_cast<unsigned char>(w[i + 2]) <= 0xA9) ||
+           (w[i + 1] == '\x81' && static_cast<unsigned char>(w[i + 2]) >= 0x80 &&
+            static_cast<unsigned char>(w[i + 2]) <= 0x89)))
+        digit = true;
+    }
+    if (digit && word.letters > 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// The script a Tesseract model reads.
+std::string LanguageScript(const std::string& language) {
+  const std::string l = language.substr(0, language.find('+'));
+  if (l == "khm") return "Khmr";
+  if (l == "mya") return "Mymr";
+  if (l == "lao") return "Laoo";
+  if (l == "tha") return "Thai";
+  if (l == "chi_sim" || l == "chi_tra") return "Hani";
+  return "Latn";
 }
 
 // Union-find over candidate boxes.
@@ -30,37 +68,68 @@ int Find(std::vector<int>& parent, int i) {
   return i;
 }
 
-// The line crop made readable: deskewed by the ink's minimum-area rectangle, scaled so the
-// text is about 40 px high, with a white margin, dark text on light.
-cv::Mat PrepareLine(const cv::Mat& gray, const cv::Rect& box) {
-  const int pad = std::max(2, box.height / 5);
-  const cv::Rect padded = (box + cv::Size(2 * pad, 2 * pad) - cv::Point(pad, pad)) &
-                          cv::Rect(0, 0, gray.cols, gray.rows);
-  cv::Mat crop = gray(padded).clone();
+// The line made readable: its quadrilateral (slant and perspective) warped to an upright
+// strip about 48 px high with a margin, dark text on light, deskewed by the ink when a
+// rectangle was given.
+cv::Mat PrepareLine(const cv::Mat& gray, const TextCandidate& line) {
+  const auto& q = line.quad;  // top-left, top-right, bottom-right, bottom-left
+  const double height = std::max({1.0, cv::norm(q[3] - q[0]), cv::norm(q[2] - q[1])});
+  const double width = std::max({1.0, cv::norm(q[1] - q[0]), cv::norm(q[2] - q[3])});
+  const double scale = std::clamp(48.0 / height, 0.25, 6.0);
+  const int pad = 12;
+  // The quad grown by a third of its height above and below, so that marks above and
+  // below the letters (Thai, Lao, Khmer, Burmese vowels, Khmer subscripts) stay in, and a
+  // fifth at the ends.
+  const float grow = static_cast<float>(height / 5), grow_y = static_cast<float>(height / 3);
+  const cv::Point2f along =
+      (q[1] - q[0]) * (1.0f / static_cast<float>(cv::norm(q[1] - q[0]) + 1e-6));
+  const cv::Point2f down =
+      (q[3] - q[0]) * (1.0f / static_cast<float>(cv::norm(q[3] - q[0]) + 1e-6));
+  const std::vector<cv::Point2f> src = {
+      q[0] - grow * along - grow_y * down, q[1] + grow * along - grow_y * down,
+      q[2] + grow * along + grow_y * down, q[3] - grow * along + grow_y * down};
+  const float w = static_cast<float>((width + 2 * grow) * scale);
+  const float h = static_cast<float>((height + 2 * grow_y) * scale);
+  const std::vector<cv::Point2f> dst = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+  cv::Mat crop;
+  cv::warpPerspective(gray, crop, cv::getPerspectiveTransform(src, dst),
+                      cv::Size(std::max(1, static_cast<int>(w)), std::max(1, static_cast<int>(h))),
+                      cv::INTER_CUBIC, cv::BORDER_REPLICATE);
   // Light text on dark: invert, so that text is always dark.
   cv::Mat binary;
   cv::threshold(crop, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
   if (static_cast<std::size_t>(cv::countNonZero(binary)) < binary.total() / 2)
     cv::bitwise_not(crop, crop);
-  // Deskew by the ink's orientation when it is clear (a few degrees to 40).
-  cv::threshold(crop, binary, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-  std::vector<cv::Point> ink;
-  cv::findNonZero(binary, ink);
-  if (ink.size() > 20) {
-    cv::RotatedRect r = cv::minAreaRect(ink);
-    double angle = r.angle;
-    if (r.size.width < r.size.height) angle += 90;
-    if (angle > 45) angle -= 90;
-    if (std::abs(angle) > 1.5 && std::abs(angle) < 40) {
-      const cv::Mat rot =
-          cv::getRotationMatrix2D(cv::Point2f(crop.cols / 2.0f, crop.rows / 2.0f), angle, 1.0);
-      cv::warpAffine(crop, crop, rot, crop.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  // An analyst's rectangle: deskew by the ink's orientation when it is clear.
+  if (line.from_box) {
+    cv::threshold(crop, binary, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    std::vector<cv::Point> ink;
+    cv::findNonZero(binary, ink);
+    if (ink.size() > 20) {
+      cv::RotatedRect r = cv::minAreaRect(ink);
+      double angle = r.angle;
+      if (r.size.width < r.size.height) angle += 90;
+      if (angle > 45) angle -= 90;
+      if (std::abs(angle) > 1.5 && std::abs(angle) < 40) {
+        const cv::Mat rot =
+            cv::getRotationMatrix2D(cv::Point2f(crop.cols / 2.0f, crop.rows / 2.0f), angle, 1.0);
+        cv::warpAffine(crop, crop, rot, crop.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+      }
     }
   }
-  const double scale = std::clamp(48.0 / std::max(1, box.height), 0.25, 6.0);
-  cv::resize(crop, crop, cv::Size(), scale, scale, scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
-  cv::copyMakeBorder(crop, crop, 12, 12, 12, 12, cv::BORDER_REPLICATE);
+  cv::copyMakeBorder(crop, crop, pad, pad, pad, pad, cv::BORDER_REPLICATE);
   return crop;
+}
+
+// A least-squares line y = a x + b through points.
+std::pair<double, double> FitLine(const std::vector<cv::Point2d>& points) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const auto& p : points) sx += p.x, sy += p.y, sxx += p.x * p.x, sxy += p.x * p.y;
+  const double n = static_cast<double>(points.size());
+  const double d = n * sxx - sx * sx;
+  if (std::abs(d) < 1e-9) return {0, sy / n};
+  const double a = (n * sxy - sx * sy) / d;
+  return {a, (sy - a * sx) / n};
 }
 
 }  // namespace
@@ -93,8 +162,8 @@ Result<std::unique_ptr<TextReader>> TextReader::Open(const TextReadOptions& opti
   auto places = PlaceNames::Default();
   if (!places.ok()) return places.error();
   reader->places_ = *places;
-  if (!reader->EngineFor(Join(options.languages)))
-    return MakeError("Tesseract could not load " + Join(options.languages));
+  for (const auto& language : options.languages)
+    if (!reader->EngineFor(language)) return MakeError("Tesseract could not load " + language);
   return reader;
 }
 
@@ -112,7 +181,7 @@ TextReader::Engine* TextReader::EngineFor(const std::string& languages) {
   return engine.get();
 }
 
-std::vector<cv::Rect> DetectTextLines(const cv::Mat& gray_in, int max_lines) {
+std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray_in, int max_lines) {
   // Detect on at most 1600 px: text of 12 px x-height at 12 MP stays visible.
   const double scale = std::min(1.0, 1600.0 / std::max(gray_in.cols, gray_in.rows));
   cv::Mat gray;
@@ -164,30 +233,73 @@ std::vector<cv::Rect> DetectTextLines(const cv::Mat& gray_in, int max_lines) {
       parent[Find(parent, by_x[i])] = Find(parent, by_x[j]);
     }
   }
-  std::map<int, std::pair<cv::Rect, int>> lines;
-  for (int i = 0; i < n; ++i) {
-    auto& [rect, count] = lines[Find(parent, i)];
-    rect = count ? (rect | unique[i]) : unique[i];
-    ++count;
+  std::map<int, std::vector<int>> members;
+  for (int i = 0; i < n; ++i) members[Find(parent, i)].push_back(i);
+  std::vector<TextCandidate> out;
+  for (const auto& [root, ids] : members) {
+    if (ids.size() < 3) continue;
+    cv::Rect rect = unique[ids[0]];
+    std::vector<int> heights;
+    std::vector<cv::Point2d> tops, bottoms, centres;
+    for (const int i : ids) {
+      const cv::Rect& b = unique[i];
+      rect |= b;
+      heights.push_back(b.height);
+      const double x = b.x + b.width / 2.0;
+      tops.emplace_back(x, b.y);
+      bottoms.emplace_back(x, b.y + b.height);
+      centres.emplace_back(x, b.y + b.height / 2.0);
+    }
+    if (rect.width < 1.5 * rect.height &&
+        rect.width < 3 * *std::max_element(heights.begin(), heights.end()))
+      continue;
+    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+    const double h = heights[heights.size() / 2];
+    // A line: the characters' centres lie on a straight line (slanted or not); textures
+    // (foliage, windows) that chain boxes of similar heights wander off it.
+    const auto [ca, cb] = FitLine(centres);
+    double spread = 0;
+    for (const auto& c : centres) spread += std::abs(c.y - (ca * c.x + cb));
+    if (spread / static_cast<double>(centres.size()) > 0.35 * h || std::abs(ca) > 0.6) continue;
+    // Its quadrilateral: lines through the tops and the bottoms (perspective makes them
+    // converge), moved out to hold every character.
+    auto [ta, tb] = FitLine(tops);
+    auto [ba, bb] = FitLine(bottoms);
+    for (const auto& t : tops) tb = std::min(tb, t.y - ta * t.x);
+    for (const auto& b : bottoms) bb = std::max(bb, b.y - ba * b.x);
+    const double x0 = rect.x, x1 = rect.x + rect.width;
+    if (ba * x0 + bb - (ta * x0 + tb) < 4 || ba * x1 + bb - (ta * x1 + tb) < 4) continue;
+    TextCandidate c;
+    const auto at = [&](double x, double y) {
+      return cv::Point2f(static_cast<float>(x / scale), static_cast<float>(y / scale));
+    };
+    c.quad = {at(x0, ta * x0 + tb), at(x1, ta * x1 + tb), at(x1, ba * x1 + bb),
+              at(x0, ba * x0 + bb)};
+    c.box = cv::boundingRect(c.quad) & cv::Rect(0, 0, gray_in.cols, gray_in.rows);
+    if (c.box.area() > 0) out.push_back(c);
   }
-  std::vector<cv::Rect> out;
-  for (const auto& [root, line] : lines) {
-    const auto& [rect, count] = line;
-    if (count < 3 || rect.width < 1.5 * rect.height) continue;
-    out.push_back(
-        cv::Rect(
-            cv::Point(static_cast<int>(rect.x / scale), static_cast<int>(rect.y / scale)),
-            cv::Size(static_cast<int>(rect.width / scale), static_cast<int>(rect.height / scale))) &
-        cv::Rect(0, 0, gray_in.cols, gray_in.rows));
-  }
-  std::sort(out.begin(), out.end(),
-            [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
+  std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
+    return a.box.area() > b.box.area();
+  });
   if (static_cast<int>(out.size()) > max_lines) out.resize(static_cast<std::size_t>(max_lines));
   return out;
 }
 
-Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const cv::Rect& box) {
-  const cv::Mat line = PrepareLine(gray, box);
+TextCandidate CandidateFromBox(const cv::Rect& box) {
+  TextCandidate c;
+  c.box = box;
+  c.quad = {
+      cv::Point2f(static_cast<float>(box.x), static_cast<float>(box.y)),
+      cv::Point2f(static_cast<float>(box.x + box.width), static_cast<float>(box.y)),
+      cv::Point2f(static_cast<float>(box.x + box.width), static_cast<float>(box.y + box.height)),
+      cv::Point2f(static_cast<float>(box.x), static_cast<float>(box.y + box.height))};
+  c.from_box = true;
+  return c;
+}
+
+Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& candidate) {
+  const cv::Mat line = PrepareLine(gray, candidate);
+  const cv::Rect box = candidate.box;
   const auto read = [&](const std::string& languages, TextLine& out) -> bool {
     Engine* engine = EngineFor(languages);
     if (!engine) return false;
@@ -202,26 +314,75 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const cv::Rect& box) 
     out.language = languages;
     return true;
   };
+  // The script's models compete: each reads the line alone and the surest reading in its
+  // own script wins (a model shown another script reads shapes of its own at a lower
+  // confidence; the mixed multi-language model confused Lao, Thai and Khmer). The last
+  // winner goes first, and a reading sure enough ends the contest early.
+  const auto has = [&](const std::string& l) {
+    return std::find(options_.languages.begin(), options_.languages.end(), l) !=
+           options_.languages.end();
+  };
+  std::vector<std::string> order;
+  if (!preferred_.empty() && has(preferred_)) order.push_back(preferred_);
+  for (const auto& l : options_.languages)
+    if (l != preferred_ && l != "chi_tra" && (l != "eng" || !has("vie"))) order.push_back(l);
+  // A reading's score: its confidence, halved when the model read another script (it saw
+  // no shapes of its own), lowered for words that mix letters and digits (a model reading
+  // a foreign script makes digits of its shapes: "๑ธุ๊6"). The Lao and Burmese models are
+  // less sure of themselves than the Thai one, which reads Lao and Burmese as Thai-like
+  // shapes with 70-85: a Lao or Burmese reading close behind a Thai one wins.
+  const auto score = [](const TextLine& t) {
+    const LineScript id = IdentifyScript(t.text);
+    const bool own = id.script == LanguageScript(t.language);
+    double sc = t.confidence * (own ? 1.0 : 0.5) * (id.letters >= 2 ? 1.0 : 0.7);
+    if (MixesLettersAndDigits(t.text)) sc *= 0.75;
+    return sc;
+  };
   TextLine first;
   first.box = box;
-  if (!read(Join(options_.languages), first)) return MakeError("Tesseract failed");
-  LineScript script = IdentifyScript(first.text);
-  // Again with the script's own model (and English, for the digits and Latin that signs
-  // mix in), when the first pass mixed several: the mixed pass reads Thai digits as Khmer
-  // and spaces out combining marks. Kept unless it is much less sure of itself.
-  if (!script.language.empty() && options_.languages.size() > 1 &&
-      std::find(options_.languages.begin(), options_.languages.end(), script.language) !=
-          options_.languages.end()) {
-    const bool has_eng = std::find(options_.languages.begin(), options_.languages.end(), "eng") !=
-                         options_.languages.end();
-    const std::string own =
-        script.language == "eng" || !has_eng ? script.language : script.language + "+eng";
-    TextLine second = first;
-    if (read(own, second) && second.confidence >= first.confidence - 15) {
-      const LineScript again = IdentifyScript(second.text);
-      if (again.script == script.script) first = second, script = again;
-    }
+  double best = -1;
+  std::map<std::string, TextLine> read_by;
+  for (const auto& l : order) {
+    TextLine candidate = first;
+    if (!read(l, candidate)) return MakeError("Tesseract failed to read with " + l);
+    const double sc = score(candidate);
+    read_by[l] = candidate;
+    if (sc > best) best = sc, first = candidate;
+    // Sure enough to stop, except a Thai reading: Lao and Burmese must have their say.
+    if (sc >= 90 && l != "tha" && IdentifyScript(candidate.text).letters >= 2) break;
   }
+  if (first.language == "tha" && first.confidence < 92)
+    for (const char* rival : {"lao", "mya"}) {
+      const auto it = read_by.find(rival);
+      if (it == read_by.end()) continue;
+      const LineScript id = IdentifyScript(it->second.text);
+      if (id.script == LanguageScript(rival) && id.letters >= 3 && !id.garbage_like &&
+          it->second.confidence >= first.confidence - 30) {
+        first = it->second;
+        best = score(first);
+        break;
+      }
+    }
+  // Refinements of the winner: traditional Han characters; plain English; digits (a phone
+  // number beside local words) read better with English added to the script's model.
+  const auto challenge = [&](const std::string& l, double margin) {
+    TextLine candidate = first;
+    if (has(l) && read(l, candidate) && score(candidate) > best + margin)
+      best = score(candidate), first = candidate;
+  };
+  if (first.language == "chi_sim") challenge("chi_tra", 3);
+  LineScript script = IdentifyScript(first.text);
+  if (first.language == "vie" && script.language != "vie") challenge("eng", 0);
+  const auto digits = std::count_if(first.text.begin(), first.text.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; });
+  if (digits >= 5 && first.language != "eng" && first.language != "vie" && has("eng")) {
+    TextLine candidate = first;
+    if (read(first.language + "+eng", candidate) && candidate.confidence >= first.confidence - 10 &&
+        IdentifyScript(candidate.text).script == LanguageScript(first.language))
+      first = candidate;
+  }
+  preferred_ = first.language.substr(0, first.language.find('+'));
+  script = IdentifyScript(first.text);
   first.script = script.script;
   if (script.zawgyi) {
     first.zawgyi = true;
@@ -242,15 +403,15 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
     cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
   else
     gray = image;
-  std::vector<cv::Rect> boxes;
+  std::vector<TextCandidate> boxes;
   std::vector<cv::Rect> given = options_.boxes;
   given.insert(given.end(), extra_boxes.begin(), extra_boxes.end());
   for (const auto& b : given) {
     const cv::Rect clipped = b & cv::Rect(0, 0, gray.cols, gray.rows);
-    if (clipped.area() > 0) boxes.push_back(clipped);
+    if (clipped.area() > 0) boxes.push_back(CandidateFromBox(clipped));
   }
   if (options_.detect)
-    for (const auto& b : DetectTextLines(gray, options_.max_lines)) boxes.push_back(b);
+    for (auto& c : DetectTextLines(gray, options_.max_lines)) boxes.push_back(std::move(c));
   std::vector<TextLine> lines;
   for (const auto& box : boxes) {
     auto line = ReadLine(gray, box);

@@ -1,10 +1,10 @@
 // Reading text in photos: candidate text lines found with MSER (Tesseract alone is poor at
 // finding text in scenes), or boxes an analyst gives; each line deskewed, scaled to
-// Tesseract's preferred x-height and read with the region's language models (Tesseract 5,
-// LSTM), then its script identified from its Unicode blocks and read again with that
-// script's own model when the first pass used others. Garbage (low confidence, mixed
-// scripts within one word) is dropped. Items (phones, domains, plates, currency, place
-// names) are found in each line.
+// Tesseract's preferred x-height and read by each of the region's models (Tesseract 5,
+// LSTM) in turn: the surest reading in its own script wins, which identifies the script
+// (its Unicode blocks) better than one mixed multi-language model. Garbage (low
+// confidence, mixed scripts within one word) is dropped. Items (phones, domains, plates, currency,
+// place names) are found in each line.
 #pragma once
 
 #include <filesystem>
@@ -31,8 +31,10 @@ struct TextLine {
 };
 
 struct TextReadOptions {
-  // Tesseract models of the first pass; each must be installed.
-  std::vector<std::string> languages = {"khm", "mya", "lao", "tha", "chi_sim", "vie", "eng"};
+  // Tesseract models that compete to read each line; each must be installed. chi_tra
+  // challenges a chi_sim reading, eng a vie reading without Vietnamese letters.
+  std::vector<std::string> languages = {"khm",     "mya",     "lao", "tha",
+                                        "chi_sim", "chi_tra", "vie", "eng"};
   std::vector<cv::Rect> boxes;  // analyst boxes: read as given, in addition to the detected
   bool detect = true;           // find candidate lines with MSER
   int max_lines = 40;           // the largest candidates, at most
@@ -42,6 +44,15 @@ struct TextReadOptions {
 
 // The Debian package that installs a Tesseract model: "tesseract-ocr-chi-sim" for chi_sim.
 std::string TesseractPackage(const std::string& language);
+
+// A candidate text line: its quadrilateral in the photo (top-left, top-right, bottom-right,
+// bottom-left: slanted and converging under perspective) and its bounding box.
+struct TextCandidate {
+  cv::Rect box;
+  std::vector<cv::Point2f> quad;
+  bool from_box = false;  // an analyst's rectangle (deskewed by its ink when read)
+};
+TextCandidate CandidateFromBox(const cv::Rect& box);
 
 class TextReader {
  public:
@@ -59,14 +70,16 @@ class TextReader {
   TextReader() = default;
   struct Engine;
   Engine* EngineFor(const std::string& languages);
-  Result<TextLine> ReadLine(const cv::Mat& gray, const cv::Rect& box);
+  Result<TextLine> ReadLine(const cv::Mat& gray, const TextCandidate& candidate);
   TextReadOptions options_;
   std::map<std::string, std::unique_ptr<Engine>> engines_;
   std::shared_ptr<const PlaceNames> places_;
+  std::string preferred_;  // the model that won the last line: tried first on the next
 };
 
-// Candidate text lines of a grey image: MSER regions grouped into lines (boxes in the
-// image's pixels), largest first.
-std::vector<cv::Rect> DetectTextLines(const cv::Mat& gray, int max_lines);
+// Candidate text lines of a grey image: MSER regions grouped into lines whose characters'
+// centres lie on a straight line, with the quadrilateral through their tops and bottoms
+// (in the image's pixels), largest first.
+std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray, int max_lines);
 
 }  // namespace gv
