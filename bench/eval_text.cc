@@ -65,40 +65,86 @@ std::vector<Script> Scripts() {
   const std::string noto = "/usr/share/fonts/truetype/noto/";
   const std::string wqy = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
   return {
-      {"Khmer", "Khmr", "khm", "/usr/share/fonts/truetype/khmeros/KhmerOS.ttf", 0, "ទូរស័ព្ទ", "KH",
-       {"ក្រុមហ៊ុន", "ភ្នំពេញ", "សណ្ឋាគារ", "ភោជនីយដ្ឋាន", "ផ្សារ", "ហាងកាហ្វេ", "ធនាគារ", "សាលារៀន",
-        "មន្ទីរពេទ្យ", "ព្រះសីហនុ", "សៀមរាប", "បាត់ដំបង", "កំពត", "ស្វាគមន៍", "លក់", "ជួល", "បន្ទប់",
-        "អាហារ", "ទឹកដោះគោ", "ម៉ាស៊ីន", "សេវាកម្ម", "ការងារ"},
+      {"Khmer",
+       "Khmr",
+       "khm",
+       "/usr/share/fonts/truetype/khmeros/KhmerOS.ttf",
+       0,
+       "ទូរស័ព្ទ",
+       "KH",
+       {"ក្រុមហ៊ុន",    "ភ្នំពេញ",  "សណ្ឋាគារ", "ភោជនីយដ្ឋាន", "ផ្សារ",    "ហាងកាហ្វេ", "ធនាគារ", "សាលារៀន",
+        "មន្ទីរពេទ្យ", "ព្រះសីហនុ", "សៀមរាប",  "បាត់ដំបង",    "កំពត",     "ស្វាគមន៍",   "លក់",     "ជួល",
+        "បន្ទប់",     "អាហារ",  "ទឹកដោះគោ", "ម៉ាស៊ីន",      "សេវាកម្ម", "ការងារ"},
        true},
-      {"Burmese", "Mymr", "mya", noto + "NotoSansMyanmar-Regular.ttf", 0, "ဖုန်း", "MM",
-       {"မြန်မာ", "ရန်ကုန်", "မန္တလေး", "ဆေးရုံ", "စားသောက်ဆိုင်", "ကုမ္ပဏီ", "ဟိုတယ်", "ဈေး", "ဘဏ်",
-        "ကျောင်း", "ကော်ဖီ", "ကြိုဆိုပါသည်", "မြဝတီ", "ထားဝယ်", "တောင်ကြီး", "အလုပ်", "ရောင်းသည်",
-        "ငှားရန်", "ဝန်ဆောင်မှု", "ရုံး"},
+      {"Burmese",
+       "Mymr",
+       "mya",
+       noto + "NotoSansMyanmar-Regular.ttf",
+       0,
+       "ဖုန်း",
+       "MM",
+       {"မြန်မာ",   "ရန်ကုန်", "မန္တလေး",  "ဆေးရုံ",  "စားသောက်ဆိုင်", "ကုမ္ပဏီ", "ဟိုတယ်",
+        "ဈေး",     "ဘဏ်",   "ကျောင်း",  "ကော်ဖီ",  "ကြိုဆိုပါသည်",   "မြဝတီ", "ထားဝယ်",
+        "တောင်ကြီး", "အလုပ်",  "ရောင်းသည်", "ငှားရန်", "ဝန်ဆောင်မှု",   "ရုံး"},
        true},
-      {"Lao", "Laoo", "lao", noto + "NotoSansLao-Regular.ttf", 0, "ໂທ", "LA",
-       {"ວຽງຈັນ", "ຫຼວງພະບາງ", "ໂຮງແຮມ", "ຮ້ານອາຫານ", "ໂຮງໝໍ", "ທະນາຄານ", "ຕະຫຼາດ", "ບໍລິສັດ",
-        "ຍິນດີຕ້ອນຮັບ", "ກາເຟ", "ໂຮງຮຽນ", "ບໍ່ແກ້ວ", "ຫ້ວຍຊາຍ", "ສາມຫຼ່ຽມຄຳ", "ບໍລິການ", "ເຊົ່າ",
-        "ຂາຍ", "ຫ້ອງການ"},
+      {"Lao",
+       "Laoo",
+       "lao",
+       noto + "NotoSansLao-Regular.ttf",
+       0,
+       "ໂທ",
+       "LA",
+       {"ວຽງຈັນ", "ຫຼວງພະບາງ", "ໂຮງແຮມ", "ຮ້ານອາຫານ", "ໂຮງໝໍ", "ທະນາຄານ", "ຕະຫຼາດ", "ບໍລິສັດ", "ຍິນດີຕ້ອນຮັບ",
+        "ກາເຟ", "ໂຮງຮຽນ", "ບໍ່ແກ້ວ", "ຫ້ວຍຊາຍ", "ສາມຫຼ່ຽມຄຳ", "ບໍລິການ", "ເຊົ່າ", "ຂາຍ", "ຫ້ອງການ"},
        true},
-      {"Thai", "Thai", "tha", noto + "NotoSansThai-Regular.ttf", 0, "โทร", "TH",
-       {"กรุงเทพ", "แม่สอด", "ร้านอาหาร", "โรงแรม", "โรงพยาบาล", "ธนาคาร", "ตลาด", "บริษัท",
-        "ยินดีต้อนรับ", "กาแฟ", "โรงเรียน", "เชียงราย", "เชียงใหม่", "ห้องพัก", "บริการ", "ให้เช่า",
-        "ขาย", "สำนักงาน", "ซ่อมรถ"},
+      {"Thai",
+       "Thai",
+       "tha",
+       noto + "NotoSansThai-Regular.ttf",
+       0,
+       "โทร",
+       "TH",
+       {"กรุงเทพ", "แม่สอด", "ร้านอาหาร", "โรงแรม", "โรงพยาบาล", "ธนาคาร", "ตลาด", "บริษัท", "ยินดีต้อนรับ",
+        "กาแฟ", "โรงเรียน", "เชียงราย", "เชียงใหม่", "ห้องพัก", "บริการ", "ให้เช่า", "ขาย", "สำนักงาน",
+        "ซ่อมรถ"},
        true},
-      {"Chinese (simplified)", "Hani", "chi_sim", wqy, 0, "电话", "",
+      {"Chinese (simplified)",
+       "Hani",
+       "chi_sim",
+       wqy,
+       0,
+       "电话",
+       "",
        {"金边", "西港", "公司", "酒店", "餐厅", "超市", "招聘", "欢迎光临", "银行", "妙瓦底",
         "科技有限公司", "娱乐城", "柬埔寨", "缅甸", "老挝", "宿舍", "食堂", "办公室", "园区"},
        false},
-      {"Chinese (traditional)", "Hani", "chi_tra", wqy, 0, "電話", "",
+      {"Chinese (traditional)",
+       "Hani",
+       "chi_tra",
+       wqy,
+       0,
+       "電話",
+       "",
        {"公司", "餐廳", "酒店", "歡迎光臨", "銀行", "超級市場", "招聘", "科技有限公司", "娛樂城",
         "宿舍", "食堂", "辦公室", "園區", "緬甸", "寮國"},
        false},
-      {"Vietnamese", "Latn", "vie", noto + "NotoSans-Regular.ttf", 0, "Điện thoại", "VN",
-       {"Nhà hàng", "Khách sạn", "Cà phê", "Ngân hàng", "Bệnh viện", "Chợ", "Công ty",
-        "Chào mừng", "Hà Nội", "Đà Nẵng", "Phở bò", "Tuyển dụng", "Cho thuê", "Văn phòng",
-        "Sửa xe", "Bán hàng"},
+      {"Vietnamese",
+       "Latn",
+       "vie",
+       noto + "NotoSans-Regular.ttf",
+       0,
+       "Điện thoại",
+       "VN",
+       {"Nhà hàng", "Khách sạn", "Cà phê", "Ngân hàng", "Bệnh viện", "Chợ", "Công ty", "Chào mừng",
+        "Hà Nội", "Đà Nẵng", "Phở bò", "Tuyển dụng", "Cho thuê", "Văn phòng", "Sửa xe", "Bán hàng"},
        true},
-      {"English", "Latn", "eng", noto + "NotoSans-Regular.ttf", 0, "Tel", "",
+      {"English",
+       "Latn",
+       "eng",
+       noto + "NotoSans-Regular.ttf",
+       0,
+       "Tel",
+       "",
        {"Golden Triangle", "Welcome", "Hotel", "Restaurant", "Casino", "Company", "Office",
         "Security", "Recruitment", "Dormitory", "Canteen", "Building", "Technology", "Group",
         "Entertainment", "Investment", "Park"},
@@ -119,7 +165,8 @@ std::pair<std::string, std::string> MakePhone(const std::string& country, std::m
   for (int attempt = 0; attempt < 200; ++attempt) {
     std::string local, intl;
     if (country == "KH") {
-      const std::string p = std::vector<std::string>{"12", "17", "77", "92", "96", "10", "15", "23"}[rng() % 8];
+      const std::string p =
+          std::vector<std::string>{"12", "17", "77", "92", "96", "10", "15", "23"}[rng() % 8];
       const std::string a = digits(3), b = digits(3);
       local = "0" + p + " " + a + " " + b;
       intl = "+855 " + p + " " + a + " " + b;
@@ -129,7 +176,8 @@ std::pair<std::string, std::string> MakePhone(const std::string& country, std::m
       local = "0" + p + "-" + a + "-" + b;
       intl = "+66 " + p + " " + a + " " + b;
     } else if (country == "MM") {
-      const std::string p = std::vector<std::string>{"25", "26", "40", "42", "45", "97", "79"}[rng() % 7];
+      const std::string p =
+          std::vector<std::string>{"25", "26", "40", "42", "45", "97", "79"}[rng() % 7];
       const std::string a = digits(3), b = digits(4);
       local = "09 " + p + a + " " + b;
       intl = "+95 9 " + p + a + " " + b;
@@ -212,9 +260,9 @@ void RenderSign(const std::vector<Script>& scripts, Sign& sign, std::mt19937_64&
   plate.create(height + 2 * pad, width + 2 * pad, CV_8UC3);
   // Dark on light, or light on a coloured plate.
   static const std::vector<std::pair<cv::Scalar, cv::Scalar>> kColours = {
-      {{240, 240, 240}, {20, 20, 20}},   {{230, 245, 250}, {40, 40, 160}},
-      {{30, 30, 170}, {250, 250, 250}},  {{140, 60, 20}, {250, 250, 250}},
-      {{40, 120, 30}, {240, 240, 240}},  {{60, 200, 240}, {30, 30, 30}},
+      {{240, 240, 240}, {20, 20, 20}},  {{230, 245, 250}, {40, 40, 160}},
+      {{30, 30, 170}, {250, 250, 250}}, {{140, 60, 20}, {250, 250, 250}},
+      {{40, 120, 30}, {240, 240, 240}}, {{60, 200, 240}, {30, 30, 30}},
       {{20, 20, 20}, {60, 210, 250}}};
   const auto& [back, ink] = kColours[rng() % kColours.size()];
   plate.setTo(back);
@@ -294,12 +342,14 @@ Composite MakeComposite(const std::vector<Script>& scripts, const cv::Mat& backg
       const float y0 = static_cast<float>(4 + unit(rng) * (photo.rows - 8 - bounds.height));
       for (auto& p : corners) p += cv::Point2f(x0 - bounds.x, y0 - bounds.y);
       const cv::Rect box = cv::boundingRect(corners) & cv::Rect(0, 0, photo.cols, photo.rows);
-      if (std::any_of(taken.begin(), taken.end(), [&](const cv::Rect& t) { return (t & box).area() > 0; }))
+      if (std::any_of(taken.begin(), taken.end(),
+                      [&](const cv::Rect& t) { return (t & box).area() > 0; }))
         continue;
-      const std::vector<cv::Point2f> src = {{0, 0},
-                                            {static_cast<float>(plate.cols), 0},
-                                            {static_cast<float>(plate.cols), static_cast<float>(plate.rows)},
-                                            {0, static_cast<float>(plate.rows)}};
+      const std::vector<cv::Point2f> src = {
+          {0, 0},
+          {static_cast<float>(plate.cols), 0},
+          {static_cast<float>(plate.cols), static_cast<float>(plate.rows)},
+          {0, static_cast<float>(plate.rows)}};
       const cv::Mat h = cv::getPerspectiveTransform(src, corners);
       cv::Mat warped, alpha;
       cv::warpPerspective(plate, warped, h, photo.size(), cv::INTER_LINEAR);
@@ -348,7 +398,8 @@ double Cer(const std::string& truth, const std::string& read) {
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     std::swap(prev, cur);
   }
   return std::min(1.0, static_cast<double>(prev[b.size()]) / a.size());
@@ -360,7 +411,8 @@ std::vector<const TextLine*> OnSign(const std::vector<TextLine>& lines, const cv
   for (const auto& l : lines)
     if ((l.box & box).area() >= 0.5 * l.box.area() && l.box.area() > 0) out.push_back(&l);
   std::sort(out.begin(), out.end(), [](const TextLine* a, const TextLine* b) {
-    return a->box.y + a->box.height / 2 < b->box.y || (a->box.y < b->box.y + b->box.height / 2 && a->box.x < b->box.x);
+    return a->box.y + a->box.height / 2 < b->box.y ||
+           (a->box.y < b->box.y + b->box.height / 2 && a->box.x < b->box.x);
   });
   return out;
 }
@@ -533,7 +585,8 @@ int main(int argc, char** argv) {
         std::string languages;
         for (const auto& sign : c.signs) {
           const std::string& t = scripts[static_cast<std::size_t>(sign.script)].tesseract;
-          if (languages.find(t) == std::string::npos) languages += (languages.empty() ? "" : "+") + t;
+          if (languages.find(t) == std::string::npos)
+            languages += (languages.empty() ? "" : "+") + t;
         }
         if (languages.find("eng") == std::string::npos) languages += "+eng";
         auto whole = reader.ReadWhole(c.photo, languages);
@@ -543,6 +596,8 @@ int main(int argc, char** argv) {
         }
         if (verbose) std::printf("%s #%zu\n", c.background.c_str(), i);
         if (!dump.empty()) {
+          fs::create_directories(dump);
+          cv::imwrite((dump / ("r" + std::to_string(i) + ".png")).string(), c.photo);
           cv::Mat shown = c.photo.clone();
           cv::Mat gray;
           cv::cvtColor(c.photo, gray, cv::COLOR_BGR2GRAY);
@@ -577,7 +632,8 @@ int main(int argc, char** argv) {
             f.false_plates += item.kind == "plate";
             if (verbose && (item.kind == "phone" || item.kind == "place" || item.kind == "plate"))
               std::printf("  false %s '%s' in '%s' (%s)\n", item.kind.c_str(), item.value.c_str(),
-                          l.text.c_str(), backgrounds[i - composites.size()].first.filename().c_str());
+                          l.text.c_str(),
+                          backgrounds[i - composites.size()].first.filename().c_str());
           }
       }
     }
@@ -587,16 +643,15 @@ int main(int argc, char** argv) {
   for (int t = 0; t < threads; ++t) pool.emplace_back(work);
   for (auto& t : pool) t.join();
   if (failed) return 1;
-  const double total =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   // Speed: 12 MP photos with signs, one reader, one photo at a time.
   std::vector<double> times;
   if (speed > 0) {
     auto opened = TextReader::Open({});
     if (!opened.ok()) return 1;
     for (int k = 0; k < speed && k < static_cast<int>(backgrounds.size()); ++k) {
-      Composite c = MakeComposite(scripts, backgrounds[static_cast<std::size_t>(k)].second, 4000,
-                                  k, rng);
+      Composite c =
+          MakeComposite(scripts, backgrounds[static_cast<std::size_t>(k)].second, 4000, k, rng);
       cv::Mat photo = c.photo;
       if (photo.cols < photo.rows) cv::rotate(photo, photo, cv::ROTATE_90_CLOCKWISE);
       cv::resize(photo, photo, cv::Size(4000, 3000));
@@ -629,10 +684,12 @@ int main(int argc, char** argv) {
   for (const auto& [name, c] : f.cer)
     std::printf("  %-32s %10.3f %10.3f  (%d signs)\n", name.c_str(), c.first / c.second,
                 f.cer_whole[name].first / f.cer_whole[name].second, c.second);
-  const double per20 = f.clean_photos ? 20.0 * (f.false_phones + f.false_places) / f.clean_photos : 0;
-  std::printf("\nfalse phone+place items per 20 untouched photos %5.2f %8s  (%d photos: %d phones, "
-              "%d places; %d plates)\n",
-              per20, "<= 1", f.clean_photos, f.false_phones, f.false_places, f.false_plates);
+  const double per20 =
+      f.clean_photos ? 20.0 * (f.false_phones + f.false_places) / f.clean_photos : 0;
+  std::printf(
+      "\nfalse phone+place items per 20 untouched photos %5.2f %8s  (%d photos: %d phones, "
+      "%d places; %d plates)\n",
+      per20, "<= 1", f.clean_photos, f.false_phones, f.false_places, f.false_plates);
   if (!times.empty())
     std::printf("seconds per 12 MP photo: median %.2f, max %.2f %14s  (%zu photos)\n",
                 times[times.size() / 2], times.back(), "< 3", times.size());

@@ -18,6 +18,10 @@ struct TextReader::Engine {
 };
 
 namespace {
+// Neighbouring letters of one line: centres at most this many heights apart vertically.
+constexpr double kCentreShift = 0.45;
+// ... and inks of similar grey (0-255).
+constexpr double kInkDifference = 40;
 
 // A word with both letters and digits (of any script): "๑ธุ๊6", what a model makes of a
 // script it does not know.
@@ -194,25 +198,31 @@ std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray_in, int max_lines
   std::vector<std::vector<cv::Point>> regions;
   std::vector<cv::Rect> boxes;
   mser->detectRegions(gray, regions, boxes);
-  // Character-like boxes only.
-  std::vector<cv::Rect> chars;
-  for (const auto& b : boxes) {
+  // Character-like boxes only, each with its ink's mean grey (a sign's letters share one
+  // colour; the foliage beside it does not).
+  std::vector<std::pair<cv::Rect, double>> chars;
+  for (std::size_t r = 0; r < boxes.size(); ++r) {
+    const cv::Rect& b = boxes[r];
     const double aspect = static_cast<double>(b.width) / b.height;
-    if (b.height >= 6 && b.height <= gray.rows / 3 && aspect > 0.08 && aspect < 4)
-      chars.push_back(b);
+    if (b.height < 6 || b.height > gray.rows / 3 || aspect <= 0.08 || aspect >= 4) continue;
+    double sum = 0;
+    for (const auto& p : regions[r]) sum += gray.at<std::uint8_t>(p);
+    chars.emplace_back(b, regions[r].empty() ? 0 : sum / static_cast<double>(regions[r].size()));
   }
-  // Deduplicate nested MSER boxes of one character.
+  // Deduplicate MSER boxes of one character (nearly the same box at several thresholds);
+  // a box inside a larger one (a letter on a plate) stays.
   std::sort(chars.begin(), chars.end(),
-            [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
+            [](const auto& a, const auto& b) { return a.first.area() > b.first.area(); });
   std::vector<cv::Rect> unique;
-  for (const auto& b : chars) {
+  std::vector<double> ink;
+  for (const auto& [b, grey] : chars) {
     bool dup = false;
     for (const auto& u : unique)
-      if ((b & u).area() > 0.7 * b.area()) {
+      if ((b & u).area() > 0.7 * std::max(b.area(), u.area())) {
         dup = true;
         break;
       }
-    if (!dup) unique.push_back(b);
+    if (!dup) unique.push_back(b), ink.push_back(grey);
     if (unique.size() > 4000) break;
   }
   // Characters of one line: similar heights, overlapping vertically, close horizontally.
@@ -229,54 +239,118 @@ std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray_in, int max_lines
       if (b.x > a.x + a.width + h) break;
       const int overlap = std::min(a.y + a.height, b.y + b.height) - std::max(a.y, b.y);
       if (overlap < 0.5 * std::min(a.height, b.height)) continue;
+      // Centres at one height (a blob beside the line's bottom half is not the next letter).
+      if (std::abs((a.y + a.height / 2.0) - (b.y + b.height / 2.0)) > kCentreShift * h) continue;
       if (std::max(a.height, b.height) > 2.0 * std::min(a.height, b.height)) continue;
+      if (std::abs(ink[by_x[i]] - ink[by_x[j]]) > kInkDifference) continue;
       parent[Find(parent, by_x[i])] = Find(parent, by_x[j]);
     }
   }
   std::map<int, std::vector<int>> members;
   for (int i = 0; i < n; ++i) members[Find(parent, i)].push_back(i);
   std::vector<TextCandidate> out;
-  for (const auto& [root, ids] : members) {
-    if (ids.size() < 3) continue;
-    cv::Rect rect = unique[ids[0]];
+  const auto centre = [&](int i) {
+    return cv::Point2d(unique[i].x + unique[i].width / 2.0, unique[i].y + unique[i].height / 2.0);
+  };
+  const auto median_height = [&](std::vector<int> ids) {
     std::vector<int> heights;
-    std::vector<cv::Point2d> tops, bottoms, centres;
-    for (const int i : ids) {
-      const cv::Rect& b = unique[i];
-      rect |= b;
-      heights.push_back(b.height);
-      const double x = b.x + b.width / 2.0;
-      tops.emplace_back(x, b.y);
-      bottoms.emplace_back(x, b.y + b.height);
-      centres.emplace_back(x, b.y + b.height / 2.0);
-    }
-    if (rect.width < 1.5 * rect.height &&
-        rect.width < 3 * *std::max_element(heights.begin(), heights.end()))
-      continue;
+    for (const int i : ids) heights.push_back(unique[i].height);
     std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
-    const double h = heights[heights.size() / 2];
-    // A line: the characters' centres lie on a straight line (slanted or not); textures
-    // (foliage, windows) that chain boxes of similar heights wander off it.
+    return static_cast<double>(heights[heights.size() / 2]);
+  };
+  // A line of characters: their centres on a straight line (slanted or not), and its
+  // quadrilateral around that line, as high as the characters' median height where they
+  // are (perspective makes the far end smaller: heights fitted along x).
+  const auto emit = [&](const std::vector<int>& ids) {
+    cv::Rect rect = unique[ids[0]];
+    std::vector<cv::Point2d> centres, sizes;
+    int tallest = 0;
+    for (const int i : ids) {
+      rect |= unique[i];
+      centres.push_back(centre(i));
+      sizes.emplace_back(centres.back().x, unique[i].height);
+      tallest = std::max(tallest, unique[i].height);
+    }
+    if (rect.width < 1.5 * rect.height && rect.width < 3 * tallest) return false;
+    const double h = median_height(ids);
     const auto [ca, cb] = FitLine(centres);
     double spread = 0;
     for (const auto& c : centres) spread += std::abs(c.y - (ca * c.x + cb));
-    if (spread / static_cast<double>(centres.size()) > 0.35 * h || std::abs(ca) > 0.6) continue;
-    // Its quadrilateral: lines through the tops and the bottoms (perspective makes them
-    // converge), moved out to hold every character.
-    auto [ta, tb] = FitLine(tops);
-    auto [ba, bb] = FitLine(bottoms);
-    for (const auto& t : tops) tb = std::min(tb, t.y - ta * t.x);
-    for (const auto& b : bottoms) bb = std::max(bb, b.y - ba * b.x);
+    if (spread / static_cast<double>(centres.size()) > 0.35 * h || std::abs(ca) > 0.6) return false;
+    // How far the characters reach above and below the centre line: most of them (the
+    // 85th percentile: ascenders, marks and Han characters made of several regions count,
+    // a stray box does not), scaled along x by the fitted heights (perspective).
+    const auto [ha, hb] = FitLine(sizes);
+    std::vector<double> up, down;
+    for (const int i : ids) {
+      const double c = ca * (unique[i].x + unique[i].width / 2.0) + cb;
+      const double f = std::clamp((ha * (unique[i].x + unique[i].width / 2.0) + hb) / h, 0.7, 1.4);
+      up.push_back((c - unique[i].y) / f);
+      down.push_back((unique[i].y + unique[i].height - c) / f);
+    }
+    const auto percentile = [](std::vector<double>& v) {
+      const auto k =
+          v.begin() + static_cast<std::ptrdiff_t>(0.85 * static_cast<double>(v.size() - 1));
+      std::nth_element(v.begin(), k, v.end());
+      return std::max(*k, 0.0);
+    };
+    const double reach_up = std::max(percentile(up), 0.35 * h);
+    const double reach_down = std::max(percentile(down), 0.35 * h);
     const double x0 = rect.x, x1 = rect.x + rect.width;
-    if (ba * x0 + bb - (ta * x0 + tb) < 4 || ba * x1 + bb - (ta * x1 + tb) < 4) continue;
-    TextCandidate c;
+    const auto f = [&](double x) { return std::clamp((ha * x + hb) / h, 0.7, 1.4); };
     const auto at = [&](double x, double y) {
       return cv::Point2f(static_cast<float>(x / scale), static_cast<float>(y / scale));
     };
-    c.quad = {at(x0, ta * x0 + tb), at(x1, ta * x1 + tb), at(x1, ba * x1 + bb),
-              at(x0, ba * x0 + bb)};
+    TextCandidate c;
+    c.quad = {at(x0, ca * x0 + cb - reach_up * f(x0)), at(x1, ca * x1 + cb - reach_up * f(x1)),
+              at(x1, ca * x1 + cb + reach_down * f(x1)), at(x0, ca * x0 + cb + reach_down * f(x0))};
     c.box = cv::boundingRect(c.quad) & cv::Rect(0, 0, gray_in.cols, gray_in.rows);
     if (c.box.area() > 0) out.push_back(c);
+    return true;
+  };
+  // A chain that is not one line (a line of text joined to the texture beside it): the
+  // longest runs of boxes on one straight line, taken out one by one.
+  const auto extract = [&](std::vector<int> ids) {
+    for (int round = 0; round < 4 && ids.size() >= 3; ++round) {
+      std::sort(ids.begin(), ids.end(), [&](int a, int b) { return unique[a].x < unique[b].x; });
+      std::vector<int> best;
+      const std::size_t m = ids.size();
+      const std::size_t step = std::max<std::size_t>(1, m / 24);
+      for (std::size_t p = 0; p < m; p += step)
+        for (std::size_t q = p + 1; q < m && q <= p + 6; ++q) {
+          const cv::Point2d cp = centre(ids[p]), cq = centre(ids[q]);
+          if (std::abs(cq.x - cp.x) < 1) continue;
+          const double slope = (cq.y - cp.y) / (cq.x - cp.x);
+          if (std::abs(slope) > 0.6) continue;
+          const double hp = (unique[ids[p]].height + unique[ids[q]].height) / 2.0;
+          // The inliers, in one run along x without a gap wider than 1.2 heights.
+          std::vector<int> run, longest;
+          double last_right = -1e9;
+          for (const int i : ids) {
+            const cv::Point2d c = centre(i);
+            const bool on = std::abs(c.y - (cp.y + slope * (c.x - cp.x))) <= 0.25 * hp &&
+                            unique[i].height >= 0.5 * hp && unique[i].height <= 2.0 * hp;
+            if (!on) continue;
+            if (!run.empty() && unique[i].x > last_right + 1.2 * hp) {
+              if (run.size() > longest.size()) longest = run;
+              run.clear();
+            }
+            run.push_back(i);
+            last_right = std::max(last_right, static_cast<double>(unique[i].x + unique[i].width));
+          }
+          if (run.size() > longest.size()) longest = run;
+          if (longest.size() > best.size()) best = longest;
+        }
+      if (best.size() < 3 || !emit(best)) return;
+      std::vector<int> rest;
+      for (const int i : ids)
+        if (std::find(best.begin(), best.end(), i) == best.end()) rest.push_back(i);
+      ids = std::move(rest);
+    }
+  };
+  for (const auto& [root, ids] : members) {
+    if (ids.size() < 3) continue;
+    if (!emit(ids)) extract(ids);
   }
   std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
     return a.box.area() > b.box.area();
@@ -300,6 +374,9 @@ TextCandidate CandidateFromBox(const cv::Rect& box) {
 Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& candidate) {
   const cv::Mat line = PrepareLine(gray, candidate);
   const cv::Rect box = candidate.box;
+  // The confidence of the words with letters, per reading: every model reads digits, so a
+  // phone number's digits must not decide which script a line is in.
+  std::map<std::string, double> letter_confidence;
   const auto read = [&](const std::string& languages, TextLine& out) -> bool {
     Engine* engine = EngineFor(languages);
     if (!engine) return false;
@@ -312,6 +389,17 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
       out.text.pop_back();
     out.confidence = engine->api.MeanTextConf();
     out.language = languages;
+    double sum = 0, weight = 0;
+    std::unique_ptr<tesseract::ResultIterator> it(engine->api.GetIterator());
+    if (it) do {
+        std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+        if (!word) continue;
+        const int letters = IdentifyScript(word.get()).letters;
+        if (letters == 0) continue;
+        sum += it->Confidence(tesseract::RIL_WORD) * letters;
+        weight += letters;
+      } while (it->Next(tesseract::RIL_WORD));
+    letter_confidence[languages] = weight > 0 ? sum / weight : out.confidence;
     return true;
   };
   // The script's models compete: each reads the line alone and the surest reading in its
@@ -325,17 +413,20 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
   std::vector<std::string> order;
   if (!preferred_.empty() && has(preferred_)) order.push_back(preferred_);
   for (const auto& l : options_.languages)
-    if (l != preferred_ && l != "chi_tra" && (l != "eng" || !has("vie"))) order.push_back(l);
+    if (l != preferred_ && l != "chi_tra") order.push_back(l);
   // A reading's score: its confidence, halved when the model read another script (it saw
   // no shapes of its own), lowered for words that mix letters and digits (a model reading
   // a foreign script makes digits of its shapes: "๑ธุ๊6"). The Lao and Burmese models are
   // less sure of themselves than the Thai one, which reads Lao and Burmese as Thai-like
-  // shapes with 70-85: a Lao or Burmese reading close behind a Thai one wins.
-  const auto score = [](const TextLine& t) {
+  // shapes with 70-85: a Khmer, Lao or Burmese reading close behind a Thai one wins.
+  const auto score = [&](const TextLine& t) {
     const LineScript id = IdentifyScript(t.text);
     const bool own = id.script == LanguageScript(t.language);
-    double sc = t.confidence * (own ? 1.0 : 0.5) * (id.letters >= 2 ? 1.0 : 0.7);
+    double sc = letter_confidence[t.language] * (own ? 1.0 : 0.5) * (id.letters >= 2 ? 1.0 : 0.7);
     if (MixesLettersAndDigits(t.text)) sc *= 0.75;
+    // The Han models are unsure of blurred characters of many strokes, yet make Han
+    // characters only of Han text: three or more, and no other letter, count more.
+    if (id.script == "Hani" && own && id.letters >= 3 && id.share > 0.99) sc *= 1.25;
     return sc;
   };
   TextLine first;
@@ -351,18 +442,18 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
     // Sure enough to stop, except a Thai reading: Lao and Burmese must have their say.
     if (sc >= 90 && l != "tha" && IdentifyScript(candidate.text).letters >= 2) break;
   }
-  if (first.language == "tha" && first.confidence < 92)
-    for (const char* rival : {"lao", "mya"}) {
+  if (first.language == "tha" && letter_confidence["tha"] < 92) {
+    const TextLine* rival_best = nullptr;
+    for (const char* rival : {"khm", "lao", "mya"}) {
       const auto it = read_by.find(rival);
       if (it == read_by.end()) continue;
       const LineScript id = IdentifyScript(it->second.text);
       if (id.script == LanguageScript(rival) && id.letters >= 3 && !id.garbage_like &&
-          it->second.confidence >= first.confidence - 30) {
-        first = it->second;
-        best = score(first);
-        break;
-      }
+          score(it->second) >= best - 25 && (!rival_best || score(it->second) > score(*rival_best)))
+        rival_best = &it->second;
     }
+    if (rival_best) first = *rival_best, best = score(first);
+  }
   // Refinements of the winner: traditional Han characters; plain English; digits (a phone
   // number beside local words) read better with English added to the script's model.
   const auto challenge = [&](const std::string& l, double margin) {
@@ -372,7 +463,10 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
   };
   if (first.language == "chi_sim") challenge("chi_tra", 3);
   LineScript script = IdentifyScript(first.text);
-  if (first.language == "vie" && script.language != "vie") challenge("eng", 0);
+  // English read it best, but the Vietnamese model saw Vietnamese letters nearly as surely.
+  if (first.language == "eng" && read_by.count("vie") &&
+      IdentifyScript(read_by["vie"].text).language == "vie" && score(read_by["vie"]) >= best - 10)
+    first = read_by["vie"], best = score(first);
   const auto digits = std::count_if(first.text.begin(), first.text.end(),
                                     [](char c) { return c >= '0' && c <= '9'; });
   if (digits >= 5 && first.language != "eng" && first.language != "vie" && has("eng")) {
@@ -417,10 +511,10 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
     auto line = ReadLine(gray, box);
     if (!line.ok()) return line.error();
     const LineScript script = IdentifyScript(line->text);
-    if (script.letters +
-                static_cast<int>(std::count_if(line->text.begin(), line->text.end(),
-                                               [](char c) { return c >= '0' && c <= '9'; })) <
-            3 ||
+    // Three letters or digits at least; two Han characters make a word ("招聘", "西港").
+    const int digits = static_cast<int>(std::count_if(line->text.begin(), line->text.end(),
+                                                      [](char c) { return c >= '0' && c <= '9'; }));
+    if (script.letters + digits < (script.script == "Hani" ? 2 : 3) ||
         line->confidence < options_.min_confidence || script.garbage_like)
       continue;  // garbage
     const auto countries = ScriptCountries(line->script, script.language);
