@@ -39,18 +39,20 @@ void PrintText(const nlohmann::ordered_json& j) {
 
 int RunText(int argc, char** argv) {
   CLI::App app{
-      "Text in photos as location clues, offline: candidate text lines (MSER) or analyst\n"
-      "boxes read by Tesseract with the region's scripts (Khmer, Myanmar, Lao, Thai, Chinese,\n"
-      "Vietnamese, English), the script of each line, Zawgyi Burmese converted, phone numbers\n"
-      "(libphonenumber), URLs and e-mail domains, currency signs, and the clues they make.",
+      "Text in photos as location clues, offline: candidate text lines (MSER, rectified) or\n"
+      "analyst boxes read by Tesseract's models of the region's scripts (Khmer, Myanmar, Lao,\n"
+      "Thai, Chinese, Vietnamese, English) competing per line, the script of each line, Zawgyi\n"
+      "Burmese converted, phone numbers (libphonenumber, with the area where it knows it), URLs\n"
+      "and e-mail domains, licence plates, currency signs, place names (GeoNames, local\n"
+      "scripts), and the clues they make.",
       "geoverify text"};
   std::vector<std::string> inputs, boxes;
   std::string lang = "auto";
   bool json = false, recursive = false, no_detect = false;
   app.add_option("inputs", inputs, "photos or folders")->required();
   app.add_option("--lang", lang,
-                 "Tesseract models of the first pass, joined by '+' (auto: "
-                 "khm+mya+lao+tha+chi_sim+vie+eng)")
+                 "Tesseract models that compete to read each line, joined by '+' (auto: "
+                 "khm+mya+lao+tha+chi_sim+chi_tra+vie+eng)")
       ->capture_default_str();
   app.add_option("--box", boxes, "x,y,w,h: a region to read as given (repeatable)");
   app.add_flag("--no-detect", no_detect, "read only the --box regions");

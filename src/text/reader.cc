@@ -4,6 +4,7 @@
 #include <tesseract/baseapi.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <numeric>
 #include <opencv2/features2d.hpp>
@@ -22,6 +23,8 @@ namespace {
 constexpr double kCentreShift = 0.45;
 // ... and inks of similar grey (0-255).
 constexpr double kInkDifference = 40;
+// ... and strips whose greys split in two at least this well (Otsu separability) are read.
+constexpr double kMinSeparability = 0.7;
 
 // A word with both letters and digits (of any script): "๑ธุ๊6", what a model makes of a
 // script it does not know.
@@ -125,6 +128,30 @@ cv::Mat PrepareLine(const cv::Mat& gray, const TextCandidate& line) {
   return crop;
 }
 
+// Otsu's separability of a grey image: the between-class variance at Otsu's threshold over
+// the total variance (0..1).
+double Separability(const cv::Mat& gray) {
+  std::array<double, 256> hist{};
+  for (int y = 0; y < gray.rows; ++y)
+    for (int x = 0; x < gray.cols; ++x) hist[gray.at<std::uint8_t>(y, x)] += 1;
+  const double n = static_cast<double>(gray.total());
+  double mean = 0;
+  for (int i = 0; i < 256; ++i) mean += i * hist[static_cast<std::size_t>(i)] / n;
+  double total = 0;
+  for (int i = 0; i < 256; ++i)
+    total += (i - mean) * (i - mean) * hist[static_cast<std::size_t>(i)] / n;
+  if (total <= 0) return 0;
+  double w0 = 0, sum0 = 0, best = 0;
+  for (int t = 0; t < 255; ++t) {
+    w0 += hist[static_cast<std::size_t>(t)] / n;
+    sum0 += t * hist[static_cast<std::size_t>(t)] / n;
+    if (w0 <= 0 || w0 >= 1) continue;
+    const double m0 = sum0 / w0, m1 = (mean - sum0) / (1 - w0);
+    best = std::max(best, w0 * (1 - w0) * (m0 - m1) * (m0 - m1));
+  }
+  return best / total;
+}
+
 // A least-squares line y = a x + b through points.
 std::pair<double, double> FitLine(const std::vector<cv::Point2d>& points) {
   double sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -185,9 +212,10 @@ TextReader::Engine* TextReader::EngineFor(const std::string& languages) {
   return engine.get();
 }
 
-std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray_in, int max_lines) {
-  // Detect on at most 1600 px: text of 12 px x-height at 12 MP stays visible.
-  const double scale = std::min(1.0, 1600.0 / std::max(gray_in.cols, gray_in.rows));
+namespace {
+
+// The lines found at one scale of the image.
+std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
   cv::Mat gray;
   if (scale < 1)
     cv::resize(gray_in, gray, cv::Size(), scale, scale, cv::INTER_AREA);
@@ -352,6 +380,23 @@ std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray_in, int max_lines
     if (ids.size() < 3) continue;
     if (!emit(ids)) extract(ids);
   }
+  return out;
+}
+
+}  // namespace
+
+std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray_in, int max_lines) {
+  // Detect on at most 1600 px (text of 12 px x-height at 12 MP stays visible), and again
+  // at a third of that, where the strokes of large characters (Han above all) blur into
+  // one region each; a line found at both is kept once.
+  const double scale = std::min(1.0, 1600.0 / std::max(gray_in.cols, gray_in.rows));
+  std::vector<TextCandidate> out = DetectAtScale(gray_in, scale);
+  for (auto& c : DetectAtScale(gray_in, scale / 3)) {
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const TextCandidate& o) {
+      return (o.box & c.box).area() > 0.5 * std::min(o.box.area(), c.box.area());
+    });
+    if (!seen) out.push_back(std::move(c));
+  }
   std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
     return a.box.area() > b.box.area();
   });
@@ -374,6 +419,14 @@ TextCandidate CandidateFromBox(const cv::Rect& box) {
 Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& candidate) {
   const cv::Mat line = PrepareLine(gray, candidate);
   const cv::Rect box = candidate.box;
+  // Ink on a background splits a strip's greys in two (Otsu's separability, between-class
+  // over total variance, is high); foliage and gravel do not, and are not worth reading
+  // eight times.
+  if (!candidate.from_box && Separability(line) < kMinSeparability) {
+    TextLine none;
+    none.box = box;
+    return none;
+  }
   // The confidence of the words with letters, per reading: every model reads digits, so a
   // phone number's digits must not decide which script a line is in.
   std::map<std::string, double> letter_confidence;

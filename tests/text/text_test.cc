@@ -278,6 +278,39 @@ TEST_F(ReaderTest, ReadsKhmerAndNothingOnABlankWall) {
   EXPECT_TRUE(TextJson(*none)["items"].empty());
 }
 
+TEST_F(ReaderTest, ReadsASignTurnedAwayAndATwoCharacterHanPlaceName) {
+  // A Thai sign seen 35 degrees from the side (its far end smaller, its lines slanted): the
+  // line's quadrilateral is warped upright before reading.
+  const cv::Mat flat =
+      Sign({{"/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf", "ร้านอาหาร แม่สอด"}}, 64);
+  const std::vector<cv::Point2f> from = {{60, 150}, {840, 150}, {840, 320}, {60, 320}};
+  const std::vector<cv::Point2f> to = {{80, 120}, {760, 190}, {760, 300}, {80, 350}};
+  cv::Mat turned;
+  cv::warpPerspective(flat, turned, cv::getPerspectiveTransform(from, to), flat.size(),
+                      cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  auto lines = reader_->Read(turned);
+  ASSERT_TRUE(lines.ok()) << lines.error().message;
+  bool thai = false, mae_sot = false;
+  for (const auto& l : *lines) {
+    thai = thai || l.script == "Thai";
+    for (const auto& item : l.items)
+      mae_sot = mae_sot ||
+                (item.kind == "place" && !item.places.empty() && item.places[0].name == "Mae Sot");
+  }
+  EXPECT_TRUE(thai) << TextJson(*lines).dump(1);
+  EXPECT_TRUE(mae_sot) << TextJson(*lines).dump(1);  // แม่สอด is Mae Sot in GeoNames
+  // Two Han characters are a word: 金边 (Phnom Penh) on a sign, Debian's WenQuanYi font.
+  const std::string han = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+  ASSERT_TRUE(std::filesystem::exists(han)) << "fonts-wqy-microhei is missing";
+  lines = reader_->Read(Sign({{han, "金边"}}, 80));
+  ASSERT_TRUE(lines.ok());
+  bool phnom_penh = false;
+  for (const auto& l : *lines)
+    for (const auto& item : l.items)
+      phnom_penh = phnom_penh || (item.kind == "place" && item.country == "KH");
+  EXPECT_TRUE(phnom_penh) << TextJson(*lines).dump(1);
+}
+
 TEST(Reader, MissingLanguageDataNamesThePackage) {
   TextReadOptions options;
   options.languages = {"khm", "xyz_missing"};
