@@ -376,17 +376,11 @@ Composite MakeComposite(const std::vector<Script>& scripts, const cv::Mat& backg
   return c;
 }
 
+// Code points without spaces (their placement differs between scripts and readers).
 std::u32string U32(const std::string& s) {
   std::u32string out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-    for (int k = 1; k < n && i + k < s.size(); ++k)
-      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    if (cp != ' ' && cp != '\n' && cp != 0x200B) out.push_back(cp);
-    i += static_cast<std::size_t>(n);
-  }
+  for (const char32_t c : DecodeUtf8(s))
+    if (c != ' ' && c != '\n' && c != 0x200B) out.push_back(c);
   return out;
 }
 

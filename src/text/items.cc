@@ -15,6 +15,7 @@
 #include <set>
 
 #include "geo/countries.h"
+#include "text/script.h"
 
 namespace gv {
 namespace {
@@ -61,22 +62,10 @@ std::string PhoneArea(const PhoneNumber& number, const std::string& region) {
   return area == country ? "" : area;
 }
 
+static_assert(sizeof(wchar_t) == 4, "std::wregex over code points needs a 32-bit wchar_t");
 std::wstring Wide(const std::string& utf8) {
-  std::wstring out;
-  for (std::size_t i = 0; i < utf8.size();) {
-    const auto c = static_cast<unsigned char>(utf8[i]);
-    const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (c >= 0x80 && c < 0xC0) {  // a stray continuation byte
-      ++i;
-      continue;
-    }
-    char32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-    for (int k = 1; k < n && i + k < utf8.size(); ++k)
-      cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
-    out.push_back(static_cast<wchar_t>(cp));
-    i += static_cast<std::size_t>(n);
-  }
-  return out;
+  const std::u32string code_points = DecodeUtf8(utf8);
+  return std::wstring(code_points.begin(), code_points.end());  // wchar_t is 32-bit here
 }
 
 std::string Narrow(const std::wstring& wide) {
@@ -102,15 +91,16 @@ std::string Narrow(const std::wstring& wide) {
   return out;
 }
 
-// Licence plates of the region. Thailand: one or two Thai consonants (a digit before them
-// on newer plates) and up to four digits, the province written below in Thai; Laos: two
+// Licence plates of the region. Thailand: two Thai consonants (a digit before them on
+// newer plates), a space and three or four digits, the province written below in Thai
+// (shorter forms exist, but "จ3" is what textures read as); Laos: two
 // Lao letters and four digits; Myanmar: the region's three-letter code (YGN 2B-1234);
 // Cambodia: a digit and one or two Latin letters, a dash and four digits (2A-1234), the
 // province written above in Khmer. The province, when the plate says it, is the `area`.
 void FindPlates(const std::string& line, std::vector<TextItem>& items) {
   const std::wstring w = Wide(line);
   static const std::wregex kThai(
-      LR"((^|[^\u0E01-\u0E4F\d])(\d?[\u0E01-\u0E2E]{1,2} ?\d{1,4})(?![\d]))");
+      LR"((^|[^\u0E01-\u0E4F\d])(\d?[\u0E01-\u0E2E]{2} \d{3,4})(?![\d]))");
   static const std::wregex kLao(LR"(([\u0E81-\u0EAE]{2} ?\d{4})(?!\d))");
   static const std::wregex kMyanmar(
       LR"(\b(YGN|MDY|NPT|AYY|BGO|MGY|SGG|TNI|KYN|MON|SHN|KCN|KYH|CHN|RKE) ?(\d?[A-Z]{1,2}[-/ ]?\d{4})\b)");

@@ -1,7 +1,6 @@
 #include "text/place_names.h"
 
 #include <unicode/uchar.h>
-#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cmath>
@@ -29,18 +28,6 @@ bool IsMark(char32_t c) {
 }
 bool IsHan(char32_t c) { return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF); }
 
-std::u32string ToU32(const std::string& utf8) {
-  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(utf8.data(), static_cast<std::int32_t>(utf8.size())));
-  std::u32string out;
-  for (std::int32_t i = 0; i < u.length();) {
-    const UChar32 c = u.char32At(i);
-    out.push_back(static_cast<char32_t>(c));
-    i += U16_LENGTH(c);
-  }
-  return out;
-}
-
 }  // namespace
 
 double NamedPlace::RadiusM() const {
@@ -50,7 +37,7 @@ double NamedPlace::RadiusM() const {
 }
 
 std::u32string PlaceNameKey(std::string_view utf8) {
-  const std::u32string folded = ToU32(IcuTransform("NFKC; Lower; Latin-ASCII", utf8));
+  const std::u32string folded = DecodeUtf8(IcuTransform("NFKC; Lower; Latin-ASCII", utf8));
   std::u32string key;
   bool space = false;
   for (const char32_t c : folded) {

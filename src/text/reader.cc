@@ -287,8 +287,7 @@ std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
     return static_cast<double>(heights[heights.size() / 2]);
   };
   // A line of characters: their centres on a straight line (slanted or not), and its
-  // quadrilateral around that line, as high as the characters' median height where they
-  // are (perspective makes the far end smaller: heights fitted along x).
+  // quadrilateral around that line.
   const auto emit = [&](const std::vector<int>& ids) {
     cv::Rect rect = unique[ids[0]];
     std::vector<cv::Point2d> centres, sizes;

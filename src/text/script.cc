@@ -26,12 +26,6 @@ char32_t Next(std::string_view s, std::size_t& i) {
   return c;
 }
 
-std::u32string Decode(std::string_view s) {
-  std::u32string out;
-  for (std::size_t i = 0; i < s.size();) out.push_back(Next(s, i));
-  return out;
-}
-
 bool IsVietnameseLetter(char32_t c) {
   // ă â đ ê ô ơ ư (either case) and the precomposed letters with tone marks of Latin
   // Extended Additional that Vietnamese uses (U+1EA0..U+1EF9).
@@ -40,6 +34,12 @@ bool IsVietnameseLetter(char32_t c) {
 }
 
 }  // namespace
+
+std::u32string DecodeUtf8(std::string_view s) {
+  std::u32string out;
+  for (std::size_t i = 0; i < s.size();) out.push_back(Next(s, i));
+  return out;
+}
 
 std::string IcuTransform(const char* id, std::string_view utf8) {
   static std::mutex mutex;
@@ -86,7 +86,7 @@ LineScript IdentifyScript(std::string_view utf8) {
   std::map<std::string_view, int> counts;
   int letters = 0, vietnamese = 0;
   std::string_view word_script;
-  for (const char32_t c : Decode(utf8)) {
+  for (const char32_t c : DecodeUtf8(utf8)) {
     const std::string_view script = ScriptOfCodePoint(c);
     if (script.empty()) {
       // Combining marks stay in their word; anything else ends it.
@@ -106,11 +106,13 @@ LineScript IdentifyScript(std::string_view utf8) {
   {
     std::map<char32_t, int> letter_counts;
     int words = 0, one_letter_words = 0, in_word = 0, non_latin_scripts = 0;
+    bool word_start = true;
     const auto end_word = [&] {
       if (in_word > 0) ++words, one_letter_words += in_word == 1 ? 1 : 0;
       in_word = 0;
+      word_start = true;
     };
-    for (const char32_t c : Decode(utf8)) {
+    for (const char32_t c : DecodeUtf8(utf8)) {
       const std::string_view script = ScriptOfCodePoint(c);
       if (script.empty()) {
         if (!(c >= 0x0300 && c <= 0x036F)) end_word();
@@ -121,6 +123,13 @@ LineScript IdentifyScript(std::string_view utf8) {
                         (c >= 0x0EB0 && c <= 0x0ECD && c != 0x0EB2 && c != 0x0EB3) ||
                         (c >= 0x0E31 && c <= 0x0E4E && c != 0x0E32 && c != 0x0E33 && c != 0x0E40 &&
                          c != 0x0E41 && c != 0x0E42 && c != 0x0E43 && c != 0x0E44 && c != 0x0E45);
+      // A Thai, Lao or Khmer word cannot begin with a vowel sign that follows its consonant
+      // (Thai า, Lao ະ, Khmer ា): what a texture read as those scripts often looks like.
+      const bool dependent = (c >= 0x0E30 && c <= 0x0E3A) || (c >= 0x0E47 && c <= 0x0E4E) ||
+                             (c >= 0x0EB0 && c <= 0x0EBC) || (c >= 0x0EC8 && c <= 0x0ECD) ||
+                             (c >= 0x17B6 && c <= 0x17D3);
+      if (word_start && dependent) out.impossible_start = true;
+      word_start = false;
       if (!mark) ++in_word;
       ++letter_counts[c];
     }
@@ -149,7 +158,7 @@ LineScript IdentifyScript(std::string_view utf8) {
 }
 
 bool LooksLikeZawgyi(std::string_view utf8) {
-  const std::u32string s = Decode(utf8);
+  const std::u32string s = DecodeUtf8(utf8);
   int evidence = 0, myanmar = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char32_t c = s[i];

@@ -26,6 +26,9 @@ struct LineScript {
   // What textures read as text look like (rows of windows read as "ຮ ຮ ຮ ແ"): most words of
   // one letter, one letter most of the line, or two of the region's scripts in one line.
   bool garbage_like = false;
+  // A Thai, Lao or Khmer word begins with a dependent vowel sign or mark ("าซึ่ง"): no
+  // writer's text does.
+  bool impossible_start = false;
 };
 
 // The script of a line of UTF-8 text (invalid bytes are skipped). Latin with Vietnamese
@@ -40,6 +43,9 @@ std::string ZawgyiToUnicode(std::string_view utf8);
 // A Latin transliteration (ICU Any-Latin), or "" when ICU has none (Khmer, for one) or the
 // text is Latin already.
 std::string TransliterateToLatin(std::string_view utf8);
+
+// The code points of UTF-8 text; U+FFFD for each invalid sequence.
+std::u32string DecodeUtf8(std::string_view utf8);
 
 // An ICU transform by its id ("Any-Latin", "NFKC; Lower; Latin-ASCII"), the text unchanged
 // when ICU lacks it. Thread-safe (one transliterator per id, shared under a lock).

@@ -8,8 +8,9 @@ namespace gv {
 
 // A line read with confidence and long enough not to be a texture's chance shapes.
 bool MakesScriptClue(const TextLine& line) {
-  return line.confidence >= kScriptClueConfidence &&
-         IdentifyScript(line.text).letters >= kScriptClueLetters;
+  const LineScript script = IdentifyScript(line.text);
+  return line.confidence >= kScriptClueConfidence && script.letters >= kScriptClueLetters &&
+         !script.impossible_start;
 }
 
 nlohmann::ordered_json TextJson(const std::vector<TextLine>& lines) {
@@ -48,9 +49,10 @@ nlohmann::ordered_json TextJson(const std::vector<TextLine>& lines) {
       if (item.kind == "place") j["places"] = places;
       items.push_back(j);
       if (item.country.empty()) continue;
-      // A place name is a clue where the line was read with confidence (a garbled line
-      // that spells a town by chance is not).
-      if (item.kind == "place" && l.confidence < kScriptClueConfidence) continue;
+      // A place name or a plate is a clue where the line was read with confidence (a
+      // garbled line that spells a town or a plate's pattern by chance is not).
+      if ((item.kind == "place" || item.kind == "plate") && l.confidence < kScriptClueConfidence)
+        continue;
       const char* kind = item.kind == "phone"                         ? "phone_country"
                          : item.kind == "url" || item.kind == "email" ? "tld_country"
                          : item.kind == "plate"                       ? "plate_country"

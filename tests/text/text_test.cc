@@ -108,6 +108,8 @@ TEST(Items, PlatesAndPhoneAreas) {
   EXPECT_GT(khmer[0].confidence, bare[0].confidence);
   // A long Thai line with a number is a sign, not a plate.
   EXPECT_TRUE(FindTextItems("ร้านอาหารอร่อยมาก เปิดทุกวัน 1234", {}).empty());
+  EXPECT_TRUE(FindTextItems("จ3", {}).empty());  // what a texture reads as
+  EXPECT_TRUE(FindTextItems("ญษ0", {}).empty());
   // A Bangkok landline: libphonenumber's geocoder names the area; it knows none in
   // Cambodia (the country's name is not an area).
   items = FindTextItems("+66 2 123 4567", {});
@@ -185,6 +187,10 @@ TEST(TextJson, ScriptCluesNeedConfidentLinesOfSixLetters) {
   texture.confidence = 80;
   EXPECT_FALSE(MakesScriptClue(texture));
   EXPECT_TRUE(TextJson({texture})["clues"].empty());
+  TextLine vowel_first = texture;  // six letters, but a Thai word cannot start with า
+  vowel_first.text = "าซึ่งๆ";
+  EXPECT_FALSE(MakesScriptClue(vowel_first));
+  EXPECT_TRUE(IdentifyScript(vowel_first.text).impossible_start);
   TextLine sign = texture;
   sign.text = "ร้านอาหาร";
   EXPECT_TRUE(MakesScriptClue(sign));
@@ -195,6 +201,47 @@ TEST(TextJson, ScriptCluesNeedConfidentLinesOfSixLetters) {
   ASSERT_EQ(clues.size(), 1u);
   EXPECT_EQ(clues[0]["countries"][0]["country"], "TH");
   EXPECT_EQ(clues[0]["lines"], 2);
+}
+
+TEST(TextJson, PlatesAndPlaceNamesNeedAConfidentLine) {
+  // A plate's pattern or a town's name in a garbled line is an item, not a clue.
+  TextLine plate;
+  plate.text = "YGN 2B-1234";
+  plate.script = "Latn";
+  plate.confidence = 65;
+  plate.items = FindTextItems(plate.text, {});
+  ASSERT_EQ(plate.items.size(), 1u);
+  auto j = TextJson({plate});
+  EXPECT_EQ(j["items"].size(), 1u);
+  EXPECT_TRUE(j["clues"].empty());
+  plate.confidence = 90;
+  j = TextJson({plate});
+  ASSERT_EQ(j["clues"].size(), 1u);
+  EXPECT_EQ(j["clues"][0]["kind"], "plate_country");
+  EXPECT_EQ(j["items"][0]["area"], "Yangon");
+  // A place name: its towns go with the clue, the confidence scaled by the line's.
+  TextLine place;
+  place.text = "សៀមរាប";
+  place.script = "Khmr";
+  place.confidence = 90;
+  TextItem item{"place", "សៀមរាប", "KH", 0.85, "", {}};
+  NamedPlace siem_reap;
+  siem_reap.name = "Siem Reap";
+  siem_reap.at = {13.36179, 103.86056};
+  siem_reap.country = "KH";
+  siem_reap.population = 139458;
+  item.places.push_back(siem_reap);
+  place.items.push_back(item);
+  j = TextJson({place});
+  const nlohmann::ordered_json* clue = nullptr;
+  for (const auto& c : j["clues"])
+    if (c["kind"] == "place_name") clue = &c;
+  ASSERT_NE(clue, nullptr) << j.dump(1);
+  EXPECT_NEAR((*clue)["confidence"].get<double>(), 0.85 * 0.9, 1e-9);
+  EXPECT_EQ((*clue)["places"][0]["name"], "Siem Reap");
+  EXPECT_NEAR((*clue)["places"][0]["radius_m"].get<double>(), siem_reap.RadiusM(), 1e-6);
+  place.confidence = 70;
+  for (const auto& c : TextJson({place})["clues"]) EXPECT_NE(c["kind"], "place_name");
 }
 
 // A sign: dark text on a light panel, inside a textured photo-like background; each run of
