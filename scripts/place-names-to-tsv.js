@@ -5,8 +5,10 @@
 // code, the place's main name. Kept, for the countries of East and Southeast Asia:
 //   - names written in the region's scripts (Khmer, Myanmar, Lao, Thai, Han), the names on
 //     local signs, from GeoNames' alternate names;
-//   - Latin names (main, ASCII and Vietnamese with diacritics) of towns of 5,000 people or
-//     more and of seats of divisions, where a short Latin word would otherwise match too often.
+//   - Latin names (main, ASCII, Vietnamese with diacritics, and in Cambodia, Myanmar, Laos
+//     and Thailand other capitalised spellings of 6 letters or more) of towns of 5,000 people
+//     or more and of seats of divisions, where a short Latin word would otherwise match too
+//     often.
 // Usage: place-names-to-tsv.js NODE_MODULES OUT
 'use strict';
 const fs = require('fs');
@@ -19,6 +21,7 @@ if (!modules || !out) {
 const COUNTRIES = new Set(['KH', 'MM', 'LA', 'TH', 'VN', 'MY', 'SG', 'ID', 'PH', 'BN', 'TL',
                            'CN', 'TW', 'HK', 'MO']);
 const HAN_HOME = new Set(['CN', 'TW', 'HK', 'MO']);
+const COMPOUND_COUNTRIES = new Set(['KH', 'MM', 'LA', 'TH']);
 // Words for town, city, district, province before or after a name, in the local scripts.
 const AFFIXES = new RegExp('^(ក្រុង|ស្រុក|ខេត្ត|จังหวัด|อำเภอ|เมือง|ເມືອງ|ແຂວງ)\\s*|\\s*(မြို့|မြို့နယ်|市|省|县|縣|区|區|鎮|镇)$', 'u');
 const script = (s) => {
@@ -56,7 +59,10 @@ for (const row of text.split('\n')) {
     if (k === 'Latn') {
       const vietnamese = country === 'VN' && /[^\x00-\x7F]/.test(s);
       const main = s === name || s === ascii;
-      if (!(main || vietnamese) || chars < 4 || (population < 5000 && !seat)) continue;
+      // Other spellings in the compounds' countries ("Kampong Som", "Preah Sihanouk"):
+      // capitalised, 6 letters or more (lower-case alternates are machine romanisations).
+      const spelling = COMPOUND_COUNTRIES.has(country) && chars >= 6 && /^\p{Lu}/u.test(s);
+      if (!(main || vietnamese || spelling) || chars < 4 || (population < 5000 && !seat)) continue;
     } else if (k === 'Hani') {
       if (HAN_HOME.has(country) ? (chars < 3 ? population < 500000 : population < 50000) : chars < 2) continue;
     } else if (chars < 3) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "geo/known_sites.h"
 #include "text/script.h"
 #include "util/data_dir.h"
 #include "util/file.h"
@@ -31,6 +32,7 @@ bool IsHan(char32_t c) { return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && 
 }  // namespace
 
 double NamedPlace::RadiusM() const {
+  if (radius_m > 0) return radius_m;
   const double tenfolds =
       std::log10(std::max<double>(static_cast<double>(population), 1000) / 1000);
   return std::min(2000 + 5000 * tenfolds, 25000.0);
@@ -59,7 +61,6 @@ Result<PlaceNames> PlaceNames::Load(const std::filesystem::path& tsv) {
   auto rows = ReadTsv(tsv, kMaxTsvBytes);
   if (!rows.ok()) return rows.error();
   PlaceNames p;
-  std::map<std::string, std::size_t> place_index;  // main name + position -> place
   for (const auto& row : *rows) {
     if (row.size() < 7) continue;
     NamedPlace place;
@@ -73,35 +74,50 @@ Result<PlaceNames> PlaceNames::Load(const std::filesystem::path& tsv) {
     if (!place.at.InRange()) continue;
     place.country = row[3];
     place.feature = row[5];
-    const std::string id = row[6] + "|" + row[1] + "|" + row[2];
-    auto [it, added] = place_index.emplace(id, p.places_.size());
-    if (added) p.places_.push_back(std::move(place));
-    std::u32string key = PlaceNameKey(row[0]);
-    if (key.size() < 2) continue;
-    auto [name_it, new_name] = p.exact_.emplace(key, p.names_.size());
-    if (new_name) p.names_.push_back({row[0], key, IsLatinLetter(key.front()), {}});
-    auto& places = p.names_[name_it->second].places;
-    if (std::find(places.begin(), places.end(), it->second) == places.end())
-      places.push_back(it->second);
+    p.Add(row[0], place);
   }
   if (p.names_.empty()) return MakeError(tsv.string() + ": no place name");
-  for (std::size_t n = 0; n < p.names_.size(); ++n) {
-    auto& name = p.names_[n];
-    std::sort(name.places.begin(), name.places.end(), [&](std::size_t a, std::size_t b) {
-      return p.places_[a].population > p.places_[b].population;
-    });
-    if (name.places.size() > kMaxPlacesPerName) name.places.resize(kMaxPlacesPerName);
-    p.longest_ = std::max(p.longest_, name.key.size());
-    const std::size_t fuzzy_min = name.latin ? kFuzzyLatin : kFuzzyOther;
-    if (name.key.size() < fuzzy_min || IsHan(name.key.front())) continue;
-    for (std::size_t i = 0; i < name.key.size(); ++i) {
-      std::u32string less = name.key;
-      less.erase(i, 1);
-      auto& list = p.deleted_[less];
-      if (std::find(list.begin(), list.end(), n) == list.end()) list.push_back(n);
-    }
-  }
   return p;
+}
+
+void PlaceNames::Add(const std::string& text, const NamedPlace& place) {
+  const std::u32string key = PlaceNameKey(text);
+  if (key.size() < 2) return;
+  // One place per main name and position, however many names it has.
+  std::size_t index = places_.size();
+  for (std::size_t i = places_.size(); i-- > 0 && i + 64 >= places_.size();)
+    if (places_[i].name == place.name && places_[i].at.lat_deg == place.at.lat_deg &&
+        places_[i].at.lon_deg == place.at.lon_deg) {
+      index = i;
+      break;
+    }
+  if (index == places_.size()) places_.push_back(place);
+  auto [it, added] = exact_.emplace(key, names_.size());
+  if (added) names_.push_back({text, key, IsLatinLetter(key.front()), {}});
+  Name& name = names_[it->second];
+  if (std::find(name.places.begin(), name.places.end(), index) != name.places.end()) return;
+  name.places.push_back(index);
+  std::sort(name.places.begin(), name.places.end(), [&](std::size_t a, std::size_t b) {
+    // Known sites first (a compound's own name), then the most populous.
+    const bool sa = places_[a].feature == "KNOWN_SITE", sb = places_[b].feature == "KNOWN_SITE";
+    if (sa != sb) return sa;
+    return places_[a].population > places_[b].population;
+  });
+  if (name.places.size() > kMaxPlacesPerName) name.places.resize(kMaxPlacesPerName);
+  if (added) Index(it->second);
+}
+
+void PlaceNames::Index(std::size_t n) {
+  const Name& name = names_[n];
+  longest_ = std::max(longest_, name.key.size());
+  const std::size_t fuzzy_min = name.latin ? kFuzzyLatin : kFuzzyOther;
+  if (name.key.size() < fuzzy_min || IsHan(name.key.front())) return;
+  for (std::size_t i = 0; i < name.key.size(); ++i) {
+    std::u32string less = name.key;
+    less.erase(i, 1);
+    auto& list = deleted_[less];
+    if (std::find(list.begin(), list.end(), n) == list.end()) list.push_back(n);
+  }
 }
 
 Result<std::shared_ptr<const PlaceNames>> PlaceNames::Default() {
@@ -110,10 +126,37 @@ Result<std::shared_ptr<const PlaceNames>> PlaceNames::Default() {
   std::lock_guard lock(mutex);
   if (!loaded) {
     auto p = Load(DataDir() / "generated" / "place-names.tsv");
-    if (p.ok())
-      loaded.emplace(std::make_shared<const PlaceNames>(std::move(*p)));
-    else
+    if (!p.ok()) {
       loaded.emplace(MakeError(p.error().message + " (run scripts/fetch-data)"));
+      return *loaded;
+    }
+    // The known sites under each part of their names: "Shwe Kokko (Yatai New City)" is
+    // found as "Shwe Kokko" and as "Yatai New City", "KK Park, Myawaddy" as "KK Park".
+    auto sites = LoadKnownSites(DefaultKnownSitesPath());
+    if (!sites.ok()) {
+      loaded.emplace(MakeError(sites.error().message));
+      return *loaded;
+    }
+    for (const auto& site : *sites) {
+      NamedPlace place;
+      place.name = site.name;
+      place.at = site.at;
+      place.country = site.country;
+      place.feature = "KNOWN_SITE";
+      place.radius_m = site.radius_m;
+      std::string part;
+      for (const char c : site.name + ",") {
+        if (c == '(' || c == ')' || c == ',') {
+          while (!part.empty() && part.back() == ' ') part.pop_back();
+          while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+          if (part.size() >= 4) p->Add(part, place);
+          part.clear();
+        } else {
+          part += c;
+        }
+      }
+    }
+    loaded.emplace(std::make_shared<const PlaceNames>(std::move(*p)));
   }
   return *loaded;
 }

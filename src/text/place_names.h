@@ -19,13 +19,16 @@
 namespace gv {
 
 struct NamedPlace {
-  std::string name;  // the place's main name in GeoNames (Latin)
+  std::string name;  // the place's main name in GeoNames (Latin), or the known site's
   LatLon at;
   std::string country;  // ISO 3166-1 alpha-2
   std::int64_t population = 0;
-  std::string feature;  // GeoNames feature code (PPLC capital, PPLA seat, ...)
+  // GeoNames feature code (PPLC capital, PPLA seat, ...), or KNOWN_SITE for a site of
+  // data/known-sites.gpkg.
+  std::string feature;
+  double radius_m = 0;  // a known site's reach; 0 for a town
   // The radius of the town from its size: 2 km, plus 5 km for each tenfold of population
-  // above 1,000, at most 25 km.
+  // above 1,000, at most 25 km; a known site's own radius.
   double RadiusM() const;
 };
 
@@ -40,14 +43,18 @@ class PlaceNames {
  public:
   // Loads a place-names TSV (name, lat, lon, country, population, feature, main name).
   static Result<PlaceNames> Load(const std::filesystem::path& tsv);
-  // data/generated/place-names.tsv, loaded once.
+  // data/generated/place-names.tsv and the names of data/known-sites.gpkg (each part of a
+  // name like "Shwe Kokko (Yatai New City)"), loaded once.
   static Result<std::shared_ptr<const PlaceNames>> Default();
+  // Adds a place under a name (and its index entries).
+  void Add(const std::string& name, const NamedPlace& place);
 
   // The place names in one line of text, longest and closest first, not overlapping.
   std::vector<PlaceNameMatch> Find(std::string_view line) const;
   std::size_t size() const { return names_.size(); }
 
  private:
+  void Index(std::size_t name);
   struct Name {
     std::string text;
     std::u32string key;

@@ -178,6 +178,16 @@ TEST(PlaceNames, ShippedDataHasLocalScriptNames) {
   EXPECT_EQ((*names)->Find("ភ្នំពេញ")[0].places[0]->name, "Phnom Penh");
   EXPECT_EQ((*names)->Find("暹粒")[0].places[0]->name, "Siem Reap");
   EXPECT_TRUE((*names)->Find("The quick brown fox").empty());
+  // Other spellings of towns in the compounds' countries, and the known sites' own names.
+  EXPECT_EQ((*names)->Find("Kampong Som port")[0].places[0]->name, "Sihanoukville");
+  auto site = (*names)->Find("Welcome to KK PARK");
+  ASSERT_EQ(site.size(), 1u);
+  EXPECT_EQ(site[0].places[0]->feature, "KNOWN_SITE");
+  EXPECT_EQ(site[0].places[0]->country, "MM");
+  EXPECT_GT(site[0].places[0]->RadiusM(), 0);
+  site = (*names)->Find("Yatai New City");
+  ASSERT_EQ(site.size(), 1u);
+  EXPECT_NE(site[0].places[0]->name.find("Shwe Kokko"), std::string::npos);
 }
 
 TEST(TextJson, ScriptCluesNeedConfidentLinesOfSixLetters) {
