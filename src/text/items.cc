@@ -6,6 +6,7 @@
 #include <phonenumbers/phonenumbermatcher.h>
 #include <phonenumbers/phonenumberutil.h>
 #include <unicode/locid.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <map>
@@ -69,25 +70,11 @@ std::wstring Wide(const std::string& utf8) {
 }
 
 std::string Narrow(const std::wstring& wide) {
+  const std::u32string code_points(wide.begin(), wide.end());
   std::string out;
-  for (const wchar_t w : wide) {
-    const auto c = static_cast<char32_t>(w);
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (c < 0x800) {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-      out += static_cast<char>(0xE0 | (c >> 12));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (c >> 18));
-      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-  }
+  icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(code_points.data()),
+                                static_cast<std::int32_t>(code_points.size()))
+      .toUTF8String(out);
   return out;
 }
 

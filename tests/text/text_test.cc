@@ -368,6 +368,26 @@ TEST_F(ReaderTest, ReadsASignTurnedAwayAndATwoCharacterHanPlaceName) {
   EXPECT_TRUE(phnom_penh) << TextJson(*lines).dump(1);
 }
 
+TEST(Detect, ALineStopsWhereTheInkChanges) {
+  // Dark letters on a pale plate, and beside them, at the same height, blobs of a lighter
+  // grey (foliage, a fence): the line is the letters only, its quadrilateral around them.
+  cv::Mat img(300, 1200, CV_8UC1, cv::Scalar(235));
+  cv::putText(img, "SECURITY OFFICE", {40, 170}, cv::FONT_HERSHEY_SIMPLEX, 2.0, 20, 5);
+  int baseline = 0;
+  const int text_right =
+      40 + cv::getTextSize("SECURITY OFFICE", cv::FONT_HERSHEY_SIMPLEX, 2.0, 5, &baseline).width;
+  for (int x = text_right + 30; x < 1180; x += 45)
+    cv::ellipse(img, {x, 150}, {14, 22}, 0, 0, 360, 150, cv::FILLED);
+  const auto lines = DetectTextLines(img, 40);
+  const TextCandidate* text = nullptr;
+  for (const auto& l : lines)
+    if (l.box.x < 60 && l.box.y < 170 && l.box.y + l.box.height > 130) text = &l;
+  ASSERT_NE(text, nullptr);
+  ASSERT_EQ(text->quad.size(), 4u);
+  EXPECT_LT(text->box.x + text->box.width, text_right + 25);  // the blobs are not in it
+  EXPECT_GT(text->box.x + text->box.width, text_right - 40);  // the whole text is
+}
+
 TEST(Reader, MissingLanguageDataNamesThePackage) {
   TextReadOptions options;
   options.languages = {"khm", "xyz_missing"};
