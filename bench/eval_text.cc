@@ -20,7 +20,9 @@
 // Splits: backgrounds sorted by path, even ones for --split tune (used while tuning the
 // reader), odd ones for --split validation (the default; what docs/evaluation.md reports).
 // Usage: eval_text [--shared DIR] [--split tune|validation] [--per-photo N (3)]
-//                  [--speed N (6)] [--threads N (2)] [--verbose]
+//                  [--speed N (6)] [--threads N (2)] [--verbose] [--dump DIR]
+// --dump DIR writes each composite (rN.png) and, drawn on it, the candidate lines (green),
+// the lines read (magenta) and the signs (red) (cN.png): a tuning aid.
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
@@ -516,7 +518,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: eval_text [--shared DIR] [--split tune|validation] [--per-photo N] "
-                   "[--speed N] [--threads N] [--verbose]\n");
+                   "[--speed N] [--threads N] [--verbose] [--dump DIR]\n");
       return 2;
     }
   }
