@@ -251,7 +251,8 @@ TEST(TextJson, PlatesAndPlaceNamesNeedAConfidentLine) {
   EXPECT_EQ((*clue)["places"][0]["name"], "Siem Reap");
   EXPECT_NEAR((*clue)["places"][0]["radius_m"].get<double>(), siem_reap.RadiusM(), 1e-6);
   place.confidence = 70;
-  for (const auto& c : TextJson({place})["clues"]) EXPECT_NE(c["kind"], "place_name");
+  const auto unsure = TextJson({place});
+  for (const auto& c : unsure["clues"]) EXPECT_NE(c["kind"], "place_name");
 }
 
 // A sign: dark text on a light panel, inside a textured photo-like background; each run of
