@@ -43,20 +43,15 @@ class TextStep : public Step {
     if (!lines.ok()) return lines.error();
     ctx.photo.text = TextJson(*lines);
     // The crop of every line, named in the JSON, for the analyst to check the reading.
-    std::vector<std::string> crops(lines->size());
-    const auto crop_of = [&](std::size_t i) {
-      if (crops[i].empty()) {
-        crops[i] = "text_" + std::to_string(i + 1);
-        const cv::Rect box = (*lines)[i].box & cv::Rect(0, 0, pixels->cols, pixels->rows);
-        cv::Mat crop = (*pixels)(box).clone();
-        if (crop.cols > 480)
-          cv::resize(crop, crop, cv::Size(), 480.0 / crop.cols, 480.0 / crop.cols);
-        ctx.photo.pictures.push_back({crops[i], crop, ""});
-        ctx.photo.text["lines"][i]["crop"] = crops[i];
-      }
-      return crops[i];
-    };
-    for (std::size_t i = 0; i < lines->size(); ++i) crop_of(i);
+    std::vector<std::string> crops;
+    for (std::size_t i = 0; i < lines->size(); ++i) {
+      crops.push_back("text_" + std::to_string(i + 1));
+      const cv::Rect box = (*lines)[i].box & cv::Rect(0, 0, pixels->cols, pixels->rows);
+      cv::Mat crop = (*pixels)(box).clone();
+      if (crop.cols > 480) cv::resize(crop, crop, cv::Size(), 480.0 / crop.cols, 480.0 / crop.cols);
+      ctx.photo.pictures.push_back({crops[i], crop, ""});
+      ctx.photo.text["lines"][i]["crop"] = crops[i];
+    }
     for (const auto& c : ctx.photo.text["clues"]) {
       const std::string kind = c["kind"].get<std::string>();
       std::string country, detail;
@@ -68,14 +63,14 @@ class TextStep : public Step {
         const std::string script = c["script"].get<std::string>();
         for (std::size_t i = 0; i < lines->size(); ++i)
           if ((*lines)[i].script == script && MakesScriptClue((*lines)[i]))
-            pictures.push_back(crop_of(i));
+            pictures.push_back(crops[i]);
         detail = std::to_string(c["lines"].get<int>()) + " line(s) in " + script + " script";
       } else {
         country = c["country"].get<std::string>();
         const std::string value = c["value"].get<std::string>();
         for (std::size_t i = 0; i < lines->size(); ++i)
           for (const auto& item : (*lines)[i].items)
-            if (item.value == value) pictures.push_back(crop_of(i));
+            if (item.value == value) pictures.push_back(crops[i]);
         detail = "'" + value + "'";
       }
       if (kind == "place_name") {
