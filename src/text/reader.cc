@@ -128,9 +128,20 @@ cv::Mat PrepareLine(const cv::Mat& gray, const TextCandidate& line) {
   return crop;
 }
 
-// Otsu's separability of a grey image: the between-class variance at Otsu's threshold over
-// the total variance (0..1).
-double Separability(const cv::Mat& gray) {
+// A least-squares line y = a x + b through points.
+std::pair<double, double> FitLine(const std::vector<cv::Point2d>& points) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const auto& p : points) sx += p.x, sy += p.y, sxx += p.x * p.x, sxy += p.x * p.y;
+  const double n = static_cast<double>(points.size());
+  const double d = n * sxx - sx * sx;
+  if (std::abs(d) < 1e-9) return {0, sy / n};
+  const double a = (n * sxy - sx * sy) / d;
+  return {a, (sy - a * sx) / n};
+}
+
+}  // namespace
+
+double InkSeparability(const cv::Mat& gray) {
   std::array<double, 256> hist{};
   for (int y = 0; y < gray.rows; ++y)
     for (int x = 0; x < gray.cols; ++x) hist[gray.at<std::uint8_t>(y, x)] += 1;
@@ -151,19 +162,6 @@ double Separability(const cv::Mat& gray) {
   }
   return best / total;
 }
-
-// A least-squares line y = a x + b through points.
-std::pair<double, double> FitLine(const std::vector<cv::Point2d>& points) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (const auto& p : points) sx += p.x, sy += p.y, sxx += p.x * p.x, sxy += p.x * p.y;
-  const double n = static_cast<double>(points.size());
-  const double d = n * sxx - sx * sx;
-  if (std::abs(d) < 1e-9) return {0, sy / n};
-  const double a = (n * sxy - sx * sy) / d;
-  return {a, (sy - a * sx) / n};
-}
-
-}  // namespace
 
 std::string TesseractPackage(const std::string& language) {
   std::string name = language;
@@ -421,7 +419,7 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
   // Ink on a background splits a strip's greys in two (Otsu's separability, between-class
   // over total variance, is high); foliage and gravel do not, and are not worth reading
   // eight times.
-  if (!candidate.from_box && Separability(line) < kMinSeparability) {
+  if (!candidate.from_box && InkSeparability(line) < kMinSeparability) {
     TextLine none;
     none.box = box;
     return none;

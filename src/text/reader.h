@@ -82,4 +82,9 @@ class TextReader {
 // (in the image's pixels), largest first.
 std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray, int max_lines);
 
+// Otsu's separability of a grey image: the between-class variance at Otsu's threshold over
+// the total variance (0..1). Ink on a background is near 1; foliage and gravel are not: a
+// detected strip under 0.7 is not read.
+double InkSeparability(const cv::Mat& gray);
+
 }  // namespace gv

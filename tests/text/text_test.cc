@@ -389,6 +389,37 @@ TEST(Detect, ALineStopsWhereTheInkChanges) {
   EXPECT_GT(text->box.x + text->box.width, text_right - 40);  // the whole text is
 }
 
+TEST(Detect, ALineJoinedToTextureIsSplitOut) {
+  // Letters, then blobs of the same grey that chain on from the last letter but step down
+  // (a fence, a railing): the chain is no straight line, and its straight run of letters is
+  // still a candidate.
+  cv::Mat img(400, 1400, CV_8UC1, cv::Scalar(235));
+  cv::putText(img, "SECURITY OFFICE", {40, 170}, cv::FONT_HERSHEY_SIMPLEX, 2.0, 20, 5);
+  int baseline = 0;
+  const int text_right =
+      40 + cv::getTextSize("SECURITY OFFICE", cv::FONT_HERSHEY_SIMPLEX, 2.0, 5, &baseline).width;
+  for (int k = 0, x = text_right + 20; x < 1380; ++k, x += 34)
+    cv::ellipse(img, {x, 150 + 14 * k}, {12, 22}, 0, 0, 360, 20, cv::FILLED);
+  const auto lines = DetectTextLines(img, 40);
+  bool text = false;
+  for (const auto& l : lines)
+    text = text || (l.box.x < 60 && l.box.x + l.box.width > text_right - 40 &&
+                    l.box.x + l.box.width < text_right + 60 && l.box.y + l.box.height < 240);
+  EXPECT_TRUE(text);
+}
+
+TEST(Detect, InkSeparatesFromItsBackgroundTextureDoesNot) {
+  cv::Mat printed(60, 400, CV_8UC1, cv::Scalar(230));
+  cv::putText(printed, "HOTEL 012", {10, 45}, cv::FONT_HERSHEY_SIMPLEX, 1.4, 30, 3);
+  cv::GaussianBlur(printed, printed, cv::Size(3, 3), 0.8);
+  EXPECT_GT(InkSeparability(printed), 0.7);
+  cv::Mat foliage(60, 400, CV_8UC1);
+  cv::randn(foliage, 120, 35);
+  cv::GaussianBlur(foliage, foliage, cv::Size(5, 5), 1.5);
+  EXPECT_LT(InkSeparability(foliage), 0.7);
+  EXPECT_EQ(InkSeparability(cv::Mat(10, 10, CV_8UC1, cv::Scalar(7))), 0);  // flat: no ink
+}
+
 TEST(Reader, MissingLanguageDataNamesThePackage) {
   TextReadOptions options;
   options.languages = {"khm", "xyz_missing"};
