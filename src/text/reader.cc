@@ -2,6 +2,8 @@
 
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <array>
@@ -380,6 +382,52 @@ std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
   return out;
 }
 
+// How much of a reading is words of the model's own language: the share of its letters in
+// dictionary words (Tesseract's word list for the model) of at least four code points (short
+// ones match chance strings: "ជុន" in Khmer, "ถาม" in Thai); text without spaces (Thai, Lao, Khmer,
+// Burmese) is cut into words by dynamic programming. A model shown a script not its own reads the
+// lookalike letters of its own script at a high confidence (the Thai model reads Lao "ທະນາຄານ" as
+// "ทะบาถาม", every letter above 90 %), but seldom whole words: short words only ("ถาม").
+double DictionaryCoverage(tesseract::TessBaseAPI& api, const std::string& text) {
+  const std::size_t min_len = 4, max_len = 20;
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+  std::vector<UChar32> cps;
+  for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) cps.push_back(u.char32At(i));
+  const auto in_word = [](UChar32 c) {
+    const int8_t type = u_charType(c);
+    return u_isalpha(c) || type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK;
+  };
+  std::size_t covered = 0, total = 0;
+  for (std::size_t i = 0; i < cps.size();) {
+    std::size_t j = i;
+    while (j < cps.size() && in_word(cps[j])) ++j;
+    if (j == i) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = j - i;
+    total += n;
+    const auto word_at = [&](std::size_t a, std::size_t b) {
+      const int32_t from = u.moveIndex32(0, static_cast<int32_t>(i + a));
+      std::string word;
+      icu::UnicodeString(u, from, u.moveIndex32(0, static_cast<int32_t>(i + b)) - from)
+          .toUTF8String(word);
+      return word;
+    };
+    std::vector<std::size_t> best(n + 1, 0);
+    for (std::size_t b = 1; b <= n; ++b) {
+      best[b] = best[b - 1];
+      for (std::size_t a = b > max_len ? b - max_len : 0; a + min_len <= b; ++a) {
+        if (best[a] + (b - a) > best[b] && api.IsValidWord(word_at(a, b).c_str()))
+          best[b] = best[a] + (b - a);
+      }
+    }
+    covered += best[n];
+    i = j;
+  }
+  return total ? static_cast<double>(covered) / static_cast<double>(total) : 0.0;
+}
+
 }  // namespace
 
 std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray_in, int max_lines) {
@@ -424,9 +472,15 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
     none.box = box;
     return none;
   }
-  // The confidence of the words with letters, per reading: every model reads digits, so a
-  // phone number's digits must not decide which script a line is in.
-  std::map<std::string, double> letter_confidence;
+  // Per reading, the confidence that decides between models. Tesseract's word confidences
+  // are not comparable across models: the Thai model makes a "word" of every letter (each
+  // above 90), the Lao, Khmer and Burmese models whole words scored by their least sure
+  // letter. So for the scripts without spaces the letters' own confidences count, lowered
+  // by up to 30 % for the letters outside words of the model's dictionary (a model reads
+  // another script's letters as lookalikes of its own, just as surely, but seldom as its
+  // words); for Latin, the words' confidence (every model reads digits, so only words with
+  // letters count).
+  std::map<std::string, double> reading_confidence;
   const auto read = [&](const std::string& languages, TextLine& out) -> bool {
     Engine* engine = EngineFor(languages);
     if (!engine) return false;
@@ -439,23 +493,28 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
       out.text.pop_back();
     out.confidence = engine->api.MeanTextConf();
     out.language = languages;
+    const std::string script = LanguageScript(languages);
+    const bool by_letter = script != "Latn";
+    const auto level = by_letter ? tesseract::RIL_SYMBOL : tesseract::RIL_WORD;
     double sum = 0, weight = 0;
     std::unique_ptr<tesseract::ResultIterator> it(engine->api.GetIterator());
     if (it) do {
-        std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
-        if (!word) continue;
-        const int letters = IdentifyScript(word.get()).letters;
+        std::unique_ptr<char[]> unit(it->GetUTF8Text(level));
+        if (!unit) continue;
+        const int letters = IdentifyScript(unit.get()).letters;
         if (letters == 0) continue;
-        sum += it->Confidence(tesseract::RIL_WORD) * letters;
+        sum += it->Confidence(level) * letters;
         weight += letters;
-      } while (it->Next(tesseract::RIL_WORD));
-    letter_confidence[languages] = weight > 0 ? sum / weight : out.confidence;
+      } while (it->Next(level));
+    double confidence = weight > 0 ? sum / weight : out.confidence;
+    if (by_letter && script != "Hani")
+      confidence *= 0.7 + 0.3 * DictionaryCoverage(engine->api, out.text);
+    reading_confidence[languages] = confidence;
     return true;
   };
   // The script's models compete: each reads the line alone and the surest reading in its
-  // own script wins (a model shown another script reads shapes of its own at a lower
-  // confidence; the mixed multi-language model confused Lao, Thai and Khmer). The last
-  // winner goes first, and a reading sure enough ends the contest early.
+  // own script wins (the mixed multi-language model confused Lao, Thai and Khmer). The
+  // last winner goes first, and a reading sure enough ends the contest early.
   const auto has = [&](const std::string& l) {
     return std::find(options_.languages.begin(), options_.languages.end(), l) !=
            options_.languages.end();
@@ -466,17 +525,12 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
     if (l != preferred_ && l != "chi_tra") order.push_back(l);
   // A reading's score: its confidence, halved when the model read another script (it saw
   // no shapes of its own), lowered for words that mix letters and digits (a model reading
-  // a foreign script makes digits of its shapes: "๑ธุ๊6"). The Lao and Burmese models are
-  // less sure of themselves than the Thai one, which reads Lao and Burmese as Thai-like
-  // shapes with 70-85: a Khmer, Lao or Burmese reading close behind a Thai one wins.
+  // a foreign script makes digits of its shapes: "๑ธุ๊6").
   const auto score = [&](const TextLine& t) {
     const LineScript id = IdentifyScript(t.text);
     const bool own = id.script == LanguageScript(t.language);
-    double sc = letter_confidence[t.language] * (own ? 1.0 : 0.5) * (id.letters >= 2 ? 1.0 : 0.7);
+    double sc = reading_confidence[t.language] * (own ? 1.0 : 0.5) * (id.letters >= 2 ? 1.0 : 0.7);
     if (MixesLettersAndDigits(t.text)) sc *= 0.75;
-    // The Han models are unsure of blurred characters of many strokes, yet make Han
-    // characters only of Han text: three or more, and no other letter, count more.
-    if (id.script == "Hani" && own && id.letters >= 3 && id.share > 0.99) sc *= 1.25;
     return sc;
   };
   TextLine first;
@@ -489,20 +543,7 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
     const double sc = score(candidate);
     read_by[l] = candidate;
     if (sc > best) best = sc, first = candidate;
-    // Sure enough to stop, except a Thai reading: Lao and Burmese must have their say.
-    if (sc >= 90 && l != "tha" && IdentifyScript(candidate.text).letters >= 2) break;
-  }
-  if (first.language == "tha" && letter_confidence["tha"] < 92) {
-    const TextLine* rival_best = nullptr;
-    for (const char* rival : {"khm", "lao", "mya"}) {
-      const auto it = read_by.find(rival);
-      if (it == read_by.end()) continue;
-      const LineScript id = IdentifyScript(it->second.text);
-      if (id.script == LanguageScript(rival) && id.letters >= 3 && !id.garbage_like &&
-          score(it->second) >= best - 25 && (!rival_best || score(it->second) > score(*rival_best)))
-        rival_best = &it->second;
-    }
-    if (rival_best) first = *rival_best, best = score(first);
+    if (sc >= 90 && IdentifyScript(candidate.text).letters >= 2) break;  // sure enough
   }
   // Refinements of the winner: traditional Han characters; plain English; digits (a phone
   // number beside local words) read better with English added to the script's model.
@@ -521,9 +562,9 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
                                     [](char c) { return c >= '0' && c <= '9'; });
   if (digits >= 5 && first.language != "eng" && first.language != "vie" && has("eng")) {
     TextLine candidate = first;
-    if (read(first.language + "+eng", candidate) && candidate.confidence >= first.confidence - 10 &&
+    if (read(first.language + "+eng", candidate) && score(candidate) >= best - 10 &&
         IdentifyScript(candidate.text).script == LanguageScript(first.language))
-      first = candidate;
+      first = candidate, best = score(candidate);
   }
   preferred_ = first.language.substr(0, first.language.find('+'));
   script = IdentifyScript(first.text);
@@ -533,6 +574,7 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
     first.text = ZawgyiToUnicode(first.text);
   }
   first.latin = TransliterateToLatin(first.text);
+  first.confidence = std::clamp(best, 0.0, 100.0);
   if (script.mixed_word) first.confidence = std::min(first.confidence, 20.0);
   return first;
 }

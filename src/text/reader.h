@@ -23,7 +23,7 @@ struct TextLine {
   std::string text;       // Unicode (Zawgyi converted)
   std::string script;     // ISO 15924
   std::string language;   // the Tesseract model that read it
-  double confidence = 0;  // 0..100, Tesseract's mean word confidence
+  double confidence = 0;  // 0..100: the reading's score (docs/commands/text.md, step 3)
   cv::Rect box;           // in the photo's pixels
   bool zawgyi = false;    // read as Zawgyi Burmese, converted
   std::string latin;      // ICU transliteration, when there is one

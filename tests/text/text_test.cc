@@ -369,6 +369,35 @@ TEST_F(ReaderTest, ReadsASignTurnedAwayAndATwoCharacterHanPlaceName) {
   EXPECT_TRUE(phnom_penh) << TextJson(*lines).dump(1);
 }
 
+TEST_F(ReaderTest, ReadsLaoThatTheThaiModelReadsAsThaiLookalikes) {
+  // The Thai model reads Lao letters as Thai ones with above 90 % confidence ("ທະນາຄານ",
+  // bank, as "ทะบาถาม"); the Lao reading wins because its letters make Lao dictionary
+  // words. Three Lao typefaces (the evaluation renders only the first); each of these read
+  // as Thai when Tesseract's confidences alone decided.
+  const std::string noto = "/usr/share/fonts/truetype/noto/";
+  const struct {
+    const char* font;
+    const char* text;
+    int height;
+  } signs[] = {{"NotoSansLao-Regular.ttf", "ຍິນດີຕ້ອນຮັບ ຕະຫຼາດ", 44},
+               {"NotoSerifLao-Regular.ttf", "ຫ້ວຍຊາຍ ຫຼວງພະບາງ", 44},
+               {"NotoSerifLao-Regular.ttf", "ໂຮງໝໍ ວຽງຈັນ", 72},
+               {"NotoLoopedLao-Regular.ttf", "ຍິນດີຕ້ອນຮັບ ຕະຫຼາດ", 32}};
+  for (const auto& sign : signs) {
+    ASSERT_TRUE(std::filesystem::exists(noto + sign.font)) << "fonts-noto-core is missing";
+    auto lines = reader_->Read(Sign({{noto + sign.font, sign.text}}, sign.height));
+    ASSERT_TRUE(lines.ok()) << lines.error().message;
+    int lao = 0, thai = 0;
+    for (const auto& l : *lines) {
+      const LineScript id = IdentifyScript(l.text);
+      if (id.script == "Laoo") lao += id.letters;
+      if (id.script == "Thai") thai += id.letters;
+    }
+    EXPECT_GT(lao, 5) << sign.font << " " << sign.text << "\n" << TextJson(*lines).dump(1);
+    EXPECT_EQ(thai, 0) << sign.font << " " << sign.text << "\n" << TextJson(*lines).dump(1);
+  }
+}
+
 TEST(Detect, ALineStopsWhereTheInkChanges) {
   // Dark letters on a pale plate, and beside them, at the same height, blobs of a lighter
   // grey (foliage, a fence): the line is the letters only, its quadrilateral around them.
