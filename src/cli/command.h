@@ -45,5 +45,6 @@ int RunLocate(int argc, char** argv);
 int RunGeoref(int argc, char** argv);
 int RunForensics(int argc, char** argv);
 int RunText(int argc, char** argv);
+int RunRedact(int argc, char** argv);
 
 }  // namespace gv::cli

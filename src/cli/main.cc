@@ -39,6 +39,9 @@ constexpr Command kCommands[] = {
      &RunForensics},
     {"text", "text in photos as location clues: scripts, phone numbers, URLs, currency (Tesseract)",
      &RunText},
+    {"redact",
+     "redacted copies for sharing: no metadata, faces and boxes filled, logged, verifiable",
+     &RunRedact},
 };
 
 void PrintUsage(std::FILE* out) {
