@@ -106,6 +106,9 @@ struct Case {
   std::vector<std::string> steps_run, steps_skipped;
   std::map<std::string, double> case_step_seconds;  // wall time of each step's case-wide work
   std::size_t failed = 0;  // photos that could not be read, or that a step failed on
+  // Outputs listed in the manifest after the evidence: the redacted copies `run --share`
+  // wrote (kind "redacted_copy", path as written) and their log ("redaction_log").
+  std::vector<EvidenceRecord> shared;
 };
 
 // Takes in every file under `case_dir` (recursively): hash, stat, sniff the format. Photos

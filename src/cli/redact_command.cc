@@ -2,18 +2,16 @@
 //   [--margin 0.2] [--keep-time] [--quality 95] [--operator NAME] [--json]
 // geoverify redact --verify ORIGINAL COPY --log redaction.json
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
 
 #include "cli/command.h"
 #include "image/evidence.h"
+#include "redact/batch.h"
 #include "redact/redact.h"
 #include "util/file.h"
 #include "util/progress.h"
-#include "util/sha256.h"
-#include "util/time.h"
 
 namespace gv::cli {
 namespace {
@@ -102,22 +100,6 @@ std::vector<RedactBox> BoxesFor(const BoxMap& boxes, const fs::path& photo) {
     if (key == photo.string() && key == photo.filename().string()) break;  // the same key twice
   }
   return out;
-}
-
-Json RegionJson(const RedactRegion& r) {
-  return {{"x", r.box.x},
-          {"y", r.box.y},
-          {"w", r.box.width},
-          {"h", r.box.height},
-          {"source", r.source},
-          {"label", r.label},
-          {"pixels_sha256", r.pixels_sha256}};
-}
-
-bool SameFolder(const fs::path& a, const fs::path& b) {
-  std::error_code e1, e2;
-  const fs::path ca = fs::weakly_canonical(a, e1), cb = fs::weakly_canonical(b, e2);
-  return !e1 && !e2 && ca == cb;
 }
 
 int Verify(const std::string& original_path, const std::string& copy_path,
@@ -282,113 +264,42 @@ int RunRedact(int argc, char** argv) {
     }
     detector = std::move(*d);
   }
-  std::error_code ec;
-  fs::create_directories(out_dir, ec);
-  if (ec || !fs::is_directory(out_dir)) {
-    std::cerr << "geoverify redact: cannot create the output folder " << out_dir << "\n";
-    return kExitUsage;
-  }
-  // The log keeps the entries of earlier runs into this folder for other copies.
-  const fs::path log_file = fs::path(out_dir) / "redaction.json";
-  Json log = Json::array();
-  if (fs::exists(log_file)) {
-    std::vector<std::uint8_t> buffer;
-    if (ReadFileBounded(log_file, 256 << 20, buffer).ok()) try {
-        log = Json::parse(buffer.begin(), buffer.end());
-        if (!log.is_array()) log = Json::array();
-      } catch (const std::exception&) {
-        std::cerr << "geoverify redact: " << log_file.string()
-                  << " is not JSON; starting a new log\n";
-      }
-  }
   const FileListing listing =
       ListInputFiles(std::vector<fs::path>(inputs.begin(), inputs.end()), recursive);
   bool failed = !listing.errors.empty();
-  Json printed = Json::array(), proposals = Json::array();
+  Json printed = Json::array();
   for (const auto& [path, reason] : listing.errors) {
     std::cerr << "geoverify redact: " << path.string() << ": " << reason << "\n";
     printed.push_back(
         {{"original", path.string()}, {"original_sha256", nullptr}, {"error", reason}});
   }
-  std::map<std::string, int> names_used;
-  Progress progress("redact", listing.files.size());
-  for (const auto& photo : listing.files) {
-    Json entry = {{"original", photo.string()}, {"original_sha256", nullptr}};
-    std::string error;
-    auto evidence = OpenEvidence(photo);
-    if (SameFolder(photo.parent_path().empty() ? fs::path(".") : photo.parent_path(), out_dir)) {
-      error = "the output folder is the evidence folder; write the copies elsewhere";
-    } else if (!evidence.ok()) {
-      error = evidence.error().message;
-    } else {
-      entry["original_sha256"] = evidence->sha256();
-      auto copy = RedactEvidence(*evidence, BoxesFor(boxes, photo), detector.get(), options);
-      if (!copy.ok()) {
-        error = copy.error().message;
-      } else {
-        Json found = Json::array();
-        for (const auto& f : copy->proposals)
-          found.push_back({{"x", f.box.x},
-                           {"y", f.box.y},
-                           {"w", f.box.width},
-                           {"h", f.box.height},
-                           {"score", f.score},
-                           {"detector", f.detector}});
-        if (options.faces == FaceMode::kPropose) {
-          proposals.push_back({{"file", photo.string()}, {"boxes", found}});
-          entry["proposals"] = found;
-        } else {
-          std::string name = photo.stem().string();
-          if (const int n = ++names_used[name + copy->extension]; n > 1)
-            name += "-" + std::to_string(n);
-          const fs::path target = fs::path(out_dir) / (name + copy->extension);
-          const std::string_view bytes(reinterpret_cast<const char*>(copy->bytes.data()),
-                                       copy->bytes.size());
-          if (Status s = WriteFileAtomic(target, bytes); !s.ok()) {
-            error = s.error().message;
-          } else {
-            Json regions = Json::array();
-            for (const auto& r : copy->regions) regions.push_back(RegionJson(r));
-            entry["copy"] = target.string();
-            entry["copy_sha256"] = Sha256Hex(copy->bytes);
-            entry["regions"] = regions;
-            entry["salt"] = copy->salt;
-            entry["method"] = copy->method;
-            entry["tool_version"] = std::string("geoverify ") + GEOVERIFY_VERSION;
-            entry["operator"] = operator_name;
-            entry["utc"] = NowIsoUtc();
-            for (auto it = log.begin(); it != log.end();)
-              it = it->value("copy", "") == target.string() ? log.erase(it) : it + 1;
-            log.push_back(entry);
-          }
-        }
-      }
-    }
-    if (!error.empty()) {
-      failed = true;
-      entry["error"] = error;
-      std::cerr << "geoverify redact: " << photo.string() << ": " << error << "\n";
-    } else if (!json) {
-      if (options.faces == FaceMode::kPropose)
-        std::cout << photo.string() << ": " << entry["proposals"].size() << " face proposal(s)\n";
-      else
-        std::cout << photo.string() << " -> " << entry["copy"].get<std::string>() << " ("
-                  << entry["regions"].size() << " region(s) filled)\n";
-    }
-    printed.push_back(entry);
-    progress.Advance();
-  }
+  std::vector<RedactJob> jobs;
+  for (const auto& photo : listing.files) jobs.push_back({photo, BoxesFor(boxes, photo)});
+  Progress progress("redact", jobs.size());
+  RedactBatchOptions batch;
+  batch.redact = options;
+  batch.operator_name = operator_name;
+  batch.tool_version = std::string("geoverify ") + GEOVERIFY_VERSION;
+  batch.on_photo = [&progress] { progress.Advance(); };
+  auto result = RedactToFolder(jobs, out_dir, detector.get(), batch);
   progress.Finish();
-  const auto write = [&](const fs::path& path, const Json& j) {
-    if (Status s = WriteFileAtomic(path, j.dump(2) + "\n"); !s.ok()) {
-      std::cerr << "geoverify redact: " << s.error().message << "\n";
-      failed = true;
-    }
-  };
-  if (options.faces == FaceMode::kPropose)
-    write(fs::path(out_dir) / "proposals.json", proposals);
-  else
-    write(log_file, log);
+  if (!result.ok()) {
+    std::cerr << "geoverify redact: " << result.error().message << "\n";
+    return kExitSomeFailed;
+  }
+  failed = failed || result->failed;
+  for (const auto& entry : result->entries) {
+    const std::string photo = entry["original"].get<std::string>();
+    if (entry.contains("error"))
+      std::cerr << "geoverify redact: " << photo << ": " << entry["error"].get<std::string>()
+                << "\n";
+    else if (!json && entry.contains("proposals"))
+      std::cout << photo << ": " << entry["proposals"].size() << " face proposal(s)\n";
+    else if (!json)
+      std::cout << photo << " -> " << entry["copy"].get<std::string>() << " ("
+                << entry["regions"].size() << " region(s) filled)\n";
+    printed.push_back(entry);
+  }
   if (json) std::cout << printed.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
   return failed ? kExitSomeFailed : kExitOk;
 }

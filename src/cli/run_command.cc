@@ -7,7 +7,10 @@
 #include "case/case.h"
 #include "case/pipeline.h"
 #include "cli/command.h"
+#include "redact/batch.h"
 #include "report/case_outputs.h"
+#include "util/sha256.h"
+#include "util/time.h"
 
 namespace gv::cli {
 namespace {
@@ -47,6 +50,54 @@ nlohmann::ordered_json Summary(const Case& c, const std::string& case_dir,
           {"outputs", outputs}};
 }
 
+// run --share: redacted copies of every photo of the case, faces filled, listed in the
+// manifest. A photo that cannot be copied counts as failed. False when the folder or the
+// log cannot be written.
+bool ShareCopies(Case& c, const std::string& share_dir) {
+  auto detector = FaceDetector::Open();
+  if (!detector.ok()) {
+    std::cerr << "geoverify run: --share: " << detector.error().message << "\n";
+    return false;
+  }
+  std::vector<RedactJob> jobs;
+  for (const auto& p : c.photos) jobs.push_back({p.absolute, {}});
+  RedactBatchOptions options;
+  options.tool_version = std::string("geoverify ") + GEOVERIFY_VERSION;
+  auto result = RedactToFolder(jobs, share_dir, detector->get(), options);
+  if (!result.ok()) {
+    std::cerr << "geoverify run: --share: " << result.error().message << "\n";
+    return false;
+  }
+  for (std::size_t i = 0; i < result->entries.size() && i < c.photos.size(); ++i) {
+    const auto& entry = result->entries[i];
+    if (entry.contains("error")) {
+      if (c.photos[i].errors.empty()) ++c.failed;
+      c.photos[i].errors.push_back({"share", entry["error"].get<std::string>()});
+      continue;
+    }
+    EvidenceRecord row;
+    row.path = entry["copy"].get<std::string>();
+    row.sha256 = entry["copy_sha256"].get<std::string>();
+    row.kind = "redacted_copy";
+    row.intake_utc = entry["utc"].get<std::string>();
+    std::error_code ec;
+    row.bytes = std::filesystem::file_size(row.path, ec);
+    c.shared.push_back(row);
+  }
+  const auto log = std::filesystem::path(share_dir) / "redaction.json";
+  if (auto hash = Sha256File(log); hash.ok()) {
+    EvidenceRecord row;
+    row.path = log.string();
+    row.sha256 = *hash;
+    row.kind = "redaction_log";
+    std::error_code ec;
+    row.bytes = std::filesystem::file_size(log, ec);
+    row.intake_utc = NowIsoUtc();
+    c.shared.push_back(row);
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunRun(int argc, char** argv) {
@@ -79,6 +130,10 @@ int RunRun(int argc, char** argv) {
       ->delimiter(',');
   app.add_flag("--steps", list_steps, "list the steps in order and exit");
   app.add_flag("--json", json, "print a JSON summary instead of text");
+  std::string share_dir;
+  app.add_option("--share", share_dir,
+                 "also write redacted copies of the case's photos (faces filled; no metadata) "
+                 "and their log redaction.json into this folder (as geoverify redact)");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
   if (list_steps) {
@@ -96,6 +151,17 @@ int RunRun(int argc, char** argv) {
   if (auto st = options.Check(); !st.ok()) {
     std::cerr << "geoverify run: " << st.error().message << "\n";
     return kExitUsage;
+  }
+  if (!share_dir.empty()) {
+    std::error_code e1, e2;
+    const auto share = std::filesystem::weakly_canonical(share_dir, e1);
+    const auto evidence = std::filesystem::weakly_canonical(case_dir, e2);
+    const auto rel = share.lexically_relative(evidence);
+    if (!e1 && !e2 && !rel.empty() && *rel.begin() != "..") {
+      std::cerr << "geoverify run: --share " << share_dir
+                << " lies inside the case folder: the copies would become evidence\n";
+      return kExitUsage;
+    }
   }
   // Everything the investigator wrote is checked before any work is done.
   auto config = LoadCaseConfig(case_dir);
@@ -126,6 +192,7 @@ int RunRun(int argc, char** argv) {
     return kExitUsage;
   }
   if (::isatty(STDERR_FILENO)) std::cerr << "\r\033[K";
+  if (!share_dir.empty() && !ShareCopies(c, share_dir)) return kExitSomeFailed;
   auto written = WriteCaseOutputs(c, out_dir);
   if (!written.ok()) {
     std::cerr << "geoverify run: " << written.error().message << "\n";

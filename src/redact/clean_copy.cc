@@ -11,6 +11,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "metadata/exiv2_reader.h"
+
 namespace gv {
 namespace {
 
@@ -218,6 +220,7 @@ Status VerifyCleanCopy(std::span<const std::uint8_t> bytes, bool time_allowed,
   const bool png = bytes.size() >= 8 && bytes[0] == 0x89 && bytes[1] == 'P';
   if (Status s = png ? ScanPng(bytes, time_allowed) : ScanJpeg(bytes, time_allowed); !s.ok())
     return MakeError("the copy holds " + s.error().message);
+  InitializeMetadataLibrary();
   try {
     auto image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
     image->readMetadata();

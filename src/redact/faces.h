@@ -1,8 +1,9 @@
 // Face proposals for redaction: OpenCV's Haar cascades (Debian opencv-data, frontal and
 // profile, the profile one run on the mirrored picture too) and dlib's HOG face detector
-// (built into libdlib, no model to download). The picture is scaled so that a face of 40
-// px in it is above each detector's smallest window: Haar's 24 px window sees 40 px faces
-// at 0.6x, dlib's 80 px window at 2x (bounded by the work it costs on large photos).
+// (built into libdlib, no model to download). dlib runs on the picture up to 2x (80 px
+// window: faces from 40 px in small pictures), the cascades at full size up to 2,400 px a
+// side (24 px window: faces from 40 px in a 12 MP photo). A cascade's detection that dlib
+// did not make is checked by dlib on its neighbourhood, enlarged.
 #pragma once
 
 #include <memory>
@@ -20,6 +21,19 @@ struct FaceProposal {
   std::string detector;  // "haar-frontal", "haar-profile", "dlib-hog", joined with '+' when merged
 };
 
+// How hard to look. The defaults are what scripts/eval-redact measured (docs/evaluation.md).
+struct FaceDetectOptions {
+  double haar_max_side = 2400;  // the Haar cascades run at most this many pixels a side
+  double scale_factor = 1.15;   // between the cascades' window sizes
+  int min_neighbours = 3;       // Haar detections that must agree
+  // A Haar detection that dlib did not make itself is kept only when dlib's HOG, run again on
+  // the detection's neighbourhood scaled so the face is 100 px wide, finds a face there with
+  // at least this margin (below 0: less sure than dlib's own threshold). Textures (leaves,
+  // gravel, fabric) make Haar detections, seldom HOG ones.
+  double verify_threshold = -0.3;
+  bool verify = true;
+};
+
 class FaceDetector {
  public:
   // Error naming the Debian package when the cascades are missing.
@@ -27,7 +41,7 @@ class FaceDetector {
       const std::string& cascades = "/usr/share/opencv4/haarcascades");
   ~FaceDetector();
   // Faces in an 8-bit BGR picture, overlapping proposals merged into their union.
-  std::vector<FaceProposal> Detect(const cv::Mat& bgr) const;
+  std::vector<FaceProposal> Detect(const cv::Mat& bgr, const FaceDetectOptions& options = {}) const;
 
  private:
   FaceDetector();

@@ -32,8 +32,11 @@ std::vector<std::uint8_t> Unhex(const std::string& hex) {
 
 // Strings of the original that must not survive in the copy: serial numbers and GPS as
 // exiv2 prints it (XMP keeps GPS as text), and the raw bytes of the EXIF GPS rationals.
-std::vector<std::string> ForbiddenStrings(const std::vector<std::uint8_t>& bytes) {
+std::vector<std::string> ForbiddenStrings(const std::vector<std::uint8_t>& bytes,
+                                          ImageFormat format) {
   std::vector<std::string> out;
+  if (!IsSupportedForMetadata(format)) return out;  // exiv2 never sees what it may crash on
+  InitializeMetadataLibrary();
   try {
     auto image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
     image->readMetadata();
@@ -72,15 +75,16 @@ Result<cv::Mat> SharedPixels(const Evidence& evidence, std::string* note) {
   cv::Mat bgr = pixels->clone();
   if (note) *note = "";
   std::vector<std::uint8_t> icc;
-  try {
-    const auto& bytes = evidence.bytes();
-    auto image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
-    image->readMetadata();
-    if (image->iccProfileDefined())
-      icc.assign(image->iccProfile()->pData_,
-                 image->iccProfile()->pData_ + image->iccProfile()->size_);
-  } catch (const std::exception&) {
-  }
+  if (IsSupportedForMetadata(evidence.format())) try {
+      InitializeMetadataLibrary();
+      const auto& bytes = evidence.bytes();
+      auto image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
+      image->readMetadata();
+      if (image->iccProfileDefined())
+        icc.assign(image->iccProfile()->pData_,
+                   image->iccProfile()->pData_ + image->iccProfile()->size_);
+    } catch (const std::exception&) {
+    }
   if (icc.empty()) return bgr;
   cmsHPROFILE in = cmsOpenProfileFromMem(icc.data(), static_cast<cmsUInt32Number>(icc.size()));
   if (!in || cmsGetColorSpace(in) != cmsSigRgbData) {
@@ -140,7 +144,7 @@ Result<RedactedCopy> RedactEvidence(const Evidence& evidence, const std::vector<
   };
   for (const auto& b : boxes) copy.regions.push_back({grow(b.box), "box", b.label, ""});
   if (faces && options.faces != FaceMode::kOff) {
-    copy.proposals = faces->Detect(*shown);
+    copy.proposals = faces->Detect(*shown, options.detect);
     if (options.faces == FaceMode::kFill)
       for (const auto& f : copy.proposals)
         copy.regions.push_back({grow(f.box), "face", f.detector, ""});
@@ -163,7 +167,8 @@ Result<RedactedCopy> RedactEvidence(const Evidence& evidence, const std::vector<
   if (!encoded.ok()) return encoded.error();
   copy.bytes = std::move(*encoded);
   copy.extension = png ? ".png" : ".jpg";
-  if (Status s = VerifyCleanCopy(copy.bytes, options.keep_time, ForbiddenStrings(evidence.bytes()));
+  if (Status s = VerifyCleanCopy(copy.bytes, options.keep_time,
+                                 ForbiddenStrings(evidence.bytes(), evidence.format()));
       !s.ok())
     return MakeError("verification after encoding failed: " + s.error().message);
   char fill[8];

@@ -24,6 +24,7 @@ struct RedactOptions {
   double margin = 0.2;      // each side grows by this times the box's width (height)
   bool keep_time = false;   // write DateTimeOriginal (and its offset) afresh
   int quality = 95;         // JPEG
+  FaceDetectOptions detect;
 };
 
 struct RedactBox {

@@ -24,7 +24,11 @@ using Json = nlohmann::ordered_json;
 std::string ManifestCsv(const Case& c) {
   std::ostringstream out;
   out << "path,sha256,bytes,modified_utc,intake_utc,kind,error\n";
-  for (const auto& e : c.evidence) {
+  std::vector<const EvidenceRecord*> rows;
+  for (const auto& e : c.evidence) rows.push_back(&e);
+  for (const auto& e : c.shared) rows.push_back(&e);
+  for (const EvidenceRecord* row : rows) {
+    const EvidenceRecord& e = *row;
     out << CsvField(e.path) << ',' << e.sha256 << ',' << e.bytes << ',' << e.modified_utc << ','
         << e.intake_utc << ',' << e.kind << ',' << CsvField(e.error) << '\n';
   }

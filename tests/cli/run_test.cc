@@ -9,12 +9,14 @@
 #include <regex>
 #include <set>
 
+#include "redact/clean_copy.h"
 #include "support/landsat_scene.h"
 #include "support/run_binary.h"
 #include "support/sample_case.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
 #include "util/file.h"
+#include "util/sha256.h"
 
 namespace gv {
 namespace {
@@ -30,8 +32,8 @@ class RunCase : public ::testing::Test {
     test::WriteSampleCase(case_dir(), test::kLandsatCrop);
     for (const auto& e : std::filesystem::recursive_directory_iterator(case_dir()))
       if (e.is_regular_file()) before_[e.path()] = test::ReadAll(e.path());
-    run_ = new test::RunResult(
-        Geoverify("run --json " + Quote(case_dir()) + " -o " + Quote(out_dir())));
+    run_ = new test::RunResult(Geoverify("run --json " + Quote(case_dir()) + " -o " +
+                                         Quote(out_dir()) + " --share " + Quote(share_dir())));
   }
   static void TearDownTestSuite() {
     delete run_;
@@ -39,6 +41,7 @@ class RunCase : public ::testing::Test {
   }
   static std::filesystem::path case_dir() { return *dir_ / "case"; }
   static std::filesystem::path out_dir() { return *dir_ / "out"; }
+  static std::filesystem::path share_dir() { return *dir_ / "share"; }
   static nlohmann::json Photos() {
     return nlohmann::json::parse(test::ReadAllText(out_dir() / "photos.json"));
   }
@@ -263,6 +266,34 @@ TEST_F(RunCase, StepsAreListedAndCanBeSkipped) {
 }
 
 // Every command's --json prints its JSON when an input fails, with the error.
+TEST_F(RunCase, ShareWritesRedactedCopiesListedInTheManifest) {
+  const auto log = nlohmann::json::parse(test::ReadAllText(share_dir() / "redaction.json"));
+  // Every photo has its copy, but the truncated one, whose failure is a step error.
+  std::size_t unshared = 0;
+  for (const auto& p : Photos())
+    for (const auto& e : p["step_errors"]) unshared += e["step"] == "share";
+  EXPECT_EQ(unshared, 1u);
+  EXPECT_EQ(log.size() + unshared, Photos().size());
+  const std::string manifest = test::ReadAllText(out_dir() / "manifest.csv");
+  for (const auto& entry : log) {
+    const std::string copy = entry["copy"];
+    const auto bytes = test::ReadAll(copy);
+    EXPECT_EQ(entry["copy_sha256"], Sha256Hex(bytes));
+    // In the manifest, and clean: nothing but the pixels.
+    EXPECT_NE(manifest.find("\"" + copy + "\"," + entry["copy_sha256"].get<std::string>()),
+              std::string::npos)
+        << copy;
+    EXPECT_TRUE(VerifyCleanCopy(bytes, false, {}).ok()) << copy;
+  }
+  EXPECT_NE(manifest.find(",redaction_log,"), std::string::npos);
+  // The copies never go into the case folder, where they would become evidence.
+  const auto r = Geoverify("run " + Quote(case_dir()) + " -o " + Quote(*dir_ / "out2") +
+                               " --share " + Quote(case_dir() / "shared"),
+                           true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(case_dir() / "shared"));
+}
+
 TEST(CliJson, FailuresStillPrintJsonWithTheError) {
   test::TempDir dir;
   test::WriteText(dir / "bad.jpg", "not a photo");
