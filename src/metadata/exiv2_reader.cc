@@ -349,4 +349,75 @@ Status ReadPhotoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out
   return OkStatus();
 }
 
+std::vector<std::uint8_t> ReadIccProfile(std::span<const std::uint8_t> bytes) {
+  InitializeMetadataLibrary();
+  const ImageFormat format = DetectFormat(bytes.first(std::min<std::size_t>(bytes.size(), 64)));
+  if (!IsSupportedForMetadata(format)) return {};
+  try {
+    auto image = OpenImage(format, bytes);
+    if (!image.get()) return {};
+    image->readMetadata();
+    if (!image->iccProfileDefined()) return {};
+    const Exiv2::DataBuf* icc = image->iccProfile();
+    return std::vector<std::uint8_t>(icc->pData_, icc->pData_ + icc->size_);
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+std::vector<std::string> IdentifyingStrings(std::span<const std::uint8_t> bytes) {
+  InitializeMetadataLibrary();
+  std::vector<std::string> out;
+  const ImageFormat format = DetectFormat(bytes.first(std::min<std::size_t>(bytes.size(), 64)));
+  if (!IsSupportedForMetadata(format)) return out;
+  try {
+    auto image = OpenImage(format, bytes);
+    if (!image.get()) return out;
+    image->readMetadata();
+    for (const auto& d : image->exifData()) {
+      const std::string key = d.key();
+      if (key.find("Serial") != std::string::npos) out.push_back(d.toString());
+      if (key == "Exif.GPSInfo.GPSLatitude" || key == "Exif.GPSInfo.GPSLongitude") {
+        std::vector<Exiv2::byte> raw(static_cast<std::size_t>(d.size()));
+        if (raw.empty()) continue;
+        for (const auto order : {Exiv2::littleEndian, Exiv2::bigEndian}) {
+          d.copy(raw.data(), order);
+          out.emplace_back(raw.begin(), raw.end());
+        }
+      }
+    }
+    for (const auto& d : image->xmpData()) {
+      const std::string key = d.key();
+      if (key.find("GPS") != std::string::npos || key.find("Serial") != std::string::npos)
+        out.push_back(d.toString());
+    }
+  } catch (const std::exception&) {
+    // What exiv2 cannot read it cannot name; the container scan of the copy still runs.
+  }
+  out.erase(
+      std::remove_if(out.begin(), out.end(), [](const std::string& s) { return s.size() < 4; }),
+      out.end());
+  return out;
+}
+
+Result<std::vector<std::string>> MetadataPresent(std::span<const std::uint8_t> bytes) {
+  InitializeMetadataLibrary();
+  const ImageFormat format = DetectFormat(bytes.first(std::min<std::size_t>(bytes.size(), 64)));
+  if (!IsSupportedForMetadata(format)) return MakeError("not a format exiv2 reads here");
+  std::vector<std::string> out;
+  try {
+    auto image = OpenImage(format, bytes);
+    if (!image.get()) return MakeError("not a format exiv2 reads here");
+    image->readMetadata();
+    for (const auto& d : image->exifData()) out.push_back(d.key());
+    if (!image->xmpData().empty() || !image->xmpPacket().empty()) out.push_back("XMP");
+    if (!image->iptcData().empty()) out.push_back("IPTC");
+    if (!image->comment().empty()) out.push_back("comment");
+    if (image->iccProfileDefined()) out.push_back("ICC");
+  } catch (const std::exception& e) {
+    return MakeError(std::string("exiv2: ") + e.what());
+  }
+  return out;
+}
+
 }  // namespace gv

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <exiv2/exiv2.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "metadata/exiv2_reader.h"
@@ -30,43 +29,6 @@ std::vector<std::uint8_t> Unhex(const std::string& hex) {
   return out;
 }
 
-// Strings of the original that must not survive in the copy: serial numbers and GPS as
-// exiv2 prints it (XMP keeps GPS as text), and the raw bytes of the EXIF GPS rationals.
-std::vector<std::string> ForbiddenStrings(const std::vector<std::uint8_t>& bytes,
-                                          ImageFormat format) {
-  std::vector<std::string> out;
-  if (!IsSupportedForMetadata(format)) return out;  // exiv2 never sees what it may crash on
-  InitializeMetadataLibrary();
-  try {
-    auto image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
-    image->readMetadata();
-    for (const auto& d : image->exifData()) {
-      const std::string key = d.key();
-      if (key.find("Serial") != std::string::npos) out.push_back(d.toString());
-      if (key == "Exif.GPSInfo.GPSLatitude" || key == "Exif.GPSInfo.GPSLongitude") {
-        std::vector<Exiv2::byte> raw(static_cast<std::size_t>(d.size()));
-        if (!raw.empty()) {
-          d.copy(raw.data(), Exiv2::littleEndian);
-          out.emplace_back(raw.begin(), raw.end());
-          d.copy(raw.data(), Exiv2::bigEndian);
-          out.emplace_back(raw.begin(), raw.end());
-        }
-      }
-    }
-    for (const auto& d : image->xmpData()) {
-      const std::string key = d.key();
-      if (key.find("GPS") != std::string::npos || key.find("Serial") != std::string::npos)
-        out.push_back(d.toString());
-    }
-  } catch (const std::exception&) {
-    // Unreadable metadata: nothing of it can be named; the container scan still runs.
-  }
-  out.erase(
-      std::remove_if(out.begin(), out.end(), [](const std::string& s) { return s.size() < 4; }),
-      out.end());
-  return out;
-}
-
 }  // namespace
 
 Result<cv::Mat> SharedPixels(const Evidence& evidence, std::string* note) {
@@ -74,17 +36,7 @@ Result<cv::Mat> SharedPixels(const Evidence& evidence, std::string* note) {
   if (!pixels.ok()) return pixels.error();
   cv::Mat bgr = pixels->clone();
   if (note) *note = "";
-  std::vector<std::uint8_t> icc;
-  if (IsSupportedForMetadata(evidence.format())) try {
-      InitializeMetadataLibrary();
-      const auto& bytes = evidence.bytes();
-      auto image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
-      image->readMetadata();
-      if (image->iccProfileDefined())
-        icc.assign(image->iccProfile()->pData_,
-                   image->iccProfile()->pData_ + image->iccProfile()->size_);
-    } catch (const std::exception&) {
-    }
+  const std::vector<std::uint8_t> icc = ReadIccProfile(evidence.bytes());
   if (icc.empty()) return bgr;
   cmsHPROFILE in = cmsOpenProfileFromMem(icc.data(), static_cast<cmsUInt32Number>(icc.size()));
   if (!in || cmsGetColorSpace(in) != cmsSigRgbData) {
@@ -167,8 +119,8 @@ Result<RedactedCopy> RedactEvidence(const Evidence& evidence, const std::vector<
   if (!encoded.ok()) return encoded.error();
   copy.bytes = std::move(*encoded);
   copy.extension = png ? ".png" : ".jpg";
-  if (Status s = VerifyCleanCopy(copy.bytes, options.keep_time,
-                                 ForbiddenStrings(evidence.bytes(), evidence.format()));
+  if (Status s =
+          VerifyCleanCopy(copy.bytes, options.keep_time, IdentifyingStrings(evidence.bytes()));
       !s.ok())
     return MakeError("verification after encoding failed: " + s.error().message);
   char fill[8];

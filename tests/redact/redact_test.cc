@@ -276,6 +276,34 @@ TEST(RedactCommand, CopiesLogVerifyAndRefuseTheEvidenceFolder) {
   ASSERT_EQ(confirmed.size(), 1u);
   EXPECT_EQ(confirmed[0]["regions"].size(), proposals[0]["boxes"].size());
   EXPECT_EQ(confirmed[0]["regions"][0]["source"], "box");
+  // CSV boxes: a header, a box for every photo and one for this file by name; one box
+  // outside the picture fails that photo only.
+  {
+    std::ofstream csv(dir / "boxes.csv");
+    csv << "file,x,y,w,h,label\n10,10,30,20,plate\nface.jpg,100,100,40,40,tattoo\n";
+  }
+  r = test::Geoverify("redact " + test::Quote(evidence_dir / "face.jpg") + " --faces off --boxes " +
+                      test::Quote(dir / "boxes.csv") + " -o " + test::Quote(dir / "csv") +
+                      " --json");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const auto csv_log = nlohmann::json::parse(r.out);
+  ASSERT_EQ(csv_log.size(), 1u);
+  ASSERT_EQ(csv_log[0]["regions"].size(), 2u);
+  EXPECT_EQ(csv_log[0]["regions"][0]["label"], "plate");
+  EXPECT_EQ(csv_log[0]["regions"][1]["label"], "tattoo");
+  EXPECT_EQ(csv_log[0]["regions"][0]["x"], 4);  // 10 - 0.2 x 30
+  {
+    std::ofstream csv(dir / "outside.csv");
+    csv << "250,250,20,20\n";
+  }
+  r = test::Geoverify("redact " + test::Quote(evidence_dir / "face.jpg") + " " +
+                          test::Quote(leaky) + " --faces off --boxes " +
+                          test::Quote(dir / "outside.csv") + " -o " + test::Quote(dir / "outside"),
+                      true);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("outside the picture"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(dir / "outside" / "leaky.jpg"));  // 300 x 400: inside
+  EXPECT_FALSE(std::filesystem::exists(dir / "outside" / "face.jpg"));  // 256 x 256: outside
   // The evidence folder as the output: refused, nothing written there.
   r = test::Geoverify("redact " + test::Quote(leaky) + " -o " + test::Quote(evidence_dir), true);
   EXPECT_EQ(r.exit_code, 1);
