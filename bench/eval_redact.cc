@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "camera_backgrounds.h"
 #include "image/evidence.h"
 #include "redact/faces.h"
 #include "redact/redact.h"
@@ -94,24 +95,11 @@ int main(int argc, char** argv) {
   }
   // The face in the 512 px portrait, and the head around it (hair, neck) that is pasted.
   const cv::Rect face_in(176, 68, 99, 103), head_in(136, 20, 180, 200);
-  // Backgrounds: camera photos of at least 400 px a side, sorted; every other one per split
-  // (as scripts/eval-text picks them).
-  std::vector<fs::path> paths;
-  for (const auto& e : fs::recursive_directory_iterator(shared / "exif")) {
-    std::string ext = e.path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-    if (e.is_regular_file() && ext == ".jpg") paths.push_back(e.path());
-  }
-  std::sort(paths.begin(), paths.end());
-  std::vector<std::pair<fs::path, cv::Mat>> backgrounds;
-  int index = 0;
-  for (const auto& p : paths) {
-    cv::Mat img = cv::imread(p.string(), cv::IMREAD_COLOR);
-    if (img.empty() || std::min(img.cols, img.rows) < 400) continue;
-    if ((index++ % 2 == 0) != (split == "tune")) continue;
+  // Backgrounds as scripts/eval-text picks them, at a forwarded photo's 1,600 px.
+  auto backgrounds = bench::CameraBackgrounds(shared / "exif", split);
+  for (auto& [path, img] : backgrounds) {
     const double s = 1600.0 / std::max(img.cols, img.rows);
     cv::resize(img, img, cv::Size(), s, s, s > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
-    backgrounds.emplace_back(p, img);
   }
   auto detector = FaceDetector::Open();
   if (!detector.ok()) {

@@ -41,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "camera_backgrounds.h"
 #include "text/reader.h"
 #include "text/script.h"
 
@@ -538,21 +539,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "eval_text: font %s missing (run scripts/deps)\n", s.font.c_str());
       return 2;
     }
-  // Backgrounds: camera photos of at least 400 px a side, sorted; every other one per split.
-  std::vector<fs::path> paths;
-  for (const auto& e : fs::recursive_directory_iterator(exif)) {
-    std::string ext = e.path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-    if (e.is_regular_file() && ext == ".jpg") paths.push_back(e.path());
-  }
-  std::sort(paths.begin(), paths.end());
-  std::vector<std::pair<fs::path, cv::Mat>> backgrounds;
-  int index = 0;
-  for (const auto& p : paths) {
-    cv::Mat img = cv::imread(p.string(), cv::IMREAD_COLOR);
-    if (img.empty() || std::min(img.cols, img.rows) < 400) continue;
-    if ((index++ % 2 == 0) == (split == "tune")) backgrounds.emplace_back(p, img);
-  }
+  const auto backgrounds = bench::CameraBackgrounds(exif, split);
   std::printf("eval-text: split %s, %zu background photos, %d composites each (2 signs)\n",
               split.c_str(), backgrounds.size(), per_photo);
   std::mt19937_64 rng(split == "tune" ? 11 : 22);
