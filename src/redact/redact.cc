@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "metadata/exiv2_reader.h"
 #include "redact/clean_copy.h"
@@ -22,10 +23,22 @@ std::string Hex(const std::uint8_t* data, std::size_t n) {
   return out;
 }
 
-std::vector<std::uint8_t> Unhex(const std::string& hex) {
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The bytes of a hex string; nothing when it is not one (a log edited by hand).
+std::optional<std::vector<std::uint8_t>> Unhex(const std::string& hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
   std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = HexDigit(hex[i]), lo = HexDigit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+  }
   return out;
 }
 
@@ -61,7 +74,7 @@ Result<cv::Mat> SharedPixels(const Evidence& evidence, std::string* note) {
 
 std::string RegionPixelsSha256(const cv::Mat& shown, const cv::Rect& region,
                                const std::string& salt_hex) {
-  std::vector<std::uint8_t> data = Unhex(salt_hex);
+  std::vector<std::uint8_t> data = Unhex(salt_hex).value_or(std::vector<std::uint8_t>{});
   const cv::Rect r = region & cv::Rect(0, 0, shown.cols, shown.rows);
   data.reserve(data.size() + static_cast<std::size_t>(r.area()) * 3);
   for (int y = r.y; y < r.y + r.height; ++y) {
@@ -137,6 +150,8 @@ Result<RedactedCopy> RedactEvidence(const Evidence& evidence, const std::vector<
 
 Status CheckDerivation(const cv::Mat& original, const cv::Mat& copy,
                        const std::vector<RedactRegion>& regions, const std::string& salt_hex) {
+  const auto salt = Unhex(salt_hex);
+  if (!salt || salt->size() != 16) return MakeError("the log's salt is not 16 bytes of hex");
   if (original.size() != copy.size()) {
     char msg[128];
     std::snprintf(msg, sizeof msg, "the copy is %d x %d, the original %d x %d as shown", copy.cols,

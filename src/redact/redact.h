@@ -53,8 +53,8 @@ struct RedactedCopy {
 // embedded ICC profile (when it is an RGB profile lcms2 can read). `note` says what was done.
 Result<cv::Mat> SharedPixels(const Evidence& evidence, std::string* note = nullptr);
 
-// SHA-256 (hex) of the 16 salt bytes (given in hex) followed by the pixels of `region` in
-// `shown`, row by row, 3 bytes a pixel in B, G, R order.
+// SHA-256 (hex) of the 16 salt bytes (given in hex; no bytes when it is not hex) followed by
+// the pixels of `region` in `shown`, row by row, 3 bytes a pixel in B, G, R order.
 std::string RegionPixelsSha256(const cv::Mat& shown, const cv::Rect& region,
                                const std::string& salt_hex);
 

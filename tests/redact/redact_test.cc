@@ -192,6 +192,10 @@ TEST(Redact, DerivationHoldsOnlyWithTheLoggedRegions) {
   s = CheckDerivation(original, original, {region}, salt);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("solid"), std::string::npos) << s.error().message;
+  // A log edited by hand: a salt that is not hex is an error, not a crash.
+  s = CheckDerivation(original, decoded, {region}, "zz112233445566778899aabbccddeeff");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("salt"), std::string::npos) << s.error().message;
 }
 
 TEST(Redact, FacesAreProposedAndFilledSmallOnesToo) {
