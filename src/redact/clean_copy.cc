@@ -118,6 +118,7 @@ Result<std::vector<std::uint8_t>> EncodeCleanPng(const cv::Mat& bgr,
   // Keep the critical chunks only (whatever the encoder adds), then the eXIf chunk.
   std::vector<std::uint8_t> out(png.begin(), png.begin() + 8);
   std::size_t at = 8;
+  bool exif_written = exif.empty();
   while (at + 12 <= png.size()) {
     const std::uint32_t length = (std::uint32_t{png[at]} << 24) |
                                  (std::uint32_t{png[at + 1]} << 16) |
@@ -125,8 +126,8 @@ Result<std::vector<std::uint8_t>> EncodeCleanPng(const cv::Mat& bgr,
     const std::string type(reinterpret_cast<const char*>(&png[at + 4]), 4);
     const std::size_t next = at + 12 + length;
     if (next > png.size()) return MakeError("OpenCV wrote a truncated PNG");
-    if (type == "IDAT" && !exif.empty() && out.size() > 8 &&
-        std::string(reinterpret_cast<const char*>(&out[out.size() - 8]), 4) != "IDAT") {
+    if (type == "IDAT" && !exif_written) {  // once, before the image data
+      exif_written = true;
       Put32Be(out, static_cast<std::uint32_t>(exif.size()));
       const std::size_t type_at = out.size();
       out.insert(out.end(), {'e', 'X', 'I', 'f'});

@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "metadata/exiv2_reader.h"
 #include "redact/clean_copy.h"
 #include "support/run_binary.h"
 #include "support/synth_photo.h"
@@ -129,6 +130,17 @@ TEST(Redact, KeepTimeWritesOnlyTheCaptureTimeAfresh) {
   // Without --keep-time the same block fails the check.
   EXPECT_FALSE(VerifyCleanCopy(copy->bytes, false, {}).ok());
   EXPECT_TRUE(VerifyCleanCopy(copy->bytes, true, {}).ok());
+  // PNG keeps it in one eXIf chunk before the image data.
+  auto png = EncodeCleanPng(cv::Mat(30, 40, CV_8UC3, cv::Scalar(9, 99, 199)),
+                            CaptureTimeExif({2025, 3, 14, 16, 20, 0}, 7 * 3600));
+  ASSERT_TRUE(png.ok());
+  EXPECT_TRUE(VerifyCleanCopy(*png, true, {}).ok());
+  EXPECT_FALSE(VerifyCleanCopy(*png, false, {}).ok());
+  auto present = MetadataPresent(*png);
+  ASSERT_TRUE(present.ok()) << present.error().message;
+  EXPECT_NE(std::find(present->begin(), present->end(), "Exif.Photo.DateTimeOriginal"),
+            present->end());
+  EXPECT_EQ(cv::imdecode(*png, cv::IMREAD_COLOR).at<cv::Vec3b>(10, 10), cv::Vec3b(9, 99, 199));
 }
 
 TEST(Redact, TheCheckNamesWhatSurvives) {
