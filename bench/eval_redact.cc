@@ -16,6 +16,7 @@
 // (the default, what docs/evaluation.md reports).
 // Usage: eval_redact [--shared DIR] [--split tune|validation] [--per-photo N (3)] [--speed N (4)]
 //                    [--verify-threshold T] [--min-neighbours N] [--scale-factor F] [--no-verify]
+//                    [--tilts A,B,...]
 //                    (the face detector's settings, to tune them on the tune split)
 #include <algorithm>
 #include <chrono>
@@ -26,6 +27,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -81,7 +83,11 @@ int main(int argc, char** argv) {
       fill.detect.scale_factor = std::stod(argv[++i]);
     else if (a == "--no-verify")
       fill.detect.verify = false;
-    else {
+    else if (a == "--tilts" && i + 1 < argc) {
+      fill.detect.tilts.clear();
+      std::stringstream list(argv[++i]);
+      for (std::string t; std::getline(list, t, ',');) fill.detect.tilts.push_back(std::stod(t));
+    } else {
       std::fprintf(stderr,
                    "usage: eval_redact [--shared DIR] [--split tune|validation] [--per-photo N] "
                    "[--speed N]\n");

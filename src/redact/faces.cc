@@ -89,10 +89,40 @@ std::vector<FaceProposal> FaceDetector::Detect(const cv::Mat& bgr,
     for (std::size_t i = 0; i < rects.size(); ++i)
       Add(haar, rects[i], s, neighbours[i], pass == 0 ? "haar-frontal" : "haar-profile", pass == 2,
           bgr.cols);
+    // Heads tilted sideways: the frontal cascade on the picture turned each way.
+    if (pass != 0) continue;
+    for (const double angle : options.tilts) {
+      const cv::Point2f centre(img.cols / 2.0f, img.rows / 2.0f);
+      cv::Mat rot = cv::getRotationMatrix2D(centre, angle, 1.0);
+      const cv::Rect2f bounds =
+          cv::RotatedRect(centre, img.size(), static_cast<float>(angle)).boundingRect2f();
+      rot.at<double>(0, 2) += bounds.width / 2.0 - centre.x;
+      rot.at<double>(1, 2) += bounds.height / 2.0 - centre.y;
+      cv::Mat turned;
+      cv::warpAffine(img, turned, rot, bounds.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+      cv::Mat back;
+      cv::invertAffineTransform(rot, back);
+      rects.clear(), neighbours.clear();
+      cascade.detectMultiScale(turned, rects, neighbours, options.scale_factor,
+                               options.min_neighbours, 0, cv::Size(24, 24));
+      for (std::size_t i = 0; i < rects.size(); ++i) {
+        const cv::Point2d c(rects[i].x + rects[i].width / 2.0, rects[i].y + rects[i].height / 2.0);
+        const cv::Point2d o(
+            back.at<double>(0, 0) * c.x + back.at<double>(0, 1) * c.y + back.at<double>(0, 2),
+            back.at<double>(1, 0) * c.x + back.at<double>(1, 1) * c.y + back.at<double>(1, 2));
+        const int side = static_cast<int>(rects[i].width * 1.15);
+        Add(haar,
+            cv::Rect(static_cast<int>(o.x - side / 2.0), static_cast<int>(o.y - side / 2.0), side,
+                     side),
+            s, neighbours[i], "haar-frontal-tilted", false, bgr.cols);
+      }
+    }
   }
   // A cascade's detection that dlib made too joins it; another is checked by dlib on its
   // neighbourhood, enlarged so that the face would be 100 px wide.
   for (auto& h : haar) {
+    h.box &= cv::Rect(0, 0, gray.cols, gray.rows);
+    if (h.box.width < 8 || h.box.height < 8) continue;
     const bool seen =
         std::any_of(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(from_dlib),
                     [&](const FaceProposal& d) { return overlaps(d.box, h.box); });

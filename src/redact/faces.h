@@ -31,6 +31,9 @@ struct FaceDetectOptions {
   // at least this margin (below 0: less sure than dlib's own threshold). Textures (leaves,
   // gravel, fabric) make Haar detections, seldom HOG ones.
   double verify_threshold = -0.3;
+  // The frontal cascade also runs on the picture turned by these angles (degrees): heads
+  // tilted sideways (small faces tilted 12-20 degrees were the misses; twice the time).
+  std::vector<double> tilts = {-15, 15};
   bool verify = true;
 };
 
