@@ -236,6 +236,36 @@ TEST(Redact, FacesAreProposedAndFilledSmallOnesToo) {
   EXPECT_TRUE(hit) << found.size() << " proposals";
 }
 
+TEST(Redact, ASmallHeadTiltedSidewaysIsFound) {
+  auto detector = FaceDetector::Open();
+  ASSERT_TRUE(detector.ok()) << detector.error().message;
+  const cv::Mat astronaut = cv::imread(std::string(GEOVERIFY_TEST_DATA) + "/astronaut_256.jpg");
+  ASSERT_FALSE(astronaut.empty());
+  // The portrait at a face width of 44 px, turned 20 degrees clockwise, in a 1200 x 900
+  // scene: of face widths 44, 56, 70 px turned -20, 15, 20, 25 degrees, the one the
+  // upright detectors miss (dlib's own filters take moderate tilts).
+  const double s = 44.0 / 50;
+  cv::Mat head;
+  cv::resize(astronaut, head, cv::Size(), s, s, cv::INTER_AREA);
+  const cv::Point2f centre(113 * static_cast<float>(s), 60 * static_cast<float>(s));  // the face's
+  cv::warpAffine(head, head, cv::getRotationMatrix2D(centre, -20, 1.0), head.size(),
+                 cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::Mat scene = test::MakeTexture(5, 1200, 900);
+  cv::GaussianBlur(scene, scene, cv::Size(0, 0), 3);
+  head.copyTo(scene(cv::Rect(500, 300, head.cols, head.rows)));
+  const cv::Rect face(500 + static_cast<int>(centre.x) - 22, 300 + static_cast<int>(centre.y) - 22,
+                      44, 44);
+  const auto hits = [&](const FaceDetectOptions& options) {
+    for (const auto& f : (*detector)->Detect(scene, options))
+      if ((f.box & face).area() > 0.5 * face.area()) return true;
+    return false;
+  };
+  EXPECT_TRUE(hits({}));
+  FaceDetectOptions upright;
+  upright.tilts.clear();
+  EXPECT_FALSE(hits(upright)) << "found without the turned passes: the test shows nothing";
+}
+
 TEST(RedactCommand, CopiesLogVerifyAndRefuseTheEvidenceFolder) {
   TempDir dir;
   const auto evidence_dir = dir / "evidence";
