@@ -146,6 +146,8 @@ Result<std::vector<std::uint8_t>> EncodeCleanPng(const cv::Mat& bgr,
 
 namespace {
 
+// Every segment to the end, scans included (ParseJpegStructure, made for evidence, stops at
+// the first scan): a segment hidden between two scans must not pass either.
 Status ScanJpeg(std::span<const std::uint8_t> b, bool time_allowed) {
   if (b.size() < 4 || b[0] != 0xFF || b[1] != 0xD8) return MakeError("not a JPEG stream");
   std::size_t at = 2;

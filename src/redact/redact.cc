@@ -12,16 +12,10 @@
 #include "metadata/exiv2_reader.h"
 #include "redact/clean_copy.h"
 #include "util/sha256.h"
+#include "util/text.h"
 
 namespace gv {
 namespace {
-
-std::string Hex(const std::uint8_t* data, std::size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) out += digits[data[i] >> 4], out += digits[data[i] & 15];
-  return out;
-}
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -101,7 +95,7 @@ Result<RedactedCopy> RedactEvidence(const Evidence& evidence, const std::vector<
     }
   std::uint8_t salt[16];
   if (RAND_bytes(salt, sizeof salt) != 1) return MakeError("no random bytes for the salt");
-  copy.salt = Hex(salt, sizeof salt);
+  copy.salt = HexLower(salt);
   const auto grow = [&](const cv::Rect& r) {
     const int dx = static_cast<int>(std::ceil(options.margin * r.width));
     const int dy = static_cast<int>(std::ceil(options.margin * r.height));

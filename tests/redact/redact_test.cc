@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <lcms2.h>
 
+#include <algorithm>
 #include <exiv2/exiv2.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -64,6 +65,11 @@ TEST(Redact, TheCopyCarriesNothingButThePixelsAsShown) {
   const auto path = LeakyPhoto(dir);
   auto evidence = OpenEvidence(path);
   ASSERT_TRUE(evidence.ok());
+  // What identifies the camera and the place, looked for in every copy.
+  const auto identifying = IdentifyingStrings(evidence->bytes());
+  EXPECT_NE(std::find(identifying.begin(), identifying.end(), "SN-C02XK7QHJGH5"),
+            identifying.end());
+  EXPECT_GE(identifying.size(), 5u);  // the serial, latitude and longitude bytes both ways
   // The original fails the check made on every copy: it is what a copy must not be.
   const Status original = VerifyCleanCopy(evidence->bytes(), false, {});
   ASSERT_FALSE(original.ok());
@@ -108,6 +114,45 @@ TEST(Redact, TheCopyCarriesNothingButThePixelsAsShown) {
   auto outside = RedactEvidence(*evidence, {{cv::Rect(250, 10, 100, 40), ""}}, nullptr, options);
   ASSERT_FALSE(outside.ok());
   EXPECT_NE(outside.error().message.find("outside the picture"), std::string::npos);
+}
+
+TEST(Redact, AnEmbeddedProfileIsConvertedToSrgb) {
+  // A photo whose ICC profile says its values are linear light (gamma 1, sRGB primaries):
+  // shown in sRGB, a mid grey of 64 is about 137.
+  TempDir dir;
+  const auto path = dir / "linear.jpg";
+  {
+    const cv::Mat grey(64, 64, CV_8UC3, cv::Scalar(64, 64, 64));
+    std::vector<std::uint8_t> jpeg;
+    cv::imencode(".jpg", grey, jpeg, {cv::IMWRITE_JPEG_QUALITY, 98});
+    test::WritePhoto(path, jpeg, {});
+  }
+  cmsCIExyY white;
+  cmsWhitePointFromTemp(&white, 6504);
+  const cmsCIExyYTRIPLE primaries = {{0.64, 0.33, 1}, {0.30, 0.60, 1}, {0.15, 0.06, 1}};
+  cmsToneCurve* linear = cmsBuildGamma(nullptr, 1.0);
+  cmsToneCurve* curves[3] = {linear, linear, linear};
+  cmsHPROFILE profile = cmsCreateRGBProfile(&white, &primaries, curves);
+  cmsUInt32Number size = 0;
+  cmsSaveProfileToMem(profile, nullptr, &size);
+  Exiv2::DataBuf icc(static_cast<long>(size));
+  cmsSaveProfileToMem(profile, icc.pData_, &size);
+  cmsCloseProfile(profile);
+  cmsFreeToneCurve(linear);
+  {
+    auto image = Exiv2::ImageFactory::open(path.string());
+    image->readMetadata();
+    image->setIccProfile(icc);
+    image->writeMetadata();
+  }
+  auto evidence = OpenEvidence(path);
+  ASSERT_TRUE(evidence.ok());
+  std::string note;
+  auto shown = SharedPixels(*evidence, &note);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_NE(note.find("sRGB"), std::string::npos) << note;
+  EXPECT_NEAR(cv::mean(*shown)[1], 137, 4);
+  EXPECT_NEAR(cv::mean(*evidence->Pixels())[1], 64, 2);  // as decoded, before
 }
 
 TEST(Redact, KeepTimeWritesOnlyTheCaptureTimeAfresh) {
