@@ -46,5 +46,6 @@ int RunGeoref(int argc, char** argv);
 int RunForensics(int argc, char** argv);
 int RunText(int argc, char** argv);
 int RunRedact(int argc, char** argv);
+int RunExercise(int argc, char** argv);
 
 }  // namespace gv::cli

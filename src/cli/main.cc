@@ -42,6 +42,9 @@ constexpr Command kCommands[] = {
     {"redact",
      "redacted copies for sharing: no metadata, faces and boxes filled, logged, verifiable",
      &RunRedact},
+    {"exercise",
+     "training exercises: packs of redacted photos, sealed answer keys, grading, leaderboards",
+     &RunExercise},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "redact/batch.h"
 #include "report/case_outputs.h"
+#include "util/file.h"
 #include "util/sha256.h"
 #include "util/time.h"
 
@@ -197,6 +198,22 @@ int RunRun(int argc, char** argv) {
   if (!written.ok()) {
     std::cerr << "geoverify run: " << written.error().message << "\n";
     return kExitSomeFailed;
+  }
+  // run.json: the summary, with the case folder as an absolute path, so that what reads the
+  // output later (exercise make) finds the evidence.
+  {
+    std::error_code ec;
+    const auto run_json = std::filesystem::path(out_dir) / "run.json";
+    written->push_back(run_json);
+    auto record = Summary(c, std::filesystem::weakly_canonical(case_dir, ec).string(), *written);
+    record["tool_version"] = std::string("geoverify ") + GEOVERIFY_VERSION;
+    if (auto st = WriteFileAtomic(run_json, record.dump(2, ' ', false,
+                                                        nlohmann::ordered_json::error_handler_t::replace) +
+                                                "\n");
+        !st.ok()) {
+      std::cerr << "geoverify run: " << st.error().message << "\n";
+      return kExitSomeFailed;
+    }
   }
   const auto summary = Summary(c, case_dir, *written);
   if (json) {

@@ -61,6 +61,8 @@ Result<std::vector<std::vector<LatLon>>> ReadOuterRings(const std::filesystem::p
   return rings;
 }
 
+const std::vector<Country>& AllCountries() { return Countries(); }
+
 std::optional<Country> CountryByAlpha2(std::string_view alpha2) {
   for (const auto& c : Countries())
     if (c.alpha2 == alpha2) return c;

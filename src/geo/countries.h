@@ -22,6 +22,9 @@ struct Country {
 // when the iso-codes table is missing. Thread-safe (the table is read once).
 std::optional<Country> CountryByAlpha2(std::string_view alpha2);
 
+// Every country of the iso-codes table (empty when it is missing), in its order.
+const std::vector<Country>& AllCountries();
+
 // Outer rings (closed) of the country's polygons. Error when the borders file is missing or
 // has no feature with the country's numeric code.
 Result<std::vector<std::vector<LatLon>>> CountryOutline(const Country& country,

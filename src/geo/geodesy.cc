@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <geodesic.h>
+
 namespace gv {
 namespace {
 constexpr double kDeg = M_PI / 180.0;
@@ -14,6 +16,17 @@ double DistanceM(const LatLon& a, const LatLon& b) {
   const double h = std::sin(dp / 2) * std::sin(dp / 2) +
                    std::cos(p1) * std::cos(p2) * std::sin(dl / 2) * std::sin(dl / 2);
   return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+double GeodesicDistanceM(const LatLon& a, const LatLon& b) {
+  static const geod_geodesic wgs84 = [] {
+    geod_geodesic g;
+    geod_init(&g, 6378137.0, 1 / 298.257223563);
+    return g;
+  }();
+  double s12 = 0;
+  geod_inverse(&wgs84, a.lat_deg, a.lon_deg, b.lat_deg, b.lon_deg, &s12, nullptr, nullptr);
+  return s12;
 }
 
 double BearingDeg(const LatLon& a, const LatLon& b) {

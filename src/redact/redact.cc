@@ -1,7 +1,6 @@
 #include "redact/redact.h"
 
 #include <lcms2.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,28 +14,6 @@
 #include "util/text.h"
 
 namespace gv {
-namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// The bytes of a hex string; nothing when it is not one (a log edited by hand).
-std::optional<std::vector<std::uint8_t>> Unhex(const std::string& hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = HexDigit(hex[i]), lo = HexDigit(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<cv::Mat> SharedPixels(const Evidence& evidence, std::string* note) {
   const auto& pixels = evidence.Pixels();
@@ -68,7 +45,7 @@ Result<cv::Mat> SharedPixels(const Evidence& evidence, std::string* note) {
 
 std::string RegionPixelsSha256(const cv::Mat& shown, const cv::Rect& region,
                                const std::string& salt_hex) {
-  std::vector<std::uint8_t> data = Unhex(salt_hex).value_or(std::vector<std::uint8_t>{});
+  std::vector<std::uint8_t> data = HexDecode(salt_hex).value_or(std::vector<std::uint8_t>{});
   const cv::Rect r = region & cv::Rect(0, 0, shown.cols, shown.rows);
   data.reserve(data.size() + static_cast<std::size_t>(r.area()) * 3);
   for (int y = r.y; y < r.y + r.height; ++y) {
@@ -93,9 +70,8 @@ Result<RedactedCopy> RedactEvidence(const Evidence& evidence, const std::vector<
                     b.box.x, b.box.y, b.box.width, b.box.height, shown->cols, shown->rows);
       return MakeError(msg);
     }
-  std::uint8_t salt[16];
-  if (RAND_bytes(salt, sizeof salt) != 1) return MakeError("no random bytes for the salt");
-  copy.salt = HexLower(salt);
+  copy.salt = RandomHex(16);
+  if (copy.salt.empty()) return MakeError("no random bytes for the salt");
   const auto grow = [&](const cv::Rect& r) {
     const int dx = static_cast<int>(std::ceil(options.margin * r.width));
     const int dy = static_cast<int>(std::ceil(options.margin * r.height));
@@ -144,7 +120,7 @@ Result<RedactedCopy> RedactEvidence(const Evidence& evidence, const std::vector<
 
 Status CheckDerivation(const cv::Mat& original, const cv::Mat& copy,
                        const std::vector<RedactRegion>& regions, const std::string& salt_hex) {
-  const auto salt = Unhex(salt_hex);
+  const auto salt = HexDecode(salt_hex);
   if (!salt || salt->size() != 16) return MakeError("the log's salt is not 16 bytes of hex");
   if (original.size() != copy.size()) {
     char msg[128];

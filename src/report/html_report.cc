@@ -316,25 +316,36 @@ std::string KnownSitesJson(const Case& c, std::string* note) {
 
 }  // namespace
 
-Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options) {
+Result<MapAssets> LoadMapAssets(const HtmlReportOptions& options) {
+  MapAssets a;
   auto js = ReadText(options.leaflet_dir / "leaflet.js", 4u << 20);
   if (!js.ok())
     return MakeError("Leaflet is missing (install libjs-leaflet): " + js.error().message);
   auto css = ReadText(options.leaflet_dir / "leaflet.css", 1u << 20);
   if (!css.ok())
     return MakeError("Leaflet is missing (install libjs-leaflet): " + css.error().message);
+  a.leaflet_js = std::move(*js);
+  a.leaflet_css = std::move(*css);
   const auto borders_path = options.borders.empty()
                                 ? DataDir() / "generated" / "countries-110m.geojson"
                                 : options.borders;
   auto borders = ReadText(borders_path, 16u << 20);
-  std::string borders_json = "null";
-  std::string borders_note = "Borders: Natural Earth (public domain).";
+  a.borders_json = "null";
+  a.borders_note = "Borders: Natural Earth (public domain).";
   if (borders.ok() && Json::accept(*borders)) {
-    borders_json = *borders;
+    a.borders_json = std::move(*borders);
   } else {
-    borders_note = "Country borders are missing (" + borders_path.string() +
-                   " could not be read; run scripts/fetch-data): the map has no border layer.";
+    a.borders_note = "Country borders are missing (" + borders_path.string() +
+                     " could not be read; run scripts/fetch-data): the map has no border layer.";
   }
+  return a;
+}
+
+Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options) {
+  auto assets = LoadMapAssets(options);
+  if (!assets.ok()) return assets.error();
+  const std::string& borders_json = assets->borders_json;
+  const std::string& borders_note = assets->borders_note;
   std::string sites_note;
   const std::string sites_json = KnownSitesJson(c, &sites_note);
 
@@ -349,7 +360,7 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
          "'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
       << "<title>geoverify report: " << HtmlEscape(title) << "</title>\n"
-      << "<style>" << *css << "</style>\n<style>" << kReportStyle << "</style></head><body>\n"
+      << "<style>" << assets->leaflet_css << "</style>\n<style>" << kReportStyle << "</style></head><body>\n"
       << "<h1>geoverify case report: " << HtmlEscape(title) << "</h1>\n<p>Case folder: <b>"
       << HtmlEscape(c.dir.string()) << "</b><br>Intake: " << HtmlEscape(c.intake_utc) << "<br>"
       << c.evidence.size() << " files, " << c.photos.size() << " photos, " << with_gps
@@ -377,7 +388,7 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
       << "</script>\n"
       << "<script type=\"application/json\" id=gv-sites>" << JsonForScript(sites_json)
       << "</script>\n"
-      << "<script>" << *js << "</script>\n<script>" << kReportMapScript
+      << "<script>" << assets->leaflet_js << "</script>\n<script>" << kReportMapScript
       << "</script>\n</body></html>\n";
   return out.str();
 }

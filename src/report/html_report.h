@@ -21,6 +21,13 @@ struct HtmlReportOptions {
   std::filesystem::path borders;
 };
 
+// What every offline map page embeds: Leaflet's script and style, and the borders GeoJSON
+// ("null" when missing, and `borders_note` says so).
+struct MapAssets {
+  std::string leaflet_js, leaflet_css, borders_json, borders_note;
+};
+Result<MapAssets> LoadMapAssets(const HtmlReportOptions& options = {});
+
 // Builds the HTML text. Error if Leaflet cannot be read.
 Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options = {});
 

@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "util/text.h"
 
@@ -54,6 +56,12 @@ Result<std::string> Sha256File(const std::filesystem::path& path) {
   unsigned int size = 0;
   EVP_DigestFinal_ex(ctx.get(), digest, &size);
   return HexLower(std::span<const std::uint8_t>(digest, size));
+}
+
+std::string RandomHex(std::size_t n) {
+  std::vector<std::uint8_t> bytes(n);
+  if (RAND_bytes(bytes.data(), static_cast<int>(n)) != 1) return "";
+  return HexLower(bytes);
 }
 
 }  // namespace gv

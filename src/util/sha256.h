@@ -17,4 +17,8 @@ std::string Sha256Hex(std::span<const std::uint8_t> data);
 // Digest of a file of any size, read in blocks from a read-only descriptor.
 Result<std::string> Sha256File(const std::filesystem::path& path);
 
+// `n` random bytes from OpenSSL's generator, in hex (salts, identifiers); empty when the
+// generator fails.
+std::string RandomHex(std::size_t n);
+
 }  // namespace gv

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +18,9 @@ std::string SanitizeUtf8(std::string_view text);
 // Lower-case hex, two digits a byte.
 std::string HexLower(std::span<const std::uint8_t> bytes);
 
+// The bytes of a hex string (either case); nothing when it is not one (odd length, another
+// character).
+std::optional<std::vector<std::uint8_t>> HexDecode(std::string_view hex);
 std::string Trim(std::string_view text);
 // Standard base64 (RFC 4648) with padding, for data: URIs.
 std::string Base64(std::span<const std::uint8_t> bytes);
