@@ -23,9 +23,8 @@ Json MakeJson(const ExerciseMakeOptions& o, const ExerciseMakeResult& r) {
   for (const auto& [photo, why] : r.skipped) skipped.push_back({{"photo", photo}, {"reason", why}});
   for (const auto& [photo, why] : r.failed) failed.push_back({{"photo", photo}, {"error", why}});
   for (const auto& p : r.written) written.push_back(p.string());
-  return {{"pack", o.pack_dir.string()}, {"key", o.key_file.string()},
-          {"pack_id", r.pack_id},        {"questions", r.questions},
-          {"skipped", skipped},          {"errors", failed},
+  return {{"pack", o.pack_dir.string()}, {"key", o.key_file.string()}, {"pack_id", r.pack_id},
+          {"questions", r.questions},    {"skipped", skipped},         {"errors", failed},
           {"outputs", written}};
 }
 
@@ -189,7 +188,8 @@ int RunExercise(int argc, char** argv) {
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
 
-  if (grade->parsed()) return Grade(pack_dir, key_file, answers, out_dir.empty() ? "grades" : out_dir, json);
+  if (grade->parsed())
+    return Grade(pack_dir, key_file, answers, out_dir.empty() ? "grades" : out_dir, json);
   if (make->parsed()) {
     o.source = source, o.pack_dir = pack_dir, o.key_file = key_file;
     o.answers_file = answers_file, o.hints_file = hints_file, o.case_dir = case_dir;

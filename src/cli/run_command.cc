@@ -207,9 +207,9 @@ int RunRun(int argc, char** argv) {
     written->push_back(run_json);
     auto record = Summary(c, std::filesystem::weakly_canonical(case_dir, ec).string(), *written);
     record["tool_version"] = std::string("geoverify ") + GEOVERIFY_VERSION;
-    if (auto st = WriteFileAtomic(run_json, record.dump(2, ' ', false,
-                                                        nlohmann::ordered_json::error_handler_t::replace) +
-                                                "\n");
+    if (auto st = WriteFileAtomic(
+            run_json,
+            record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
         !st.ok()) {
       std::cerr << "geoverify run: " << st.error().message << "\n";
       return kExitSomeFailed;

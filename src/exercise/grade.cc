@@ -199,11 +199,10 @@ std::string TraineePage(const ExerciseKey& key, const TraineeGrade& t, std::size
                         const std::map<std::string, std::string>& thumbs) {
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
-      << kCsp << "<title>" << HtmlEscape(key.title) << ": " << HtmlEscape(t.trainee)
-      << "</title>\n"
+      << kCsp << "<title>" << HtmlEscape(key.title) << ": " << HtmlEscape(t.trainee) << "</title>\n"
       << kStyle << "</head><body>\n<h1>" << HtmlEscape(t.trainee) << "</h1><p>"
-      << HtmlEscape(key.title) << "<br>Total <b class=total>" << t.total << "</b>, rank "
-      << t.rank << " of " << of << ", " << Format("%.0f", t.seconds)
+      << HtmlEscape(key.title) << "<br>Total <b class=total>" << t.total << "</b>, rank " << t.rank
+      << " of " << of << ", " << Format("%.0f", t.seconds)
       << " s. <a href='../leaderboard.html'>Leaderboard</a></p>\n"
       << "<p class=note>Green: the truth and the radius of full marks; red: your pin. Distances "
          "are geodesic on WGS84. Where: 5000 within the radius, else 5000 exp(-d / "
@@ -220,14 +219,14 @@ std::string TraineePage(const ExerciseKey& key, const TraineeGrade& t, std::size
       out << "<li>not answered</li>";
     } else {
       out << "<li>your pin " << Format("%.6f", g.pin->lat_deg) << ", "
-          << Format("%.6f", g.pin->lon_deg) << ": <b class=distance>"
-          << Distance(g.distance_m) << "</b> from the truth, where <b>" << g.where << "</b></li>";
+          << Format("%.6f", g.pin->lon_deg) << ": <b class=distance>" << Distance(g.distance_m)
+          << "</b> from the truth, where <b>" << g.where << "</b></li>";
       const auto asked = [&](const char* part) {
         return std::find(q.asks.begin(), q.asks.end(), part) != q.asks.end();
       };
       if (asked("when"))
-        out << "<li>time " << (g.time_utc.empty() ? "not given" : HtmlEscape(g.time_utc))
-            << ": " << g.when << "</li>";
+        out << "<li>time " << (g.time_utc.empty() ? "not given" : HtmlEscape(g.time_utc)) << ": "
+            << g.when << "</li>";
       if (asked("country"))
         out << "<li>country "
             << (g.country_answer.empty() ? "not given" : HtmlEscape(g.country_answer)) << ": "
@@ -276,7 +275,8 @@ std::string LeaderboardHtml(const ExerciseKey& key, const GradeResult& r) {
   out << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
       << kCsp << "<title>" << HtmlEscape(key.title) << ": leaderboard</title>\n"
       << kStyle << "</head><body>\n<h1>" << HtmlEscape(key.title)
-      << ": leaderboard</h1>\n<table id=leaderboard><tr><th>Rank</th><th>Trainee</th><th>Total</th>";
+      << ": leaderboard</h1>\n<table "
+         "id=leaderboard><tr><th>Rank</th><th>Trainee</th><th>Total</th>";
   for (const auto& q : key.questions) out << "<th>" << HtmlEscape(q.id) << "</th>";
   out << "<th>Time</th></tr>\n";
   for (const auto& t : r.trainees) {
@@ -382,8 +382,7 @@ Result<TraineeGrade> GradeAnswers(const ExerciseKey& key, const Json& j) {
   if (!j.contains("trainee") || !j["trainee"].is_string() ||
       Trim(SanitizeUtf8(j["trainee"].get<std::string>())).empty())
     return MakeError("no trainee name");
-  if (!j.contains("answers") || !j["answers"].is_array())
-    return MakeError("no answers array");
+  if (!j.contains("answers") || !j["answers"].is_array()) return MakeError("no answers array");
   TraineeGrade t;
   t.trainee = Trim(SanitizeUtf8(j["trainee"].get<std::string>()));
   std::map<std::string, const Json*> given;
@@ -395,8 +394,7 @@ Result<TraineeGrade> GradeAnswers(const ExerciseKey& key, const Json& j) {
                      [&](const KeyQuestion& q) { return q.id == id; }))
       return MakeError("answer to an unknown question " + id);
     if (!given.emplace(id, &a).second) return MakeError("two answers to " + id);
-    if (!a.contains("lat") || !a.contains("lon") || !a["lat"].is_number() ||
-        !a["lon"].is_number())
+    if (!a.contains("lat") || !a.contains("lon") || !a["lat"].is_number() || !a["lon"].is_number())
       return MakeError(id + ": lat and lon are required numbers");
     const double lat = a["lat"].get<double>(), lon = a["lon"].get<double>();
     if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
@@ -407,13 +405,12 @@ Result<TraineeGrade> GradeAnswers(const ExerciseKey& key, const Json& j) {
     for (const char* k : {"country", "site"})
       if (a.contains(k) && !a[k].is_null() && !a[k].is_string())
         return MakeError(id + ": " + k + " must be text");
-    if (a.contains("hints_used") && !(a["hints_used"].is_number_unsigned() ||
-                                      (a["hints_used"].is_number_integer() &&
-                                       a["hints_used"].get<long long>() >= 0)))
+    if (a.contains("hints_used") &&
+        !(a["hints_used"].is_number_unsigned() ||
+          (a["hints_used"].is_number_integer() && a["hints_used"].get<long long>() >= 0)))
       return MakeError(id + ": hints_used must be a whole number >= 0");
-    if (a.contains("seconds") &&
-        !(a["seconds"].is_number() && a["seconds"].get<double>() >= 0 &&
-          std::isfinite(a["seconds"].get<double>())))
+    if (a.contains("seconds") && !(a["seconds"].is_number() && a["seconds"].get<double>() >= 0 &&
+                                   std::isfinite(a["seconds"].get<double>())))
       return MakeError(id + ": seconds must be a number >= 0");
   }
   const double scale_m = key.scale_km * 1000;
@@ -429,8 +426,8 @@ Result<TraineeGrade> GradeAnswers(const ExerciseKey& key, const Json& j) {
       g.answered = true;
       g.pin = LatLon{a["lat"].get<double>(), a["lon"].get<double>()};
       g.distance_m = GeodesicDistanceM(*g.pin, q.at);
-      g.where = DistanceScore(g.distance_m, q.radius_m > 0 ? q.radius_m : key.full_marks_m,
-                              scale_m);
+      g.where =
+          DistanceScore(g.distance_m, q.radius_m > 0 ? q.radius_m : key.full_marks_m, scale_m);
       if (a.contains("time_utc") && a["time_utc"].is_string()) {
         g.time_utc = SanitizeUtf8(a["time_utc"].get<std::string>());
         if (asked("when") && q.taken_at_utc)
@@ -492,9 +489,8 @@ GradeResult GradeExercise(const ExerciseKey& key, const fs::path& pack_dir,
     std::string others;
     for (const std::size_t o : same)
       if (o != i) others += (others.empty() ? "" : ", ") + graded[o].file.string();
-    r.errors.emplace_back(graded[i].file, "trainee \"" + graded[i].trainee +
-                                              "\" also answers in " + others +
-                                              ": not graded (merge or rename the files)");
+    r.errors.emplace_back(graded[i].file, "trainee \"" + graded[i].trainee + "\" also answers in " +
+                                              others + ": not graded (merge or rename the files)");
   }
   std::sort(r.trainees.begin(), r.trainees.end(), [](const TraineeGrade& a, const TraineeGrade& b) {
     if (a.total != b.total) return a.total > b.total;
@@ -516,7 +512,8 @@ GradeResult GradeExercise(const ExerciseKey& key, const fs::path& pack_dir,
   std::set<std::string> used;
   for (auto& t : r.trainees) {
     std::string name = Slug(t.trainee);
-    for (int n = 2; !used.insert(name).second; ++n) name = Slug(t.trainee) + "-" + std::to_string(n);
+    for (int n = 2; !used.insert(name).second; ++n)
+      name = Slug(t.trainee) + "-" + std::to_string(n);
     t.page = out_dir / "trainees" / (name + ".html");
     if (Status s = WriteFileAtomic(t.page, TraineePage(key, t, r.trainees.size(), thumbs)); !s.ok())
       fail(t.page, s);
@@ -571,15 +568,13 @@ OJson GradeJson(const ExerciseKey& key, const GradeResult& r) {
                         {"questions", questions}});
   }
   OJson errors = OJson::array();
-  for (const auto& [file, error] : r.errors) errors.push_back({{"file", file.string()}, {"error", error}});
+  for (const auto& [file, error] : r.errors)
+    errors.push_back({{"file", file.string()}, {"error", error}});
   OJson outputs = OJson::array();
   for (const auto& p : r.written) outputs.push_back(p.string());
-  return {{"pack_id", key.pack_id},
-          {"title", key.title},
-          {"scale_km", key.scale_km},
-          {"full_marks_m", key.full_marks_m},
-          {"trainees", trainees},
-          {"errors", errors},
+  return {{"pack_id", key.pack_id},   {"title", key.title},
+          {"scale_km", key.scale_km}, {"full_marks_m", key.full_marks_m},
+          {"trainees", trainees},     {"errors", errors},
           {"outputs", outputs}};
 }
 

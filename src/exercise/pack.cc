@@ -115,7 +115,8 @@ Result<std::vector<SourcePhoto>> CasePhotos(const ExerciseMakeOptions& o) {
   auto text = ReadSmallText(o.source / "photos.json", 512u << 20);
   if (!text.ok()) return text.error();
   const Json photos = Json::parse(*text, nullptr, false);
-  if (!photos.is_array()) return MakeError((o.source / "photos.json").string() + ": not a JSON array");
+  if (!photos.is_array())
+    return MakeError((o.source / "photos.json").string() + ": not a JSON array");
   fs::path case_dir = o.case_dir;
   if (case_dir.empty()) {
     auto run = ReadSmallText(o.source / "run.json");
@@ -248,9 +249,10 @@ Result<std::vector<ExerciseAnswer>> ReadAnswersCsv(const fs::path& path) {
   for (std::size_t i = 0; i < rows[0].second.size(); ++i) column[ToLower(rows[0].second[i])] = i;
   for (const char* need : {"photo", "lat", "lon"})
     if (!column.count(need))
-      return MakeError(path.string() + ":1: the header must name the columns photo, lat, lon "
-                                       "(and optionally radius_m, taken_at_utc, country, notes, "
-                                       "site, asks)");
+      return MakeError(path.string() +
+                       ":1: the header must name the columns photo, lat, lon "
+                       "(and optionally radius_m, taken_at_utc, country, notes, "
+                       "site, asks)");
   std::vector<ExerciseAnswer> out;
   std::set<std::string> seen;
   for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -348,19 +350,23 @@ Result<std::vector<std::pair<std::string, ExerciseHint>>> ReadHintsCsv(const fs:
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> LeakStrings(
-    const ExerciseAnswer& a, const std::string& sha256, const std::vector<std::string>& recorded_times) {
-  std::vector<std::pair<std::string, std::string>> out;
-  const auto add = [&](const std::vector<std::string>& forms, const char* what) {
-    for (const auto& f : forms) out.emplace_back(f, what);
+std::vector<LeakPattern> LeakPatterns(const ExerciseAnswer& a, const std::string& sha256,
+                                      const std::vector<std::string>& recorded_times,
+                                      const std::string& question, int pair) {
+  std::vector<LeakPattern> out;
+  const auto add = [&](std::string bytes, const std::string& what, int side = -1) {
+    out.push_back({std::move(bytes), what + " of " + question, side < 0 ? -1 : pair, side});
   };
-  for (const auto& [v, what] : {std::pair{a.at.lat_deg, "the latitude"}, {a.at.lon_deg, "the longitude"}}) {
-    std::vector<std::string> forms;
-    for (int decimals = 4; decimals <= 6; ++decimals) forms.push_back(Fixed(std::abs(v), decimals));
+  int side = 0;
+  for (const auto& [v, what] :
+       {std::pair{a.at.lat_deg, "the latitude"}, {a.at.lon_deg, "the longitude"}}) {
+    add(Fixed(std::abs(v), 4),
+        std::string(what) + " (with the " + (side ? "latitude" : "longitude") + ")", side);
+    for (int decimals = 5; decimals <= 6; ++decimals) add(Fixed(std::abs(v), decimals), what);
     std::string bytes(sizeof(double), '\0');
     std::memcpy(bytes.data(), &v, sizeof v);  // little-endian on every target we build for
-    forms.push_back(bytes);
-    add(forms, what);
+    add(bytes, std::string(what) + " (as a binary double)");
+    ++side;
   }
   std::vector<std::string> times;
   if (a.taken_at_utc) {
@@ -369,33 +375,35 @@ std::vector<std::pair<std::string, std::string>> LeakStrings(
   }
   for (const auto& t : recorded_times)
     if (const auto parsed = ParseExifDateTime(t)) AddTimeForms(*parsed, times);
-  add(times, "the capture time");
+  for (auto& t : times) add(std::move(t), "the capture time");
   if (!sha256.empty()) {
     std::string upper = sha256;
     std::transform(upper.begin(), upper.end(), upper.begin(),
                    [](char c) { return std::toupper(c); });
-    add({sha256, upper}, "the original's SHA-256");
+    add(sha256, "the original's SHA-256");
+    add(upper, "the original's SHA-256");
   }
   return out;
 }
 
-Status CheckNoLeak(const fs::path& dir,
-                   const std::vector<std::pair<std::string, std::string>>& forbidden) {
+Status CheckNoLeak(const fs::path& dir, const std::vector<LeakPattern>& patterns) {
   // Every pattern is at least 4 bytes: index them by their first 4 bytes and look each
   // window of the file up, so that a file is read once whatever the number of patterns.
   std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_prefix;
   std::vector<bool> first_two(1 << 16, false);
-  for (std::size_t i = 0; i < forbidden.size(); ++i) {
-    const auto& s = forbidden[i].first;
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    const auto& s = patterns[i].bytes;
     if (s.size() < 4) continue;
     std::uint32_t key;
     std::memcpy(&key, s.data(), 4);
     by_prefix[key].push_back(i);
     first_two[static_cast<std::uint8_t>(s[0]) | (static_cast<std::uint8_t>(s[1]) << 8)] = true;
   }
+  const auto digit = [](std::uint8_t c) { return c >= '0' && c <= '9'; };
   std::vector<std::uint8_t> bytes;
   for (const auto& path : ListInputFiles({dir}, true).files) {
     if (Status s = ReadFileBounded(path, 4ull << 30, bytes); !s.ok()) return s;
+    std::map<int, std::pair<std::size_t, std::size_t>> pairs;  // pair -> first hit of each side
     for (std::size_t at = 0; at + 4 <= bytes.size(); ++at) {
       if (!first_two[bytes[at] | (bytes[at + 1] << 8)]) continue;
       std::uint32_t key;
@@ -403,10 +411,23 @@ Status CheckNoLeak(const fs::path& dir,
       const auto it = by_prefix.find(key);
       if (it == by_prefix.end()) continue;
       for (const std::size_t i : it->second) {
-        const auto& s = forbidden[i].first;
-        if (at + s.size() <= bytes.size() && std::memcmp(bytes.data() + at, s.data(), s.size()) == 0)
-          return MakeError(path.string() + " holds " + forbidden[i].second + " at byte " +
-                           std::to_string(at));
+        const auto& p = patterns[i];
+        const auto& s = p.bytes;
+        const std::size_t end = at + s.size();
+        if (end > bytes.size() || std::memcmp(bytes.data() + at, s.data(), s.size()) != 0) continue;
+        // A number counts whole: "8.1235" is not in "98.12351".
+        if (digit(s.front()) && at > 0 && (digit(bytes[at - 1]) || bytes[at - 1] == '.')) continue;
+        if (digit(s.back()) && end < bytes.size() && digit(bytes[end])) continue;
+        const std::string where =
+            path.string() + " holds " + p.what + " at byte " + std::to_string(at);
+        if (p.pair < 0) return MakeError(where);
+        auto& sides = pairs.try_emplace(p.pair, SIZE_MAX, SIZE_MAX).first->second;
+        (p.side == 0 ? sides.first : sides.second) =
+            std::min(p.side == 0 ? sides.first : sides.second, at);
+        if (sides.first != SIZE_MAX && sides.second != SIZE_MAX)
+          return MakeError(path.string() + " holds the coordinates of " +
+                           p.what.substr(p.what.rfind(" of ") + 4) + " at bytes " +
+                           std::to_string(sides.first) + " and " + std::to_string(sides.second));
       }
     }
   }
@@ -508,7 +529,7 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
 
   RedactOptions redact = o.redact;
   redact.keep_time = false;
-  std::vector<std::pair<std::string, std::string>> forbidden;
+  std::vector<LeakPattern> forbidden;
   std::vector<ExerciseAnswer> answers;
   std::vector<PackPhoto> page_photos;
   Json key_questions = Json::array(), pack_questions = Json::array();
@@ -552,8 +573,9 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
       answer->taken_at_utc = p.taken_at_utc;
     }
     if (!answer) {
-      result.skipped.emplace_back(p.name, "no answer: no row in answers.csv, no GPS" +
-                                              std::string(is_case ? ", no confirmed hypothesis" : ""));
+      result.skipped.emplace_back(p.name,
+                                  "no answer: no row in answers.csv, no GPS" +
+                                      std::string(is_case ? ", no confirmed hypothesis" : ""));
       continue;
     }
     answer->photo = p.name;
@@ -573,10 +595,12 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
     if (Status s = WriteFileAtomic(staging / file, bytes); !s.ok()) return s.error();
     std::vector<std::string> recorded;
     if (md.datetime_original) recorded.push_back(FormatIsoLocal(*md.datetime_original));
-    for (const auto& [s, what] : LeakStrings(*answer, evidence->sha256(), recorded))
-      forbidden.emplace_back(s, what + " of " + id + " (" + p.name + ")");
+    for (auto& pattern : LeakPatterns(*answer, evidence->sha256(), recorded,
+                                      id + " (" + p.name + ")", static_cast<int>(n)))
+      forbidden.push_back(std::move(pattern));
 
-    const std::vector<std::string> asks = answer->asks.empty() ? GradableParts(*answer) : answer->asks;
+    const std::vector<std::string> asks =
+        answer->asks.empty() ? GradableParts(*answer) : answer->asks;
     const std::string salt = RandomHex(16);
     Json sealed = Json::object();
     if (!answer->country.empty()) sealed["country"] = SealAnswer(salt, answer->country);
@@ -586,7 +610,8 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
       sealed["site"] = seals;
     }
     std::vector<ExerciseHint> question_hints;
-    if (auto it = hints.find(p.name); it != hints.end()) question_hints = it->second;
+    if (auto it = hints.find(p.name); it != hints.end())
+      question_hints = it->second;
     else if (auto it2 = hints.find(fs::path(p.name).filename().string()); it2 != hints.end())
       question_hints = it2->second;
     pack_questions.push_back({{"id", id},
@@ -656,7 +681,8 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
   if (Status s = WriteFileAtomic(staging / "index.html", *page); !s.ok()) return s.error();
   if (Status s = CheckNoLeak(staging, forbidden); !s.ok()) {
     std::string message = s.error().message;  // named as the pack will be, not the staging
-    if (message.starts_with(staging.string())) message.replace(0, staging.string().size(), o.pack_dir.string());
+    if (message.starts_with(staging.string()))
+      message.replace(0, staging.string().size(), o.pack_dir.string());
     return MakeError("leak check failed, no pack written: " + message);
   }
 
@@ -670,7 +696,8 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
                     {"full_marks_m", o.full_marks_m},
                     {"questions", key_questions}};
   if (!o.key_file.parent_path().empty()) fs::create_directories(o.key_file.parent_path(), ec);
-  if (Status s = WriteFileAtomic(o.key_file, key.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+  if (Status s = WriteFileAtomic(o.key_file,
+                                 key.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
       !s.ok())
     return s.error();
   ::chmod(o.key_file.c_str(), 0600);

@@ -76,17 +76,26 @@ struct ExerciseMakeResult {
 // that holds something else, a key inside the pack) or a leak.
 Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& options);
 
-// The strings whose presence in a pack file would give an answer away: the coordinates at 4
-// to 6 decimals and as little-endian doubles, the capture time in the usual text forms and as
-// Unix seconds, the original's SHA-256 (both cases) and the local capture time recorded in the original; each with what it is ("the
-// latitude", "the capture time", ...).
-std::vector<std::pair<std::string, std::string>> LeakStrings(
-    const ExerciseAnswer& answer, const std::string& sha256,
-    const std::vector<std::string>& recorded_times);
+// What a pack file may not hold. A pattern with `pair` >= 0 counts only when the same file
+// also holds the pattern of the other `side` of that pair (a latitude at 4 decimals with its
+// longitude: alone, such short numbers turn up in the borders); others count alone.
+struct LeakPattern {
+  std::string bytes;
+  std::string what;  // "the capture time of q1 (IMG_0001.jpg)"
+  int pair = -1, side = 0;
+};
 
-// Scans every file under `dir` for `forbidden`; the error names the file and what it holds.
-Status CheckNoLeak(const std::filesystem::path& dir,
-                   const std::vector<std::pair<std::string, std::string>>& forbidden);
+// The patterns that would give an answer away: the coordinates at 4 decimals (as a pair),
+// 5 and 6 decimals and as little-endian doubles, the capture time in the usual text forms
+// and as Unix seconds, the local capture time recorded in the original, the original's
+// SHA-256 (both cases). `question` names it in messages; `pair` numbers its coordinates.
+std::vector<LeakPattern> LeakPatterns(const ExerciseAnswer& answer, const std::string& sha256,
+                                      const std::vector<std::string>& recorded_times,
+                                      const std::string& question, int pair);
+
+// Scans every file under `dir`; a number matches whole (no digit next to it). The error
+// names the file, what it holds and where.
+Status CheckNoLeak(const std::filesystem::path& dir, const std::vector<LeakPattern>& patterns);
 
 // Reads answers.csv: a header naming the columns (photo, lat, lon required; radius_m,
 // taken_at_utc, country, notes, site (names separated by '|'), asks (space-separated: where

@@ -125,6 +125,7 @@ constexpr const char* kPageScript = R"(
       if (i < a.hints_used) li.textContent = 'Hint ' + (i + 1) + ': ' + h.text;
       else if (i === a.hints_used) {
         var b = document.createElement('button');
+        b.id = 'hint-next';
         b.textContent = 'Show hint ' + (i + 1) + ' (costs ' + h.cost + ' points)';
         b.addEventListener('click', function(){ a.hints_used++; save(); renderHints(); });
         li.appendChild(b);
@@ -206,12 +207,9 @@ Result<std::string> RenderExercisePage(const Json& pack, const std::vector<PackP
   auto assets = LoadMapAssets();
   if (!assets.ok()) return assets.error();
   // What the trainee sees: no seals.
-  Json visible = {{"pack_id", pack["pack_id"]},
-                  {"title", pack["title"]},
-                  {"scale_km", pack["scale_km"]},
-                  {"full_marks_m", pack["full_marks_m"]},
-                  {"points", pack["points"]},
-                  {"questions", Json::array()}};
+  Json visible = {{"pack_id", pack["pack_id"]},   {"title", pack["title"]},
+                  {"scale_km", pack["scale_km"]}, {"full_marks_m", pack["full_marks_m"]},
+                  {"points", pack["points"]},     {"questions", Json::array()}};
   for (const auto& question : pack["questions"])
     visible["questions"].push_back({{"id", question["id"]},
                                     {"photo", question["photo"]},
@@ -228,7 +226,9 @@ Result<std::string> RenderExercisePage(const Json& pack, const std::vector<PackP
   std::sort(names.begin(), names.end());
   Json countries = Json::array();
   for (const auto& [name, code] : names) countries.push_back({code, name});
-  const auto dump = [](const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); };
+  const auto dump = [](const Json& j) {
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  };
   const std::string title = pack.value("title", std::string("Geolocation exercise"));
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"

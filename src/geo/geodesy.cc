@@ -1,9 +1,9 @@
 #include "geo/geodesy.h"
 
+#include <geodesic.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <geodesic.h>
 
 namespace gv {
 namespace {

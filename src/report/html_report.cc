@@ -360,7 +360,8 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
          "'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
       << "<title>geoverify report: " << HtmlEscape(title) << "</title>\n"
-      << "<style>" << assets->leaflet_css << "</style>\n<style>" << kReportStyle << "</style></head><body>\n"
+      << "<style>" << assets->leaflet_css << "</style>\n<style>" << kReportStyle
+      << "</style></head><body>\n"
       << "<h1>geoverify case report: " << HtmlEscape(title) << "</h1>\n<p>Case folder: <b>"
       << HtmlEscape(c.dir.string()) << "</b><br>Intake: " << HtmlEscape(c.intake_utc) << "<br>"
       << c.evidence.size() << " files, " << c.photos.size() << " photos, " << with_gps

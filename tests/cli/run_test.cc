@@ -394,6 +394,41 @@ TEST(ReportCheck, CatchesRequestsAndConsoleErrors) {
 
 // The report: no console message, no request, the map and its layers built, a panel per
 // photo, and a screenshot kept in the build folder (test-artefacts/report.png).
+// A case output as the source of a training exercise: the photos found through run.json,
+// each answer from its group's confirmed hypothesis (p >= 0.9), the site from the known site
+// near it, geoverify's own clues in the key for the model answer.
+TEST_F(RunCase, ExerciseFromTheCaseOutput) {
+  const auto run = nlohmann::json::parse(test::ReadAllText(out_dir() / "run.json"));
+  EXPECT_EQ(run["case_dir"], std::filesystem::weakly_canonical(case_dir()).string());
+  test::TempDir dir;
+  const auto r = Geoverify("exercise make --json --faces off " + Quote(out_dir()) + " -o " +
+                           Quote(dir / "pack") + " --key " + Quote(dir / "key.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto made = nlohmann::json::parse(r.out);
+  const auto key = nlohmann::json::parse(test::ReadAllText(dir / "key.json"));
+  std::map<std::string, nlohmann::json> by_photo;
+  for (const auto& q : key["questions"]) {
+    by_photo[std::filesystem::path(q["original"].get<std::string>()).filename().string()] = q;
+    EXPECT_EQ(q["answer"]["source"], "case hypothesis");
+  }
+  // Confirmed: casino_dome, courtyard (+ the other window), window_view + edited_sign; not
+  // clock_off (p 0.83), nor the photos without a location clue.
+  EXPECT_EQ(made["questions"].size(), by_photo.size());
+  ASSERT_TRUE(by_photo.count("casino_dome.jpg"));
+  ASSERT_TRUE(by_photo.count("courtyard_other_window.jpg"));
+  EXPECT_FALSE(by_photo.count("clock_off.jpg"));
+  EXPECT_FALSE(by_photo.count("forwarded.jpg"));
+  const auto& casino = by_photo["casino_dome.jpg"];
+  EXPECT_NEAR(casino["answer"]["lat"].get<double>(), 20.36115, 0.001);
+  EXPECT_EQ(casino["answer"]["country"], "LA");
+  EXPECT_NE(casino["answer"]["sites"].dump().find("Kings Romans"), std::string::npos);
+  EXPECT_NE(casino["answer"]["clues"].dump().find("reference_match"), std::string::npos);
+  EXPECT_EQ(casino["original_sha256"], Photo("casino_dome.jpg")["sha256"]);
+  bool skipped_clock = false;
+  for (const auto& s : made["skipped"]) skipped_clock |= s["photo"] == "clock_off.jpg";
+  EXPECT_TRUE(skipped_clock);
+}
+
 TEST_F(RunCase, ReportRendersInChromiumOfflineWithoutErrors) {
   ASSERT_EQ(test::RunCommand("command -v chromium").exit_code, 0)
       << "chromium is missing (scripts/deps installs it)";
