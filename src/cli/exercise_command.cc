@@ -41,17 +41,13 @@ int Make(ExerciseMakeOptions& o, const std::string& faces, bool json, const char
   }
   o.faces = detector.get();
   o.tool_version = std::string("geoverify ") + GEOVERIFY_VERSION;
-  std::size_t total = 0;
-  {
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(o.source, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-      total += it->is_regular_file(ec) ? 1 : 0;
-  }
-  Progress progress("exercise make", total);
-  o.on_photo = [&progress](const std::string&) { progress.Advance(); };
+  std::unique_ptr<Progress> progress;
+  o.on_photo = [&progress](const std::string&, std::size_t done, std::size_t total) {
+    if (!progress) progress = std::make_unique<Progress>("exercise make", total);
+    if (done > 0) progress->Advance();
+  };
   auto result = MakeExercisePack(o);
-  progress.Finish();
+  if (progress) progress->Finish();
   if (!result.ok()) {
     std::cerr << "geoverify " << command << ": " << result.error().message << "\n";
     if (json) std::cout << Json{{"error", result.error().message}}.dump(2) << "\n";

@@ -487,9 +487,12 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
   };
   ExerciseMakeResult result;
   {
-    std::set<std::string> matched;
+    std::map<std::string, int> matched;
     for (const auto& p : photos)
-      if (const auto* a = row_for(p)) matched.insert(a->photo);
+      if (const auto* a = row_for(p))
+        if (++matched[a->photo] == 2)
+          return MakeError(answers_file.string() + ": " + a->photo +
+                           " names more than one photo of the source: give its path in it");
     for (const auto& name : csv_order)
       if (!matched.count(name))
         return MakeError(answers_file.string() + ": " + name + " is not a photo of " +
@@ -533,8 +536,9 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
   std::vector<ExerciseAnswer> answers;
   std::vector<PackPhoto> page_photos;
   Json key_questions = Json::array(), pack_questions = Json::array();
+  std::size_t done = 0;
   for (const auto& p : photos) {
-    if (o.on_photo) o.on_photo(p.name);
+    if (o.on_photo) o.on_photo(p.name, done++, photos.size());
     std::optional<ExerciseAnswer> answer;
     if (const auto* a = row_for(p)) answer = *a;
     if (!answer && !o.from_gps && !p.hypothesis) {

@@ -54,7 +54,8 @@ struct ExerciseMakeOptions {
   RedactOptions redact;  // keep_time is always off in a pack
   const FaceDetector* faces = nullptr;
   std::string tool_version;
-  std::function<void(const std::string& photo)> on_photo;
+  // Called after each photo of the source: (its name, photos done, photos in all).
+  std::function<void(const std::string& photo, std::size_t done, std::size_t total)> on_photo;
 };
 
 struct ExerciseMakeResult {
