@@ -123,9 +123,20 @@ int Verify(const std::string& original_path, const std::string& copy_path,
       std::cerr << "geoverify redact --verify: " << e->error().message << "\n";
       return kExitSomeFailed;
     }
+  // An exercise key (geoverify exercise make --key) logs its copies per question.
+  if (log.is_object() && log.contains("questions") && log["questions"].is_array()) {
+    Json entries = Json::array();
+    for (const auto& q : log["questions"])
+      if (q.is_object() && q.contains("redaction") && q["redaction"].is_object())
+        entries.push_back({{"copy_sha256", q.value("copy_sha256", Json())},
+                           {"original_sha256", q.value("original_sha256", Json())},
+                           {"salt", q["redaction"].value("salt", Json())},
+                           {"regions", q["redaction"].value("regions", Json::array())}});
+    log = std::move(entries);
+  }
   if (!log.is_array()) {
     std::cerr << "geoverify redact --verify: " << log_path
-              << ": expected a JSON array (redaction.json)\n";
+              << ": expected a JSON array (redaction.json) or an exercise key\n";
     return kExitUsage;
   }
   const Json* entry = nullptr;

@@ -16,6 +16,7 @@
 #include "geo/countries.h"
 #include "image/evidence.h"
 #include "image/format.h"
+#include "redact/batch.h"
 #include "util/file.h"
 #include "util/sha256.h"
 #include "util/text.h"
@@ -623,15 +624,7 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
                               {"asks", asks},
                               {"hints", HintsJson(question_hints)},
                               {"sealed", sealed}});
-    Json regions = Json::array();
-    for (const auto& r : copy->regions)
-      regions.push_back({{"x", r.box.x},
-                         {"y", r.box.y},
-                         {"w", r.box.width},
-                         {"h", r.box.height},
-                         {"source", r.source},
-                         {"label", r.label},
-                         {"pixels_sha256", r.pixels_sha256}});
+    const Json regions = RegionsJson(copy->regions);
     key_questions.push_back(
         {{"id", id},
          {"photo", file},

@@ -21,6 +21,19 @@ bool SameFolder(const fs::path& a, const fs::path& b) {
 
 }  // namespace
 
+Json RegionsJson(const std::vector<RedactRegion>& regions) {
+  Json out = Json::array();
+  for (const auto& r : regions)
+    out.push_back({{"x", r.box.x},
+                   {"y", r.box.y},
+                   {"w", r.box.width},
+                   {"h", r.box.height},
+                   {"source", r.source},
+                   {"label", r.label},
+                   {"pixels_sha256", r.pixels_sha256}});
+  return out;
+}
+
 Result<RedactBatchResult> RedactToFolder(const std::vector<RedactJob>& jobs,
                                          const fs::path& out_dir, const FaceDetector* faces,
                                          const RedactBatchOptions& options) {
@@ -79,15 +92,7 @@ Result<RedactBatchResult> RedactToFolder(const std::vector<RedactJob>& jobs,
         if (Status s = WriteFileAtomic(target, bytes); !s.ok()) {
           error = s.error().message;
         } else {
-          Json regions = Json::array();
-          for (const auto& r : copy->regions)
-            regions.push_back({{"x", r.box.x},
-                               {"y", r.box.y},
-                               {"w", r.box.width},
-                               {"h", r.box.height},
-                               {"source", r.source},
-                               {"label", r.label},
-                               {"pixels_sha256", r.pixels_sha256}});
+          const Json regions = RegionsJson(copy->regions);
           entry["copy"] = target.string();
           entry["copy_sha256"] = Sha256Hex(copy->bytes);
           entry["regions"] = regions;

@@ -37,6 +37,9 @@ struct RedactBatchResult {
   bool failed = false;
 };
 
+// The regions of a copy as the log writes them: {x, y, w, h, source, label, pixels_sha256}.
+nlohmann::ordered_json RegionsJson(const std::vector<RedactRegion>& regions);
+
 // Error only when the folder cannot be made or the log cannot be written. A photo whose own
 // folder is `out_dir` is refused (the copies never go beside the evidence).
 Result<RedactBatchResult> RedactToFolder(const std::vector<RedactJob>& jobs,

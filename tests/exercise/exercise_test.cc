@@ -266,6 +266,14 @@ TEST_F(ExercisePack, MakesAPackOfRedactedCopiesWithTheKeyApart) {
   const auto& visitor = k["questions"][3]["redaction"]["regions"];
   ASSERT_FALSE(visitor.empty());
   EXPECT_EQ(visitor[0]["source"], "face");
+  // The key logs the copies as redaction.json does: each copy checks against its original.
+  const auto verified = Geoverify("redact --verify " + Quote(source() / "visitor.jpg") + " " +
+                                  Quote(pack() / "q04.jpg") + " --log " + Quote(key()));
+  EXPECT_EQ(verified.exit_code, 0) << verified.out;
+  EXPECT_NE(verified.out.find("1 region(s) filled, as logged"), std::string::npos) << verified.out;
+  const auto swapped = Geoverify("redact --verify " + Quote(source() / "IMG_0001.jpg") + " " +
+                                 Quote(pack() / "q04.jpg") + " --log " + Quote(key()));
+  EXPECT_EQ(swapped.exit_code, 1) << swapped.out;
 }
 
 TEST_F(ExercisePack, NoPackFileHoldsCoordinatesTimesOrOriginalHashes) {
