@@ -402,6 +402,16 @@ TEST_F(ExercisePack, GradesWithTheFormulaAndChecksEveryAnswerFile) {
   EXPECT_NE(errors["ed-1.json"].find("also answers in"), std::string::npos);
   EXPECT_NE(errors["ed-2.json"].find("also answers in"), std::string::npos);
 
+  // The same on stderr, each file by name, without --json.
+  const auto text = Geoverify("exercise grade " + Quote(pack()) + " --key " + Quote(key()) + " " +
+                                  Quote(dir / "ana.json") + " " + Quote(dir / "broken.json") + " " +
+                                  Quote(dir / "out-of-range.json") + " -o " + Quote(dir / "g2"),
+                              true);
+  EXPECT_EQ(text.exit_code, 1);
+  for (const char* file :
+       {"broken.json: not valid JSON", "out-of-range.json: q2: coordinates out of range"})
+    EXPECT_NE(text.out.find(file), std::string::npos) << text.out;
+
   const Json k = KeyJson();
   const double S = PackJson()["scale_km"].get<double>() * 1000;
   const auto& ana = g["trainees"][0];
@@ -509,6 +519,13 @@ TEST_F(ExercisePack, RoundTripThroughTheTraineePageInChromium) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     ASSERT_TRUE(fs::exists(file));
     exported = Json::parse(test::ReadAllText(file));
+    // The answers stay in the browser: the page opened again shows the first pin.
+    browser.Call("Page.reload", Json::object(), page);
+    ASSERT_TRUE(browser.WaitFor(page, "document.body && document.body.dataset.ready === '1'"));
+    EXPECT_EQ(browser.Eval(page, "document.getElementById('pin').textContent"),
+              std::to_string(exported["answers"][0]["lat"].get<double>()) + ", " +
+                  std::to_string(exported["answers"][0]["lon"].get<double>()));
+    EXPECT_EQ(browser.Eval(page, "document.getElementById('trainee').value"), "Test Trainee");
     events = browser.events;
   }
   int page_requests = 0;
@@ -516,7 +533,7 @@ TEST_F(ExercisePack, RoundTripThroughTheTraineePageInChromium) {
     const std::string method = e.value("method", "");
     if (method == "Network.requestWillBeSent" &&
         e["params"]["request"].value("url", "").ends_with("/index.html"))
-      ++page_requests;  // the listener works: it saw the page itself
+      ++page_requests;  // the listener works: it sees the page itself
     EXPECT_NE(method, "Runtime.exceptionThrown") << e.dump();
     if (method == "Log.entryAdded") {
       EXPECT_NE(e["params"]["entry"].value("level", ""), "error") << e.dump();
@@ -527,7 +544,7 @@ TEST_F(ExercisePack, RoundTripThroughTheTraineePageInChromium) {
           << url;
     }
   }
-  EXPECT_EQ(page_requests, 1);
+  EXPECT_EQ(page_requests, 2);  // loaded, then reloaded
   ASSERT_EQ(exported["pack_id"], PackJson()["pack_id"]);
   EXPECT_EQ(exported["trainee"], "Test Trainee");
   ASSERT_EQ(exported["answers"].size(), 2u);
