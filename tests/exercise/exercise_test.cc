@@ -291,7 +291,8 @@ TEST_F(ExercisePack, NoPackFileHoldsCoordinatesTimesOrOriginalHashes) {
     needles.push_back(p.exif_time.substr(0, 16));
     if (!p.utc.empty()) needles.push_back(p.utc.substr(0, 16));
   }
-  for (const auto& q : KeyJson()["questions"]) needles.push_back(q["original_sha256"]);
+  const Json k = KeyJson();  // kept: a range over a temporary's member would dangle
+  for (const auto& q : k["questions"]) needles.push_back(q["original_sha256"]);
   needles.push_back("13.7563");
   needles.push_back("100.5018");
   int scanned = 0;
