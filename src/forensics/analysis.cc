@@ -14,6 +14,8 @@
 #include "forensics/thumbnail.h"
 #include "image/decode.h"
 #include "image/evidence.h"
+#include "image/format.h"
+#include "image/heif.h"
 #include "image/jpeg_structure.h"
 #include "metadata/exiv2_reader.h"
 #include "util/data_dir.h"
@@ -261,6 +263,23 @@ void AnalyzeOrThrow(const Evidence& evidence, const ForensicsOptions& o, Forensi
       KeepPicture(r, "thumbnail", r.thumbnail->picture);
     } else {
       r.thumbnail_error = cmp.error().message;
+    }
+  } else if (evidence.format() == ImageFormat::kHeif) {
+    // A HEIF thumbnail is an image item of its own, with the container's rotation: compare
+    // both as shown.
+    if (auto info = ReadHeifInfo(bytes); info.ok() && info->thumbnails > 0) {
+      r.has_thumbnail = true;
+      auto thumb = DecodeHeif(bytes, true, false, true);
+      auto cmp =
+          thumb.ok()
+              ? CompareThumbnailPixels(*thumb, *image)
+              : Result<ThumbnailComparison>(MakeError("thumbnail: " + thumb.error().message));
+      if (cmp.ok()) {
+        r.thumbnail = std::move(*cmp);
+        KeepPicture(r, "thumbnail", r.thumbnail->picture);
+      } else {
+        r.thumbnail_error = cmp.error().message;
+      }
     }
   }
   r.hashes = ComputeHashes(*image);

@@ -73,6 +73,11 @@ Result<ThumbnailComparison> CompareThumbnail(const std::vector<std::uint8_t>& th
   limits.max_pixels = 4'000'000;  // a thumbnail is small; refuse anything else
   auto thumb = DecodeImage(thumbnail, limits);
   if (!thumb.ok()) return MakeError("thumbnail: " + thumb.error().message);
+  return CompareThumbnailPixels(*thumb, image);
+}
+
+Result<ThumbnailComparison> CompareThumbnailPixels(const cv::Mat& thumbnail, const cv::Mat& image) {
+  const cv::Mat* thumb = &thumbnail;
   if (thumb->cols < 16 || thumb->rows < 16) return MakeError("thumbnail too small to compare");
   if (image.empty()) return MakeError("no image to compare the thumbnail with");
   const cv::Size t = thumb->size();

@@ -28,5 +28,7 @@ struct ThumbnailComparison {
 // framing that agrees best is compared: an edit shows in all three, a framing only in some.
 Result<ThumbnailComparison> CompareThumbnail(const std::vector<std::uint8_t>& thumbnail,
                                              const cv::Mat& image);
+// The same with the thumbnail already decoded (a HEIF thumbnail item), 8-bit BGR.
+Result<ThumbnailComparison> CompareThumbnailPixels(const cv::Mat& thumbnail, const cv::Mat& image);
 
 }  // namespace gv

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "image/format.h"
+#include "image/heif.h"
 #include "image/jpeg_structure.h"
 
 namespace gv {
@@ -103,6 +104,11 @@ Result<ImageSize> ReadImageSize(std::span<const std::uint8_t> d) {
       return WebpSize(d);
     case ImageFormat::kTiff:
       return TiffSize(d);
+    case ImageFormat::kHeif: {
+      auto info = ReadHeifInfo(d);
+      if (!info.ok()) return info.error();
+      return ImageSize{info->width, info->height};
+    }
     case ImageFormat::kUnknown:
       return MakeError("not an image geoverify can decode (format not recognised)");
     default:
@@ -125,6 +131,8 @@ Result<cv::Mat> DecodeImage(std::span<const std::uint8_t> data, const DecodeLimi
     return MakeError("image is " + std::to_string(size->width) + "x" +
                      std::to_string(size->height) + " pixels, above the decoding limit" + limit);
   }
+  if (DetectFormat(data) == ImageFormat::kHeif)
+    return DecodeHeif(data, as == DecodeAs::kShown, as == DecodeAs::kStoredGrey);
   try {
     const cv::Mat raw(1, static_cast<int>(data.size()), CV_8U,
                       const_cast<std::uint8_t*>(data.data()));

@@ -20,7 +20,8 @@ struct ImageSize {
   int width = 0, height = 0;
 };
 
-// Width and height from the header of a JPEG, PNG, GIF, BMP or WebP image.
+// Width and height from the header of a JPEG, PNG, GIF, BMP, WebP or TIFF image, or from a
+// HEIF container (as coded, before its rotation).
 Result<ImageSize> ReadImageSize(std::span<const std::uint8_t> data);
 
 // Which pixels: as shown (the EXIF orientation applied, as OpenCV does by default), or as

@@ -62,7 +62,8 @@ std::string FormatName(ImageFormat format) {
 
 bool IsSupportedForMetadata(ImageFormat format) {
   return format == ImageFormat::kJpeg || format == ImageFormat::kPng ||
-         format == ImageFormat::kTiff || format == ImageFormat::kWebp;
+         format == ImageFormat::kTiff || format == ImageFormat::kWebp ||
+         format == ImageFormat::kHeif;
 }
 
 }  // namespace gv

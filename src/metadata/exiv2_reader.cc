@@ -3,10 +3,13 @@
 #include <cmath>
 #include <exiv2/exiv2.hpp>
 #include <exiv2/webpimage.hpp>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 
 #include "image/format.h"
+#include "image/heif.h"
 #include "image/jpeg_structure.h"
 #include "metadata/vendor_blocks.h"
 #include "util/text.h"
@@ -200,20 +203,58 @@ void ReadIptcXmp(const Exiv2::IptcData& iptc, const Exiv2::XmpData& xmp, PhotoMe
   }
 }
 
-Exiv2::Image::AutoPtr OpenImage(ImageFormat format, std::span<const std::uint8_t> bytes) {
+// An image whose metadata has been read. HEIF (which exiv2 0.27 cannot read) comes through
+// libheif: its EXIF block is a TIFF structure that exiv2 reads from memory, its XMP packet
+// and ICC profile are set on that image. `owned` keeps the bytes exiv2 reads in place.
+struct OpenedImage {
+  std::vector<std::uint8_t> owned;
+  Exiv2::Image::AutoPtr image;
+  std::optional<HeifInfo> heif;
+};
+
+std::unique_ptr<OpenedImage> OpenAndRead(ImageFormat format, std::span<const std::uint8_t> bytes) {
+  auto out = std::make_unique<OpenedImage>();
+  if (format == ImageFormat::kHeif) {
+    auto info = ReadHeifInfo(bytes);
+    if (!info.ok()) throw Exiv2::Error(Exiv2::kerErrorMessage, info.error().message);
+    // Without EXIF: an empty TIFF directory, so that the rest reads as for any image.
+    out->owned = info->exif.empty()
+                     ? std::vector<std::uint8_t>{'I', 'I', 42, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+                     : info->exif;
+    out->heif = std::move(*info);
+    bytes = out->owned;
+    format = ImageFormat::kTiff;
+  }
   Exiv2::BasicIo::AutoPtr io(new Exiv2::MemIo(bytes.data(), static_cast<long>(bytes.size())));
   switch (format) {
     case ImageFormat::kJpeg:
-      return Exiv2::Image::AutoPtr(new Exiv2::JpegImage(io, false));
+      out->image.reset(new Exiv2::JpegImage(io, false));
+      break;
     case ImageFormat::kPng:
-      return Exiv2::Image::AutoPtr(new Exiv2::PngImage(io, false));
+      out->image.reset(new Exiv2::PngImage(io, false));
+      break;
     case ImageFormat::kTiff:
-      return Exiv2::Image::AutoPtr(new Exiv2::TiffImage(io, false));
+      out->image.reset(new Exiv2::TiffImage(io, false));
+      break;
     case ImageFormat::kWebp:
-      return Exiv2::Image::AutoPtr(new Exiv2::WebPImage(io));
+      out->image.reset(new Exiv2::WebPImage(io));
+      break;
     default:
-      return Exiv2::Image::AutoPtr();
+      return nullptr;
   }
+  out->image->readMetadata();
+  if (out->heif) {
+    if (!out->heif->xmp.empty()) {
+      const std::string packet(out->heif->xmp.begin(), out->heif->xmp.end());
+      out->image->setXmpPacket(packet);
+      Exiv2::XmpParser::decode(out->image->xmpData(), packet);
+    }
+    if (!out->heif->icc.empty()) {
+      Exiv2::DataBuf icc(out->heif->icc.data(), static_cast<long>(out->heif->icc.size()));
+      out->image->setIccProfile(icc, false);
+    }
+  }
+  return out;
 }
 
 void SummariseJpeg(const JpegStructure& s, PhotoMetadata& out) {
@@ -327,10 +368,13 @@ Status ReadPhotoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out
     jpeg_vendor = VendorFromJpeg(*jpeg, bytes);
   }
   try {
-    auto image = OpenImage(format, bytes);
-    if (!image.get()) return MakeError("no metadata reader for format " + out.format);
-    image->readMetadata();
-    if (format != ImageFormat::kJpeg) {
+    auto opened = OpenAndRead(format, bytes);
+    if (!opened) return MakeError("no metadata reader for format " + out.format);
+    const auto& image = opened->image;
+    if (opened->heif) {
+      out.width = opened->heif->width;
+      out.height = opened->heif->height;
+    } else if (format != ImageFormat::kJpeg) {
       out.width = image->pixelWidth();
       out.height = image->pixelHeight();
     }
@@ -354,9 +398,9 @@ std::vector<std::uint8_t> ReadIccProfile(std::span<const std::uint8_t> bytes) {
   const ImageFormat format = DetectFormat(bytes.first(std::min<std::size_t>(bytes.size(), 64)));
   if (!IsSupportedForMetadata(format)) return {};
   try {
-    auto image = OpenImage(format, bytes);
-    if (!image.get()) return {};
-    image->readMetadata();
+    auto opened = OpenAndRead(format, bytes);
+    if (!opened) return {};
+    const auto& image = opened->image;
     if (!image->iccProfileDefined()) return {};
     const Exiv2::DataBuf* icc = image->iccProfile();
     return std::vector<std::uint8_t>(icc->pData_, icc->pData_ + icc->size_);
@@ -371,9 +415,9 @@ std::vector<std::string> IdentifyingStrings(std::span<const std::uint8_t> bytes)
   const ImageFormat format = DetectFormat(bytes.first(std::min<std::size_t>(bytes.size(), 64)));
   if (!IsSupportedForMetadata(format)) return out;
   try {
-    auto image = OpenImage(format, bytes);
-    if (!image.get()) return out;
-    image->readMetadata();
+    auto opened = OpenAndRead(format, bytes);
+    if (!opened) return out;
+    const auto& image = opened->image;
     for (const auto& d : image->exifData()) {
       const std::string key = d.key();
       if (key.find("Serial") != std::string::npos) out.push_back(d.toString());
@@ -406,9 +450,9 @@ Result<std::vector<std::string>> MetadataPresent(std::span<const std::uint8_t> b
   if (!IsSupportedForMetadata(format)) return MakeError("not a format exiv2 reads here");
   std::vector<std::string> out;
   try {
-    auto image = OpenImage(format, bytes);
-    if (!image.get()) return MakeError("not a format exiv2 reads here");
-    image->readMetadata();
+    auto opened = OpenAndRead(format, bytes);
+    if (!opened) return MakeError("not a format exiv2 reads here");
+    const auto& image = opened->image;
     for (const auto& d : image->exifData()) out.push_back(d.key());
     if (!image->xmpData().empty() || !image->xmpPacket().empty()) out.push_back("XMP");
     if (!image->iptcData().empty()) out.push_back("IPTC");

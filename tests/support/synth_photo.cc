@@ -1,5 +1,8 @@
 #include "support/synth_photo.h"
 
+#include <libheif/heif.h>
+
+#include <algorithm>
 #include <cmath>
 #include <exiv2/exiv2.hpp>
 #include <fstream>
@@ -85,17 +88,7 @@ std::vector<std::uint8_t> ReadAll(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_t>& jpeg,
-                const SynthExif& e) {
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(jpeg.data()),
-              static_cast<std::streamsize>(jpeg.size()));
-    if (!out) throw std::runtime_error("cannot write " + path.string());
-  }
-  auto image = Exiv2::ImageFactory::open(path.string());
-  image->readMetadata();
-  Exiv2::ExifData& exif = image->exifData();
+void FillExif(const SynthExif& e, Exiv2::ExifData& exif) {
   if (!e.make.empty()) exif["Exif.Image.Make"] = e.make;
   if (!e.model.empty()) exif["Exif.Image.Model"] = e.model;
   if (!e.software.empty()) exif["Exif.Image.Software"] = e.software;
@@ -138,11 +131,96 @@ void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_
     const auto thumb = MakeSceneJpeg(e.thumb_width, e.thumb_height, 80, 99);
     Exiv2::ExifThumb(exif).setJpegThumbnail(thumb.data(), static_cast<long>(thumb.size()));
   }
+}
+
+void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_t>& jpeg,
+                const SynthExif& e) {
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(jpeg.data()),
+              static_cast<std::streamsize>(jpeg.size()));
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+  }
+  auto image = Exiv2::ImageFactory::open(path.string());
+  image->readMetadata();
+  FillExif(e, image->exifData());
   if (!e.iptc_special_instructions.empty()) {
     image->iptcData()["Iptc.Application2.SpecialInstructions"] = e.iptc_special_instructions;
   }
   if (!e.xmp_creator_tool.empty()) image->xmpData()["Xmp.xmp.CreatorTool"] = e.xmp_creator_tool;
   image->writeMetadata();
+}
+
+std::vector<std::uint8_t> MakeHeif(const cv::Mat& bgr, const SynthExif& e, int orientation,
+                                   bool avif, const std::string& xmp, const cv::Mat& thumbnail) {
+  heif_context* ctx = heif_context_alloc();
+  heif_encoder* encoder = nullptr;
+  heif_error err = heif_context_get_encoder_for_format(
+      ctx, avif ? heif_compression_AV1 : heif_compression_HEVC, &encoder);
+  if (err.code != heif_error_Ok)
+    throw std::runtime_error(std::string("heif encoder: ") + err.message);
+  heif_encoder_set_lossy_quality(encoder, 85);
+  heif_image* image = nullptr;
+  heif_image_create(bgr.cols, bgr.rows, heif_colorspace_RGB, heif_chroma_interleaved_RGB, &image);
+  heif_image_add_plane(image, heif_channel_interleaved, bgr.cols, bgr.rows, 8);
+  int stride = 0;
+  std::uint8_t* plane = heif_image_get_plane(image, heif_channel_interleaved, &stride);
+  cv::Mat rgb(bgr.rows, bgr.cols, CV_8UC3, plane, static_cast<std::size_t>(stride));
+  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  heif_encoding_options* options = heif_encoding_options_alloc();
+  options->image_orientation = static_cast<heif_orientation>(orientation);
+  heif_image_handle* handle = nullptr;
+  err = heif_context_encode_image(ctx, image, encoder, options, &handle);
+  if (err.code != heif_error_Ok)
+    throw std::runtime_error(std::string("heif encode: ") + err.message);
+  if (!thumbnail.empty()) {
+    // libheif scales the image it is given down to the thumbnail's size (never up): give it
+    // the thumbnail at twice its size.
+    cv::Mat larger;
+    cv::resize(thumbnail, larger, {}, 2, 2, cv::INTER_CUBIC);
+    heif_image* small = nullptr;
+    heif_image_create(larger.cols, larger.rows, heif_colorspace_RGB, heif_chroma_interleaved_RGB,
+                      &small);
+    heif_image_add_plane(small, heif_channel_interleaved, larger.cols, larger.rows, 8);
+    int small_stride = 0;
+    std::uint8_t* small_plane =
+        heif_image_get_plane(small, heif_channel_interleaved, &small_stride);
+    cv::Mat small_rgb(larger.rows, larger.cols, CV_8UC3, small_plane,
+                      static_cast<std::size_t>(small_stride));
+    cv::cvtColor(larger, small_rgb, cv::COLOR_BGR2RGB);
+    heif_image_handle* thumb = nullptr;
+    err = heif_context_encode_thumbnail(ctx, small, handle, encoder, options,
+                                        std::max(thumbnail.cols, thumbnail.rows), &thumb);
+    if (err.code != heif_error_Ok)
+      throw std::runtime_error(std::string("heif thumbnail: ") + err.message);
+    heif_image_handle_release(thumb);
+    heif_image_release(small);
+  }
+  Exiv2::ExifData exif;
+  FillExif(e, exif);
+  if (!exif.empty()) {
+    Exiv2::Blob blob;
+    Exiv2::ExifParser::encode(blob, Exiv2::littleEndian, exif);
+    heif_context_add_exif_metadata(ctx, handle, blob.data(), static_cast<int>(blob.size()));
+  }
+  if (!xmp.empty())
+    heif_context_add_XMP_metadata(ctx, handle, xmp.data(), static_cast<int>(xmp.size()));
+  std::vector<std::uint8_t> out;
+  heif_writer writer{1, [](heif_context*, const void* data, size_t size, void* user) {
+                       auto* v = static_cast<std::vector<std::uint8_t>*>(user);
+                       v->insert(v->end(), static_cast<const std::uint8_t*>(data),
+                                 static_cast<const std::uint8_t*>(data) + size);
+                       return heif_error{heif_error_Ok, heif_suberror_Unspecified, "ok"};
+                     }};
+  err = heif_context_write(ctx, &writer, &out);
+  heif_image_handle_release(handle);
+  heif_encoding_options_free(options);
+  heif_image_release(image);
+  heif_encoder_release(encoder);
+  heif_context_free(ctx);
+  if (err.code != heif_error_Ok)
+    throw std::runtime_error(std::string("heif write: ") + err.message);
+  return out;
 }
 
 }  // namespace gv::test

@@ -35,6 +35,14 @@ std::vector<std::uint8_t> MakeSceneJpeg(int width, int height, int quality, int 
 void WritePhoto(const std::filesystem::path& path, const std::vector<std::uint8_t>& jpeg,
                 const SynthExif& exif);
 
+// A HEIF file (HEVC, or AV1 with `avif`) of `bgr` through libheif's encoder, with `e` as
+// its EXIF block (written by exiv2), the container's orientation `orientation` (1-8, EXIF
+// numbering: libheif writes irot/imir for it), an XMP packet and a thumbnail item (encoded
+// from `thumbnail` as given, with the same orientation). Throws on failure.
+std::vector<std::uint8_t> MakeHeif(const cv::Mat& bgr, const SynthExif& e, int orientation = 1,
+                                   bool avif = false, const std::string& xmp = {},
+                                   const cv::Mat& thumbnail = {});
+
 // A textured synthetic scene (ellipses, rectangles, numbers), different for every seed:
 // rich in local features, for matching tests.
 cv::Mat MakeTexture(int seed, int width = 640, int height = 480);
