@@ -9,6 +9,7 @@
 #include "util/file.h"
 #include "util/ordered_pool.h"
 #include "util/sha256.h"
+#include "util/supervised.h"
 
 namespace gv {
 
@@ -81,6 +82,50 @@ void InspectFilesRendered(const std::vector<std::filesystem::path>& files,
                           const std::function<std::string(PhotoMetadata&&)>& render,
                           const std::function<void(std::string&&)>& sink) {
   InspectOrdered<std::string>(files, options, render, sink);
+}
+
+void InspectFilesIsolated(const std::vector<std::filesystem::path>& files,
+                          const InspectOptions& options, const IsolationOptions& isolation,
+                          const std::function<std::string(PhotoMetadata&&)>& render,
+                          const std::function<void(std::string&&, bool error)>& sink) {
+  InitializeMetadataLibrary();
+  SupervisorOptions supervisor;
+  supervisor.workers = options.threads;
+  supervisor.deadline_s = isolation.deadline_s;
+  supervisor.cpu_limit_s = isolation.cpu_limit_s;
+  supervisor.memory_bytes = isolation.memory_bytes;
+  SupervisedMap(
+      files.size(),
+      [&](std::size_t i) {
+        MaybeInjectFault(files[i]);
+        PhotoMetadata p = InspectFile(files[i], options);
+        const char flag = p.error ? 'E' : 'O';
+        return flag + render(std::move(p));
+      },
+      supervisor,
+      [&](std::size_t i, ItemResult&& r) {
+        if (r.failure == ItemFailure::kNone && !r.payload.empty()) {
+          const bool error = r.payload[0] == 'E';
+          sink(r.payload.substr(1), error);
+          return;
+        }
+        PhotoMetadata p;
+        p.file = files[i].string();
+        if (const auto info = StatFile(files[i]); info.ok()) {
+          p.bytes = info->bytes;
+          if (info->regular)
+            if (auto hash = Sha256File(files[i]); hash.ok()) p.sha256 = *hash;
+        }
+        const bool timeout = r.failure == ItemFailure::kTimeout;
+        const std::string what = timeout ? "the parser did not finish (" + r.detail + ")"
+                                         : "the parser crashed (" + r.detail + ")";
+        p.error = what + "; the file was left out and the batch went on";
+        p.findings.push_back(
+            {timeout ? "PARSER_TIMEOUT" : "PARSER_CRASHED", Severity::kAlert,
+             "Reading this file " + what + ": it may be built to attack parsers; examine it apart",
+             "metadata"});
+        sink(render(std::move(p)), true);
+      });
 }
 
 }  // namespace gv

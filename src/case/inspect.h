@@ -43,4 +43,18 @@ void InspectFilesRendered(const std::vector<std::filesystem::path>& files,
                           const std::function<std::string(PhotoMetadata&&)>& render,
                           const std::function<void(std::string&&)>& sink);
 
+// As InspectFilesRendered, but every file is read (and rendered) in a supervised worker
+// process (util/supervised.h): a file that crashes its worker or misses `deadline_s` gets
+// an entry with `error` and a PARSER_CRASHED or PARSER_TIMEOUT finding, its SHA-256 taken
+// here by streaming, and the batch goes on. `sink` gets the text and whether it is an error.
+struct IsolationOptions {
+  double deadline_s = 10;
+  double cpu_limit_s = 10;
+  std::uint64_t memory_bytes = 4ull << 30;
+};
+void InspectFilesIsolated(const std::vector<std::filesystem::path>& files,
+                          const InspectOptions& options, const IsolationOptions& isolation,
+                          const std::function<std::string(PhotoMetadata&&)>& render,
+                          const std::function<void(std::string&&, bool error)>& sink);
+
 }  // namespace gv

@@ -57,8 +57,16 @@ int RunInspect(int argc, char** argv) {
   app.add_flag("-r,--recursive", recursive, "descend into sub-folders");
   app.add_flag("--no-tags", no_tags, "leave out the `tags` object (all raw EXIF/IPTC/XMP tags)");
   AddInspectOptions(app, options);
+  IsolationOptions isolation;
+  app.add_option("--deadline", isolation.deadline_s,
+                 "seconds a file may take (wall clock; also its CPU time) before its worker "
+                 "process is killed and the file gets PARSER_TIMEOUT; 0: read in this process, "
+                 "without isolation")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
+  isolation.cpu_limit_s = isolation.deadline_s;
 
   AttachTimeZones(options);
 
@@ -84,10 +92,17 @@ int RunInspect(int argc, char** argv) {
     emit(render(std::move(missing)));
   }
   Progress progress("inspect", listing.files.size());
-  InspectFilesRendered(listing.files, options, render, [&](std::string&& text) {
+  const auto done = [&](std::string&& text, bool error) {
+    if (error) failed = true;
     emit(std::move(text));
     progress.Advance();
-  });
+  };
+  if (isolation.deadline_s > 0) {
+    InspectFilesIsolated(listing.files, options, isolation, render, done);
+  } else {
+    InspectFilesRendered(listing.files, options, render,
+                         [&](std::string&& text) { done(std::move(text), false); });
+  }
   progress.Finish();
   if (json) std::cout << (first ? "[]\n" : "\n]\n");
   std::cout.flush();

@@ -1,0 +1,131 @@
+// Supervised workers: crashes, hangs, CPU spins and memory hogs in the work function are
+// each reported for their item, in order, and the rest of the batch goes on; through the
+// binary, `inspect` with the test-only fault injection.
+#include "util/supervised.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "support/run_binary.h"
+#include "support/synth_photo.h"
+#include "support/temp_dir.h"
+
+namespace gv {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+TEST(SupervisedMap, EachFailureStaysWithItsItemAndTheBatchGoesOn) {
+  SupervisorOptions o;
+  o.workers = 2;
+  o.deadline_s = 1.5;
+  o.cpu_limit_s = 0;
+  std::vector<std::pair<std::size_t, ItemResult>> got;
+  const auto start = Clock::now();
+  SupervisedMap(
+      12,
+      [](std::size_t i) -> std::string {
+        if (i == 3) std::abort();
+        if (i == 5) std::this_thread::sleep_for(std::chrono::seconds(60));
+        if (i == 7) std::raise(SIGSEGV);
+        if (i == 9) throw std::runtime_error("escaped");
+        return std::string(i * 1000, 'a') + std::to_string(i);  // some large answers
+      },
+      o, [&](std::size_t i, ItemResult&& r) { got.emplace_back(i, std::move(r)); });
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  ASSERT_EQ(got.size(), 12u);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].first, i);
+    const ItemResult& r = got[i].second;
+    if (i == 3 || i == 7 || i == 9) {
+      EXPECT_EQ(r.failure, ItemFailure::kCrashed) << i;
+    } else if (i == 5) {
+      EXPECT_EQ(r.failure, ItemFailure::kTimeout);
+      EXPECT_EQ(r.detail, "no answer in 1.5 s");
+    } else {
+      EXPECT_EQ(r.failure, ItemFailure::kNone) << i << ": " << r.detail;
+      EXPECT_EQ(r.payload, std::string(i * 1000, 'a') + std::to_string(i));
+    }
+  }
+  EXPECT_NE(got[3].second.detail.find("signal 6"), std::string::npos) << got[3].second.detail;
+  EXPECT_NE(got[7].second.detail.find("signal 11"), std::string::npos) << got[7].second.detail;
+  EXPECT_EQ(got[9].second.detail, "an exception escaped the parser");
+  EXPECT_LT(seconds, 10) << "the hang held the batch";
+}
+
+TEST(SupervisedMap, CpuAndMemoryLimits) {
+  SupervisorOptions o;
+  o.workers = 1;
+  o.deadline_s = 60;  // the CPU limit must act first
+  o.cpu_limit_s = 1;
+  o.memory_bytes = 2ull << 30;
+  std::vector<ItemResult> got;
+  const auto start = Clock::now();
+  SupervisedMap(
+      3,
+      [](std::size_t i) -> std::string {
+        if (i == 0) {
+          std::atomic<std::uint64_t> spins{0};
+          for (;;) spins.fetch_add(1, std::memory_order_relaxed);
+        }
+        if (i == 1) {
+          std::vector<std::vector<char>> hog;
+          for (;;) hog.emplace_back(std::size_t{64} << 20, 'x');
+        }
+        return "fine";
+      },
+      o, [&](std::size_t, ItemResult&& r) { got.push_back(std::move(r)); });
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].failure, ItemFailure::kTimeout);
+  EXPECT_NE(got[0].detail.find("CPU-time limit"), std::string::npos) << got[0].detail;
+#if !defined(__SANITIZE_ADDRESS__)
+  EXPECT_EQ(got[1].failure, ItemFailure::kCrashed);
+  EXPECT_EQ(got[1].detail, "ran out of its memory limit");
+#endif
+  EXPECT_EQ(got[2].payload, "fine");
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 30);
+}
+
+TEST(SupervisedMap, InspectWithFaultsMadeOnPurpose) {
+  test::TempDir dir;
+  test::WriteBytes(dir / "a.jpg", test::MakeSceneJpeg(320, 240, 90, 1));
+  test::WriteText(dir / "b-hang.jpg", "GEOVERIFY-TEST-HANG");
+  test::WriteText(dir / "c-crash.jpg", "GEOVERIFY-TEST-CRASH");
+  test::WriteText(dir / "d-spin.jpg", "GEOVERIFY-TEST-SPIN");
+  test::WriteBytes(dir / "e.jpg", test::MakeSceneJpeg(320, 240, 90, 2));
+  const auto start = Clock::now();
+  const auto r = test::RunCommand("GEOVERIFY_FAULT_INJECTION=1 " + std::string(GEOVERIFY_BINARY) +
+                                  " inspect --json --deadline 2 " + test::Quote(dir.path()));
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 5u);
+  const auto code = [&](std::size_t i) {
+    return j[i]["findings"].empty() ? std::string() : j[i]["findings"][0].value("code", "");
+  };
+  EXPECT_TRUE(j[0]["error"].is_null());
+  EXPECT_EQ(code(1), "PARSER_TIMEOUT");
+  EXPECT_EQ(code(2), "PARSER_CRASHED");
+  EXPECT_EQ(code(3), "PARSER_TIMEOUT");
+  EXPECT_TRUE(j[4]["error"].is_null());
+  for (std::size_t i = 1; i <= 3; ++i) {
+    EXPECT_EQ(j[i]["sha256"].get<std::string>().size(), 64u);  // hashed all the same
+    EXPECT_NE(j[i]["file"].get<std::string>().find(i == 2   ? "c-crash"
+                                                   : i == 1 ? "b-hang"
+                                                            : "d-spin"),
+              std::string::npos);
+  }
+  EXPECT_LT(seconds, 12) << "a file held the batch beyond its deadline";
+  // Without the switch the markers are just files that are not images.
+  const auto plain = test::RunCommand(std::string(GEOVERIFY_BINARY) + " inspect --json " +
+                                      test::Quote(dir / "c-crash.jpg"));
+  EXPECT_EQ(nlohmann::json::parse(plain.out)[0]["findings"].size(), 0u);
+}
+
+}  // namespace
+}  // namespace gv
