@@ -6,6 +6,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "geo/gazetteer.h"
+#include "metadata/exiv2_reader.h"
+#include "util/supervised.h"
 #include "util/text.h"
 
 namespace gv {
@@ -132,6 +134,51 @@ void GroupPlaces(Case& c) {
   }
 }
 
+namespace {
+
+// Every readable photo read and decoded once in a supervised worker: what crashes or hangs
+// there is left out here, before anything parses it in this process.
+void Preflight(Case& c, const EvidenceLimits& limits, double deadline_s) {
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < c.photos.size(); ++i)
+    if (!c.photos[i].unreadable) todo.push_back(i);
+  InitializeMetadataLibrary();
+  SupervisorOptions supervisor;
+  supervisor.deadline_s = deadline_s;
+  supervisor.cpu_limit_s = deadline_s;
+  supervisor.memory_bytes = 4ull << 30;
+  SupervisedMap(
+      todo.size(),
+      [&](std::size_t k) -> std::string {
+        const PhotoRecord& photo = c.photos[todo[k]];
+        MaybeInjectFault(photo.absolute);
+        auto evidence = OpenEvidence(photo.absolute, limits);
+        if (!evidence.ok()) return "";  // the pipeline says why
+        PhotoMetadata md;
+        (void)ReadPhotoMetadata(evidence->bytes(), md);
+        (void)evidence->Pixels();
+        return "";
+      },
+      supervisor,
+      [&](std::size_t k, ItemResult&& r) {
+        if (r.failure == ItemFailure::kNone) return;
+        PhotoRecord& photo = c.photos[todo[k]];
+        const bool timeout = r.failure == ItemFailure::kTimeout;
+        const std::string what = timeout ? "the parser did not finish (" + r.detail + ")"
+                                         : "the parser crashed (" + r.detail + ")";
+        photo.unreadable = true;
+        photo.metadata.error = what + "; the photo was left out";
+        photo.errors.push_back({"intake", *photo.metadata.error});
+        photo.findings.push_back({timeout ? "PARSER_TIMEOUT" : "PARSER_CRASHED", Severity::kAlert,
+                                  "Reading this photo " + what +
+                                      " in an isolated worker: it may be built to attack parsers; "
+                                      "examine it apart",
+                                  "intake"});
+      });
+}
+
+}  // namespace
+
 Status RunCasePipeline(Case& c, const PipelineOptions& options) {
   if (auto st = options.Check(); !st.ok()) return st;
   auto steps = MakeSteps();
@@ -144,6 +191,7 @@ Status RunCasePipeline(Case& c, const PipelineOptions& options) {
   }
   for (auto* s : active) c.steps_run.push_back(s->name());
   const EvidenceLimits limits{options.inspect.max_bytes, options.decode};
+  if (options.preflight_deadline_s > 0) Preflight(c, limits, options.preflight_deadline_s);
   for (std::size_t index = 0; index < c.photos.size(); ++index) {
     PhotoRecord& photo = c.photos[index];
     if (photo.unreadable) continue;

@@ -35,6 +35,11 @@ struct PipelineOptions {
   int same_scene_candidates = 5;          // retrieved photos verified per photo
   FusionOptions fusion;
   std::set<std::string> skip;  // step names left out
+  // Before the steps, every photo's metadata is read and its pixels decoded once in a
+  // supervised worker process (util/supervised.h) with this deadline (also its CPU time): a
+  // photo that crashes or hangs there is left out with PARSER_CRASHED / PARSER_TIMEOUT and
+  // never parsed in this process. 0: no preflight.
+  double preflight_deadline_s = 10;
   // Called once a photo has been through its steps (before the case-wide Finish), e.g. to
   // write its pictures and free them, so that memory does not grow with the case.
   std::function<void(PhotoRecord& photo)> on_photo_done;

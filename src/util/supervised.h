@@ -41,9 +41,10 @@ void SupervisedMap(std::size_t n, const std::function<std::string(std::size_t)>&
                    const std::function<void(std::size_t, ItemResult&&)>& sink);
 
 // Test-only fault injection, for the tests of the supervision itself: when the environment
-// has GEOVERIFY_FAULT_INJECTION=1, a file whose content starts with "GEOVERIFY-TEST-HANG"
+// has GEOVERIFY_FAULT_INJECTION=1, a file whose first 64 bytes hold "GEOVERIFY-TEST-HANG"
 // makes the worker sleep, "GEOVERIFY-TEST-CRASH" abort, "GEOVERIFY-TEST-SPIN" spin the CPU,
-// "GEOVERIFY-TEST-HOG" allocate without end. Without the variable it does nothing.
+// "GEOVERIFY-TEST-HOG" allocate without end (a JPEG can carry the marker in a comment, so
+// that it is still taken for a photo). Without the variable it does nothing.
 void MaybeInjectFault(const std::filesystem::path& file);
 
 }  // namespace gv

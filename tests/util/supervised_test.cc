@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -125,6 +127,37 @@ TEST(SupervisedMap, InspectWithFaultsMadeOnPurpose) {
   const auto plain = test::RunCommand(std::string(GEOVERIFY_BINARY) + " inspect --json " +
                                       test::Quote(dir / "c-crash.jpg"));
   EXPECT_EQ(nlohmann::json::parse(plain.out)[0]["findings"].size(), 0u);
+}
+
+// `run`: a photo whose first read crashes or hangs its worker is left out before any step
+// parses it in the main process; the other photos go through.
+TEST(SupervisedMap, RunLeavesOutPhotosThatCrashOrHangTheirWorker) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir / "case");
+  const auto jpeg = test::MakeSceneJpeg(320, 240, 90, 3);
+  test::WriteBytes(dir / "case" / "fine.jpg", jpeg);
+  // Still a JPEG (the intake sorts by content): the marker in a comment after SOI.
+  for (const auto& [name, marker] :
+       {std::pair<std::string, std::string>{"crash.jpg", "GEOVERIFY-TEST-CRASH"},
+        {"hang.jpg", "GEOVERIFY-TEST-HANG"}}) {
+    std::vector<std::uint8_t> bytes = {0xFF, 0xD8, 0xFF,
+                                       0xFE, 0,    static_cast<std::uint8_t>(marker.size() + 2)};
+    bytes.insert(bytes.end(), marker.begin(), marker.end());
+    bytes.insert(bytes.end(), jpeg.begin() + 2, jpeg.end());
+    test::WriteBytes(dir / "case" / name, bytes);
+  }
+  const auto r = test::RunCommand("GEOVERIFY_FAULT_INJECTION=1 " + std::string(GEOVERIFY_BINARY) +
+                                  " run --json --deadline 2 --skip text " +
+                                  test::Quote(dir / "case") + " -o " + test::Quote(dir / "out"));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  const auto photos = nlohmann::json::parse(test::ReadAllText(dir / "out" / "photos.json"));
+  std::map<std::string, nlohmann::json> by;
+  for (const auto& p : photos) by[p["file"].get<std::string>()] = p;
+  ASSERT_EQ(by.size(), 3u);
+  EXPECT_TRUE(by["fine.jpg"]["step_errors"].empty()) << by["fine.jpg"]["step_errors"];
+  EXPECT_EQ(by["crash.jpg"]["findings"][0]["code"], "PARSER_CRASHED");
+  EXPECT_EQ(by["hang.jpg"]["findings"][0]["code"], "PARSER_TIMEOUT");
+  EXPECT_EQ(by["crash.jpg"]["step_errors"][0]["step"], "intake");
 }
 
 }  // namespace
