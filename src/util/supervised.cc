@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -163,6 +164,10 @@ void SupervisedMap(std::size_t n, const std::function<std::string(std::size_t)>&
     int down[2], up[2];
     if (::pipe2(down, O_CLOEXEC) != 0 || ::pipe2(up, O_CLOEXEC) != 0) std::abort();
     const pid_t pid = ::fork();
+    if (pid < 0) {  // no process to isolate in: nothing safe to go on with
+      std::perror("geoverify: cannot start a worker process");
+      std::abort();
+    }
     if (pid == 0) {
       ::close(down[1]);
       ::close(up[0]);
@@ -181,10 +186,11 @@ void SupervisedMap(std::size_t n, const std::function<std::string(std::size_t)>&
     w.pid = pid, w.to = down[1], w.from = up[0];
   };
   const auto retire = [](Worker& w, bool kill) {
+    int status = 0;
+    if (w.pid <= 0) return status;  // never kill(-1) or kill(0): that is every process
     if (kill) ::kill(w.pid, SIGKILL);
     ::close(w.to);
     ::close(w.from);
-    int status = 0;
     ::waitpid(w.pid, &status, 0);
     w.pid = -1;
     return status;
