@@ -116,14 +116,8 @@ void InspectFilesIsolated(const std::vector<std::filesystem::path>& files,
           if (info->regular)
             if (auto hash = Sha256File(files[i]); hash.ok()) p.sha256 = *hash;
         }
-        const bool timeout = r.failure == ItemFailure::kTimeout;
-        const std::string what = timeout ? "the parser did not finish (" + r.detail + ")"
-                                         : "the parser crashed (" + r.detail + ")";
-        p.error = what + "; the file was left out and the batch went on";
-        p.findings.push_back(
-            {timeout ? "PARSER_TIMEOUT" : "PARSER_CRASHED", Severity::kAlert,
-             "Reading this file " + what + ": it may be built to attack parsers; examine it apart",
-             "metadata"});
+        p.error = FailureText(r) + "; the file was left out and the batch went on";
+        p.findings.push_back(FailureFinding(r, "metadata"));
         sink(render(std::move(p)), true);
       });
 }

@@ -163,17 +163,10 @@ void Preflight(Case& c, const EvidenceLimits& limits, double deadline_s) {
       [&](std::size_t k, ItemResult&& r) {
         if (r.failure == ItemFailure::kNone) return;
         PhotoRecord& photo = c.photos[todo[k]];
-        const bool timeout = r.failure == ItemFailure::kTimeout;
-        const std::string what = timeout ? "the parser did not finish (" + r.detail + ")"
-                                         : "the parser crashed (" + r.detail + ")";
         photo.unreadable = true;
-        photo.metadata.error = what + "; the photo was left out";
+        photo.metadata.error = FailureText(r) + "; the photo was left out";
         photo.errors.push_back({"intake", *photo.metadata.error});
-        photo.findings.push_back({timeout ? "PARSER_TIMEOUT" : "PARSER_CRASHED", Severity::kAlert,
-                                  "Reading this photo " + what +
-                                      " in an isolated worker: it may be built to attack parsers; "
-                                      "examine it apart",
-                                  "intake"});
+        photo.findings.push_back(FailureFinding(r, "intake"));
       });
 }
 

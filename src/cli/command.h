@@ -25,6 +25,11 @@ void AddCommonOptions(CLI::App& app);
 // pipeline.
 void AddInspectOptions(CLI::App& app, InspectOptions& options, bool threads = true);
 
+// Adds --deadline: the seconds (wall clock, and CPU time) a file may take in its isolated
+// worker process before it is left out with PARSER_TIMEOUT; 0 turns the isolation off.
+// `what` says what the worker does with the file.
+void AddDeadlineOption(CLI::App& app, double& seconds, const std::string& what);
+
 // Points options.zones at the time-zone boundaries, or warns on stderr that the time zone
 // at a GPS position is unavailable.
 void AttachTimeZones(InspectOptions& options);

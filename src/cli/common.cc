@@ -26,6 +26,16 @@ void AddCommonOptions(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
 }
 
+void AddDeadlineOption(CLI::App& app, double& seconds, const std::string& what) {
+  app.add_option(
+         "--deadline", seconds,
+         "seconds a file may take (wall clock; also its CPU time) while its worker process " +
+             what + " before the worker is killed and the file left out with PARSER_TIMEOUT; " +
+             "0: no worker process")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+}
+
 void AddInspectOptions(CLI::App& app, InspectOptions& options, bool threads) {
   if (threads)
     app.add_option("-j,--threads", options.threads, "worker threads (0: one per core)")

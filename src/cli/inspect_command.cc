@@ -58,12 +58,7 @@ int RunInspect(int argc, char** argv) {
   app.add_flag("--no-tags", no_tags, "leave out the `tags` object (all raw EXIF/IPTC/XMP tags)");
   AddInspectOptions(app, options);
   IsolationOptions isolation;
-  app.add_option("--deadline", isolation.deadline_s,
-                 "seconds a file may take (wall clock; also its CPU time) before its worker "
-                 "process is killed and the file gets PARSER_TIMEOUT; 0: read in this process, "
-                 "without isolation")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0));
+  AddDeadlineOption(app, isolation.deadline_s, "reads it,");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
   isolation.cpu_limit_s = isolation.deadline_s;

@@ -129,12 +129,8 @@ int RunRun(int argc, char** argv) {
                  "leave out a step (repeatable, or comma-separated; names from --steps)")
       ->allow_extra_args(false)
       ->delimiter(',');
-  app.add_option("--deadline", options.preflight_deadline_s,
-                 "seconds a photo's metadata and decoding may take in the isolated first read "
-                 "(wall clock and CPU) before it is left out with PARSER_TIMEOUT; 0: no "
-                 "isolated first read")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0));
+  AddDeadlineOption(app, options.preflight_deadline_s,
+                    "reads a photo's metadata and decodes it (once, before the steps),");
   app.add_flag("--steps", list_steps, "list the steps in order and exit");
   app.add_flag("--json", json, "print a JSON summary instead of text");
   std::string share_dir;

@@ -122,6 +122,20 @@ std::string SignalName(int sig) {
 
 }  // namespace
 
+std::string FailureText(const ItemResult& r) {
+  return (r.failure == ItemFailure::kTimeout ? "the parser did not finish ("
+                                             : "the parser crashed (") +
+         r.detail + ")";
+}
+
+Finding FailureFinding(const ItemResult& r, const std::string& step) {
+  return {r.failure == ItemFailure::kTimeout ? "PARSER_TIMEOUT" : "PARSER_CRASHED",
+          Severity::kAlert,
+          "Reading this file in an isolated worker process, " + FailureText(r) +
+              ": it may be built to attack parsers; examine it apart",
+          step};
+}
+
 void MaybeInjectFault(const std::filesystem::path& file) {
   static const bool enabled = [] {
     const char* v = std::getenv("GEOVERIFY_FAULT_INJECTION");

@@ -16,6 +16,8 @@
 #include <functional>
 #include <string>
 
+#include "util/finding.h"
+
 namespace gv {
 
 struct SupervisorOptions {
@@ -33,6 +35,12 @@ struct ItemResult {
   std::string
       detail;  // on failure: "killed by signal 11 (Segmentation fault)", "no answer in 10 s"
 };
+
+// What a failed item means for the file it was about: "the parser crashed (killed by signal
+// 6 (Aborted))" or "the parser did not finish (no answer in 10 s)".
+std::string FailureText(const ItemResult& r);
+// The finding for it: PARSER_CRASHED or PARSER_TIMEOUT (alert), made by `step`.
+Finding FailureFinding(const ItemResult& r, const std::string& step);
 
 // Runs work(i) for every i in [0, n) in worker processes and calls sink(i, result) on the
 // calling thread in the order of i. With n == 0 nothing is forked.
