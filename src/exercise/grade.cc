@@ -27,9 +27,9 @@ using Json = nlohmann::json;
 using OJson = nlohmann::ordered_json;
 
 Result<Json> ReadJsonFile(const fs::path& path, std::uint64_t max_bytes) {
-  std::vector<std::uint8_t> bytes;
-  if (Status s = ReadFileBounded(path, max_bytes, bytes); !s.ok()) return s.error();
-  Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  auto text = ReadTextFile(path, max_bytes);
+  if (!text.ok()) return text.error();
+  Json j = Json::parse(*text, nullptr, false);
   if (j.is_discarded()) return MakeError(path.string() + ": not valid JSON");
   return j;
 }

@@ -30,12 +30,6 @@ using Json = nlohmann::ordered_json;
 
 constexpr std::uint64_t kMaxTable = 16u << 20;  // answers.csv, hints, photos.json
 
-Result<std::string> ReadSmallText(const fs::path& path, std::uint64_t max_bytes = kMaxTable) {
-  std::vector<std::uint8_t> buffer;
-  if (Status s = ReadFileBounded(path, max_bytes, buffer); !s.ok()) return s.error();
-  return std::string(buffer.begin(), buffer.end());
-}
-
 // Lines of a CSV text with their 1-based numbers; empty lines left out.
 std::vector<std::pair<int, std::vector<std::string>>> CsvRows(const std::string& text) {
   std::vector<std::pair<int, std::vector<std::string>>> rows;
@@ -113,14 +107,14 @@ struct SourcePhoto {
 
 // A case output: photos.json, hypotheses.json and run.json (for the case folder).
 Result<std::vector<SourcePhoto>> CasePhotos(const ExerciseMakeOptions& o) {
-  auto text = ReadSmallText(o.source / "photos.json", 512u << 20);
+  auto text = ReadTextFile(o.source / "photos.json", 512u << 20);
   if (!text.ok()) return text.error();
   const Json photos = Json::parse(*text, nullptr, false);
   if (!photos.is_array())
     return MakeError((o.source / "photos.json").string() + ": not a JSON array");
   fs::path case_dir = o.case_dir;
   if (case_dir.empty()) {
-    auto run = ReadSmallText(o.source / "run.json");
+    auto run = ReadTextFile(o.source / "run.json", kMaxTable);
     const Json j = run.ok() ? Json::parse(*run, nullptr, false) : Json();
     if (!j.is_object() || !j["case_dir"].is_string())
       return MakeError(o.source.string() +
@@ -130,7 +124,7 @@ Result<std::vector<SourcePhoto>> CasePhotos(const ExerciseMakeOptions& o) {
   }
   // Confirmed hypotheses: a group's first hypothesis when its probability is at least 0.9.
   std::map<std::string, ExerciseAnswer> confirmed;
-  if (auto hyp = ReadSmallText(o.source / "hypotheses.json", 256u << 20); hyp.ok()) {
+  if (auto hyp = ReadTextFile(o.source / "hypotheses.json", 256u << 20); hyp.ok()) {
     const Json groups = Json::parse(*hyp, nullptr, false);
     for (const auto& g : groups.is_array() ? groups : Json::array()) {
       if (!g.is_object() || !g["hypotheses"].is_array() || g["hypotheses"].empty()) continue;
@@ -242,7 +236,7 @@ bool Inside(const fs::path& child, const fs::path& parent) {
 }  // namespace
 
 Result<std::vector<ExerciseAnswer>> ReadAnswersCsv(const fs::path& path) {
-  auto text = ReadSmallText(path);
+  auto text = ReadTextFile(path, kMaxTable);
   if (!text.ok()) return text.error();
   const auto rows = CsvRows(*text);
   if (rows.empty()) return MakeError(path.string() + ": empty");
@@ -329,7 +323,7 @@ Result<std::vector<ExerciseAnswer>> ReadAnswersCsv(const fs::path& path) {
 }
 
 Result<std::vector<std::pair<std::string, ExerciseHint>>> ReadHintsCsv(const fs::path& path) {
-  auto text = ReadSmallText(path);
+  auto text = ReadTextFile(path, kMaxTable);
   if (!text.ok()) return text.error();
   std::vector<std::pair<std::string, ExerciseHint>> out;
   for (const auto& [line, fields] : CsvRows(*text)) {

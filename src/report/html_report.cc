@@ -22,12 +22,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-Result<std::string> ReadText(const std::filesystem::path& path, std::uint64_t max_bytes) {
-  std::vector<std::uint8_t> buffer;
-  if (auto st = ReadFileBounded(path, max_bytes, buffer); !st.ok()) return st.error();
-  return std::string(buffer.begin(), buffer.end());
-}
-
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 // A picture as a data: URI (JPEG for photos, PNG for maps), at most `side` pixels a side.
@@ -318,10 +312,10 @@ std::string KnownSitesJson(const Case& c, std::string* note) {
 
 Result<MapAssets> LoadMapAssets(const HtmlReportOptions& options) {
   MapAssets a;
-  auto js = ReadText(options.leaflet_dir / "leaflet.js", 4u << 20);
+  auto js = ReadTextFile(options.leaflet_dir / "leaflet.js", 4u << 20);
   if (!js.ok())
     return MakeError("Leaflet is missing (install libjs-leaflet): " + js.error().message);
-  auto css = ReadText(options.leaflet_dir / "leaflet.css", 1u << 20);
+  auto css = ReadTextFile(options.leaflet_dir / "leaflet.css", 1u << 20);
   if (!css.ok())
     return MakeError("Leaflet is missing (install libjs-leaflet): " + css.error().message);
   a.leaflet_js = std::move(*js);
@@ -329,7 +323,7 @@ Result<MapAssets> LoadMapAssets(const HtmlReportOptions& options) {
   const auto borders_path = options.borders.empty()
                                 ? DataDir() / "generated" / "countries-110m.geojson"
                                 : options.borders;
-  auto borders = ReadText(borders_path, 16u << 20);
+  auto borders = ReadTextFile(borders_path, 16u << 20);
   a.borders_json = "null";
   a.borders_note = "Borders: Natural Earth (public domain).";
   if (borders.ok() && Json::accept(*borders)) {

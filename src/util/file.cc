@@ -87,6 +87,12 @@ Status ReadFileBounded(const fs::path& path, std::uint64_t max_bytes,
   return OkStatus();
 }
 
+Result<std::string> ReadTextFile(const std::filesystem::path& path, std::uint64_t max_bytes) {
+  std::vector<std::uint8_t> buffer;
+  if (Status st = ReadFileBounded(path, max_bytes, buffer); !st.ok()) return st.error();
+  return std::string(buffer.begin(), buffer.end());
+}
+
 Status ReadFileHead(const fs::path& path, std::size_t max_bytes,
                     std::vector<std::uint8_t>& buffer) {
   buffer.assign(max_bytes, 0);

@@ -28,6 +28,9 @@ Result<FileInfo> StatFile(const std::filesystem::path& path);
 Status ReadFileBounded(const std::filesystem::path& path, std::uint64_t max_bytes,
                        std::vector<std::uint8_t>& buffer);
 
+// The whole file as text (read as ReadFileBounded does). Error names the file.
+Result<std::string> ReadTextFile(const std::filesystem::path& path, std::uint64_t max_bytes);
+
 // Reads at most the first `max_bytes` bytes of a regular file opened O_RDONLY (to sniff a
 // format without reading a large file whole).
 Status ReadFileHead(const std::filesystem::path& path, std::size_t max_bytes,
