@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <thread>
 
+#include "image/format.h"
 #include "metadata/capture_time.h"
 #include "metadata/checks.h"
 #include "metadata/exiv2_reader.h"
+#include "metadata/video_metadata.h"
 #include "util/file.h"
 #include "util/ordered_pool.h"
 #include "util/sha256.h"
@@ -24,7 +26,15 @@ PhotoMetadata InspectEvidence(const Evidence& evidence, const InspectOptions& op
   photo.file = evidence.path().string();
   photo.bytes = evidence.bytes().size();
   photo.sha256 = evidence.sha256();
-  if (Status st = ReadPhotoMetadata(evidence.bytes(), photo); !st.ok()) {
+  const std::span<const std::uint8_t> bytes(evidence.bytes());
+  if (IsVideo(DetectFormat(bytes.first(std::min<std::size_t>(bytes.size(), 64))))) {
+    if (Status st = ReadVideoMetadata(evidence.bytes(), photo,
+                                      options.video_frames ? &options.keyframes : nullptr);
+        !st.ok()) {
+      photo.error = st.error().message;
+      return photo;
+    }
+  } else if (Status st = ReadPhotoMetadata(evidence.bytes(), photo); !st.ok()) {
     photo.error = st.error().message;
     return photo;
   }

@@ -13,6 +13,7 @@
 #include "image/evidence.h"
 #include "metadata/photo_metadata.h"
 #include "util/result.h"
+#include "video/video.h"
 
 namespace gv {
 
@@ -20,6 +21,8 @@ struct InspectOptions {
   std::uint64_t max_bytes = 1ull << 30;  // larger files are hashed but not parsed
   int threads = 0;                       // 0: one per core
   const TimeZoneIndex* zones = nullptr;  // null: no time zone at the GPS position
+  bool video_frames = true;              // videos: count their scene-change keyframes
+  KeyframeOptions keyframes;
   Status Check() const;
 };
 

@@ -193,7 +193,7 @@ std::vector<SourcePhoto> FolderPhotos(const fs::path& source, const fs::path& pa
     std::vector<std::uint8_t> head;
     if (!ReadFileHead(path, 64, head).ok()) continue;
     const ImageFormat f = DetectFormat(head);
-    if (f == ImageFormat::kUnknown || f == ImageFormat::kPdf || f == ImageFormat::kIsoVideo)
+    if (f == ImageFormat::kUnknown || f == ImageFormat::kPdf || IsVideo(f))
       continue;
     SourcePhoto s;
     s.name = fs::relative(path, source, ec).string();

@@ -28,6 +28,11 @@ ImageFormat DetectFormat(std::span<const std::uint8_t> head) {
     }
     return ImageFormat::kIsoVideo;
   }
+  // QuickTime files from before 'ftyp': a known top-level atom first.
+  for (const char* atom : {"moov", "mdat", "wide", "pnot"})
+    if (StartsWith(head, 4, atom) && head.size() >= 8 && head[0] == 0)
+      return ImageFormat::kIsoVideo;
+  if (StartsWith(head, 0, "\x1a\x45\xdf\xa3")) return ImageFormat::kMatroska;
   if (StartsWith(head, 0, "GIF87a") || StartsWith(head, 0, "GIF89a")) return ImageFormat::kGif;
   if (StartsWith(head, 0, "BM")) return ImageFormat::kBmp;
   if (StartsWith(head, 0, "%PDF")) return ImageFormat::kPdf;
@@ -52,6 +57,8 @@ std::string FormatName(ImageFormat format) {
       return "BMP";
     case ImageFormat::kIsoVideo:
       return "ISO-BMFF video";
+    case ImageFormat::kMatroska:
+      return "Matroska video";
     case ImageFormat::kPdf:
       return "PDF";
     case ImageFormat::kUnknown:
@@ -64,6 +71,10 @@ bool IsSupportedForMetadata(ImageFormat format) {
   return format == ImageFormat::kJpeg || format == ImageFormat::kPng ||
          format == ImageFormat::kTiff || format == ImageFormat::kWebp ||
          format == ImageFormat::kHeif;
+}
+
+bool IsVideo(ImageFormat format) {
+  return format == ImageFormat::kIsoVideo || format == ImageFormat::kMatroska;
 }
 
 }  // namespace gv

@@ -7,7 +7,19 @@
 
 namespace gv {
 
-enum class ImageFormat { kUnknown, kJpeg, kPng, kTiff, kWebp, kHeif, kGif, kBmp, kIsoVideo, kPdf };
+enum class ImageFormat {
+  kUnknown,
+  kJpeg,
+  kPng,
+  kTiff,
+  kWebp,
+  kHeif,
+  kGif,
+  kBmp,
+  kIsoVideo,
+  kMatroska,
+  kPdf
+};
 
 ImageFormat DetectFormat(std::span<const std::uint8_t> head);
 // "JPEG", "PNG", ... ; "unknown" for kUnknown.
@@ -16,5 +28,7 @@ std::string FormatName(ImageFormat format);
 // particular, whose exiv2 0.27 parsers crash on hostile files) are refused before exiv2
 // sees a byte.
 bool IsSupportedForMetadata(ImageFormat format);
+// Video containers (ISO-BMFF/QuickTime, Matroska/WebM): read by video/ (FFmpeg).
+bool IsVideo(ImageFormat format);
 
 }  // namespace gv

@@ -211,7 +211,48 @@ std::string KnownEditor(std::string_view software) {
   return "";
 }
 
+// A video's container: stripped (messaging apps), re-muxed (FFmpeg's own tag), and the two
+// capture times when they disagree.
+void CheckVideo(PhotoMetadata& p, const TimeZoneIndex* zones) {
+  const VideoSummary& v = *p.video;
+  const bool camera = !p.make.empty() || !p.model.empty();
+  if (!camera && !p.taken_at_utc && !p.datetime_original && !p.gps) {
+    p.AddFinding("NO_METADATA", Severity::kWarning,
+                 "No capture metadata in the video container (no creation time, location or "
+                 "camera): typical of videos re-sent through messaging apps, which re-encode "
+                 "them and drop these, or of screen recordings");
+  } else if (!p.taken_at_utc && !p.datetime_original) {
+    p.AddFinding("NO_CAPTURE_TIME", Severity::kInfo,
+                 "No creation time in the video container: the capture time is unknown");
+  }
+  if (ToLower(v.encoder).rfind("lavf", 0) == 0) {
+    p.AddFinding("REENCODED_BY_PLATFORM", camera ? Severity::kInfo : Severity::kWarning,
+                 "Written by FFmpeg's libavformat (encoder tag \"" + v.encoder +
+                     "\"): re-muxed or re-encoded by a converter, an editor or an app, not "
+                     "as the phone's camera saved it");
+  }
+  if (p.datetime_original && p.offset_time_original_s && v.container_utc) {
+    const std::int64_t apple = ToEpochSeconds(*p.datetime_original) - *p.offset_time_original_s;
+    const double diff = static_cast<double>(*v.container_utc - apple);
+    if (std::abs(diff) > 60) {
+      p.AddFinding("VIDEO_TIME_MISMATCH", Severity::kWarning,
+                   "The container's creation time (" + FormatIsoUtc(*v.container_utc) +
+                       ") differs from com.apple.quicktime.creationdate (" + FormatIsoUtc(apple) +
+                       ") by " + Hours(diff) +
+                       ": the video was exported, edited or re-saved after it was recorded "
+                       "(the creation date keeps the capture time)");
+    }
+  }
+  CheckSoftware(p);
+  CheckGps(p);
+  (void)zones;
+}
+
 void RunMetadataChecks(PhotoMetadata& p, const TimeZoneIndex* zones) {
+  if (p.video) {
+    CheckVideo(p, zones);
+    return;
+  }
   CheckNoMetadata(p);
   CheckSoftware(p);
   CheckTimes(p, zones);

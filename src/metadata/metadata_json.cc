@@ -100,6 +100,22 @@ Json ToJson(const PhotoMetadata& p, bool with_tags) {
                                       {"bytes", p.thumbnail->bytes}}
                                : Json(nullptr);
   j["jpeg"] = p.jpeg ? JpegJson(*p.jpeg) : Json(nullptr);
+  if (p.video) {
+    const VideoSummary& v = *p.video;
+    j["video"] = {
+        {"container", v.container},
+        {"duration_s", std::round(v.duration_s * 1000) / 1000},
+        {"codec", v.codec},
+        {"width", v.width},
+        {"height", v.height},
+        {"rotation", v.rotation_deg},
+        {"fps", std::round(v.fps * 1000) / 1000},
+        {"audio", v.has_audio},
+        {"frames_extracted", v.frames_extracted >= 0 ? Json(v.frames_extracted) : Json(nullptr)},
+        {"location_key", StringOrNull(v.location_key)},
+        {"encoder", StringOrNull(v.encoder)},
+        {"container_utc", v.container_utc ? Json(FormatIsoUtc(*v.container_utc)) : Json(nullptr)}};
+  }
   if (with_tags) j["tags"] = TagsJson(p.tags);
   j["findings"] = Json::array();
   for (const auto& f : p.findings) j["findings"].push_back(ToJson(f));

@@ -44,6 +44,20 @@ struct JpegSummary {
   bool has_eoi = true;
 };
 
+// A video's stream, as `inspect --json` reports it (the container's metadata goes in the
+// photo fields: time, GPS, make/model/software).
+struct VideoSummary {
+  std::string container, codec;
+  double duration_s = 0, fps = 0;
+  int width = 0, height = 0;  // as coded
+  int rotation_deg = 0;       // clockwise to show upright (exiftool's Rotation)
+  bool has_audio = false;
+  int frames_extracted = -1;  // scene-change keyframes; -1 when not extracted
+  std::string location_key;   // the key the position came from
+  std::string encoder;        // the muxer's or encoder's own tag ("Lavf59.27.100", ...)
+  std::optional<std::int64_t> container_utc;  // the container's creation time (UTC)
+};
+
 struct PhotoMetadata {
   std::string file;
   std::string sha256;
@@ -67,6 +81,7 @@ struct PhotoMetadata {
   std::optional<GpsFix> gps;
   std::optional<ThumbnailInfo> thumbnail;
   std::optional<JpegSummary> jpeg;
+  std::optional<VideoSummary> video;
 
   bool has_exif = false, has_iptc = false, has_xmp = false;
   std::string xmp_creator_tool;

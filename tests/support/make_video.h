@@ -1,0 +1,31 @@
+// Test videos made with FFmpeg's own encoders and muxers (libavcodec/libavformat), as phones
+// and messaging apps would write them: chosen container, codec, keyframe interval, scenes,
+// rotation (the track's display matrix) and container tags. Tests only.
+#pragma once
+
+#include <cstdint>
+#include <opencv2/core/mat.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gv::test {
+
+struct VideoSpec {
+  std::string muxer = "mp4";      // FFmpeg muxer: mp4, mov, 3gp, matroska, webm
+  std::string encoder = "mpeg4";  // FFmpeg encoder: mpeg4, libx264, libvpx, ...
+  int fps = 10;
+  int gop = 10;  // frames between keyframes
+  // Scenes, in order: a picture (all the same size) and how many frames it lasts. Each frame
+  // moves the picture by a pixel, as a hand-held camera would.
+  std::vector<std::pair<cv::Mat, int>> scenes;
+  std::vector<std::pair<std::string, std::string>> tags;  // container metadata
+  bool metadata_keys = false;  // QuickTime 'mdta' keys (movflags use_metadata_tags), as iPhones
+  int rotation_cw = 0;         // display matrix: degrees clockwise to show upright
+  bool bitexact = true;        // no "Lavf..." encoder tag
+};
+
+// The file's bytes. Throws std::runtime_error on failure.
+std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec);
+
+}  // namespace gv::test
