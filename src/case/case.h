@@ -31,7 +31,7 @@ struct EvidenceRecord {
   std::uint64_t bytes = 0;
   std::string modified_utc;  // file modification time at intake, ISO 8601 UTC
   std::string intake_utc;    // when geoverify hashed it
-  // "photo"; "case_file" (case.yaml); "reference" or "basemap" (named by case.yaml: hashed,
+  // "photo"; "video"; "case_file" (case.yaml); "reference" or "basemap" (named by case.yaml: hashed,
   // not photos of the case); "other" (content is not an image geoverify reads).
   std::string kind;
   std::string error;  // empty when the file was read in full
@@ -49,6 +49,25 @@ struct StepPicture {
   cv::Mat image;
   std::string path;  // set by report/ once written, relative to the output folder; the
                      // image is then shrunk to a preview for the HTML report
+};
+
+// Where a photo of the case came from when it is not a file of the case: a scene-change
+// keyframe of a video (case/videos.h), written as PNG into the output's frames/ folder.
+struct FrameSource {
+  std::string video;         // the video's path, relative to the case folder
+  std::string video_sha256;  // the evidence the frame came from
+  double offset_s = 0;       // from the start of the video
+};
+
+// One video of the case: its container metadata and findings, and the keyframes that joined
+// the case as photos.
+struct VideoRecord {
+  std::string path;  // relative to the case folder
+  std::filesystem::path absolute;
+  std::string sha256;
+  PhotoMetadata metadata;           // as `inspect` reports it (video: {...})
+  std::vector<std::string> frames;  // paths of its keyframes in Case::photos, in time order
+  std::string error;                // why it could not be read (then it has no frames)
 };
 
 // One photo of the case through the steps.
@@ -71,6 +90,7 @@ struct PhotoRecord {
   int place_group = -1;                        // index into Case::place_groups
   std::map<std::string, double> step_seconds;  // wall time of each step on this photo
   bool unreadable = false;                     // the intake could not read it at all
+  std::optional<FrameSource> frame;            // a video's keyframe (metadata from the video)
   bool files_written = false;                  // report/ wrote its photos/ folder
   std::string OutputFolder() const { return "photos/" + sha256.substr(0, 12); }
 };
@@ -99,15 +119,18 @@ struct Case {
   std::string intake_utc;
   CaseConfig config;
   std::vector<EvidenceRecord> evidence;  // every file, sorted by path
-  std::vector<PhotoRecord> photos;       // the files of kind "photo", same order
+  std::vector<PhotoRecord> photos;       // the files of kind "photo", same order, then the
+                                         // videos' keyframes
+  std::vector<VideoRecord> videos;       // the files of kind "video", same order
   std::vector<PlaceLink> scene_links;    // verified by the same_scene step
   std::vector<PlaceGroup> place_groups;
   std::vector<GroupFusion> fusion;  // one per place group, when the fusion step ran
   std::vector<std::string> steps_run, steps_skipped;
   std::map<std::string, double> case_step_seconds;  // wall time of each step's case-wide work
   std::size_t failed = 0;  // photos that could not be read, or that a step failed on
-  // Outputs listed in the manifest after the evidence: the redacted copies `run --share`
-  // wrote (kind "redacted_copy", path as written) and their log ("redaction_log").
+  // Outputs listed in the manifest after the evidence: the videos' keyframes (kind
+  // "video_frame"), the redacted copies `run --share` wrote (kind "redacted_copy", path as
+  // written) and their log ("redaction_log").
   std::vector<EvidenceRecord> shared;
 };
 

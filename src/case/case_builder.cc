@@ -68,7 +68,9 @@ EvidenceRecord TakeIn(const fs::path& file, const fs::path& case_dir, std::uint6
     if (!ReadFileHead(file, 64, bytes).ok()) bytes.clear();
   }
   const ImageFormat format = DetectFormat(bytes);
-  record.kind = format == ImageFormat::kUnknown || format == ImageFormat::kPdf ? "other" : "photo";
+  record.kind = format == ImageFormat::kUnknown || format == ImageFormat::kPdf ? "other"
+                : IsVideo(format)                                              ? "video"
+                                                                               : "photo";
   if (record.kind == "other") record.error.clear();  // a note too large to read is no failure
   return record;
 }
@@ -114,6 +116,17 @@ Result<Case> BuildCase(const fs::path& case_dir, const InspectOptions& options,
         ++result.failed;
       }
       result.photos.push_back(std::move(photo));
+    } else if (record.kind == "video") {
+      VideoRecord video;
+      video.path = record.path;
+      video.absolute = file;
+      video.sha256 = record.sha256;
+      video.metadata.file = record.path;
+      video.metadata.sha256 = record.sha256;
+      video.metadata.bytes = record.bytes;
+      video.error = record.error;
+      if (!record.error.empty()) ++result.failed;
+      result.videos.push_back(std::move(video));
     }
     result.evidence.push_back(std::move(record));
     progress.Advance();

@@ -5,6 +5,7 @@
 #include <map>
 #include <opencv2/imgproc.hpp>
 
+#include "case/videos.h"
 #include "geo/gazetteer.h"
 #include "metadata/exiv2_reader.h"
 #include "util/supervised.h"
@@ -184,6 +185,7 @@ Status RunCasePipeline(Case& c, const PipelineOptions& options) {
   }
   for (auto* s : active) c.steps_run.push_back(s->name());
   const EvidenceLimits limits{options.inspect.max_bytes, options.decode};
+  ExpandVideos(c, options);
   if (options.preflight_deadline_s > 0) Preflight(c, limits, options.preflight_deadline_s);
   for (std::size_t index = 0; index < c.photos.size(); ++index) {
     PhotoRecord& photo = c.photos[index];
@@ -238,6 +240,7 @@ Status RunCasePipeline(Case& c, const PipelineOptions& options) {
   c.failed = 0;
   for (const auto& photo : c.photos)
     c.failed += (photo.unreadable || !photo.errors.empty()) ? 1 : 0;
+  for (const auto& video : c.videos) c.failed += video.error.empty() ? 0 : 1;
   return OkStatus();
 }
 

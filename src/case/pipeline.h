@@ -40,6 +40,10 @@ struct PipelineOptions {
   // photo that crashes or hangs there is left out with PARSER_CRASHED / PARSER_TIMEOUT and
   // never parsed in this process. 0: no preflight.
   double preflight_deadline_s = 10;
+  // Videos: their keyframes are written here as PNG (run: OUT/frames) and join the case as
+  // photos before the steps (case/videos.h). Empty: videos get their metadata only.
+  std::filesystem::path frames_dir;
+  KeyframeOptions keyframes;
   // Called once a photo has been through its steps (before the case-wide Finish), e.g. to
   // write its pictures and free them, so that memory does not grow with the case.
   std::function<void(PhotoRecord& photo)> on_photo_done;

@@ -1,4 +1,5 @@
 // geoverify inspect FILE|DIR... [--json] [-r]
+#include <cstdio>
 #include <atomic>
 #include <iomanip>
 #include <iostream>
@@ -18,6 +19,15 @@ std::string SummaryText(const PhotoMetadata& p) {
   out << p.file << "\n  sha256     " << p.sha256 << "\n  format     " << p.format << " " << p.width
       << "x" << p.height << ", " << p.bytes << " bytes\n";
   if (p.error) out << "  ERROR      " << *p.error << "\n";
+  if (p.video) {
+    char line[160];
+    std::snprintf(line, sizeof line, "%.1f s, %.3g fps, rotation %d, %s", p.video->duration_s,
+                  p.video->fps, p.video->rotation_deg, p.video->has_audio ? "sound" : "no sound");
+    out << "  video      " << p.video->codec << ", " << line;
+    if (p.video->frames_extracted >= 0)
+      out << ", " << p.video->frames_extracted << " scene keyframes";
+    out << "\n";
+  }
   if (!p.make.empty() || !p.model.empty())
     out << "  camera     " << p.make << " " << p.model << "\n";
   if (!p.software.empty()) out << "  software   " << p.software << "\n";
@@ -45,7 +55,8 @@ std::string SummaryText(const PhotoMetadata& p) {
 int RunInspect(int argc, char** argv) {
   CLI::App app{
       "Read the metadata of photos (EXIF, IPTC, XMP, GPS, capture time) and run the metadata "
-      "checks.\n"
+      "checks.\nVideos (MP4, MOV, 3GP, MKV, WebM): their container's time, position, camera, "
+      "codec, duration, rotation and scene keyframes.\n"
       "Files are opened read-only; each is identified by its SHA-256.",
       "geoverify inspect"};
   std::vector<std::string> inputs;

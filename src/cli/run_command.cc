@@ -34,12 +34,16 @@ nlohmann::ordered_json Summary(const Case& c, const std::string& case_dir,
     if (p.errors.empty() && p.metadata.error)
       errors.push_back({{"file", p.path}, {"step", "intake"}, {"error", *p.metadata.error}});
   }
+  for (const auto& v : c.videos)
+    if (!v.error.empty())
+      errors.push_back({{"file", v.path}, {"step", "intake"}, {"error", v.error}});
   nlohmann::ordered_json outputs = nlohmann::ordered_json::array();
   for (const auto& p : written) outputs.push_back(p.string());
   return {{"case_dir", case_dir},
           {"title", c.config.title},
           {"files", c.evidence.size()},
           {"photos", c.photos.size()},
+          {"videos", c.videos.size()},
           {"failed", c.failed},
           {"clues", clues},
           {"findings", findings},
@@ -106,7 +110,8 @@ int RunRun(int argc, char** argv) {
       "Take in a case folder and run every step on every photo (run --steps lists them):\n"
       "metadata, forensics, time, GPS, the investigator's clues, shadows, same-scene links,\n"
       "reference matches and basemap registration. case.yaml at the folder's root says what\n"
-      "the investigator knows (docs/case-yaml.md). Writes case.gpkg, case.kml, report.html,\n"
+      "the investigator knows (docs/case-yaml.md). Videos (MP4, MOV, 3GP, MKV, WebM) join as\n"
+      "their scene-change keyframes (frames/). Writes case.gpkg, case.kml, report.html,\n"
       "manifest.csv, photos.json and photos/<sha256>/ into OUT_DIR.",
       "geoverify run"};
   std::string case_dir, out_dir;
@@ -190,6 +195,8 @@ int RunRun(int argc, char** argv) {
   }
   // Each photo's pictures and rasters are written as soon as its steps are done, and freed.
   options.on_photo_done = [&out_dir](PhotoRecord& photo) { WritePhotoFiles(photo, out_dir); };
+  // Videos' keyframes become photos of the case, written here (listed in the manifest).
+  options.frames_dir = std::filesystem::path(out_dir) / "frames";
   if (auto st = RunCasePipeline(c, options); !st.ok()) {
     std::cerr << "geoverify run: " << st.error().message << "\n";
     return kExitUsage;

@@ -166,9 +166,14 @@ Result<std::vector<SourcePhoto>> CasePhotos(const ExerciseMakeOptions& o) {
     SourcePhoto s;
     s.name = p["file"].get<std::string>();
     s.path = case_dir / s.name;
+    // A video's keyframe: its PNG in the case output (frames/), not a file of the case.
+    if (p.contains("video_frame") && p["video_frame"].is_object() &&
+        p["video_frame"]["frame_file"].is_string())
+      s.path = p["video_frame"]["frame_file"].get<std::string>();
     s.expected_sha256 = p.value("sha256", std::string());
-    if (p["gps"].is_object() && p["gps"].value("position_valid", false))
-      s.gps = LatLon{p["gps"].value("lat_deg", 0.0), p["gps"].value("lon_deg", 0.0)};
+    // photos.json writes the position as lat/lon, null when it is not valid.
+    if (p["gps"].is_object() && p["gps"]["lat"].is_number() && p["gps"]["lon"].is_number())
+      s.gps = LatLon{p["gps"]["lat"].get<double>(), p["gps"]["lon"].get<double>()};
     if (p["taken_at_utc"].is_string())
       if (const auto t = ParseIso8601(p["taken_at_utc"].get<std::string>()); t && t->offset_s)
         s.taken_at_utc = ToEpochSeconds(t->local) - *t->offset_s;

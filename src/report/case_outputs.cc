@@ -47,6 +47,21 @@ std::string PhotosJson(const Case& c) {
   return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
+// videos.json: each video as `inspect --json` reports it, with the paths of its keyframes
+// in photos.json.
+std::string VideosJson(const Case& c) {
+  Json all = Json::array();
+  for (const auto& v : c.videos) {
+    Json j = ToJson(v.metadata);
+    j["file"] = v.path;
+    j["sha256"] = v.sha256;
+    j["frames"] = v.frames;
+    j["error"] = v.error.empty() ? Json(nullptr) : Json(v.error);
+    all.push_back(std::move(j));
+  }
+  return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
 }  // namespace
 
 Json MultiPolygonJson(const std::vector<GeoPolygon>& polygons) {
@@ -252,6 +267,11 @@ Json PhotoJson(const PhotoRecord& p) {
         for (const auto& picture : p.pictures)
           if (picture.name == line["crop"] && !picture.path.empty()) line["crop"] = picture.path;
   j["place_group"] = p.place_group > 0 ? Json(p.place_group) : Json(nullptr);
+  j["video_frame"] = p.frame ? Json{{"video", p.frame->video},
+                                    {"video_sha256", p.frame->video_sha256},
+                                    {"offset_s", p.frame->offset_s},
+                                    {"frame_file", p.absolute.string()}}
+                             : Json(nullptr);
   j["warped"] = p.warped_path.empty() ? Json(nullptr) : Json(p.warped_path);
   Json errors = Json::array();
   for (const auto& e : p.errors) errors.push_back({{"step", e.step}, {"error", e.message}});
@@ -277,6 +297,8 @@ Result<std::vector<std::filesystem::path>> WriteCaseOutputs(Case& c,
   };
   if (auto st = write_text("manifest.csv", ManifestCsv(c)); !st.ok()) return st.error();
   if (auto st = write_text("photos.json", PhotosJson(c)); !st.ok()) return st.error();
+  if (!c.videos.empty())
+    if (auto st = write_text("videos.json", VideosJson(c)); !st.ok()) return st.error();
   if (!c.fusion.empty()) {
     if (auto st = write_text("hypotheses.json", HypothesesJson(c)); !st.ok()) return st.error();
   }

@@ -169,6 +169,12 @@ void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index)
                          : std::string("unknown"))
       << "</td></tr><tr><th>Camera</th><td>" << HtmlEscape(p.metadata.make + " " + p.metadata.model)
       << "</td></tr>";
+  if (p.frame) {
+    char at[32];
+    std::snprintf(at, sizeof at, "%.2f s", p.frame->offset_s);
+    out << "<tr><th>Video frame</th><td>of " << HtmlEscape(p.frame->video) << " at " << at
+        << " <small>(time = the video's + " << at << ")</small></td></tr>";
+  }
   if (p.place_group > 0)
     out << "<tr><th>Place group</th><td><a href='#group-" << p.place_group << "'>" << p.place_group
         << "</a></td></tr>";
@@ -256,6 +262,52 @@ void WriteGroups(std::ostream& out, const Case& c) {
     out << "</td></tr>\n";
   }
   out << "</table>\n";
+}
+
+// Each video: its container facts and findings, and its keyframes as a strip, each linked
+// to its panel among the photos.
+void WriteVideos(std::ostream& out, const Case& c) {
+  if (c.videos.empty()) return;
+  out << "<h2 id=videos>Videos (" << c.videos.size() << ")</h2>\n";
+  for (const auto& v : c.videos) {
+    const PhotoMetadata& m = v.metadata;
+    out << "<section class=video data-sha256='" << HtmlEscape(v.sha256) << "'><h3>"
+        << HtmlEscape(v.path) << "</h3><div class=hash>SHA-256 " << HtmlEscape(v.sha256)
+        << "</div>";
+    if (m.video) {
+      char facts[160];
+      std::snprintf(facts, sizeof facts, "%.1f s, %dx%d, rotation %d, %s",
+                    m.video->duration_s, m.video->width, m.video->height,
+                    m.video->rotation_deg, m.video->has_audio ? "with sound" : "no sound");
+      out << "<p>" << HtmlEscape(m.video->container + " " + m.video->codec) << ", " << facts
+          << "; taken (UTC) "
+          << (m.taken_at_utc ? HtmlEscape(FormatIsoUtc(*m.taken_at_utc)) + " <small>(" +
+                                   HtmlEscape(m.taken_at_utc_source) + ")</small>"
+                             : std::string("unknown"))
+          << "; camera " << HtmlEscape(m.make + " " + m.model) << "</p>";
+    }
+    out << "<div class=strip>";
+    for (const auto& frame_path : v.frames) {
+      for (std::size_t i = 0; i < c.photos.size(); ++i) {
+        const PhotoRecord& p = c.photos[i];
+        if (p.path != frame_path || !p.frame) continue;
+        char at[32];
+        std::snprintf(at, sizeof at, "%.2f s", p.frame->offset_s);
+        out << "<a href='#photo-" << i + 1 << "'><figure>";
+        if (const cv::Mat* preview = Picture(p, "preview"))
+          out << "<img alt='keyframe at " << at << "' src='" << DataUri(*preview, 200, true)
+              << "'>";
+        out << "<figcaption>" << at << "</figcaption></figure></a>";
+      }
+    }
+    out << "</div><ul class=findings>";
+    for (const auto& f : m.findings)
+      out << "<li class='" << SeverityName(f.severity) << "'><b>" << HtmlEscape(f.code) << "</b> "
+          << HtmlEscape(f.message) << "</li>";
+    out << "</ul>";
+    if (!v.error.empty()) out << "<p class=err>" << HtmlEscape(v.error) << "</p>";
+    out << "</section>\n";
+  }
 }
 
 void WriteEvidenceTable(std::ostream& out, const Case& c) {
@@ -371,7 +423,9 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
          "from each place group's clues (see Place groups). "
       << HtmlEscape(borders_note) << ' ' << HtmlEscape(sites_note)
       << " Places named near clues: GeoNames (CC BY 4.0, geonames.org)."
-      << " The map works offline.</p>\n<h2>Photos (" << c.photos.size() << ")</h2>\n";
+      << " The map works offline.</p>\n";
+  WriteVideos(out, c);
+  out << "<h2>Photos (" << c.photos.size() << ")</h2>\n";
   for (std::size_t i = 0; i < c.photos.size(); ++i) WritePhotoPanel(out, c.photos[i], i + 1);
   WriteGroups(out, c);
   WriteEvidenceTable(out, c);

@@ -19,7 +19,9 @@ h4{margin:8px 0 2px 0}table.gains{width:auto;margin:2px 0 6px 12px}table.gains t
 table.text img.crop{max-width:320px;max-height:80px}table.text td.reading{font-size:18px}
 td.bars{width:130px;position:relative}.bar{display:inline-block;height:9px;vertical-align:middle}
 .bar.for{background:#393;margin-left:65px}.bar.against{background:#c33;margin-left:65px;transform:translateX(-100%)}
-.gain-row{display:flex;gap:6px;align-items:center;font-size:12px}.gain-bar{height:9px;display:inline-block})";
+.gain-row{display:flex;gap:6px;align-items:center;font-size:12px}.gain-bar{height:9px;display:inline-block}
+section.video{border:1px solid #bbb;border-radius:4px;padding:8px 12px;margin:0 0 1.2em 0}section.video h3{margin:0 0 2px 0}
+.strip{display:flex;gap:6px;overflow-x:auto;padding:4px 0}.strip img{height:110px;border:1px solid #ccc}.strip a{text-decoration:none})";
 
 inline constexpr const char* kReportMapScript = R"(
 (function(){

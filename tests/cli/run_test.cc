@@ -17,6 +17,7 @@
 #include "support/temp_dir.h"
 #include "util/file.h"
 #include "util/sha256.h"
+#include "util/time.h"
 
 namespace gv {
 namespace {
@@ -86,11 +87,52 @@ std::map<std::filesystem::path, std::vector<std::uint8_t>> RunCase::before_;
 TEST_F(RunCase, SummaryAndExitCode) {
   EXPECT_EQ(run_->exit_code, 1) << run_->out;  // incomplete_transfer.jpg
   const auto j = nlohmann::json::parse(run_->out);
-  EXPECT_EQ(j["photos"], 9);
+  EXPECT_EQ(j["photos"], 11);  // 9 photos and the video's 2 scene keyframes
+  EXPECT_EQ(j["videos"], 1);
   EXPECT_EQ(j["failed"], 1);
   EXPECT_EQ(j["steps_run"].size(), 11u);  // every step of the registry, text included
   EXPECT_NE(j["steps_run"].dump().find("\"text\""), std::string::npos);
   for (const auto& e : j["errors"]) EXPECT_EQ(e["file"], "incomplete_transfer.jpg") << e;
+}
+
+TEST_F(RunCase, VideoKeyframesJoinTheCaseAsPhotos) {
+  const auto videos = nlohmann::json::parse(test::ReadAllText(out_dir() / "videos.json"));
+  ASSERT_EQ(videos.size(), 1u);
+  const auto& video = videos[0];
+  EXPECT_EQ(video["file"], "clips/courtyard_walk.mov");
+  EXPECT_EQ(video["sha256"], Sha256Hex(test::ReadAll(case_dir() / "clips/courtyard_walk.mov")));
+  EXPECT_EQ(video["taken_at_utc"], "2025-03-15T01:42:30Z");
+  EXPECT_EQ(video["video"]["frames_extracted"], 2);
+  ASSERT_EQ(video["frames"].size(), 2u);
+  // Each keyframe: a PNG in frames/ whose SHA-256 is the photo's, linked to the video's
+  // SHA-256, with the video's time plus its offset and the video's position.
+  const std::string manifest = test::ReadAllText(out_dir() / "manifest.csv");
+  std::vector<double> offsets;
+  for (const auto& path : video["frames"]) {
+    const auto frame = Photo(path.get<std::string>());
+    ASSERT_TRUE(frame.is_object()) << path;
+    EXPECT_EQ(frame["video_frame"]["video_sha256"], video["sha256"]);
+    const std::filesystem::path file = frame["video_frame"]["frame_file"].get<std::string>();
+    EXPECT_EQ(file.parent_path().parent_path(), out_dir() / "frames");
+    EXPECT_EQ(Sha256Hex(test::ReadAll(file)), frame["sha256"]);
+    EXPECT_NE(manifest.find(frame["sha256"].get<std::string>() + ","), std::string::npos);
+    EXPECT_DOUBLE_EQ(frame["gps"]["lat"].get<double>(), 16.8207);
+    offsets.push_back(frame["video_frame"]["offset_s"].get<double>());
+  }
+  EXPECT_EQ(offsets[0], 0);
+  EXPECT_NEAR(offsets[1], 2.5, 0.6);  // the cut to the room, at the next keyframe
+  EXPECT_EQ(Photo(video["frames"][1].get<std::string>())["taken_at_utc"],
+            FormatIsoUtc(ToEpochSeconds(CivilTime{2025, 3, 15, 1, 42, 30}) +
+                         static_cast<std::int64_t>(std::llround(offsets[1]))));
+  // The courtyard seen in the video is the courtyard of the photos: one place group.
+  EXPECT_EQ(Photo(video["frames"][0].get<std::string>())["place_group"],
+            Photo("courtyard.jpg")["place_group"]);
+  EXPECT_NE(Photo(video["frames"][1].get<std::string>())["place_group"],
+            Photo("courtyard.jpg")["place_group"]);
+  // The report shows the strip, each keyframe linked to its panel.
+  const std::string html = test::ReadAllText(out_dir() / "report.html");
+  EXPECT_NE(html.find("<h2 id=videos>Videos (1)</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<div class=strip><a href='#photo-"), std::string::npos);
 }
 
 TEST_F(RunCase, EvidenceIsUntouched) {
@@ -452,8 +494,9 @@ TEST_F(RunCase, ReportRendersInChromiumOfflineWithoutErrors) {
                          std::sregex_iterator());
   };
   EXPECT_GT(count("class=\"leaflet-interactive\""), 10);  // vector shapes drawn by Leaflet
-  EXPECT_EQ(count("<section class=\"photo\""), 9);
-  EXPECT_EQ(count("<img class=\"preview\""), 8);  // all but the truncated file
+  EXPECT_EQ(count("<section class=\"photo\""), 11);  // 9 photos, 2 keyframes of the video
+  EXPECT_EQ(count("<img class=\"preview\""), 10);   // all but the truncated file
+  EXPECT_EQ(count("<section class=\"video\""), 1);
   EXPECT_GE(count("<img class=\"ela\""), 8);
   EXPECT_GE(count("<tr class=\"group\""), 5);
   ASSERT_TRUE(std::filesystem::exists(png));

@@ -52,7 +52,7 @@ std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec) {
   enc->pix_fmt = AV_PIX_FMT_YUV420P;
   enc->gop_size = spec.gop;
   enc->max_b_frames = 0;
-  enc->bit_rate = 2'000'000;
+  enc->bit_rate = spec.bit_rate;
   if (spec.encoder == "libx264") av_opt_set(enc->priv_data, "preset", "ultrafast", 0);
   if (spec.bitexact) enc->flags |= AV_CODEC_FLAG_BITEXACT;
   if (oc->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;

@@ -15,7 +15,8 @@ struct VideoSpec {
   std::string muxer = "mp4";      // FFmpeg muxer: mp4, mov, 3gp, matroska, webm
   std::string encoder = "mpeg4";  // FFmpeg encoder: mpeg4, libx264, libvpx, ...
   int fps = 10;
-  int gop = 10;  // frames between keyframes
+  int gop = 10;                   // frames between keyframes
+  std::int64_t bit_rate = 2'000'000;
   // Scenes, in order: a picture (all the same size) and how many frames it lasts. Each frame
   // moves the picture by a pixel, as a hand-held camera would.
   std::vector<std::pair<cv::Mat, int>> scenes;

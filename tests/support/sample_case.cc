@@ -9,6 +9,7 @@
 #include "georef_views.h"
 #include "match/reference_collection.h"
 #include "metadata/exiv2_reader.h"
+#include "support/make_video.h"
 #include "support/synth_photo.h"
 
 namespace gv::test {
@@ -101,6 +102,27 @@ void WriteSampleCase(const fs::path& dir, const fs::path& landsat_tif) {
              courtyard);
   WriteRaw(dir / "courtyard_other_window.jpg",
            Jpeg(View(courtyard_scene, 2, 0.07, {960, 720}), 80));
+  {
+    // A short iPhone video: the courtyard from a third window, then the room inside. Its
+    // first keyframe links it to the courtyard photos (same scene).
+    VideoSpec video;
+    video.muxer = "mov";
+    video.encoder = "libx264";
+    video.fps = 10;
+    video.gop = 10;
+    video.bit_rate = 600'000;
+    video.metadata_keys = true;
+    video.scenes = {{View(courtyard_scene, 5, 0.05, {640, 480}), 25},
+                    {MakeTexture(41, 640, 480), 20}};
+    video.tags = {{"com.apple.quicktime.creationdate", "2025-03-15T08:12:30+0630"},
+                  {"com.apple.quicktime.location.ISO6709", "+16.8207+098.5306+018.000/"},
+                  {"com.apple.quicktime.make", "Apple"},
+                  {"com.apple.quicktime.model", "iPhone 13"},
+                  {"com.apple.quicktime.software", "17.4.1"},
+                  {"creation_time", "2025-03-15T01:42:30.000000Z"}};
+    fs::create_directories(dir / "clips");
+    WriteRaw(dir / "clips" / "courtyard_walk.mov", MakeVideo(video));
+  }
 
   // Golden Triangle SEZ (Laos, UTC+7) with a camera set to Myanmar time; the reference
   // collection holds three other photos of the same building, geotagged there.

@@ -12,6 +12,12 @@ class MetadataStep : public Step {
   }
   bool Applies(const PhotoContext&) const override { return true; }
   Status Run(PhotoContext& ctx) override {
+    if (ctx.photo.frame) {
+      // A video's keyframe: the video's metadata at its offset (case/videos.h), findings
+      // included; the PNG itself has none.
+      for (const auto& f : ctx.photo.metadata.findings) ctx.photo.findings.push_back(f);
+      return OkStatus();
+    }
     PhotoMetadata m = InspectEvidence(ctx.evidence, ctx.options.inspect);
     m.file = ctx.photo.path;
     for (const auto& f : m.findings) ctx.photo.findings.push_back(f);
