@@ -25,14 +25,20 @@ Json Maybe(const std::optional<T>& v) {
 // What the worker sends back: the container's fields (so that this process never parses the
 // video) and the keyframes it wrote.
 Json InfoJson(const VideoInfo& v) {
-  Json j{{"container", v.container},   {"codec", v.codec},
-         {"width", v.width},           {"height", v.height},
-         {"rotation", v.rotation_deg}, {"duration_s", v.duration_s},
-         {"fps", v.fps},               {"audio", v.has_audio},
+  Json j{{"container", v.container},
+         {"codec", v.codec},
+         {"width", v.width},
+         {"height", v.height},
+         {"rotation", v.rotation_deg},
+         {"duration_s", v.duration_s},
+         {"fps", v.fps},
+         {"audio", v.has_audio},
          {"container_utc", Maybe(v.container_utc)},
          {"location_key", v.location_key},
-         {"make", v.make},             {"model", v.model},
-         {"software", v.software},     {"encoder", v.encoder}};
+         {"make", v.make},
+         {"model", v.model},
+         {"software", v.software},
+         {"encoder", v.encoder}};
   if (v.apple_creation) {
     j["apple_local"] = ToEpochSeconds(v.apple_creation->local);
     j["apple_offset"] = Maybe(v.apple_creation->offset_s);
@@ -178,9 +184,9 @@ void ExpandVideos(Case& c, const PipelineOptions& options) {
         DeriveCaptureTime(video.metadata, options.inspect.zones);
         RunMetadataChecks(video.metadata, options.inspect.zones);
         if (answer.contains("frames_error"))
-          video.metadata.AddFinding("VIDEO_UNDECODABLE", Severity::kWarning,
-                                    "Keyframes could not be taken: " +
-                                        answer["frames_error"].get<std::string>());
+          video.metadata.AddFinding(
+              "VIDEO_UNDECODABLE", Severity::kWarning,
+              "Keyframes could not be taken: " + answer["frames_error"].get<std::string>());
         video.metadata.video->frames_extracted = static_cast<int>(answer["frames"].size());
         for (const auto& f : answer["frames"]) {
           PhotoRecord photo;
@@ -189,8 +195,8 @@ void ExpandVideos(Case& c, const PipelineOptions& options) {
           photo.absolute = f["file"].get<std::string>();
           photo.sha256 = f["sha256"].get<std::string>();
           photo.frame = FrameSource{video.path, video.sha256, offset};
-          photo.metadata = FrameMetadata(video.metadata, photo.path, offset,
-                                         f["width"].get<int>(), f["height"].get<int>());
+          photo.metadata = FrameMetadata(video.metadata, photo.path, offset, f["width"].get<int>(),
+                                         f["height"].get<int>());
           photo.metadata.sha256 = photo.sha256;
           photo.metadata.bytes = f["bytes"].get<std::uint64_t>();
           video.frames.push_back(photo.path);

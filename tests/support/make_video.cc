@@ -31,13 +31,15 @@ void Check(int rc, const char* what) {
 }  // namespace
 
 std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec) {
-  if (spec.scenes.empty()) throw std::runtime_error("MakeVideo: no scenes");
+  if (spec.scenes.empty() && !(spec.draw && spec.frames > 0))
+    throw std::runtime_error("MakeVideo: no scenes");
+  const cv::Mat first = spec.scenes.empty() ? spec.draw(0) : spec.scenes.front().first;
   av_log_set_level(AV_LOG_QUIET);
   static std::atomic<int> counter{0};
   const auto path = std::filesystem::temp_directory_path() /
                     ("gv-video-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
                      "." + (spec.muxer == "matroska" ? "mkv" : spec.muxer));
-  const int width = spec.scenes.front().first.cols, height = spec.scenes.front().first.rows;
+  const int width = first.cols, height = first.rows;
 
   AVFormatContext* oc = nullptr;
   Check(avformat_alloc_output_context2(&oc, nullptr, spec.muxer.c_str(), path.c_str()), "muxer");
@@ -54,6 +56,10 @@ std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec) {
   enc->max_b_frames = 0;
   enc->bit_rate = spec.bit_rate;
   if (spec.encoder == "libx264") av_opt_set(enc->priv_data, "preset", "ultrafast", 0);
+  if (spec.encoder == "libx265") {
+    av_opt_set(enc->priv_data, "preset", "ultrafast", 0);
+    av_opt_set(enc->priv_data, "x265-params", "log-level=error", 0);
+  }
   if (spec.bitexact) enc->flags |= AV_CODEC_FLAG_BITEXACT;
   if (oc->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   Check(avcodec_open2(enc, codec, nullptr), "open encoder");
@@ -93,20 +99,28 @@ std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec) {
     }
   };
   std::int64_t pts = 0;
+  const auto encode = [&](const cv::Mat& picture) {
+    if (picture.cols != width || picture.rows != height || picture.type() != CV_8UC3)
+      throw std::runtime_error("MakeVideo: frames must be BGR of one size");
+    const cv::Mat bgr = picture.isContinuous() ? picture : picture.clone();
+    Check(av_frame_make_writable(frame), "writable");
+    const std::uint8_t* src[] = {bgr.data};
+    const int stride[] = {static_cast<int>(bgr.step)};
+    sws_scale(sws, src, stride, 0, height, frame->data, frame->linesize);
+    frame->pts = pts++;
+    Check(avcodec_send_frame(enc, frame), "send frame");
+    drain();
+  };
   for (const auto& [picture, count] : spec.scenes) {
     for (int i = 0; i < count; ++i) {
       const cv::Mat shift = (cv::Mat_<double>(2, 3) << 1, 0, i % 4, 0, 1, (i / 2) % 3);
       cv::Mat moved;
       cv::warpAffine(picture, moved, shift, picture.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
-      Check(av_frame_make_writable(frame), "writable");
-      const std::uint8_t* src[] = {moved.data};
-      const int stride[] = {static_cast<int>(moved.step)};
-      sws_scale(sws, src, stride, 0, height, frame->data, frame->linesize);
-      frame->pts = pts++;
-      Check(avcodec_send_frame(enc, frame), "send frame");
-      drain();
+      encode(moved);
     }
   }
+  if (spec.scenes.empty())
+    for (int i = 0; i < spec.frames; ++i) encode(spec.draw(i));
   Check(avcodec_send_frame(enc, nullptr), "flush");
   drain();
   Check(av_write_trailer(oc), "trailer");

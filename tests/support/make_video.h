@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <opencv2/core/mat.hpp>
 #include <string>
 #include <utility>
@@ -15,11 +16,14 @@ struct VideoSpec {
   std::string muxer = "mp4";      // FFmpeg muxer: mp4, mov, 3gp, matroska, webm
   std::string encoder = "mpeg4";  // FFmpeg encoder: mpeg4, libx264, libvpx, ...
   int fps = 10;
-  int gop = 10;                   // frames between keyframes
+  int gop = 10;  // frames between keyframes
   std::int64_t bit_rate = 2'000'000;
   // Scenes, in order: a picture (all the same size) and how many frames it lasts. Each frame
   // moves the picture by a pixel, as a hand-held camera would.
   std::vector<std::pair<cv::Mat, int>> scenes;
+  // Or every frame drawn by `draw` (frame index from 0), `frames` of them (not moved).
+  std::function<cv::Mat(int)> draw;
+  int frames = 0;
   std::vector<std::pair<std::string, std::string>> tags;  // container metadata
   bool metadata_keys = false;  // QuickTime 'mdta' keys (movflags use_metadata_tags), as iPhones
   int rotation_cw = 0;         // display matrix: degrees clockwise to show upright

@@ -287,5 +287,39 @@ TEST(Video, InspectReportsTheVideoItsTimeAndItsPosition) {
   EXPECT_FALSE(by_name["cut.mov"]["error"].is_null());
 }
 
+// `run` reads each video in a supervised worker: one that crashes it or hangs is left out
+// with its finding, the others' keyframes join the case. The crash and the hang are made on
+// purpose by the test-only fault injection (util/supervised.h).
+TEST(Video, RunLeavesOutAVideoThatCrashesOrHangsItsWorker) {
+  test::TempDir dir;
+  const auto c = dir.path() / "case";
+  std::filesystem::create_directories(c);
+  Write(c / "fine.mov", test::MakeVideo(IphoneSpec()));
+  for (const auto& [name, marker] :
+       {std::pair<std::string, std::string>{"crash.mp4", "GEOVERIFY-TEST-CRASH"},
+        {"hang.mp4", "GEOVERIFY-TEST-HANG"}}) {
+    std::vector<std::uint8_t> bytes = {0, 0, 0, 32, 'f', 't', 'y', 'p'};
+    bytes.insert(bytes.end(), marker.begin(), marker.end());
+    bytes.resize(4096, 0);
+    Write(c / name, bytes);
+  }
+  const auto r = test::RunCommand("GEOVERIFY_FAULT_INJECTION=1 " + std::string(GEOVERIFY_BINARY) +
+                                  " run --json --deadline 1 --skip text,forensics " + Quote(c) +
+                                  " -o " + Quote(dir.path() / "out"));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  const auto videos = nlohmann::json::parse(test::ReadAllText(dir.path() / "out" / "videos.json"));
+  std::map<std::string, nlohmann::json> by;
+  for (const auto& v : videos) by[v["file"].get<std::string>()] = v;
+  ASSERT_EQ(by.size(), 3u);
+  EXPECT_TRUE(by["fine.mov"]["error"].is_null());
+  EXPECT_EQ(by["fine.mov"]["frames"].size(), 3u);
+  EXPECT_EQ(by["crash.mp4"]["findings"][0]["code"], "PARSER_CRASHED");
+  EXPECT_EQ(by["hang.mp4"]["findings"][0]["code"], "PARSER_TIMEOUT");
+  EXPECT_TRUE(by["crash.mp4"]["frames"].empty());
+  const auto summary = nlohmann::json::parse(r.out);
+  EXPECT_EQ(summary["photos"], 3);  // the fine video's keyframes
+  EXPECT_EQ(summary["failed"], 2);
+}
+
 }  // namespace
 }  // namespace gv
