@@ -31,8 +31,8 @@ struct EvidenceRecord {
   std::uint64_t bytes = 0;
   std::string modified_utc;  // file modification time at intake, ISO 8601 UTC
   std::string intake_utc;    // when geoverify hashed it
-  // "photo"; "video"; "case_file" (case.yaml); "reference" or "basemap" (named by case.yaml: hashed,
-  // not photos of the case); "other" (content is not an image geoverify reads).
+  // "photo"; "video"; "case_file" (case.yaml); "reference" or "basemap" (named by case.yaml:
+  // hashed, not photos of the case); "other" (content is not an image geoverify reads).
   std::string kind;
   std::string error;  // empty when the file was read in full
 };

@@ -1,6 +1,6 @@
 // geoverify inspect FILE|DIR... [--json] [-r]
-#include <cstdio>
 #include <atomic>
+#include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <sstream>

@@ -18,7 +18,8 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"inspect", "read metadata (EXIF, IPTC, XMP, GPS, times) and run the metadata checks",
+    {"inspect",
+     "read metadata (EXIF, IPTC, XMP, GPS, times; videos too) and run the metadata checks",
      &RunInspect},
     {"run", "take in a case folder and write layers (GeoPackage, KML) and an HTML report", &RunRun},
     {"sun", "sun position, sunrise/sunset and shadow ratio for a time and place or a photo",

@@ -198,8 +198,7 @@ std::vector<SourcePhoto> FolderPhotos(const fs::path& source, const fs::path& pa
     std::vector<std::uint8_t> head;
     if (!ReadFileHead(path, 64, head).ok()) continue;
     const ImageFormat f = DetectFormat(head);
-    if (f == ImageFormat::kUnknown || f == ImageFormat::kPdf || IsVideo(f))
-      continue;
+    if (f == ImageFormat::kUnknown || f == ImageFormat::kPdf || IsVideo(f)) continue;
     SourcePhoto s;
     s.name = fs::relative(path, source, ec).string();
     if (ec || s.name.empty()) s.name = path.filename().string();

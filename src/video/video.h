@@ -64,7 +64,7 @@ struct Keyframe {
 struct KeyframeOptions {
   int max_frames = 6;              // at most this many, the first frame and the strongest cuts
   double min_gap_s = 1.0;          // between two keyframes
-  double scene_threshold = 0.2;    // change (0..1) that makes a new scene
+  double scene_threshold = 0.3;    // change (0..1) that makes a new scene
   double sample_interval_s = 0.5;  // when the stream has too few keyframes, sample this often
   int max_decoded_frames = 4000;   // decoding stops after this many frames
   VideoLimits limits;

@@ -494,8 +494,8 @@ TEST_F(RunCase, ReportRendersInChromiumOfflineWithoutErrors) {
                          std::sregex_iterator());
   };
   EXPECT_GT(count("class=\"leaflet-interactive\""), 10);  // vector shapes drawn by Leaflet
-  EXPECT_EQ(count("<section class=\"photo\""), 11);  // 9 photos, 2 keyframes of the video
-  EXPECT_EQ(count("<img class=\"preview\""), 10);   // all but the truncated file
+  EXPECT_EQ(count("<section class=\"photo\""), 11);       // 9 photos, 2 keyframes of the video
+  EXPECT_EQ(count("<img class=\"preview\""), 10);         // all but the truncated file
   EXPECT_EQ(count("<section class=\"video\""), 1);
   EXPECT_GE(count("<img class=\"ela\""), 8);
   EXPECT_GE(count("<tr class=\"group\""), 5);

@@ -112,8 +112,10 @@ void WriteSampleCase(const fs::path& dir, const fs::path& landsat_tif) {
     video.gop = 10;
     video.bit_rate = 600'000;
     video.metadata_keys = true;
-    video.scenes = {{View(courtyard_scene, 5, 0.05, {640, 480}), 25},
-                    {MakeTexture(41, 640, 480), 20}};
+    cv::Mat room = MakeTexture(41, 640, 480);  // the room: warm lamp light
+    cv::addWeighted(room, 0.5, cv::Mat(room.size(), room.type(), cv::Scalar(40, 120, 210)), 0.5, 0,
+                    room);
+    video.scenes = {{View(courtyard_scene, 5, 0.05, {640, 480}), 25}, {room, 20}};
     video.tags = {{"com.apple.quicktime.creationdate", "2025-03-15T08:12:30+0630"},
                   {"com.apple.quicktime.location.ISO6709", "+16.8207+098.5306+018.000/"},
                   {"com.apple.quicktime.make", "Apple"},
