@@ -2,8 +2,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "case/inspect.h"
 
@@ -39,6 +42,18 @@ void AttachTimeZones(InspectOptions& options);
 // kExitSomeFailed.
 int FailInput(const std::string& command, bool json, nlohmann::ordered_json entry,
               const std::string& message);
+
+// Runs `work` on each file in a supervised worker process (util/supervised.h) and hands
+// `sink` each file's JSON entry, in order. `workers` processes (the work may use the cores
+// itself: 1), a wall-clock deadline per file and a CPU-time limit of `cpu_per_deadline` times
+// it (for work on several threads). A file that crashes or hangs its worker gets the entry
+// {file, sha256 (taken here by streaming), error, findings: [PARSER_CRASHED|PARSER_TIMEOUT]}
+// and the batch goes on. deadline_s 0: the work runs in this process.
+void ForEachFileIsolated(
+    const std::vector<std::filesystem::path>& files, double deadline_s, int workers,
+    double cpu_per_deadline, const std::string& step,
+    const std::function<nlohmann::ordered_json(const std::filesystem::path&)>& work,
+    const std::function<void(const std::filesystem::path&, nlohmann::ordered_json&&)>& sink);
 
 int RunInspect(int argc, char** argv);
 int RunRun(int argc, char** argv);

@@ -1,7 +1,11 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "metadata/metadata_json.h"
 #include "util/data_dir.h"
+#include "util/file.h"
+#include "util/sha256.h"
+#include "util/supervised.h"
 
 namespace gv::cli {
 
@@ -66,6 +70,49 @@ void AttachTimeZones(InspectOptions& options) {
     std::cerr << "geoverify: warning: " << zones.error().message
               << "; time zone at GPS position unavailable\n";
   }
+}
+
+void ForEachFileIsolated(
+    const std::vector<std::filesystem::path>& files, double deadline_s, int workers,
+    double cpu_per_deadline, const std::string& step,
+    const std::function<nlohmann::ordered_json(const std::filesystem::path&)>& work,
+    const std::function<void(const std::filesystem::path&, nlohmann::ordered_json&&)>& sink) {
+  using Json = nlohmann::ordered_json;
+  if (deadline_s <= 0) {
+    for (const auto& f : files) sink(f, work(f));
+    return;
+  }
+  SupervisorOptions supervisor;
+  supervisor.workers = workers;
+  supervisor.deadline_s = deadline_s;
+  supervisor.cpu_limit_s = deadline_s * cpu_per_deadline;
+  supervisor.memory_bytes = 4ull << 30;
+  SupervisedMap(
+      files.size(),
+      [&](std::size_t i) {
+        MaybeInjectFault(files[i]);
+        return work(files[i]).dump(-1, ' ', false, Json::error_handler_t::replace);
+      },
+      supervisor,
+      [&](std::size_t i, ItemResult&& r) {
+        if (r.failure == ItemFailure::kNone) {
+          Json entry = Json::parse(r.payload, nullptr, false);
+          if (!entry.is_discarded()) {
+            sink(files[i], std::move(entry));
+            return;
+          }
+        }
+        Json entry{{"file", files[i].string()}, {"sha256", nullptr}};
+        if (const auto info = StatFile(files[i]); info.ok() && info->regular)
+          if (auto hash = Sha256File(files[i]); hash.ok()) entry["sha256"] = *hash;
+        if (r.failure == ItemFailure::kNone) {
+          entry["error"] = "the worker's answer could not be read";
+        } else {
+          entry["error"] = FailureText(r) + "; the file was left out and the batch went on";
+          entry["findings"] = Json::array({ToJson(FailureFinding(r, step))});
+        }
+        sink(files[i], std::move(entry));
+      });
 }
 
 }  // namespace gv::cli

@@ -64,6 +64,8 @@ int RunForensics(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   app.add_flag("-r,--recursive", recursive, "descend into folders");
+  double deadline_s = 60;
+  AddDeadlineOption(app, deadline_s, "decodes and analyses a photo");
   app.add_flag("--duplicates", duplicates,
                "only group near-duplicates (pHash within 10 bits) across the inputs");
   app.add_flag("--json", json,
@@ -110,18 +112,27 @@ int RunForensics(int argc, char** argv) {
   }
   Progress progress("forensics", listing.files.size());
   if (json) std::cout << "[";
-  for (std::size_t i = 0; i < listing.files.size(); ++i) {
-    const ForensicsReport report = AnalyzeFile(listing.files[i], options);
-    nlohmann::ordered_json j = ToJson(report);
-    if (!out.empty()) WriteForensicsPictures(report, listing.files[i], out, j);
-    progress.Advance();
-    failed |= !j["error"].is_null();
-    if (json)
-      std::cout << (i ? ",\n" : "\n")
-                << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    else
-      PrintText(j);
-  }
+  bool first = true;
+  // One photo at a time in a supervised worker (the analyses use both cores): a photo that
+  // crashes or hangs a decoder or an analysis is left out with PARSER_CRASHED/TIMEOUT.
+  ForEachFileIsolated(
+      listing.files, deadline_s, 1, 2.0, "forensics",
+      [&](const std::filesystem::path& file) {
+        const ForensicsReport report = AnalyzeFile(file, options);
+        nlohmann::ordered_json j = ToJson(report);
+        if (!out.empty()) WriteForensicsPictures(report, file, out, j);
+        return j;
+      },
+      [&](const std::filesystem::path&, nlohmann::ordered_json&& j) {
+        progress.Advance();
+        failed |= !j["error"].is_null();
+        if (json)
+          std::cout << (first ? "\n" : ",\n")
+                    << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        else
+          PrintText(j);
+        first = false;
+      });
   progress.Finish();
   if (json) std::cout << "\n]\n";
   return failed ? kExitSomeFailed : kExitOk;

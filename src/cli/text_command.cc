@@ -57,6 +57,8 @@ int RunText(int argc, char** argv) {
   app.add_option("--box", boxes, "x,y,w,h: a region to read as given (repeatable)");
   app.add_flag("--no-detect", no_detect, "read only the --box regions");
   app.add_flag("-r,--recursive", recursive, "descend into folders");
+  double deadline_s = 60;
+  AddDeadlineOption(app, deadline_s, "decodes a photo and reads its text");
   app.add_flag("--json", json,
                "print one JSON array, one object per photo (keys in docs/commands/text.md)");
   EvidenceLimits limits;
@@ -107,38 +109,43 @@ int RunText(int argc, char** argv) {
     first = false;
   }
   Progress progress("text", listing.files.size());
-  for (std::size_t i = 0; i < listing.files.size(); ++i) {
-    nlohmann::ordered_json j = {
-        {"file", listing.files[i].string()}, {"sha256", nullptr}, {"error", nullptr}};
-    std::string error;
-    auto evidence = OpenEvidence(listing.files[i], limits);
+  // Each photo decoded and read in a supervised worker: one that crashes or hangs a decoder
+  // or Tesseract is left out with PARSER_CRASHED/TIMEOUT.
+  const auto read_one = [&](const std::filesystem::path& file) {
+    nlohmann::ordered_json j = {{"file", file.string()}, {"sha256", nullptr}, {"error", nullptr}};
+    auto evidence = OpenEvidence(file, limits);
     if (!evidence.ok()) {
-      error = evidence.error().message;
+      j["error"] = evidence.error().message;
+      return j;
+    }
+    j["sha256"] = evidence->sha256();
+    const auto& pixels = evidence->Pixels();
+    if (!pixels.ok()) {
+      j["error"] = pixels.error().message;
+    } else if (auto lines = (*reader)->Read(*pixels); !lines.ok()) {
+      j["error"] = lines.error().message;
     } else {
-      j["sha256"] = evidence->sha256();
-      const auto& pixels = evidence->Pixels();
-      if (!pixels.ok()) {
-        error = pixels.error().message;
-      } else if (auto lines = (*reader)->Read(*pixels); !lines.ok()) {
-        error = lines.error().message;
-      } else {
-        const nlohmann::ordered_json text = TextJson(*lines);
-        for (auto& [key, value] : text.items()) j[key] = value;
-      }
+      const nlohmann::ordered_json text = TextJson(*lines);
+      for (auto& [key, value] : text.items()) j[key] = value;
     }
-    if (!error.empty()) {
-      j["error"] = error;
-      failed = true;
-      std::cerr << "geoverify text: " << listing.files[i].string() << ": " << error << "\n";
-    }
-    progress.Advance();
-    if (json)
-      std::cout << (first ? "\n" : ",\n")
-                << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    else
-      PrintText(j);
-    first = false;
-  }
+    return j;
+  };
+  ForEachFileIsolated(listing.files, deadline_s, 0, 1.0, "text", read_one,
+                      [&](const std::filesystem::path& file, nlohmann::ordered_json&& j) {
+                        if (!j["error"].is_null()) {
+                          failed = true;
+                          std::cerr << "geoverify text: " << file.string() << ": "
+                                    << j["error"].get<std::string>() << "\n";
+                        }
+                        progress.Advance();
+                        if (json)
+                          std::cout << (first ? "\n" : ",\n")
+                                    << j.dump(2, ' ', false,
+                                              nlohmann::ordered_json::error_handler_t::replace);
+                        else
+                          PrintText(j);
+                        first = false;
+                      });
   progress.Finish();
   if (json) std::cout << "\n]\n";
   return failed ? kExitSomeFailed : kExitOk;

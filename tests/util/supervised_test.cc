@@ -134,6 +134,33 @@ TEST(SupervisedMap, InspectWithFaultsMadeOnPurpose) {
   EXPECT_EQ(nlohmann::json::parse(plain.out)[0]["findings"].size(), 0u);
 }
 
+// `forensics` and `text` take each photo in a supervised worker too: a photo that crashes or
+// hangs a decoder or an analysis gets its entry and the others theirs, as in one process.
+TEST(SupervisedMap, ForensicsAndTextWithFaultsMadeOnPurpose) {
+  test::TempDir dir;
+  test::WriteBytes(dir / "a.jpg", test::MakeSceneJpeg(320, 240, 90, 1));
+  test::WriteText(dir / "b-hang.jpg", "GEOVERIFY-TEST-HANG");
+  test::WriteText(dir / "c-crash.jpg", "GEOVERIFY-TEST-CRASH");
+  test::WriteBytes(dir / "d.jpg", test::MakeSceneJpeg(320, 240, 90, 2));
+  for (const char* command : {"forensics", "text"}) {
+    const auto r =
+        test::RunCommand("GEOVERIFY_FAULT_INJECTION=1 " + std::string(GEOVERIFY_BINARY) + " " +
+                         command + " --json --deadline 2 " + test::Quote(dir.path()));
+    EXPECT_EQ(r.exit_code, 1) << command;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j.size(), 4u) << command;
+    EXPECT_TRUE(j[0]["error"].is_null()) << command << j[0]["error"];
+    EXPECT_EQ(j[1]["findings"][0]["code"], "PARSER_TIMEOUT") << command;
+    EXPECT_EQ(j[2]["findings"][0]["code"], "PARSER_CRASHED") << command;
+    EXPECT_EQ(j[2]["sha256"].get<std::string>().size(), 64u) << command;
+    EXPECT_TRUE(j[3]["error"].is_null()) << command;
+    // The same photo read in one process gives the same entry.
+    const auto alone = test::RunCommand(std::string(GEOVERIFY_BINARY) + " " + command +
+                                        " --json --deadline 0 " + test::Quote(dir / "d.jpg"));
+    EXPECT_EQ(nlohmann::json::parse(alone.out)[0], j[3]) << command;
+  }
+}
+
 // `run`: a photo whose first read crashes or hangs its worker is left out before any step
 // parses it in the main process; the other photos go through.
 TEST(SupervisedMap, RunLeavesOutPhotosThatCrashOrHangTheirWorker) {
