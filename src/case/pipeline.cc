@@ -7,8 +7,7 @@
 
 #include "case/videos.h"
 #include "geo/gazetteer.h"
-#include "metadata/exiv2_reader.h"
-#include "util/supervised.h"
+#include "metadata/preflight.h"
 #include "util/text.h"
 
 namespace gv {
@@ -137,38 +136,22 @@ void GroupPlaces(Case& c) {
 
 namespace {
 
-// Every readable photo read and decoded once in a supervised worker: what crashes or hangs
-// there is left out here, before anything parses it in this process.
+// Every readable photo read and decoded once in a supervised worker (metadata/preflight.h):
+// what crashes or hangs there is left out here, before anything parses it in this process.
 void Preflight(Case& c, const EvidenceLimits& limits, double deadline_s) {
   std::vector<std::size_t> todo;
+  std::vector<std::filesystem::path> files;
   for (std::size_t i = 0; i < c.photos.size(); ++i)
-    if (!c.photos[i].unreadable) todo.push_back(i);
-  InitializeMetadataLibrary();
-  SupervisorOptions supervisor;
-  supervisor.deadline_s = deadline_s;
-  supervisor.cpu_limit_s = deadline_s;
-  supervisor.memory_bytes = 4ull << 30;
-  SupervisedMap(
-      todo.size(),
-      [&](std::size_t k) -> std::string {
-        const PhotoRecord& photo = c.photos[todo[k]];
-        MaybeInjectFault(photo.absolute);
-        auto evidence = OpenEvidence(photo.absolute, limits);
-        if (!evidence.ok()) return "";  // the pipeline says why
-        PhotoMetadata md;
-        (void)ReadPhotoMetadata(evidence->bytes(), md);
-        (void)evidence->Pixels();
-        return "";
-      },
-      supervisor,
-      [&](std::size_t k, ItemResult&& r) {
-        if (r.failure == ItemFailure::kNone) return;
-        PhotoRecord& photo = c.photos[todo[k]];
-        photo.unreadable = true;
-        photo.metadata.error = FailureText(r) + "; the photo was left out";
-        photo.errors.push_back({"intake", *photo.metadata.error});
-        photo.findings.push_back(FailureFinding(r, "intake"));
-      });
+    if (!c.photos[i].unreadable) todo.push_back(i), files.push_back(c.photos[i].absolute);
+  const auto failures = PreflightFiles(files, limits, deadline_s, "intake");
+  for (std::size_t k = 0; k < todo.size(); ++k) {
+    if (!failures[k]) continue;
+    PhotoRecord& photo = c.photos[todo[k]];
+    photo.unreadable = true;
+    photo.metadata.error = failures[k]->message + "; the photo was left out";
+    photo.errors.push_back({"intake", *photo.metadata.error});
+    photo.findings.push_back(failures[k]->finding);
+  }
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include "cli/command.h"
 #include "image/encode.h"
 #include "image/evidence.h"
+#include "metadata/metadata_json.h"
+#include "metadata/preflight.h"
 #include "report/georef_outputs.h"
 #include "report/vector_writer.h"
 #include "util/file.h"
@@ -20,6 +22,7 @@ struct GeorefArgs {
   std::string near, out, warp, draw;
   bool json = false;
   std::uint64_t max_bytes = 1ull << 30;
+  double deadline_s = 10;
   GeorefOptions options;
 };
 
@@ -49,8 +52,9 @@ struct PhotoOutcome {
   bool failed = false;
 };
 
-PhotoOutcome GeorefOne(const std::string& path, const GeorefArgs& args,
-                       const std::vector<std::unique_ptr<Basemap>>& maps, bool several) {
+PhotoOutcome GeorefOne(const std::string& path, const std::optional<PreflightFailure>& preflight,
+                       const GeorefArgs& args, const std::vector<std::unique_ptr<Basemap>>& maps,
+                       bool several) {
   PhotoOutcome outcome;
   outcome.json["file"] = path;
   outcome.json["sha256"] = nullptr;
@@ -65,6 +69,10 @@ PhotoOutcome GeorefOne(const std::string& path, const GeorefArgs& args,
   if (!evidence.ok()) return fail(evidence.error().message);
   const std::string sha256 = evidence->sha256();
   outcome.json["sha256"] = sha256;
+  if (preflight) {
+    outcome.json["findings"] = nlohmann::ordered_json::array({ToJson(preflight->finding)});
+    return fail(path + ": " + preflight->message);
+  }
   const auto& photo = evidence->Pixels();
   if (!photo.ok()) return fail(photo.error().message);
   std::vector<const Basemap*> basemaps;
@@ -120,6 +128,7 @@ int RunGeoref(int argc, char** argv) {
       "geoverify georef"};
   GeorefArgs args;
   app.add_option("photos", args.photos, "photos to register")->required();
+  AddDeadlineOption(app, args.deadline_s, "reads and decodes a photo (once, before the search)");
   app.add_option("--basemap", args.basemaps, "georeferenced raster(s) to search (repeatable)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -174,8 +183,12 @@ int RunGeoref(int argc, char** argv) {
   std::vector<VectorFeature> features;
   Progress progress("georef", args.photos.size());
   if (args.json) std::cout << "[";
+  // Each photo read and decoded once in a supervised worker before this process parses it.
+  const auto preflight =
+      PreflightFiles(std::vector<std::filesystem::path>(args.photos.begin(), args.photos.end()),
+                     {args.max_bytes, {}}, args.deadline_s, "georef");
   for (std::size_t i = 0; i < args.photos.size(); ++i) {
-    PhotoOutcome outcome = GeorefOne(args.photos[i], args, maps, several);
+    PhotoOutcome outcome = GeorefOne(args.photos[i], preflight[i], args, maps, several);
     progress.Advance();
     any_failed |= outcome.failed;
     features.insert(features.end(), outcome.features.begin(), outcome.features.end());

@@ -5,6 +5,8 @@
 #include "image/encode.h"
 #include "image/evidence.h"
 #include "match/pair_match.h"
+#include "metadata/metadata_json.h"
+#include "metadata/preflight.h"
 
 namespace gv::cli {
 
@@ -31,6 +33,8 @@ int RunMatch(int argc, char** argv) {
       ->check(CLI::Range(0.1, 0.99));
   app.add_option("--draw", draw, "write the inlier matches side by side to this PNG");
   app.add_flag("--json", json, "print JSON");
+  double deadline_s = 10;
+  AddDeadlineOption(app, deadline_s, "reads and decodes a photo (once, before the matching)");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
   features.detector = *ParseDetector(detector);
@@ -46,6 +50,13 @@ int RunMatch(int argc, char** argv) {
                            {"detector", detector}};
   for (const auto* e : {&ea, &eb})
     if (!e->ok()) return FailInput("match", json, j, e->error().message);
+  // Each photo read and decoded once in a supervised worker before this process parses it.
+  const auto failures = PreflightFiles({a, b}, limits, deadline_s, "match");
+  for (std::size_t k = 0; k < 2; ++k) {
+    if (!failures[k]) continue;
+    j["findings"] = nlohmann::ordered_json::array({ToJson(failures[k]->finding)});
+    return FailInput("match", json, j, (k ? b : a) + ": " + failures[k]->message);
+  }
   for (const auto* e : {&ea, &eb})
     if (!(*e)->Pixels().ok()) return FailInput("match", json, j, (*e)->Pixels().error().message);
   const cv::Mat& pa = *ea->Pixels();

@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "image/evidence.h"
+#include "metadata/preflight.h"
 #include "redact/batch.h"
 #include "redact/redact.h"
 #include "util/file.h"
@@ -226,6 +227,8 @@ int RunRedact(int argc, char** argv) {
       ->expected(2);
   app.add_option("--log", log_path, "the redaction.json to check against (with --verify)");
   app.add_flag("-r,--recursive", recursive, "descend into folders");
+  double deadline_s = 10;
+  AddDeadlineOption(app, deadline_s, "reads and decodes a photo (once, before its copy is made)");
   app.add_flag("--json", json, "print the log entries (one JSON array) on stdout");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
@@ -284,8 +287,13 @@ int RunRedact(int argc, char** argv) {
     printed.push_back(
         {{"original", path.string()}, {"original_sha256", nullptr}, {"error", reason}});
   }
+  // Each photo read and decoded once in a supervised worker: one that crashes or hangs a
+  // parser there is refused (an error entry) and never parsed in this process.
+  const auto failures = PreflightFiles(listing.files, {}, deadline_s, "redact");
   std::vector<RedactJob> jobs;
-  for (const auto& photo : listing.files) jobs.push_back({photo, BoxesFor(boxes, photo)});
+  for (std::size_t i = 0; i < listing.files.size(); ++i)
+    jobs.push_back({listing.files[i], BoxesFor(boxes, listing.files[i]),
+                    failures[i] ? failures[i]->message : std::string()});
   Progress progress("redact", jobs.size());
   RedactBatchOptions batch;
   batch.redact = options;

@@ -4,7 +4,10 @@
 #include "cli/command.h"
 #include "image/evidence.h"
 #include "match/reference_collection.h"
+#include "metadata/metadata_json.h"
+#include "metadata/preflight.h"
 #include "report/vector_writer.h"
+#include "util/file.h"
 
 namespace gv::cli {
 namespace {
@@ -59,6 +62,9 @@ int RunRefs(int argc, char** argv) {
   add->add_option("-j,--threads", options.threads, "worker threads (0: one per core)")
       ->check(CLI::Range(0, 256));
   add->add_flag("--json", json, "print a JSON summary");
+  double deadline_s = 10;
+  for (auto* sub : {build, add})
+    AddDeadlineOption(*sub, deadline_s, "reads and decodes an image (once, before it is added)");
   auto* info = app.add_subcommand("info", "counts, extent and index parameters");
   info->add_option("collection", collection, "collection file")->required();
   info->add_flag("--json", json, "print JSON");
@@ -69,9 +75,30 @@ int RunRefs(int argc, char** argv) {
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
 
-  const std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
-  if (build->parsed()) return Report("build", BuildCollection(paths, out, options), json);
-  if (add->parsed()) return Report("add", AddToCollection(collection, paths, options), json);
+  if (build->parsed() || add->parsed()) {
+    // Every image read and decoded once in a supervised worker: one that crashes or hangs a
+    // parser is left out (a failure) before the collection's code parses it here.
+    const FileListing listing = ListInputFiles(
+        std::vector<std::filesystem::path>(inputs.begin(), inputs.end()), /*recursive=*/true);
+    const auto failures = PreflightFiles(listing.files, {}, deadline_s, "refs");
+    std::vector<std::filesystem::path> passed;
+    std::vector<std::string> left_out;
+    for (std::size_t i = 0; i < listing.files.size(); ++i) {
+      if (failures[i])
+        left_out.push_back(listing.files[i].string() + ": " + failures[i]->message);
+      else
+        passed.push_back(listing.files[i]);
+    }
+    for (const auto& [path, reason] : listing.errors)
+      left_out.push_back(path.string() + ": " + reason);
+    auto report = build->parsed() ? BuildCollection(passed, out, options)
+                                  : AddToCollection(collection, passed, options);
+    if (report.ok()) {
+      report->failed += static_cast<int>(left_out.size());
+      report->warnings.insert(report->warnings.end(), left_out.begin(), left_out.end());
+    }
+    return Report(build->parsed() ? "build" : "add", report, json);
+  }
   if (info->parsed()) {
     auto j = CollectionInfo(collection);
     if (!j.ok())
@@ -116,6 +143,8 @@ int RunLocate(int argc, char** argv) {
   app.add_option("--max-bytes", max_bytes, "photos larger than this are refused")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  double deadline_s = 10;
+  AddDeadlineOption(app, deadline_s, "reads and decodes the photo (once, before the search)");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
   auto evidence = OpenEvidence(photo, {max_bytes, {}});
@@ -123,6 +152,10 @@ int RunLocate(int argc, char** argv) {
       {"file", photo},
       {"sha256", evidence.ok() ? nlohmann::ordered_json(evidence->sha256()) : nullptr}};
   if (!evidence.ok()) return FailInput("locate", json, head, evidence.error().message);
+  if (const auto failed = PreflightFiles({photo}, {max_bytes, {}}, deadline_s, "locate")[0]) {
+    head["findings"] = nlohmann::ordered_json::array({ToJson(failed->finding)});
+    return FailInput("locate", json, head, photo + ": " + failed->message);
+  }
   const auto& image = evidence->Pixels();
   if (!image.ok()) return FailInput("locate", json, head, image.error().message);
   auto result = LocatePhoto(refs, *image, options);

@@ -65,7 +65,9 @@ bool ShareCopies(Case& c, const std::string& share_dir) {
     return false;
   }
   std::vector<RedactJob> jobs;
-  for (const auto& p : c.photos) jobs.push_back({p.absolute, {}});
+  // A photo the intake left out (its isolated first read failed) is not parsed again here.
+  for (const auto& p : c.photos)
+    jobs.push_back({p.absolute, {}, p.unreadable ? p.metadata.error.value_or("unreadable") : ""});
   RedactBatchOptions options;
   options.tool_version = std::string("geoverify ") + GEOVERIFY_VERSION;
   auto result = RedactToFolder(jobs, share_dir, detector->get(), options);

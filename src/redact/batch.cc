@@ -62,7 +62,11 @@ Result<RedactBatchResult> RedactToFolder(const std::vector<RedactJob>& jobs,
     const fs::path& photo = job.photo;
     Json entry = {{"original", photo.string()}, {"original_sha256", nullptr}};
     std::string error;
-    if (SameFolder(photo.parent_path().empty() ? fs::path(".") : photo.parent_path(), out_dir)) {
+    if (!job.refused.empty()) {
+      error = job.refused;
+      if (auto hash = Sha256File(photo); hash.ok()) entry["original_sha256"] = *hash;
+    } else if (SameFolder(photo.parent_path().empty() ? fs::path(".") : photo.parent_path(),
+                          out_dir)) {
       error = "the output folder is the evidence folder; write the copies elsewhere";
     } else if (auto evidence = OpenEvidence(photo); !evidence.ok()) {
       error = evidence.error().message;

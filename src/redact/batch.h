@@ -18,6 +18,9 @@ namespace gv {
 struct RedactJob {
   std::filesystem::path photo;
   std::vector<RedactBox> boxes;
+  // Set when the photo was refused before (its isolated first read crashed or hung: see
+  // metadata/preflight.h): recorded as its error, hashed by streaming, never parsed.
+  std::string refused;
 };
 
 struct RedactBatchOptions {

@@ -16,6 +16,7 @@
 #include "support/run_binary.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
+#include "util/sha256.h"
 
 namespace gv {
 namespace {
@@ -159,6 +160,56 @@ TEST(SupervisedMap, ForensicsAndTextWithFaultsMadeOnPurpose) {
                                         " --json --deadline 0 " + test::Quote(dir / "d.jpg"));
     EXPECT_EQ(nlohmann::json::parse(alone.out)[0], j[3]) << command;
   }
+}
+
+// The commands that work on a few photos (match, locate, georef, refs, redact) read and
+// decode each once in a supervised worker first: a photo that crashes it is refused with
+// PARSER_CRASHED, named, before the command parses it in its own process.
+TEST(SupervisedMap, EveryCommandRefusesAPhotoThatCrashesItsFirstRead) {
+  test::TempDir dir;
+  const auto jpeg = test::MakeSceneJpeg(320, 240, 90, 3);
+  test::SynthExif gps;
+  gps.lat = 16.6476, gps.lon = 98.5207;
+  test::WritePhoto(dir / "fine.jpg", jpeg, gps);
+  const std::string marker = "GEOVERIFY-TEST-CRASH";
+  std::vector<std::uint8_t> bytes = {0xFF, 0xD8, 0xFF,
+                                     0xFE, 0,    static_cast<std::uint8_t>(marker.size() + 2)};
+  bytes.insert(bytes.end(), marker.begin(), marker.end());
+  bytes.insert(bytes.end(), jpeg.begin() + 2, jpeg.end());
+  test::WriteBytes(dir / "crash.jpg", bytes);
+  const std::string run = "GEOVERIFY_FAULT_INJECTION=1 " + std::string(GEOVERIFY_BINARY) + " ";
+  const auto crash = test::Quote(dir / "crash.jpg"), fine = test::Quote(dir / "fine.jpg");
+  const auto refused = [](const nlohmann::json& j) {
+    return j["error"].is_string() &&
+           j["error"].get<std::string>().find("crash.jpg: the parser crashed") !=
+               std::string::npos &&
+           j["findings"][0]["code"] == "PARSER_CRASHED";
+  };
+  auto r = test::RunCommand(run + "match --json " + fine + " " + crash);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(refused(nlohmann::json::parse(r.out))) << r.out;
+  const std::string landsat = std::string(GEOVERIFY_TEST_DATA) + "/landsat_rgb_byte_crop.tif";
+  r = test::RunCommand(run + "georef --json " + crash + " --basemap " + landsat);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(refused(nlohmann::json::parse(r.out)[0])) << r.out;
+  // refs build: the crashing photo is a failure, the fine one is added.
+  const auto refs = test::Quote(dir / "refs.gvrefs");
+  r = test::RunCommand(run + "refs build --json -o " + refs + " " + fine + " " + crash, true);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("crash.jpg: the parser crashed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"added\": 1"), std::string::npos) << r.out;
+  r = test::RunCommand(run + "locate --json " + crash + " --refs " + refs);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(refused(nlohmann::json::parse(r.out))) << r.out;
+  // redact: the fine photo is copied, the crashing one has an error entry with its SHA-256.
+  r = test::RunCommand(run + "redact --json --faces off -o " + test::Quote(dir / "copies") + " " +
+                       fine + " " + crash);
+  EXPECT_EQ(r.exit_code, 1);
+  const auto log = nlohmann::json::parse(r.out);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_FALSE(log[0].contains("error")) << log[0];
+  EXPECT_NE(log[1]["error"].get<std::string>().find("the parser crashed"), std::string::npos);
+  EXPECT_EQ(log[1]["original_sha256"], Sha256Hex(bytes));
 }
 
 // `run`: a photo whose first read crashes or hangs its worker is left out before any step
