@@ -165,6 +165,7 @@ int RunExercise(int argc, char** argv) {
       ->check(CLI::IsMember({"fill", "off"}))
       ->capture_default_str();
   make->add_flag("--json", json, "print a JSON summary");
+  AddDeadlineOption(*make, o.deadline_s, "reads and decodes a photo (once, before its copy)");
 
   auto* grade = app.add_subcommand("grade", "grade trainees' answers.json files");
   grade->add_option("pack", pack_dir, "the pack folder")->required();

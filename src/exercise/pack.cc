@@ -16,6 +16,7 @@
 #include "geo/countries.h"
 #include "image/evidence.h"
 #include "image/format.h"
+#include "metadata/preflight.h"
 #include "redact/batch.h"
 #include "util/file.h"
 #include "util/sha256.h"
@@ -536,7 +537,11 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
   std::vector<PackPhoto> page_photos;
   Json key_questions = Json::array(), pack_questions = Json::array();
   std::size_t done = 0;
-  for (const auto& p : photos) {
+  std::vector<fs::path> paths;
+  for (const auto& p : photos) paths.push_back(p.path);
+  const auto preflight = PreflightFiles(paths, {}, o.deadline_s, "exercise");
+  for (std::size_t index = 0; index < photos.size(); ++index) {
+    const SourcePhoto& p = photos[index];
     if (o.on_photo) o.on_photo(p.name, done++, photos.size());
     std::optional<ExerciseAnswer> answer;
     if (const auto* a = row_for(p)) answer = *a;
@@ -545,6 +550,10 @@ Result<ExerciseMakeResult> MakeExercisePack(const ExerciseMakeOptions& o) {
           p.name, is_case ? "no answer: no row in answers.csv, no confirmed hypothesis (p >= 0.9); "
                             "GPS needs --from-gps"
                           : "no answer: no row in answers.csv (GPS needs --from-gps)");
+      continue;
+    }
+    if (preflight[index]) {
+      result.failed.emplace_back(p.name, preflight[index]->message);
       continue;
     }
     auto evidence = OpenEvidence(p.path);

@@ -54,6 +54,9 @@ struct ExerciseMakeOptions {
   RedactOptions redact;  // keep_time is always off in a pack
   const FaceDetector* faces = nullptr;
   std::string tool_version;
+  // Each photo is read and decoded once in a supervised worker first (metadata/preflight.h):
+  // one that crashes or hangs a parser fails without being parsed here. 0: no worker.
+  double deadline_s = 10;
   // Called after each photo of the source: (its name, photos done, photos in all).
   std::function<void(const std::string& photo, std::size_t done, std::size_t total)> on_photo;
 };

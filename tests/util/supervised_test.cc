@@ -210,6 +210,18 @@ TEST(SupervisedMap, EveryCommandRefusesAPhotoThatCrashesItsFirstRead) {
   EXPECT_FALSE(log[0].contains("error")) << log[0];
   EXPECT_NE(log[1]["error"].get<std::string>().find("the parser crashed"), std::string::npos);
   EXPECT_EQ(log[1]["original_sha256"], Sha256Hex(bytes));
+  // exercise make: the crashing photo is an error, the fine one a question.
+  std::filesystem::create_directories(dir / "source");
+  std::filesystem::copy_file(dir / "fine.jpg", dir / "source" / "fine.jpg");
+  std::filesystem::copy_file(dir / "crash.jpg", dir / "source" / "crash.jpg");
+  r = test::RunCommand(run + "exercise make --json --from-gps --faces off " +
+                       test::Quote(dir / "source") + " -o " + test::Quote(dir / "pack") +
+                       " --key " + test::Quote(dir / "key.json"));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  const auto made = nlohmann::json::parse(r.out);
+  ASSERT_EQ(made["questions"].size(), 1u) << made;
+  ASSERT_EQ(made["errors"].size(), 1u) << made;
+  EXPECT_NE(made["errors"].dump().find("the parser crashed"), std::string::npos) << made;
 }
 
 // `run`: a photo whose first read crashes or hangs its worker is left out before any step
