@@ -16,6 +16,8 @@ namespace gv {
 namespace {
 
 using Json = nlohmann::json;
+// Metadata strings need not be UTF-8: replaced, not thrown on, when the answer is written.
+constexpr auto kReplace = Json::error_handler_t::replace;
 
 template <typename T>
 Json Maybe(const std::optional<T>& v) {
@@ -97,20 +99,22 @@ std::string ReadAndExtract(const VideoRecord& video, const PipelineOptions& opti
   MaybeInjectFault(video.absolute);
   const EvidenceLimits limits{options.inspect.max_bytes, options.decode};
   auto evidence = OpenEvidence(video.absolute, limits);
-  if (!evidence.ok()) return Json{{"error", evidence.error().message}}.dump();
+  if (!evidence.ok())
+    return Json{{"error", evidence.error().message}}.dump(-1, ' ', false, kReplace);
   if (evidence->sha256() != video.sha256)
-    return Json{{"error", "the file changed since intake (SHA-256 differs)"}}.dump();
+    return Json{{"error", "the file changed since intake (SHA-256 differs)"}}.dump(-1, ' ', false,
+                                                                                   kReplace);
   const std::span<const std::uint8_t> bytes(evidence->bytes());
   KeyframeOptions keyframes = options.keyframes;
   keyframes.limits.max_pixels = options.decode.max_pixels;
   auto info = ReadVideoInfo(bytes, keyframes.limits);
-  if (!info.ok()) return Json{{"error", info.error().message}}.dump();
+  if (!info.ok()) return Json{{"error", info.error().message}}.dump(-1, ' ', false, kReplace);
   Json answer{{"info", InfoJson(*info)}, {"frames", Json::array()}};
-  if (options.frames_dir.empty()) return answer.dump();
+  if (options.frames_dir.empty()) return answer.dump(-1, ' ', false, kReplace);
   auto frames = ExtractKeyframes(bytes, keyframes);
   if (!frames.ok()) {
     answer["frames_error"] = frames.error().message;
-    return answer.dump();
+    return answer.dump(-1, ' ', false, kReplace);
   }
   const auto folder = options.frames_dir / video.sha256.substr(0, 12);
   std::error_code ec;
@@ -132,7 +136,7 @@ std::string ReadAndExtract(const VideoRecord& video, const PipelineOptions& opti
                                 {"width", k.bgr.cols},
                                 {"height", k.bgr.rows}});
   }
-  return answer.dump();
+  return answer.dump(-1, ' ', false, kReplace);
 }
 
 }  // namespace

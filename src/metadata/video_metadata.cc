@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "image/format.h"
+#include "util/text.h"
 
 namespace gv {
 
@@ -11,9 +12,10 @@ void FillVideoMetadata(const VideoInfo& info, PhotoMetadata& out) {
   out.format = info.container;
   out.width = info.width;
   out.height = info.height;
-  out.make = info.make;
-  out.model = info.model;
-  out.software = info.software;
+  // Container strings are whatever the writer put there: made valid UTF-8 here, as exiv2's.
+  out.make = SanitizeUtf8(info.make);
+  out.model = SanitizeUtf8(info.model);
+  out.software = SanitizeUtf8(info.software);
   VideoSummary v;
   v.container = info.container;
   v.codec = info.codec;
@@ -24,7 +26,7 @@ void FillVideoMetadata(const VideoInfo& info, PhotoMetadata& out) {
   v.rotation_deg = info.rotation_deg;
   v.has_audio = info.has_audio;
   v.location_key = info.location_key;
-  v.encoder = info.encoder;
+  v.encoder = SanitizeUtf8(info.encoder);
   v.container_utc = info.container_utc;
   out.video = v;
   if (info.apple_creation) {
@@ -48,7 +50,8 @@ void FillVideoMetadata(const VideoInfo& info, PhotoMetadata& out) {
     g.position_valid = true;
     out.gps = g;
   }
-  for (const auto& [key, value] : info.tags) out.tags.emplace_back("Video." + key, value);
+  for (const auto& [key, value] : info.tags)
+    out.tags.emplace_back(SanitizeUtf8("Video." + key), SanitizeUtf8(value));
 }
 
 Status ReadVideoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out,

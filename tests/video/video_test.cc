@@ -294,7 +294,9 @@ TEST(Video, RunLeavesOutAVideoThatCrashesOrHangsItsWorker) {
   test::TempDir dir;
   const auto c = dir.path() / "case";
   std::filesystem::create_directories(c);
-  Write(c / "fine.mov", test::MakeVideo(IphoneSpec()));
+  auto fine = IphoneSpec();
+  fine.tags.push_back({"com.apple.quicktime.comment", "not UTF-8: \xC3\x28"});  // kept, replaced
+  Write(c / "fine.mov", test::MakeVideo(fine));
   for (const auto& [name, marker] :
        {std::pair<std::string, std::string>{"crash.mp4", "GEOVERIFY-TEST-CRASH"},
         {"hang.mp4", "GEOVERIFY-TEST-HANG"}}) {
@@ -313,6 +315,10 @@ TEST(Video, RunLeavesOutAVideoThatCrashesOrHangsItsWorker) {
   ASSERT_EQ(by.size(), 3u);
   EXPECT_TRUE(by["fine.mov"]["error"].is_null());
   EXPECT_EQ(by["fine.mov"]["frames"].size(), 3u);
+  const auto comment = by["fine.mov"]["tags"]["Video.com.apple.quicktime.comment"];
+  ASSERT_TRUE(comment.is_string()) << by["fine.mov"]["tags"];
+  EXPECT_EQ(comment.get<std::string>().rfind("not UTF-8: ", 0), 0u);
+  EXPECT_EQ(comment.get<std::string>().find('\xC3'), std::string::npos);  // made valid
   EXPECT_EQ(by["crash.mp4"]["findings"][0]["code"], "PARSER_CRASHED");
   EXPECT_EQ(by["hang.mp4"]["findings"][0]["code"], "PARSER_TIMEOUT");
   EXPECT_TRUE(by["crash.mp4"]["frames"].empty());
