@@ -22,7 +22,12 @@ struct InspectOptions {
   int threads = 0;                       // 0: one per core
   const TimeZoneIndex* zones = nullptr;  // null: no time zone at the GPS position
   bool video_frames = true;              // videos: count their scene-change keyframes
-  KeyframeOptions keyframes;
+  // Keyframes counted within a budget that fits inspect's deadline per file (10 s).
+  KeyframeOptions keyframes = [] {
+    KeyframeOptions k;
+    k.max_decode_s = 4;
+    return k;
+  }();
   Status Check() const;
 };
 

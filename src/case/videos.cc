@@ -87,6 +87,11 @@ VideoInfo InfoFromJson(const Json& j) {
   return v;
 }
 
+// A video's worker deadline: three times a photo's (it decodes many frames).
+double VideoDeadline(const PipelineOptions& options) {
+  return options.preflight_deadline_s > 0 ? 3 * options.preflight_deadline_s : 60;
+}
+
 // "12.40" seconds, for file names and the frame's path ("clip.mp4#t=12.40", a media fragment).
 std::string Seconds(double s) {
   char buf[32];
@@ -107,11 +112,15 @@ std::string ReadAndExtract(const VideoRecord& video, const PipelineOptions& opti
   const std::span<const std::uint8_t> bytes(evidence->bytes());
   KeyframeOptions keyframes = options.keyframes;
   keyframes.limits.max_pixels = options.decode.max_pixels;
+  // Half the worker's deadline for decoding: the rest for reading, the PNGs and the answer.
+  keyframes.max_decode_s = std::min(keyframes.max_decode_s, 0.5 * VideoDeadline(options));
   auto info = ReadVideoInfo(bytes, keyframes.limits);
   if (!info.ok()) return Json{{"error", info.error().message}}.dump(-1, ' ', false, kReplace);
   Json answer{{"info", InfoJson(*info)}, {"frames", Json::array()}};
   if (options.frames_dir.empty()) return answer.dump(-1, ' ', false, kReplace);
-  auto frames = ExtractKeyframes(bytes, keyframes);
+  KeyframeScan scan;
+  auto frames = ExtractKeyframes(bytes, keyframes, &scan);
+  answer["scan"] = {scan.examined_s, scan.duration_s, scan.complete};
   if (!frames.ok()) {
     answer["frames_error"] = frames.error().message;
     return answer.dump(-1, ' ', false, kReplace);
@@ -162,7 +171,7 @@ void ExpandVideos(Case& c, const PipelineOptions& options) {
     if (c.videos[i].error.empty()) todo.push_back(i);
   if (todo.empty()) return;
   SupervisorOptions supervisor;
-  supervisor.deadline_s = options.preflight_deadline_s > 0 ? 3 * options.preflight_deadline_s : 60;
+  supervisor.deadline_s = VideoDeadline(options);
   supervisor.cpu_limit_s = supervisor.deadline_s;
   supervisor.memory_bytes = 4ull << 30;
   std::vector<PhotoRecord> frames;
@@ -192,6 +201,13 @@ void ExpandVideos(Case& c, const PipelineOptions& options) {
               "VIDEO_UNDECODABLE", Severity::kWarning,
               "Keyframes could not be taken: " + answer["frames_error"].get<std::string>());
         video.metadata.video->frames_extracted = static_cast<int>(answer["frames"].size());
+        if (answer.contains("scan") && answer["scan"].is_array() && answer["scan"].size() == 3) {
+          KeyframeScan scan;
+          scan.examined_s = answer["scan"][0].get<double>();
+          scan.duration_s = answer["scan"][1].get<double>();
+          scan.complete = answer["scan"][2].get<bool>();
+          AddScanFinding(scan, video.metadata);
+        }
         for (const auto& f : answer["frames"]) {
           PhotoRecord photo;
           const double offset = f["offset_s"].get<double>();

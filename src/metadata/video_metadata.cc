@@ -54,6 +54,16 @@ void FillVideoMetadata(const VideoInfo& info, PhotoMetadata& out) {
     out.tags.emplace_back(SanitizeUtf8("Video." + key), SanitizeUtf8(value));
 }
 
+void AddScanFinding(const KeyframeScan& scan, PhotoMetadata& out) {
+  if (scan.complete) return;
+  char text[200];
+  std::snprintf(text, sizeof text,
+                "Scene keyframes were taken from the first %.0f s of %.0f s only (the decoding "
+                "budget ran out): later scenes are not examined",
+                scan.examined_s, scan.duration_s);
+  out.AddFinding("VIDEO_PARTLY_SCANNED", Severity::kInfo, text);
+}
+
 Status ReadVideoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out,
                          const KeyframeOptions* frames) {
   out.format = FormatName(DetectFormat(bytes.first(std::min<std::size_t>(bytes.size(), 64))));
@@ -61,9 +71,11 @@ Status ReadVideoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out
   if (!info.ok()) return info.error();
   FillVideoMetadata(*info, out);
   if (frames) {
-    auto keyframes = ExtractKeyframes(bytes, *frames);
+    KeyframeScan scan;
+    auto keyframes = ExtractKeyframes(bytes, *frames, &scan);
     if (keyframes.ok()) {
       out.video->frames_extracted = static_cast<int>(keyframes->size());
+      AddScanFinding(scan, out);
     } else {
       out.video->frames_extracted = 0;
       out.AddFinding("VIDEO_UNDECODABLE", Severity::kWarning,

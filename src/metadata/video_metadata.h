@@ -18,6 +18,9 @@ namespace gv {
 Status ReadVideoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out,
                          const KeyframeOptions* frames = nullptr);
 
+// VIDEO_PARTLY_SCANNED (info) when `scan` stopped before the end of the video.
+void AddScanFinding(const KeyframeScan& scan, PhotoMetadata& out);
+
 // The same fields from a VideoInfo already read.
 void FillVideoMetadata(const VideoInfo& info, PhotoMetadata& out);
 

@@ -9,6 +9,7 @@ extern "C" {
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -385,6 +386,8 @@ struct PassResult {
   std::vector<Keyframe> frames;
   int decoded = 0;
   double duration_s = 0;
+  double last_t = 0;     // the latest frame time seen
+  bool stopped = false;  // by the frame or time budget, before the end
 };
 
 Result<PassResult> DecodePass(std::span<const std::uint8_t> bytes, const KeyframeOptions& options,
@@ -430,6 +433,7 @@ Result<PassResult> DecodePass(std::span<const std::uint8_t> bytes, const Keyfram
                    ? static_cast<double>(f->best_effort_timestamp - start) * tb
                    : 0;
     if (!std::isfinite(t) || t < 0) t = 0;
+    result.last_t = std::max(result.last_t, t);
     if (!key_only && t < next_sample) return OkStatus();
     next_sample = t + options.sample_interval_s;
     if (f->width <= 0 || f->height <= 0 ||
@@ -456,7 +460,14 @@ Result<PassResult> DecodePass(std::span<const std::uint8_t> bytes, const Keyfram
       if (!st.ok()) return st;
     }
   };
-  while (result.decoded < options.max_decoded_frames) {
+  const auto started = std::chrono::steady_clock::now();
+  while (true) {
+    if (result.decoded >= options.max_decoded_frames ||
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >
+            options.max_decode_s) {
+      result.stopped = true;
+      break;
+    }
     const int rc = av_read_frame(fmt, d.packet);
     if (rc < 0) break;  // end of file, or a damaged tail: keep what was decoded
     if (d.packet->stream_index == index && (!key_only || (d.packet->flags & AV_PKT_FLAG_KEY))) {
@@ -478,21 +489,38 @@ Result<PassResult> DecodePass(std::span<const std::uint8_t> bytes, const Keyfram
 }  // namespace
 
 Result<std::vector<Keyframe>> ExtractKeyframes(std::span<const std::uint8_t> bytes,
-                                               const KeyframeOptions& options) {
+                                               const KeyframeOptions& options, KeyframeScan* scan) {
   if (options.max_frames < 1) return MakeError("max_frames must be at least 1");
+  const auto started = std::chrono::steady_clock::now();
   auto keys = DecodePass(bytes, options, /*key_only=*/true);
   if (!keys.ok()) return keys.error();
-  // Keyframes further apart than a few seconds may miss a cut: decode in full and sample.
+  const auto report = [&](const PassResult& pass) {
+    if (!scan) return;
+    scan->duration_s = pass.duration_s;
+    scan->examined_s = pass.stopped ? pass.last_t : pass.duration_s;
+    scan->complete = !pass.stopped;
+  };
+  // Keyframes further apart than a few seconds may miss a cut: decode in full and sample,
+  // with what is left of the time budget.
   const double duration = keys->duration_s;
   const bool coarse = keys->decoded == 0 || (duration > 2 * options.sample_interval_s &&
                                              duration / std::max(1, keys->decoded) > 2.5);
-  if (!coarse) return std::move(keys->frames);
-  auto all = DecodePass(bytes, options, /*key_only=*/false);
+  if (!coarse || keys->stopped) {
+    report(*keys);
+    return std::move(keys->frames);
+  }
+  KeyframeOptions rest = options;
+  rest.max_decode_s = std::max(
+      0.5, options.max_decode_s -
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  auto all = DecodePass(bytes, rest, /*key_only=*/false);
   if (!all.ok() || all->frames.empty()) {
+    report(*keys);
     if (!keys->frames.empty()) return std::move(keys->frames);
     if (!all.ok()) return all.error();
     return MakeError("no frame could be decoded");
   }
+  report(*all);
   return std::move(all->frames);
 }
 

@@ -66,8 +66,18 @@ struct KeyframeOptions {
   double min_gap_s = 1.0;          // between two keyframes
   double scene_threshold = 0.3;    // change (0..1) that makes a new scene
   double sample_interval_s = 0.5;  // when the stream has too few keyframes, sample this often
-  int max_decoded_frames = 4000;   // decoding stops after this many frames
+  int max_decoded_frames = 20000;  // decoding stops after this many frames
+  // Decoding stops after this long (wall clock), so that a long video whose keyframes are
+  // far apart (decoded in full) ends within its worker's deadline; what was found is kept and
+  // the scan says how far it got.
+  double max_decode_s = 20;
   VideoLimits limits;
+};
+
+// How far a keyframe scan got: the seconds of video examined, and whether it reached the end.
+struct KeyframeScan {
+  double examined_s = 0, duration_s = 0;
+  bool complete = true;
 };
 
 // Scene-change keyframes: the stream's own keyframes (encoders put one at each cut) decoded
@@ -75,6 +85,7 @@ struct KeyframeOptions {
 // full and sampled every sample_interval_s. Each candidate is compared with the last scene
 // (grey layout and colour histogram); the first frame is always kept.
 Result<std::vector<Keyframe>> ExtractKeyframes(std::span<const std::uint8_t> bytes,
-                                               const KeyframeOptions& options = {});
+                                               const KeyframeOptions& options = {},
+                                               KeyframeScan* scan = nullptr);
 
 }  // namespace gv

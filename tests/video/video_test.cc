@@ -167,6 +167,20 @@ TEST(Video, LongGopStreamsAreSampledAndTheCapKeepsTheStrongestCuts) {
   ASSERT_TRUE(capped.ok());
   ASSERT_EQ(capped->size(), 2u);
   EXPECT_EQ((*capped)[0].offset_s, 0);  // the first frame stays
+  // A decoding budget: the scan stops, keeps what it found and says how far it got.
+  KeyframeScan full;
+  ASSERT_TRUE(ExtractKeyframes(mp4, {}, &full).ok());
+  EXPECT_TRUE(full.complete);
+  EXPECT_NEAR(full.examined_s, 6.0, 0.15);
+  KeyframeOptions budget;
+  budget.max_decoded_frames = 25;  // 2.5 s of the 6 s
+  KeyframeScan part;
+  auto partial = ExtractKeyframes(mp4, budget, &part);
+  ASSERT_TRUE(partial.ok());
+  EXPECT_FALSE(part.complete);
+  EXPECT_NEAR(part.examined_s, 2.4, 0.2);
+  EXPECT_NEAR(part.duration_s, 6.0, 0.15);
+  EXPECT_EQ(partial->size(), 2u);  // the first scene and the cut at 2 s
 }
 
 TEST(Video, ReadsMatroskaWebmAnd3gp) {
