@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
@@ -82,8 +83,10 @@ TEST(SupervisedMap, CpuAndMemoryLimits) {
           for (;;) spins.fetch_add(1, std::memory_order_relaxed);
         }
         if (i == 1) {
-          std::vector<std::vector<char>> hog;
-          for (;;) hog.emplace_back(std::size_t{64} << 20, 'x');
+          // Address space without touching it: the memory limit acts at once, before the CPU
+          // limit could (filling 2 GB costs about a second of CPU on a busy machine).
+          std::vector<std::unique_ptr<char[]>> hog;
+          for (;;) hog.push_back(std::make_unique_for_overwrite<char[]>(std::size_t{64} << 20));
         }
         return "fine";
       },
