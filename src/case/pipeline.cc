@@ -107,6 +107,10 @@ void GroupPlaces(Case& c) {
   for (const auto& config : c.config.photos)
     for (const auto& other : config.same_place_as)
       links.push_back({config.path, other, "same_place_as in case.yaml"});
+  // A video is filmed in one place: its keyframes are one group (its position counted once).
+  for (const auto& video : c.videos)
+    for (std::size_t k = 1; k < video.frames.size(); ++k)
+      links.push_back({video.frames.front(), video.frames[k], "keyframes of one video"});
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < c.photos.size(); ++i) index[c.photos[i].path] = i;
   UnionFind groups(c.photos.size());

@@ -10,6 +10,14 @@ bool HasFinding(const PhotoRecord& photo, const char* code) {
   return false;
 }
 
+bool RepeatsItsVideo(const PhotoContext& ctx) {
+  if (!ctx.photo.frame) return false;
+  for (const auto& v : ctx.c.videos)
+    if (v.path == ctx.photo.frame->video)
+      return !v.frames.empty() && v.frames.front() != ctx.photo.path;
+  return false;
+}
+
 std::vector<std::unique_ptr<Step>> MakeSteps() {
   std::vector<std::unique_ptr<Step>> steps;
   steps.push_back(MakeMetadataStep());

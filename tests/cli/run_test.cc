@@ -124,11 +124,22 @@ TEST_F(RunCase, VideoKeyframesJoinTheCaseAsPhotos) {
   EXPECT_EQ(Photo(video["frames"][1].get<std::string>())["taken_at_utc"],
             FormatIsoUtc(ToEpochSeconds(CivilTime{2025, 3, 15, 1, 42, 30}) +
                          static_cast<std::int64_t>(std::llround(offsets[1]))));
-  // The courtyard seen in the video is the courtyard of the photos: one place group.
-  EXPECT_EQ(Photo(video["frames"][0].get<std::string>())["place_group"],
-            Photo("courtyard.jpg")["place_group"]);
-  EXPECT_NE(Photo(video["frames"][1].get<std::string>())["place_group"],
-            Photo("courtyard.jpg")["place_group"]);
+  // The courtyard seen in the video is the courtyard of the photos (SAME_SCENE), and a video
+  // is one place: both keyframes are in the courtyard's place group, the video's position
+  // one clue (from the first keyframe), not two.
+  const auto first = Photo(video["frames"][0].get<std::string>());
+  const auto second = Photo(video["frames"][1].get<std::string>());
+  EXPECT_EQ(first["place_group"], Photo("courtyard.jpg")["place_group"]);
+  EXPECT_EQ(second["place_group"], Photo("courtyard.jpg")["place_group"]);
+  EXPECT_NE(first["findings"].dump().find("SAME_SCENE"), std::string::npos);
+  const auto kinds = [](const nlohmann::json& p) {
+    std::set<std::string> k;
+    for (const auto& c : p["clues"]) k.insert(c["kind"].get<std::string>());
+    return k;
+  };
+  EXPECT_EQ(kinds(first).count("gps"), 1u);
+  EXPECT_EQ(kinds(second).count("gps"), 0u);
+  EXPECT_EQ(kinds(second).count("time_zone"), 0u);
   // The report shows the strip, each keyframe linked to its panel.
   const std::string html = test::ReadAllText(out_dir() / "report.html");
   EXPECT_NE(html.find("<h2 id=videos>Videos (1)</h2>"), std::string::npos);

@@ -35,7 +35,7 @@ class GpsStep : public Step {
   }
   bool Applies(const PhotoContext& ctx) const override {
     const auto& g = ctx.photo.metadata.gps;
-    return g && g->position_valid;
+    return g && g->position_valid && !RepeatsItsVideo(ctx);
   }
   Status Run(PhotoContext& ctx) override {
     const GpsFix& g = *ctx.photo.metadata.gps;

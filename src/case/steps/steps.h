@@ -13,6 +13,10 @@ namespace gv {
 // georef do not apply to such a photo.
 inline constexpr const char* kTooLittleTexture = "TOO_LITTLE_TEXTURE";
 bool HasFinding(const PhotoRecord& photo, const char* code);
+// A video's keyframe other than its first: the video's own clues (position, time zone) come
+// once, from the first keyframe, so that fusion does not count one measurement twice (the
+// keyframes of one video are one place group: GroupPlaces).
+bool RepeatsItsVideo(const PhotoContext& ctx);
 
 // Clue builders of the steps, shared with the fusion evaluation (bench/eval_fusion.cc) so
 // that it fuses the clues a real run would make.

@@ -56,7 +56,7 @@ class TimeStep : public Step {
       p.taken_at_utc = config->taken_at_utc;
       p.taken_at_utc_source = "case.yaml";
     }
-    if (!p.taken_at_utc) return OkStatus();
+    if (!p.taken_at_utc || RepeatsItsVideo(ctx)) return OkStatus();
     const auto offset = RecordedOffset(p);
     if (!offset) return OkStatus();
     auto clue = MakeTimeZoneClue(offset->first, offset->second, *p.taken_at_utc);
