@@ -213,7 +213,7 @@ std::string KnownEditor(std::string_view software) {
 
 // A video's container: stripped (messaging apps), re-muxed (FFmpeg's own tag), and the two
 // capture times when they disagree.
-void CheckVideo(PhotoMetadata& p, const TimeZoneIndex* zones) {
+void CheckVideo(PhotoMetadata& p) {
   const VideoSummary& v = *p.video;
   const bool camera = !p.make.empty() || !p.model.empty();
   if (!camera && !p.taken_at_utc && !p.datetime_original && !p.gps) {
@@ -245,12 +245,11 @@ void CheckVideo(PhotoMetadata& p, const TimeZoneIndex* zones) {
   }
   CheckSoftware(p);
   CheckGps(p);
-  (void)zones;
 }
 
 void RunMetadataChecks(PhotoMetadata& p, const TimeZoneIndex* zones) {
   if (p.video) {
-    CheckVideo(p, zones);
+    CheckVideo(p);
     return;
   }
   CheckNoMetadata(p);

@@ -339,7 +339,7 @@ struct Decoder {
 // The keyframes kept so far: the first frame, and the strongest scene changes.
 class Selection {
  public:
-  Selection(const KeyframeOptions& options) : options_(options) {}
+  explicit Selection(const KeyframeOptions& options) : options_(options) {}
 
   void Offer(double t, const cv::Mat& bgr_frame, int rotation_deg) {
     Signature sig = Sign(bgr_frame);
@@ -350,7 +350,6 @@ class Selection {
     }
     last_ = std::move(sig);
     last_t_ = t;
-    ++scenes_;
     Keyframe k{t, change, cv::Mat()};
     if (static_cast<int>(kept_.size()) < options_.max_frames) {
       k.bgr = Upright(bgr_frame.clone(), rotation_deg);
@@ -371,13 +370,11 @@ class Selection {
               [](const auto& a, const auto& b) { return a.offset_s < b.offset_s; });
     return std::move(kept_);
   }
-  int scenes() const { return scenes_; }
 
  private:
   const KeyframeOptions& options_;
   std::optional<Signature> last_;
   double last_t_ = -1e9;
-  int scenes_ = 0;
   std::vector<Keyframe> kept_;
 };
 
