@@ -213,7 +213,7 @@ std::string KnownEditor(std::string_view software) {
 
 // A video's container: stripped (messaging apps), re-muxed (FFmpeg's own tag), and the two
 // capture times when they disagree.
-void CheckVideo(PhotoMetadata& p) {
+void CheckVideo(PhotoMetadata& p, const TimeZoneIndex* zones) {
   const VideoSummary& v = *p.video;
   const bool camera = !p.make.empty() || !p.model.empty();
   if (!camera && !p.taken_at_utc && !p.datetime_original && !p.gps) {
@@ -243,13 +243,28 @@ void CheckVideo(PhotoMetadata& p) {
                        "(the creation date keeps the capture time)");
     }
   }
+  // The phone's zone setting (the creation date's offset) against the zone at the position:
+  // near a border phones often keep the neighbouring country's network time.
+  if (p.offset_time_original_s && p.taken_at_utc && p.gps && p.gps->position_valid && zones) {
+    if (const auto rules = zones->RulesAt({p.gps->lat_deg, p.gps->lon_deg}); rules.ok()) {
+      const int expected = rules->OffsetAtUtc(*p.taken_at_utc);
+      if (expected != *p.offset_time_original_s)
+        p.AddFinding("CAMERA_CLOCK_ZONE_DIFFERS", Severity::kInfo,
+                     "The video's creation date is recorded at UTC" +
+                         FormatUtcOffset(*p.offset_time_original_s) + " but its position is in " +
+                         rules->name() + " (UTC" + FormatUtcOffset(expected) +
+                         "): the phone keeps another zone's time (brought from elsewhere, or a "
+                         "neighbouring country's network near a border), or position or time "
+                         "were altered");
+    }
+  }
   CheckSoftware(p);
   CheckGps(p);
 }
 
 void RunMetadataChecks(PhotoMetadata& p, const TimeZoneIndex* zones) {
   if (p.video) {
-    CheckVideo(p);
+    CheckVideo(p, zones);
     return;
   }
   CheckNoMetadata(p);

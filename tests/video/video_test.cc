@@ -285,6 +285,10 @@ TEST(Video, InspectReportsTheVideoItsTimeAndItsPosition) {
   EXPECT_NEAR(iphone["video"]["duration_s"].get<double>(), 6.0, 0.15);
   EXPECT_EQ(codes("iphone.mov").count("VIDEO_TIME_MISMATCH"), 0u);
   EXPECT_EQ(codes("iphone.mov").count("NO_METADATA"), 0u);
+  // Recorded at +07:00 (Thai network time, as phones near the border keep) in Myawaddy, which
+  // is Asia/Yangon (+06:30).
+  EXPECT_EQ(codes("iphone.mov").count("CAMERA_CLOCK_ZONE_DIFFERS"), 1u);
+  EXPECT_EQ(codes("android.mp4").count("CAMERA_CLOCK_ZONE_DIFFERS"), 0u);  // no offset
 
   const auto& phone = by_name["android.mp4"];
   EXPECT_EQ(phone["format"], "MP4");
