@@ -37,14 +37,6 @@ test::SynthExif IphoneExif() {
   return e;
 }
 
-double MeanDifference(const cv::Mat& a, const cv::Mat& b) {
-  if (a.size() != b.size()) return 1e9;
-  cv::Mat d;
-  cv::absdiff(a, b, d);
-  const cv::Scalar m = cv::mean(d);
-  return (m[0] + m[1] + m[2]) / 3;
-}
-
 TEST(Heif, ReadsSizeMetadataAndPixelsWithTheContainersRotation) {
   const cv::Mat scene = Scene();
   const auto heic = test::MakeHeif(scene, IphoneExif(), 6);  // shown turned 90 deg clockwise
@@ -66,11 +58,11 @@ TEST(Heif, ReadsSizeMetadataAndPixelsWithTheContainersRotation) {
   ASSERT_TRUE(shown.ok()) << shown.error().message;
   cv::Mat turned;
   cv::rotate(scene, turned, cv::ROTATE_90_CLOCKWISE);
-  EXPECT_LT(MeanDifference(*shown, turned), 6);
-  EXPECT_GT(MeanDifference(*shown, cv::Mat(turned.size(), turned.type(), cv::Scalar(0))), 30);
+  EXPECT_LT(test::MeanDifference(*shown, turned), 6);
+  EXPECT_GT(test::MeanDifference(*shown, cv::Mat(turned.size(), turned.type(), cv::Scalar(0))), 30);
   auto stored = DecodeImage(heic, {}, DecodeAs::kStored);
   ASSERT_TRUE(stored.ok());
-  EXPECT_LT(MeanDifference(*stored, scene), 6);
+  EXPECT_LT(test::MeanDifference(*stored, scene), 6);
   // The limits are checked before any pixel is decoded.
   DecodeLimits small;
   small.max_pixels = 240 * 320 - 1;
@@ -107,7 +99,7 @@ TEST(Heif, AvifAndXmpAndAFileWithoutExif) {
   EXPECT_TRUE(info->exif.empty());
   auto pixels = DecodeImage(avif);
   ASSERT_TRUE(pixels.ok()) << pixels.error().message;
-  EXPECT_LT(MeanDifference(*pixels, Scene()), 8);
+  EXPECT_LT(test::MeanDifference(*pixels, Scene()), 8);
   PhotoMetadata md;
   ASSERT_TRUE(ReadPhotoMetadata(avif, md).ok());
   EXPECT_TRUE(md.has_xmp);

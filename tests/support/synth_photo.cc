@@ -223,4 +223,12 @@ std::vector<std::uint8_t> MakeHeif(const cv::Mat& bgr, const SynthExif& e, int o
   return out;
 }
 
+double MeanDifference(const cv::Mat& a, const cv::Mat& b) {
+  if (a.size() != b.size()) return 1e9;
+  cv::Mat d;
+  cv::absdiff(a, b, d);
+  const cv::Scalar m = cv::mean(d);
+  return (m[0] + m[1] + m[2]) / 3;
+}
+
 }  // namespace gv::test

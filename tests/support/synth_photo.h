@@ -47,6 +47,10 @@ std::vector<std::uint8_t> MakeHeif(const cv::Mat& bgr, const SynthExif& e, int o
 // rich in local features, for matching tests.
 cv::Mat MakeTexture(int seed, int width = 640, int height = 480);
 
+// Mean absolute difference of two BGR pictures per channel (0-255); 1e9 when their sizes
+// differ.
+double MeanDifference(const cv::Mat& a, const cv::Mat& b);
+
 // Reads a whole file (tests only).
 std::vector<std::uint8_t> ReadAll(const std::filesystem::path& path);
 std::string ReadAllText(const std::filesystem::path& path);

@@ -34,14 +34,6 @@ std::vector<std::pair<cv::Mat, int>> ThreeScenes(int width = 320, int height = 2
   return scenes;
 }
 
-double MeanDifference(const cv::Mat& a, const cv::Mat& b) {
-  if (a.size() != b.size()) return 1e9;
-  cv::Mat d;
-  cv::absdiff(a, b, d);
-  const cv::Scalar m = cv::mean(d);
-  return (m[0] + m[1] + m[2]) / 3;
-}
-
 test::VideoSpec IphoneSpec() {
   test::VideoSpec spec;
   spec.muxer = "mov";
@@ -142,11 +134,11 @@ TEST(Video, KeyframesAreTheScenesUprightAtTheirTimes) {
     ASSERT_EQ(k.bgr.rows, 320);
     cv::Mat expected;
     cv::rotate(spec.scenes[i].first, expected, cv::ROTATE_90_CLOCKWISE);
-    const double own = MeanDifference(k.bgr, expected);
+    const double own = test::MeanDifference(k.bgr, expected);
     cv::Mat other;
     cv::rotate(spec.scenes[(i + 1) % 3].first, other, cv::ROTATE_90_CLOCKWISE);
     EXPECT_LT(own, 12) << i;
-    EXPECT_GT(MeanDifference(k.bgr, other), 2 * own) << i;
+    EXPECT_GT(test::MeanDifference(k.bgr, other), 2 * own) << i;
   }
 }
 
