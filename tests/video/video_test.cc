@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "image/format.h"
+#include "metadata/video_metadata.h"
 #include "support/make_video.h"
 #include "support/run_binary.h"
 #include "support/synth_photo.h"
@@ -173,6 +174,15 @@ TEST(Video, LongGopStreamsAreSampledAndTheCapKeepsTheStrongestCuts) {
   EXPECT_NEAR(part.examined_s, 2.4, 0.2);
   EXPECT_NEAR(part.duration_s, 6.0, 0.15);
   EXPECT_EQ(partial->size(), 2u);  // the first scene and the cut at 2 s
+  // What inspect and run say about it.
+  PhotoMetadata md;
+  AddScanFinding(full, md);
+  EXPECT_TRUE(md.findings.empty());
+  AddScanFinding(part, md);
+  ASSERT_EQ(md.findings.size(), 1u);
+  EXPECT_EQ(md.findings[0].code, "VIDEO_PARTLY_SCANNED");
+  EXPECT_NE(md.findings[0].message.find("first 2 s of 6 s"), std::string::npos)
+      << md.findings[0].message;
 }
 
 TEST(Video, ReadsMatroskaWebmAnd3gp) {
