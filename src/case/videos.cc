@@ -35,6 +35,7 @@ Json InfoJson(const VideoInfo& v) {
          {"duration_s", v.duration_s},
          {"fps", v.fps},
          {"audio", v.has_audio},
+         {"has_video", v.has_video},
          {"container_utc", Maybe(v.container_utc)},
          {"location_key", v.location_key},
          {"make", v.make},
@@ -62,6 +63,7 @@ VideoInfo InfoFromJson(const Json& j) {
   v.duration_s = j.value("duration_s", 0.0);
   v.fps = j.value("fps", 0.0);
   v.has_audio = j.value("audio", false);
+  v.has_video = j.value("has_video", true);
   if (j.contains("container_utc") && j["container_utc"].is_number_integer())
     v.container_utc = j["container_utc"].get<std::int64_t>();
   v.location_key = j.value("location_key", "");
@@ -117,7 +119,7 @@ std::string ReadAndExtract(const VideoRecord& video, const PipelineOptions& opti
   auto info = ReadVideoInfo(bytes, keyframes.limits);
   if (!info.ok()) return Json{{"error", info.error().message}}.dump(-1, ' ', false, kReplace);
   Json answer{{"info", InfoJson(*info)}, {"frames", Json::array()}};
-  if (options.frames_dir.empty()) return answer.dump(-1, ' ', false, kReplace);
+  if (options.frames_dir.empty() || !info->has_video) return answer.dump(-1, ' ', false, kReplace);
   KeyframeScan scan;
   auto frames = ExtractKeyframes(bytes, keyframes, &scan);
   answer["scan"] = {scan.examined_s, scan.duration_s, scan.complete};

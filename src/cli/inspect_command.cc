@@ -19,7 +19,11 @@ std::string SummaryText(const PhotoMetadata& p) {
   out << p.file << "\n  sha256     " << p.sha256 << "\n  format     " << p.format << " " << p.width
       << "x" << p.height << ", " << p.bytes << " bytes\n";
   if (p.error) out << "  ERROR      " << *p.error << "\n";
-  if (p.video) {
+  if (p.video && !p.video->has_video) {
+    char line[80];
+    std::snprintf(line, sizeof line, "%.1f s of sound, no pictures", p.video->duration_s);
+    out << "  audio      " << p.video->codec << ", " << line << "\n";
+  } else if (p.video) {
     char line[160];
     std::snprintf(line, sizeof line, "%.1f s, %.3g fps, rotation %d, %s", p.video->duration_s,
                   p.video->fps, p.video->rotation_deg, p.video->has_audio ? "sound" : "no sound");

@@ -215,6 +215,10 @@ std::string KnownEditor(std::string_view software) {
 // capture times when they disagree.
 void CheckVideo(PhotoMetadata& p, const TimeZoneIndex* zones) {
   const VideoSummary& v = *p.video;
+  if (!v.has_video)
+    p.AddFinding("AUDIO_ONLY", Severity::kInfo,
+                 "An audio recording without pictures (a voice note): its container metadata is "
+                 "read, there is nothing to see");
   const bool camera = !p.make.empty() || !p.model.empty();
   if (!camera && !p.taken_at_utc && !p.datetime_original && !p.gps) {
     p.AddFinding("NO_METADATA", Severity::kWarning,

@@ -111,6 +111,7 @@ Json ToJson(const PhotoMetadata& p, bool with_tags) {
         {"rotation", v.rotation_deg},
         {"fps", std::round(v.fps * 1000) / 1000},
         {"audio", v.has_audio},
+        {"has_video", v.has_video},
         {"frames_extracted", v.frames_extracted >= 0 ? Json(v.frames_extracted) : Json(nullptr)},
         {"location_key", StringOrNull(v.location_key)},
         {"encoder", StringOrNull(v.encoder)},

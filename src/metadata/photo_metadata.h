@@ -52,6 +52,7 @@ struct VideoSummary {
   int width = 0, height = 0;  // as coded
   int rotation_deg = 0;       // clockwise to show upright (exiftool's Rotation)
   bool has_audio = false;
+  bool has_video = true;      // false: an audio recording (a voice note)
   int frames_extracted = -1;  // scene-change keyframes; -1 when not extracted
   std::string location_key;   // the key the position came from
   std::string encoder;        // the muxer's or encoder's own tag ("Lavf59.27.100", ...)

@@ -25,6 +25,7 @@ void FillVideoMetadata(const VideoInfo& info, PhotoMetadata& out) {
   v.height = info.height;
   v.rotation_deg = info.rotation_deg;
   v.has_audio = info.has_audio;
+  v.has_video = info.has_video;
   v.location_key = info.location_key;
   v.encoder = SanitizeUtf8(info.encoder);
   v.container_utc = info.container_utc;
@@ -70,7 +71,7 @@ Status ReadVideoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out
   auto info = ReadVideoInfo(bytes, frames ? frames->limits : VideoLimits{});
   if (!info.ok()) return info.error();
   FillVideoMetadata(*info, out);
-  if (frames) {
+  if (frames && info->has_video) {
     KeyframeScan scan;
     auto keyframes = ExtractKeyframes(bytes, *frames, &scan);
     if (keyframes.ok()) {

@@ -276,9 +276,12 @@ void WriteVideos(std::ostream& out, const Case& c) {
         << "</div>";
     if (m.video) {
       char facts[160];
-      std::snprintf(facts, sizeof facts, "%.1f s, %dx%d, rotation %d, %s", m.video->duration_s,
-                    m.video->width, m.video->height, m.video->rotation_deg,
-                    m.video->has_audio ? "with sound" : "no sound");
+      if (m.video->has_video)
+        std::snprintf(facts, sizeof facts, "%.1f s, %dx%d, rotation %d, %s", m.video->duration_s,
+                      m.video->width, m.video->height, m.video->rotation_deg,
+                      m.video->has_audio ? "with sound" : "no sound");
+      else
+        std::snprintf(facts, sizeof facts, "%.1f s of sound, no pictures", m.video->duration_s);
       out << "<p>" << HtmlEscape(m.video->container + " " + m.video->codec) << ", " << facts
           << "; taken (UTC) "
           << (m.taken_at_utc ? HtmlEscape(FormatIsoUtc(*m.taken_at_utc)) + " <small>(" +

@@ -224,15 +224,17 @@ Result<VideoInfo> ReadVideoInfo(std::span<const std::uint8_t> bytes, const Video
   const int index = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   for (unsigned s = 0; s < fmt->nb_streams; ++s)
     info.has_audio = info.has_audio || fmt->streams[s]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO;
-  if (index < 0)
-    return MakeError(info.has_audio ? "no video stream (an audio recording)" : "no video stream");
-  const AVStream* st = fmt->streams[index];
+  if (index < 0 && !info.has_audio) return MakeError("neither a video nor an audio stream");
+  info.has_video = index >= 0;
+  const AVStream* st = fmt->streams[index >= 0 ? index : 0];
   info.codec = avcodec_get_name(st->codecpar->codec_id);
-  info.width = st->codecpar->width;
-  info.height = st->codecpar->height;
-  info.rotation_deg = RotationOf(st);
-  if (st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0)
-    info.fps = av_q2d(st->avg_frame_rate);
+  if (info.has_video) {
+    info.width = st->codecpar->width;
+    info.height = st->codecpar->height;
+    info.rotation_deg = RotationOf(st);
+    if (st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0)
+      info.fps = av_q2d(st->avg_frame_rate);
+  }
   if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0)
     info.duration_s = static_cast<double>(fmt->duration) / AV_TIME_BASE;
   else if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
@@ -247,7 +249,8 @@ Result<VideoInfo> ReadVideoInfo(std::span<const std::uint8_t> bytes, const Video
     info.tags.emplace_back(e->key, e->value ? e->value : "");
   for (const AVDictionaryEntry* e = nullptr;
        (e = av_dict_get(st->metadata, "", e, AV_DICT_IGNORE_SUFFIX)) != nullptr;)
-    info.tags.emplace_back(std::string("video.") + e->key, e->value ? e->value : "");
+    info.tags.emplace_back(std::string(info.has_video ? "video." : "audio.") + e->key,
+                           e->value ? e->value : "");
 
   info.container_utc = ContainerUtc(meta);
   if (!info.container_utc) info.container_utc = ContainerUtc(st->metadata);

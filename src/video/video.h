@@ -33,6 +33,7 @@ struct VideoInfo {
   double duration_s = 0;
   double fps = 0;
   bool has_audio = false;
+  bool has_video = true;  // false: an audio recording (a voice note), no pictures
   // The container's creation time (QuickTime mvhd, Matroska DateUTC), UTC; absent when zero
   // or missing.
   std::optional<std::int64_t> container_utc;
@@ -50,8 +51,8 @@ struct VideoLimits {
   double max_duration_s = 6 * 3600;      // longer (as declared) is refused
 };
 
-// Reads the container (no decoding). Error: not a video geoverify reads, no video stream
-// (an audio file), or a container FFmpeg refuses (the reason says why).
+// Reads the container (no decoding). An audio recording reads too, with has_video false.
+// Error: not a container FFmpeg reads, or neither pictures nor sound in it.
 Result<VideoInfo> ReadVideoInfo(std::span<const std::uint8_t> bytes,
                                 const VideoLimits& limits = {});
 

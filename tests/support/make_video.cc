@@ -11,6 +11,7 @@ extern "C" {
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -128,6 +129,71 @@ std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec) {
   av_packet_free(&packet);
   av_frame_free(&frame);
   sws_freeContext(sws);
+  avcodec_free_context(&enc);
+  avformat_free_context(oc);
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+  std::filesystem::remove(path);
+  return bytes;
+}
+
+std::vector<std::uint8_t> MakeAudio(const std::string& muxer, double seconds) {
+  av_log_set_level(AV_LOG_QUIET);
+  static std::atomic<int> counter{0};
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("gv-audio-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+                     (muxer == "ipod" ? ".m4a" : ".mp4"));
+  AVFormatContext* oc = nullptr;
+  Check(avformat_alloc_output_context2(&oc, nullptr, muxer.c_str(), path.c_str()), "muxer");
+  const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
+  if (!codec) throw std::runtime_error("MakeAudio: no AAC encoder");
+  AVStream* st = avformat_new_stream(oc, nullptr);
+  AVCodecContext* enc = avcodec_alloc_context3(codec);
+  enc->sample_rate = 16000;
+  enc->sample_fmt = AV_SAMPLE_FMT_FLTP;
+  av_channel_layout_default(&enc->ch_layout, 1);
+  enc->bit_rate = 32000;
+  enc->time_base = {1, enc->sample_rate};
+  if (oc->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  Check(avcodec_open2(enc, codec, nullptr), "open encoder");
+  Check(avcodec_parameters_from_context(st->codecpar, enc), "stream parameters");
+  st->time_base = enc->time_base;
+  Check(avio_open(&oc->pb, path.c_str(), AVIO_FLAG_WRITE), "open output");
+  Check(avformat_write_header(oc, nullptr), "header");
+  AVFrame* frame = av_frame_alloc();
+  frame->format = enc->sample_fmt;
+  frame->nb_samples = enc->frame_size;
+  frame->sample_rate = enc->sample_rate;
+  Check(av_channel_layout_copy(&frame->ch_layout, &enc->ch_layout), "layout");
+  Check(av_frame_get_buffer(frame, 0), "frame buffer");
+  AVPacket* packet = av_packet_alloc();
+  const auto drain = [&] {
+    while (true) {
+      const int rc = avcodec_receive_packet(enc, packet);
+      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
+      Check(rc, "encode");
+      av_packet_rescale_ts(packet, enc->time_base, st->time_base);
+      packet->stream_index = st->index;
+      Check(av_interleaved_write_frame(oc, packet), "write");
+    }
+  };
+  const int total = static_cast<int>(seconds * enc->sample_rate);
+  for (int done = 0; done < total; done += enc->frame_size) {
+    Check(av_frame_make_writable(frame), "writable");
+    auto* samples = reinterpret_cast<float*>(frame->data[0]);
+    for (int k = 0; k < enc->frame_size; ++k)
+      samples[k] = 0.2f * static_cast<float>(std::sin(2 * 3.14159265 * 440 * (done + k) /
+                                                      enc->sample_rate));
+    frame->pts = done;
+    Check(avcodec_send_frame(enc, frame), "send frame");
+    drain();
+  }
+  Check(avcodec_send_frame(enc, nullptr), "flush");
+  drain();
+  Check(av_write_trailer(oc), "trailer");
+  avio_closep(&oc->pb);
+  av_packet_free(&packet);
+  av_frame_free(&frame);
   avcodec_free_context(&enc);
   avformat_free_context(oc);
   std::ifstream in(path, std::ios::binary);

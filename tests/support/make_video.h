@@ -33,4 +33,8 @@ struct VideoSpec {
 // The file's bytes. Throws std::runtime_error on failure.
 std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec);
 
+// An audio recording without pictures (a voice note): `seconds` of a tone in AAC, in the
+// ISO-BMFF muxer `muxer` ("mp4" or "ipod", which writes 'M4A '). Throws on failure.
+std::vector<std::uint8_t> MakeAudio(const std::string& muxer, double seconds = 1.0);
+
 }  // namespace gv::test

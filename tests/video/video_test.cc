@@ -212,6 +212,20 @@ TEST(Video, ReadsMatroskaWebmAnd3gp) {
   }
 }
 
+TEST(Video, VoiceNotesReadAsAudioWithoutPictures) {
+  for (const char* muxer : {"ipod", "mp4"}) {  // 'M4A ' and 'isom' brands
+    const auto bytes = test::MakeAudio(muxer, 2.0);
+    EXPECT_EQ(DetectFormat(bytes), ImageFormat::kIsoVideo) << muxer;
+    auto info = ReadVideoInfo(bytes);
+    ASSERT_TRUE(info.ok()) << muxer << ": " << info.error().message;
+    EXPECT_FALSE(info->has_video);
+    EXPECT_TRUE(info->has_audio);
+    EXPECT_EQ(info->codec, "aac");
+    EXPECT_NEAR(info->duration_s, 2.0, 0.2);
+    EXPECT_FALSE(ExtractKeyframes(bytes).ok());  // nothing to see
+  }
+}
+
 TEST(Video, DamagedAndHostileFilesGiveErrorsNotCrashes) {
   const auto mov = test::MakeVideo(IphoneSpec());
   // Cut in the middle: the moov box (written last) is gone.
@@ -325,6 +339,7 @@ TEST(Video, RunLeavesOutAVideoThatCrashesOrHangsItsWorker) {
     bytes.resize(4096, 0);
     Write(c / name, bytes);
   }
+  Write(c / "voice.m4a", test::MakeAudio("ipod"));  // a voice note: read, not a failure
   const auto r = test::RunCommand("GEOVERIFY_FAULT_INJECTION=1 " + std::string(GEOVERIFY_BINARY) +
                                   " run --json --deadline 1 --skip text,forensics " + Quote(c) +
                                   " -o " + Quote(dir.path() / "out"));
@@ -332,8 +347,12 @@ TEST(Video, RunLeavesOutAVideoThatCrashesOrHangsItsWorker) {
   const auto videos = nlohmann::json::parse(test::ReadAllText(dir.path() / "out" / "videos.json"));
   std::map<std::string, nlohmann::json> by;
   for (const auto& v : videos) by[v["file"].get<std::string>()] = v;
-  ASSERT_EQ(by.size(), 3u);
+  ASSERT_EQ(by.size(), 4u);
   EXPECT_TRUE(by["fine.mov"]["error"].is_null());
+  EXPECT_TRUE(by["voice.m4a"]["error"].is_null()) << by["voice.m4a"];
+  EXPECT_EQ(by["voice.m4a"]["video"]["has_video"], false);
+  EXPECT_EQ(by["voice.m4a"]["findings"][0]["code"], "AUDIO_ONLY");
+  EXPECT_TRUE(by["voice.m4a"]["frames"].empty());
   EXPECT_EQ(by["fine.mov"]["frames"].size(), 3u);
   const auto comment = by["fine.mov"]["tags"]["Video.com.apple.quicktime.comment"];
   ASSERT_TRUE(comment.is_string()) << by["fine.mov"]["tags"];
