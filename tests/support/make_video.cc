@@ -182,8 +182,8 @@ std::vector<std::uint8_t> MakeAudio(const std::string& muxer, double seconds) {
     Check(av_frame_make_writable(frame), "writable");
     auto* samples = reinterpret_cast<float*>(frame->data[0]);
     for (int k = 0; k < enc->frame_size; ++k)
-      samples[k] = 0.2f * static_cast<float>(std::sin(2 * 3.14159265 * 440 * (done + k) /
-                                                      enc->sample_rate));
+      samples[k] =
+          0.2f * static_cast<float>(std::sin(2 * 3.14159265 * 440 * (done + k) / enc->sample_rate));
     frame->pts = done;
     Check(avcodec_send_frame(enc, frame), "send frame");
     drain();
