@@ -29,6 +29,34 @@ void Check(int rc, const char* what) {
   }
 }
 
+// A file of this process in the temp folder, for the muxer (which needs to seek).
+std::filesystem::path TempFile(const std::string& extension) {
+  static std::atomic<int> counter{0};
+  return std::filesystem::temp_directory_path() / ("gv-media-" + std::to_string(::getpid()) + "-" +
+                                                   std::to_string(counter++) + "." + extension);
+}
+
+// The packets `enc` has ready, written to stream `st` of `oc`.
+void WritePackets(AVCodecContext* enc, AVFormatContext* oc, AVStream* st, AVPacket* packet) {
+  while (true) {
+    const int rc = avcodec_receive_packet(enc, packet);
+    if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
+    Check(rc, "encode");
+    av_packet_rescale_ts(packet, enc->time_base, st->time_base);
+    packet->stream_index = st->index;
+    Check(av_interleaved_write_frame(oc, packet), "write");
+  }
+}
+
+// The file's bytes; the file is removed.
+std::vector<std::uint8_t> ReadAndRemove(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+  in.close();
+  std::filesystem::remove(path);
+  return bytes;
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec) {
@@ -36,10 +64,7 @@ std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec) {
     throw std::runtime_error("MakeVideo: no scenes");
   const cv::Mat first = spec.scenes.empty() ? spec.draw(0) : spec.scenes.front().first;
   av_log_set_level(AV_LOG_QUIET);
-  static std::atomic<int> counter{0};
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("gv-video-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-                     "." + (spec.muxer == "matroska" ? "mkv" : spec.muxer));
+  const auto path = TempFile(spec.muxer == "matroska" ? "mkv" : spec.muxer);
   const int width = first.cols, height = first.rows;
 
   AVFormatContext* oc = nullptr;
@@ -89,16 +114,7 @@ std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec) {
   frame->height = height;
   Check(av_frame_get_buffer(frame, 0), "frame buffer");
   AVPacket* packet = av_packet_alloc();
-  const auto drain = [&] {
-    while (true) {
-      const int rc = avcodec_receive_packet(enc, packet);
-      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
-      Check(rc, "encode");
-      av_packet_rescale_ts(packet, enc->time_base, st->time_base);
-      packet->stream_index = st->index;
-      Check(av_interleaved_write_frame(oc, packet), "write");
-    }
-  };
+  const auto drain = [&] { WritePackets(enc, oc, st, packet); };
   std::int64_t pts = 0;
   const auto encode = [&](const cv::Mat& picture) {
     if (picture.cols != width || picture.rows != height || picture.type() != CV_8UC3)
@@ -131,18 +147,12 @@ std::vector<std::uint8_t> MakeVideo(const VideoSpec& spec) {
   sws_freeContext(sws);
   avcodec_free_context(&enc);
   avformat_free_context(oc);
-  std::ifstream in(path, std::ios::binary);
-  std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
-  std::filesystem::remove(path);
-  return bytes;
+  return ReadAndRemove(path);
 }
 
 std::vector<std::uint8_t> MakeAudio(const std::string& muxer, double seconds) {
   av_log_set_level(AV_LOG_QUIET);
-  static std::atomic<int> counter{0};
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("gv-audio-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-                     (muxer == "ipod" ? ".m4a" : ".mp4"));
+  const auto path = TempFile(muxer == "ipod" ? "m4a" : "mp4");
   AVFormatContext* oc = nullptr;
   Check(avformat_alloc_output_context2(&oc, nullptr, muxer.c_str(), path.c_str()), "muxer");
   const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
@@ -167,16 +177,7 @@ std::vector<std::uint8_t> MakeAudio(const std::string& muxer, double seconds) {
   Check(av_channel_layout_copy(&frame->ch_layout, &enc->ch_layout), "layout");
   Check(av_frame_get_buffer(frame, 0), "frame buffer");
   AVPacket* packet = av_packet_alloc();
-  const auto drain = [&] {
-    while (true) {
-      const int rc = avcodec_receive_packet(enc, packet);
-      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
-      Check(rc, "encode");
-      av_packet_rescale_ts(packet, enc->time_base, st->time_base);
-      packet->stream_index = st->index;
-      Check(av_interleaved_write_frame(oc, packet), "write");
-    }
-  };
+  const auto drain = [&] { WritePackets(enc, oc, st, packet); };
   const int total = static_cast<int>(seconds * enc->sample_rate);
   for (int done = 0; done < total; done += enc->frame_size) {
     Check(av_frame_make_writable(frame), "writable");
@@ -196,10 +197,7 @@ std::vector<std::uint8_t> MakeAudio(const std::string& muxer, double seconds) {
   av_frame_free(&frame);
   avcodec_free_context(&enc);
   avformat_free_context(oc);
-  std::ifstream in(path, std::ios::binary);
-  std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
-  std::filesystem::remove(path);
-  return bytes;
+  return ReadAndRemove(path);
 }
 
 }  // namespace gv::test
