@@ -67,5 +67,6 @@ int RunForensics(int argc, char** argv);
 int RunText(int argc, char** argv);
 int RunRedact(int argc, char** argv);
 int RunExercise(int argc, char** argv);
+int RunStore(int argc, char** argv);
 
 }  // namespace gv::cli

@@ -46,6 +46,9 @@ constexpr Command kCommands[] = {
     {"exercise",
      "training exercises: packs of redacted photos, sealed answer keys, grading, leaderboards",
      &RunExercise},
+    {"store",
+     "the shared case store (PostGIS): push cases, link them to other units' cases, share, query",
+     &RunStore},
 };
 
 void PrintUsage(std::FILE* out) {

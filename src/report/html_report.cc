@@ -427,6 +427,7 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
       << HtmlEscape(borders_note) << ' ' << HtmlEscape(sites_note)
       << " Places named near clues: GeoNames (CC BY 4.0, geonames.org)."
       << " The map works offline.</p>\n";
+  out << RenderCrossCaseSection({}, false, "");
   WriteVideos(out, c);
   out << "<h2>Photos (" << c.photos.size() << ")</h2>\n";
   for (std::size_t i = 0; i < c.photos.size(); ++i) WritePhotoPanel(out, c.photos[i], i + 1);
@@ -443,6 +444,54 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
       << "<script>" << assets->leaflet_js << "</script>\n<script>" << kReportMapScript
       << "</script>\n</body></html>\n";
   return out.str();
+}
+
+namespace {
+constexpr std::string_view kCrossCaseBegin = "<!--gv:cross-case-->";
+constexpr std::string_view kCrossCaseEnd = "<!--/gv:cross-case-->";
+}  // namespace
+
+std::string RenderCrossCaseSection(const std::vector<CrossCaseRow>& rows, bool checked,
+                                   const std::string& store) {
+  std::ostringstream out;
+  out << kCrossCaseBegin << "\n<h2 id=cross-case>Other cases (" << rows.size() << ")</h2>\n";
+  if (!checked) {
+    out << "<p class=note>Not checked against a shared case store (geoverify store push).</p>\n";
+  } else if (rows.empty()) {
+    out << "<p class=note>Checked against the cases this unit may read in " << HtmlEscape(store)
+        << " at " << HtmlEscape(NowIsoUtc()) << ": no photo of another case shows the same "
+        << "picture.</p>\n";
+  } else {
+    out << "<p class=note>CROSS_CASE_MATCH: photos of other cases (that this unit may read in "
+        << HtmlEscape(store) << ", checked at " << HtmlEscape(NowIsoUtc())
+        << ") showing the same picture: the same file, or the same picture by crop-tolerant "
+           "perceptual hash (bits: how many of 64 differ).</p>\n"
+        << "<table><tr><th>Photo</th><th>Case</th><th>Unit</th><th>Their photo</th>"
+           "<th>Bits</th><th>Their SHA-256</th></tr>\n";
+    for (const auto& r : rows)
+      out << "<tr><td>" << HtmlEscape(r.photo) << "</td><td>" << HtmlEscape(r.other_case)
+          << "</td><td>" << HtmlEscape(r.other_unit) << "</td><td>" << HtmlEscape(r.other_photo)
+          << "</td><td>"
+          << (r.sha256 == r.other_sha256 ? std::string("same file") : std::to_string(r.bits))
+          << "</td><td class=hash>" << HtmlEscape(r.other_sha256) << "</td></tr>\n";
+    out << "</table>\n";
+  }
+  out << kCrossCaseEnd << "\n";
+  return out.str();
+}
+
+Status UpdateReportCrossCase(const std::filesystem::path& report, const std::string& section) {
+  auto html = ReadTextFile(report, 1ull << 31);
+  if (!html.ok()) return html.error();
+  const auto begin = html->find(kCrossCaseBegin);
+  const auto end = html->find(kCrossCaseEnd);
+  if (begin == std::string::npos || end == std::string::npos || end < begin)
+    return MakeError(report.string() +
+                     ": no \"Other cases\" section (made by an older geoverify?)");
+  std::size_t stop = end + kCrossCaseEnd.size();
+  if (stop < html->size() && (*html)[stop] == '\n') ++stop;
+  html->replace(begin, stop - begin, section);
+  return WriteFileAtomic(report, *html);
 }
 
 }  // namespace gv

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "case/case.h"
 #include "util/result.h"
@@ -30,5 +31,18 @@ Result<MapAssets> LoadMapAssets(const HtmlReportOptions& options = {});
 
 // Builds the HTML text. Error if Leaflet cannot be read.
 Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options = {});
+
+// A photo of this case that shows the same picture as a photo of another case in the shared
+// store (`geoverify store push|link`): a CROSS_CASE_MATCH.
+struct CrossCaseRow {
+  std::string photo, sha256, other_case, other_unit, other_photo, other_sha256;
+  int bits = 0;  // perceptual-hash distance; 0 for the same file
+};
+// The report's "Other cases" section: the matches, or that the case was not checked
+// (`checked` false) or matched nothing. `store` names where it was checked.
+std::string RenderCrossCaseSection(const std::vector<CrossCaseRow>& rows, bool checked,
+                                   const std::string& store);
+// Replaces the "Other cases" section of a report written by RenderHtmlReport (atomically).
+Status UpdateReportCrossCase(const std::filesystem::path& report, const std::string& section);
 
 }  // namespace gv

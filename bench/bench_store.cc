@@ -1,0 +1,153 @@
+// Scale of the shared case store (issue 20's figures): a throwaway PostgreSQL/PostGIS cluster
+// holding 100,000 photo rows (1,000 cases of 100 photos pushed by one unit and shared with
+// another: the worst case for row-level security, every row readable through a grant;
+// pHash-only rows with random positions over mainland Southeast Asia), then, as the other unit:
+// a real case output pushed and linked against all of them, near-place queries and photo
+// queries. Prints each figure next to its target.
+//
+// Usage: bench_store --geoverify BIN [--rows 100000] [--queries 20]
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <opencv2/imgcodecs.hpp>
+#include <random>
+
+#include "store/pg.h"
+#include "store/store.h"
+#include "support/pg_cluster.h"
+#include "support/run_binary.h"
+#include "support/synth_photo.h"
+#include "support/temp_dir.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Scale of the shared case store"};
+  std::string binary;
+  int rows = 100000, queries = 20;
+  app.add_option("--geoverify", binary, "the geoverify binary")->required();
+  app.add_option("--rows", rows, "photo rows in the store");
+  app.add_option("--queries", queries, "queries of each kind");
+  CLI11_PARSE(app, argc, argv);
+  namespace fs = std::filesystem;
+  gv::test::PgCluster cluster;
+  {
+    auto admin = gv::PgConnection::Open(cluster.Conninfo("geoverify", "postgres"));
+    if (!admin.ok() || !(*admin)->Exec("CREATE DATABASE cases").ok()) return 1;
+  }
+  auto admin = gv::PgConnection::Open(cluster.Conninfo("geoverify", "cases"));
+  if (!admin.ok() || !gv::InitStore(**admin, {"ngo_archive", "th_dsi"}).ok()) {
+    std::fprintf(stderr, "bench_store: cannot make the store\n");
+    return 1;
+  }
+  auto archive = gv::PgConnection::Open(cluster.Conninfo("ngo_archive", "cases"));
+  auto unit = gv::PgConnection::Open(cluster.Conninfo("th_dsi", "cases"));
+  if (!archive.ok() || !unit.ok()) return 1;
+  const int cases = std::max(1, rows / 100);
+  auto t = Clock::now();
+  const auto exec = [](gv::PgConnection& db, const std::string& sql) {
+    auto r = db.Exec(sql);
+    if (!r.ok()) {
+      std::fprintf(stderr, "bench_store: %s\n", r.error().message.c_str());
+      std::exit(1);
+    }
+    return *r;
+  };
+  exec(**archive, "SELECT setseed(0.2)");
+  exec(**archive, "INSERT INTO gv.cases (case_id) SELECT 'ARCHIVE-' || g FROM generate_series(1, " +
+                      std::to_string(cases) + ") g");
+  exec(**archive,
+       "INSERT INTO gv.photos (case_id, fid, file, sha256, attributes, geom, phash, crop_hashes)"
+       " SELECT 'ARCHIVE-' || (1 + (g - 1) / 100), g, 'photo_' || g || '.jpg',"
+       " encode(sha256(g::text::bytea), 'hex'), '{}'::jsonb,"
+       " ST_SetSRID(ST_MakePoint(97 + random() * 10, 9 + random() * 13), 4326),"
+       " (random() * 9.2e18 - 4.6e18)::bigint,"
+       " ARRAY(SELECT (random() * 9.2e18 - 4.6e18 + g * 0)::bigint FROM generate_series(1, 6))"
+       " FROM generate_series(1, " +
+           std::to_string(rows) + ") g");
+  exec(**archive, "INSERT INTO gv.share (case_id, unit) SELECT case_id, 'th_dsi' FROM gv.cases");
+  exec(**admin, "ANALYZE");
+  const double generate_s = Since(t);
+
+  // A real case output: 20 photos with GPS, one of them a copy of an archive photo's hash
+  // would be a forgery of the benchmark; the link finds what it finds.
+  gv::test::TempDir dir;
+  const fs::path case_dir = dir.path() / "TH-BENCH";
+  fs::create_directories(case_dir);
+  for (int i = 0; i < 20; ++i) {
+    gv::test::SynthExif e;
+    e.make = "OPPO";
+    e.model = "A78";
+    e.datetime_original = "2025:03:14 16:20:00";
+    e.lat = 16.6 + 0.01 * i;
+    e.lon = 98.5;
+    std::vector<std::uint8_t> jpeg;
+    cv::imencode(".jpg", gv::test::MakeTexture(100 + i, 1024, 768), jpeg);
+    gv::test::WritePhoto(case_dir / ("photo_" + std::to_string(i) + ".jpg"), jpeg, e);
+  }
+  const fs::path out = dir.path() / "out";
+  const auto run = gv::test::RunCommand(binary + " run '" + case_dir.string() + "' -o '" +
+                                        out.string() + "' --skip text,georef,locate,shadow");
+  if (run.exit_code != 0) {
+    std::fprintf(stderr, "bench_store: geoverify run failed\n");
+    return 1;
+  }
+  t = Clock::now();
+  gv::StorePushOptions options;
+  options.link = false;
+  auto pushed = gv::PushCase(**unit, out, options);
+  const double push_s = Since(t);
+  if (!pushed.ok()) {
+    std::fprintf(stderr, "bench_store: %s\n", pushed.error().message.c_str());
+    return 1;
+  }
+  t = Clock::now();
+  auto links = gv::LinkCase(**unit, pushed->case_id);
+  const double link_s = Since(t);
+  if (!links.ok()) return 1;
+
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> lat(9, 22), lon(97, 107);
+  std::vector<double> near_ms;
+  std::size_t near_hits = 0;
+  for (int q = 0; q < queries; ++q) {
+    t = Clock::now();
+    auto hits = gv::QueryNear(**unit, lat(rng), lon(rng), 5000);
+    near_ms.push_back(1000 * Since(t));
+    if (hits.ok()) near_hits += hits->size();
+  }
+  std::vector<double> photo_s;
+  for (int q = 0; q < std::max(1, queries / 4); ++q) {
+    t = Clock::now();
+    auto hits = gv::QueryPhoto(**unit, case_dir / ("photo_" + std::to_string(q % 20) + ".jpg"));
+    photo_s.push_back(Since(t));
+    if (!hits.ok()) return 1;
+  }
+  std::printf(
+      "bench-store: %d photo rows in %d cases (shared with the querying unit), "
+      "PostgreSQL 15 + PostGIS, 2 cores\n\n",
+      rows, cases);
+  std::printf("%-44s %10s %10s\n", "figure", "measured", "target");
+  std::printf("%-44s %9.1fs %10s\n", "generate the rows (SQL, one transaction)", generate_s, "-");
+  std::printf("%-44s %9.2fs %10s\n", "push a 20-photo case output (no link)", push_s, "-");
+  std::printf("%-44s %9.2fs %10s  (%zu links)\n", "link it against every readable photo", link_s,
+              "-", links->size());
+  std::printf("%-44s %8.1fms %10s  (median of %d; %.1f hits each)\n", "near-place query, 5 km",
+              Median(near_ms), "< 100 ms", queries, static_cast<double>(near_hits) / queries);
+  std::printf("%-44s %8.1fms\n", "  slowest", *std::max_element(near_ms.begin(), near_ms.end()));
+  std::printf("%-44s %9.2fs %10s  (median of %zu, decode included)\n", "photo-match query",
+              Median(photo_s), "< 2 s", photo_s.size());
+  return 0;
+}

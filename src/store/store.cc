@@ -1,0 +1,607 @@
+#include "store/store.h"
+
+#include <cpl_conv.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "forensics/hashes.h"
+#include "geo/ogr_init.h"
+#include "image/evidence.h"
+#include "util/file.h"
+#include "util/sha256.h"
+#include "util/text.h"
+
+namespace gv {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+// The layers of case.gpkg pushed as they are: each feature's attributes as JSON, its
+// geometry, and the photo it belongs to (the field naming it, if any).
+struct LayerSpec {
+  const char* name;
+  const char* file_field;
+};
+// (The photos come from photos.json: the GeoPackage's photos layer holds only those with a
+// position.)
+constexpr LayerSpec kLayers[] = {
+    {"findings", "file"}, {"clues", "photo"},   {"footprints", "photo"}, {"hypotheses", ""},
+    {"regions", ""},      {"place_groups", ""}, {"evidence", "path"},
+};
+
+// The schema: one table per layer under gv.cases (rows go with their case), the grants
+// table, the links, the files. Row-level security: a unit reads the rows of its own cases
+// and of the cases shared with it, and writes only its own. gv.can_read and gv.owns look at
+// gv.cases and gv.share past their own policies (SECURITY DEFINER), with the caller's role
+// passed in.
+std::string SchemaSql() {
+  std::string sql = R"SQL(
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE SCHEMA IF NOT EXISTS gv;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'geoverify_unit') THEN
+    CREATE ROLE geoverify_unit NOLOGIN;
+  END IF;
+END $$;
+CREATE TABLE IF NOT EXISTS gv.cases (
+  case_id text PRIMARY KEY CHECK (length(case_id) BETWEEN 1 AND 200),
+  unit text NOT NULL DEFAULT current_user,
+  title text, case_dir text, tool_version text,
+  pushed_utc timestamptz NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS gv.share (
+  case_id text NOT NULL REFERENCES gv.cases ON DELETE CASCADE,
+  unit text NOT NULL,
+  granted_by text NOT NULL DEFAULT current_user,
+  granted_utc timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (case_id, unit));
+CREATE TABLE IF NOT EXISTS gv.files (
+  case_id text NOT NULL REFERENCES gv.cases ON DELETE CASCADE,
+  unit text NOT NULL DEFAULT current_user,
+  path text NOT NULL, sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  redacted boolean NOT NULL, bytes bytea NOT NULL,
+  PRIMARY KEY (case_id, path));
+CREATE TABLE IF NOT EXISTS gv.cross_case (
+  case_id text NOT NULL REFERENCES gv.cases ON DELETE CASCADE,
+  unit text NOT NULL DEFAULT current_user,
+  photo text NOT NULL, sha256 text NOT NULL,
+  other_case text NOT NULL, other_unit text NOT NULL, other_photo text NOT NULL,
+  other_sha256 text NOT NULL, match text NOT NULL, bits int NOT NULL,
+  linked_utc timestamptz NOT NULL DEFAULT now());
+CREATE INDEX IF NOT EXISTS cross_case_case ON gv.cross_case (case_id);
+CREATE OR REPLACE FUNCTION gv.owns(c text, who name) RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = gv, pg_temp AS
+  $f$ SELECT EXISTS (SELECT 1 FROM gv.cases WHERE case_id = c AND unit = who) $f$;
+CREATE OR REPLACE FUNCTION gv.can_read(c text, who name) RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = gv, pg_temp AS
+  $f$ SELECT EXISTS (SELECT 1 FROM gv.cases WHERE case_id = c AND unit = who)
+          OR EXISTS (SELECT 1 FROM gv.share WHERE case_id = c AND unit = who) $f$;
+CREATE OR REPLACE FUNCTION gv.hamming(a bigint, b bigint) RETURNS int
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$ SELECT bit_count((a # b)::bit(64))::int $f$;
+CREATE OR REPLACE FUNCTION gv.crop_distance(aw bigint, ap bigint[], bw bigint, bp bigint[])
+  RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
+  SELECT LEAST(gv.hamming(aw, bw),
+               COALESCE((SELECT min(gv.hamming(aw, x)) FROM unnest(bp) x), 64),
+               COALESCE((SELECT min(gv.hamming(bw, x)) FROM unnest(ap) x), 64)) $f$;
+GRANT USAGE ON SCHEMA gv TO geoverify_unit;
+ALTER TABLE gv.cases ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS unit_rows ON gv.cases;
+CREATE POLICY unit_rows ON gv.cases
+  USING (unit = current_user OR gv.can_read(case_id, current_user))
+  WITH CHECK (unit = current_user);
+ALTER TABLE gv.share ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS unit_rows ON gv.share;
+CREATE POLICY unit_rows ON gv.share
+  USING (unit = current_user OR gv.owns(case_id, current_user))
+  WITH CHECK (gv.owns(case_id, current_user));
+)SQL";
+  std::vector<std::string> tables = {"files", "cross_case"};
+  std::vector<std::string> layers = {"photos"};
+  for (const auto& layer : kLayers) layers.emplace_back(layer.name);
+  for (const auto& name : layers) {
+    const std::string t = "gv." + name;
+    tables.push_back(name);
+    sql += "CREATE TABLE IF NOT EXISTS " + t +
+           " (case_id text NOT NULL REFERENCES gv.cases ON DELETE CASCADE,"
+           " unit text NOT NULL DEFAULT current_user, fid bigint NOT NULL, file text,"
+           " sha256 text, attributes jsonb NOT NULL, geom geometry(Geometry, 4326),"
+           " PRIMARY KEY (case_id, fid));\n";
+    sql += "CREATE INDEX IF NOT EXISTS " + name + "_geog ON " + t +
+           " USING gist ((geom::geography));\n";
+  }
+  sql += R"SQL(
+ALTER TABLE gv.photos ADD COLUMN IF NOT EXISTS phash bigint;
+ALTER TABLE gv.photos ADD COLUMN IF NOT EXISTS crop_hashes bigint[];
+CREATE INDEX IF NOT EXISTS photos_sha256 ON gv.photos (sha256);
+DO $$ BEGIN
+  ALTER TABLE gv.photos ADD CONSTRAINT photos_sha256_hex CHECK (sha256 ~ '^[0-9a-f]{64}$');
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+)SQL";
+  for (const auto& t : tables) {
+    sql += "ALTER TABLE gv." + t + " ENABLE ROW LEVEL SECURITY;\n";
+    sql += "DROP POLICY IF EXISTS unit_rows ON gv." + t + ";\n";
+    sql += "CREATE POLICY unit_rows ON gv." + t +
+           " USING (gv.can_read(case_id, current_user))"
+           " WITH CHECK (unit = current_user AND gv.owns(case_id, current_user));\n";
+  }
+  sql += "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA gv TO geoverify_unit;\n";
+  sql += "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA gv TO geoverify_unit;\n";
+  return sql;
+}
+
+bool ValidRoleName(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (const char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+std::string Int64Text(std::uint64_t v) { return std::to_string(static_cast<std::int64_t>(v)); }
+
+// Fields of a CSV line written by the case manifest (quoted fields with "" inside).
+std::vector<std::string> CsvFields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// A feature's attributes as JSON (numbers as numbers, text as text, unset as null).
+json FeatureAttributes(OGRFeatureH feature) {
+  json out = json::object();
+  const int n = OGR_F_GetFieldCount(feature);
+  for (int i = 0; i < n; ++i) {
+    OGRFieldDefnH field = OGR_F_GetFieldDefnRef(feature, i);
+    const std::string name = OGR_Fld_GetNameRef(field);
+    if (!OGR_F_IsFieldSetAndNotNull(feature, i)) {
+      out[name] = nullptr;
+      continue;
+    }
+    switch (OGR_Fld_GetType(field)) {
+      case OFTInteger:
+      case OFTInteger64:
+        out[name] = OGR_F_GetFieldAsInteger64(feature, i);
+        break;
+      case OFTReal:
+        out[name] = OGR_F_GetFieldAsDouble(feature, i);
+        break;
+      default:
+        // Text from the evidence's metadata may hold bytes that are not UTF-8.
+        out[name] = SanitizeUtf8(OGR_F_GetFieldAsString(feature, i));
+    }
+  }
+  return out;
+}
+
+// Crop-tolerant hashes of the photos of a case output, by their name in photos.json:
+// the evidence (or the video keyframe) read again, read-only, and checked against its
+// recorded SHA-256 first.
+std::map<std::string, CropHashes> HashPhotos(const fs::path& out_dir, const fs::path& case_dir,
+                                             const json& photos) {
+  std::map<std::string, CropHashes> out;
+  if (!photos.is_array()) return out;
+  for (const auto& p : photos) {
+    if (!p.is_object() || !p.contains("file") || !p["file"].is_string()) continue;
+    const std::string file = p["file"].get<std::string>();
+    const std::string sha256 = p.value("sha256", "");
+    fs::path path = case_dir / file;
+    if (p.contains("video_frame") && p["video_frame"].is_object() &&
+        p["video_frame"].contains("frame_file") && p["video_frame"]["frame_file"].is_string())
+      path = out_dir / p["video_frame"]["frame_file"].get<std::string>();
+    auto evidence = OpenEvidence(path);
+    if (!evidence.ok()) continue;
+    // A keyframe's record carries its video's hash; a photo's must still match its file.
+    const bool frame = p.contains("video_frame") && p["video_frame"].is_object();
+    if (!frame && evidence->sha256() != sha256) continue;
+    const auto& pixels = evidence->Pixels();
+    if (!pixels.ok() || pixels->empty()) continue;
+    out[file] = ComputeCropHashes(*pixels);
+  }
+  return out;
+}
+
+std::string ArrayLiteral(const CropHashes& h) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < h.parts.size(); ++i) s += (i ? "," : "") + Int64Text(h.parts[i]);
+  return s + "}";
+}
+
+}  // namespace
+
+Status InitStore(PgConnection& db, const std::vector<std::string>& units) {
+  auto tx = PgTransaction::Begin(db);
+  if (!tx.ok()) return tx.error();
+  if (auto s = db.ExecScript(SchemaSql()); !s.ok()) return MakeError("" + s.error().message);
+  for (const auto& unit : units) {
+    if (!ValidRoleName(unit))
+      return MakeError("unit name '" + unit +
+                       "' is not a role name (letters, digits, _ and -, at most 63)");
+    auto exists = db.Exec("SELECT 1 FROM pg_roles WHERE rolname = $1", {unit});
+    if (!exists.ok()) return exists.error();
+    if (exists->rows.empty()) {
+      // Role names cannot be parameters; the name was checked above and is quoted.
+      auto created = db.Exec("CREATE ROLE \"" + unit + "\" LOGIN IN ROLE geoverify_unit");
+      if (!created.ok()) return MakeError("" + created.error().message);
+    } else {
+      auto granted = db.Exec("GRANT geoverify_unit TO \"" + unit + "\"");
+      if (!granted.ok()) return MakeError("" + granted.error().message);
+    }
+  }
+  return (*tx)->Commit();
+}
+
+Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
+                                  const StorePushOptions& options) {
+  // The case output: run.json names the case folder; photos.json the photos; case.gpkg the
+  // layers. All are read before anything is written.
+  auto run_text = ReadTextFile(out_dir / "run.json", 64u << 20);
+  if (!run_text.ok())
+    return MakeError(out_dir.string() +
+                     " is not a case output (no run.json): " + run_text.error().message);
+  json run, photos;
+  try {
+    run = json::parse(*run_text);
+    auto photos_text = ReadTextFile(out_dir / "photos.json", 1u << 30);
+    if (!photos_text.ok()) return photos_text.error();
+    photos = json::parse(*photos_text);
+  } catch (const json::exception& e) {
+    return MakeError(out_dir.string() + ": unreadable case output: " + e.what());
+  }
+  const fs::path case_dir = run.value("case_dir", "");
+  StorePushSummary summary;
+  summary.case_id = options.case_id;
+  if (summary.case_id.empty()) summary.case_id = case_dir.filename().string();
+  if (summary.case_id.empty()) summary.case_id = fs::absolute(out_dir).filename().string();
+  auto unit = db.CurrentUser();
+  if (!unit.ok()) return unit.error();
+  summary.unit = *unit;
+
+  EnsureGdalRegistered();
+  const std::string gpkg = (out_dir / "case.gpkg").string();
+  GDALDatasetH ds =
+      GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  if (!ds) return MakeError(gpkg + ": cannot open the case's GeoPackage");
+  struct Closer {
+    GDALDatasetH ds;
+    ~Closer() { GDALClose(ds); }
+  } closer{ds};
+
+  const auto hashes = HashPhotos(out_dir, case_dir, photos);
+  std::map<std::string, std::string> phash_of;  // from photos.json, when the file is gone
+  for (const auto& p : photos)
+    if (p.is_object() && p.contains("forensics") && p["forensics"].is_object() &&
+        p["forensics"].contains("hashes") && p["forensics"]["hashes"].is_object())
+      phash_of[p.value("file", "")] = p["forensics"]["hashes"].value("phash", "");
+
+  auto tx = PgTransaction::Begin(db);
+  if (!tx.ok()) return tx.error();
+  // The case's earlier rows go (with everything under it), then the case again.
+  if (auto r = db.Exec("DELETE FROM gv.cases WHERE case_id = $1", {summary.case_id}); !r.ok())
+    return MakeError("" + r.error().message);
+  if (auto r = db.Exec(
+          "INSERT INTO gv.cases (case_id, title, case_dir, tool_version) VALUES ($1, $2, $3, $4)",
+          {summary.case_id, run.value("title", ""), case_dir.string(),
+           run.value("tool_version", "")});
+      !r.ok())
+    return MakeError("case " + summary.case_id + ": " + r.error().message +
+                     " (a case of that id pushed by another unit?)");
+  // The photos (video keyframes included): what identifies and places each, and its
+  // hashes; the forensics' details and the raw tags stay in the case output.
+  if (photos.is_array()) {
+    for (std::size_t i = 0; i < photos.size(); ++i) {
+      const json& p = photos[i];
+      if (!p.is_object()) continue;
+      json attributes = json::object();
+      for (const char* key :
+           {"file", "sha256", "bytes", "format", "width", "height", "make", "model", "software",
+            "datetime_original", "taken_at_utc", "taken_at_utc_source", "time_zone", "gps",
+            "findings", "place_group", "video_frame", "error"})
+        if (p.contains(key)) attributes[key] = p[key];
+      const std::string file = p.value("file", "");
+      PgParam wkt, whole, parts;
+      if (p.contains("gps") && p["gps"].is_object() && p["gps"].value("lat", json()).is_number() &&
+          p["gps"].value("lon", json()).is_number()) {
+        char point[96];
+        std::snprintf(point, sizeof point, "POINT(%.9f %.9f)", p["gps"]["lon"].get<double>(),
+                      p["gps"]["lat"].get<double>());
+        wkt = std::string(point);
+      }
+      if (const auto it = hashes.find(file); it != hashes.end()) {
+        whole = Int64Text(it->second.whole);
+        parts = ArrayLiteral(it->second);
+        ++summary.hashed;
+      } else if (const auto h = phash_of.find(file);
+                 h != phash_of.end() && h->second.size() == 16 &&
+                 h->second.find_first_not_of("0123456789abcdef") == std::string::npos) {
+        whole = Int64Text(std::stoull(h->second, nullptr, 16));
+      }
+      auto r = db.Exec(
+          "INSERT INTO gv.photos (case_id, fid, file, sha256, attributes, geom, phash, "
+          "crop_hashes) VALUES ($1, $2, $3, $4, $5::jsonb, ST_GeomFromText($6, 4326), "
+          "$7::bigint, $8::bigint[])",
+          {summary.case_id, std::to_string(i), file, p.value("sha256", ""),
+           attributes.dump(-1, ' ', false, json::error_handler_t::replace), wkt, whole, parts});
+      if (!r.ok()) return MakeError("photo " + file + ": " + r.error().message);
+      ++summary.photos;
+    }
+  }
+  for (const auto& layer : kLayers) {
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, layer.name);
+    if (!l) continue;  // an older output without this layer
+    OGR_L_ResetReading(l);
+    const std::string table = std::string("gv.") + layer.name;
+    while (OGRFeatureH f = OGR_L_GetNextFeature(l)) {
+      const json attributes = FeatureAttributes(f);
+      std::string file;
+      if (*layer.file_field && attributes.contains(layer.file_field) &&
+          attributes[layer.file_field].is_string())
+        file = attributes[layer.file_field].get<std::string>();
+      PgParam sha256;
+      if (attributes.contains("sha256") && attributes["sha256"].is_string())
+        sha256 = attributes["sha256"].get<std::string>();
+      PgParam wkt;
+      if (OGRGeometryH g = OGR_F_GetGeometryRef(f); g && !OGR_G_IsEmpty(g)) {
+        char* text = nullptr;
+        if (OGR_G_ExportToIsoWkt(g, &text) == OGRERR_NONE && text) wkt = std::string(text);
+        CPLFree(text);
+      }
+      const std::string fid = std::to_string(OGR_F_GetFID(f));
+      OGR_F_Destroy(f);
+      const std::vector<PgParam> params = {
+          summary.case_id,
+          fid,
+          file.empty() ? PgParam() : PgParam(file),
+          sha256,
+          attributes.dump(-1, ' ', false, json::error_handler_t::replace),
+          wkt};
+      const std::string sql =
+          "INSERT INTO " + table + " (case_id, fid, file, sha256, attributes, geom";
+      const std::string values =
+          "VALUES ($1, $2, $3, $4, $5::jsonb, ST_Force2D(ST_GeomFromText($6, 4326))";
+      auto r = db.Exec(sql + ") " + values + ")", params);
+      if (!r.ok())
+        return MakeError("" + std::string(layer.name) + " row " + fid +
+                         (file.empty() ? "" : " (" + file + ")") + ": " + r.error().message);
+      int* count = nullptr;
+      const std::string name = layer.name;
+      if (name == "findings") count = &summary.findings;
+      if (name == "clues") count = &summary.clues;
+      if (name == "hypotheses") count = &summary.hypotheses;
+      if (name == "regions") count = &summary.regions;
+      if (name == "footprints") count = &summary.footprints;
+      if (name == "place_groups") count = &summary.place_groups;
+      if (count) ++*count;
+    }
+  }
+  // Files: redacted copies always (made to be shared), the evidence with --with-files.
+  auto manifest = ReadTextFile(out_dir / "manifest.csv", 256u << 20);
+  if (manifest.ok()) {
+    std::size_t start = 0;
+    bool header = true;
+    while (start < manifest->size()) {
+      std::size_t end = manifest->find('\n', start);
+      if (end == std::string::npos) end = manifest->size();
+      const std::string line = manifest->substr(start, end - start);
+      start = end + 1;
+      if (header || line.empty()) {
+        header = false;
+        continue;
+      }
+      const auto fields = CsvFields(line);
+      if (fields.size() < 6) continue;
+      const std::string& path = fields[0];
+      const std::string& sha256 = fields[1];
+      const std::string& kind = fields[5];
+      const bool redacted = kind == "redacted_copy";
+      const bool evidence = kind == "photo" || kind == "video" || kind == "other" ||
+                            kind == "case_file" || kind == "reference" || kind == "basemap";
+      if (!redacted && !(options.with_files && evidence)) continue;
+      if (sha256.size() != 64) continue;  // a file that could not be read at intake
+      const fs::path file = redacted ? fs::path(path) : case_dir / path;
+      auto bytes = ReadTextFile(file, 2ull << 30);
+      if (!bytes.ok()) return MakeError("" + bytes.error().message);
+      if (Sha256Hex(std::span(reinterpret_cast<const std::uint8_t*>(bytes->data()),
+                              bytes->size())) != sha256)
+        return MakeError("" + file.string() +
+                         " changed since the run (its SHA-256 differs from the manifest's)");
+      auto r = db.ExecWithBytes(
+          "INSERT INTO gv.files (case_id, path, sha256, redacted, bytes) VALUES ($1, $2, $3, $4, "
+          "$5)",
+          {summary.case_id, path, sha256, redacted ? "true" : "false"}, *bytes);
+      if (!r.ok()) return MakeError("file " + path + ": " + r.error().message);
+      ++(redacted ? summary.redacted_copies : summary.files);
+    }
+  }
+  if (auto s = (*tx)->Commit(); !s.ok()) return MakeError("" + s.error().message);
+  if (options.link) {
+    auto links = LinkCase(db, summary.case_id, options.max_bits);
+    if (!links.ok()) return links.error();
+    summary.links = std::move(*links);
+  }
+  return summary;
+}
+
+Result<std::vector<CrossCaseMatch>> LinkCase(PgConnection& db, const std::string& case_id,
+                                             int max_bits) {
+  auto tx = PgTransaction::Begin(db);
+  if (!tx.ok()) return tx.error();
+  if (auto r = db.Exec("DELETE FROM gv.cross_case WHERE case_id = $1", {case_id}); !r.ok())
+    return MakeError("" + r.error().message);
+  // Every photo of the case against every photo of the other cases the unit may read (the
+  // policies hide the rest): the same file, or the same picture by crop-tolerant pHash.
+  auto rows = db.Exec(
+      "INSERT INTO gv.cross_case (case_id, photo, sha256, other_case, other_unit, other_photo,"
+      " other_sha256, match, bits)"
+      " SELECT a.case_id, a.file, a.sha256, b.case_id, b.unit, b.file, b.sha256, 'hash', d.bits"
+      " FROM gv.photos a JOIN gv.photos b ON b.case_id <> a.case_id"
+      " CROSS JOIN LATERAL (SELECT CASE WHEN a.sha256 = b.sha256 THEN 0"
+      "   WHEN a.phash IS NULL OR b.phash IS NULL THEN 64"
+      "   ELSE gv.crop_distance(a.phash, a.crop_hashes, b.phash, b.crop_hashes) END AS bits) d"
+      " WHERE a.case_id = $1 AND d.bits <= $2::int"
+      " RETURNING photo, sha256, other_case, other_unit, other_photo, other_sha256, match, bits",
+      {case_id, std::to_string(max_bits)});
+  if (!rows.ok()) return MakeError("" + rows.error().message);
+  if (auto s = (*tx)->Commit(); !s.ok()) return s.error();
+  std::vector<CrossCaseMatch> out;
+  for (std::size_t r = 0; r < rows->rows.size(); ++r) {
+    CrossCaseMatch m;
+    m.photo = rows->Text(r, "photo");
+    m.sha256 = rows->Text(r, "sha256");
+    m.other_case = rows->Text(r, "other_case");
+    m.other_unit = rows->Text(r, "other_unit");
+    m.other_photo = rows->Text(r, "other_photo");
+    m.other_sha256 = rows->Text(r, "other_sha256");
+    m.match = rows->Text(r, "match");
+    m.bits = std::atoi(rows->Text(r, "bits").c_str());
+    m.score = 1.0 - m.bits / 64.0;
+    out.push_back(std::move(m));
+  }
+  std::sort(out.begin(), out.end(), [](const CrossCaseMatch& a, const CrossCaseMatch& b) {
+    return std::tie(a.photo, a.bits, a.other_case, a.other_photo) <
+           std::tie(b.photo, b.bits, b.other_case, b.other_photo);
+  });
+  return out;
+}
+
+Status ShareCase(PgConnection& db, const std::string& case_id, const std::string& unit,
+                 bool revoke) {
+  auto owns = db.Exec("SELECT gv.owns($1, current_user)", {case_id});
+  if (!owns.ok()) return MakeError("" + owns.error().message);
+  if (owns->rows.empty() || owns->Text(0, "owns") != "t")
+    return MakeError("case " + case_id + " was not pushed by this unit");
+  auto r = revoke
+               ? db.Exec("DELETE FROM gv.share WHERE case_id = $1 AND unit = $2", {case_id, unit})
+               : db.Exec(
+                     "INSERT INTO gv.share (case_id, unit) VALUES ($1, $2)"
+                     " ON CONFLICT (case_id, unit) DO NOTHING",
+                     {case_id, unit});
+  if (!r.ok()) return MakeError("" + r.error().message);
+  return OkStatus();
+}
+
+namespace {
+
+std::optional<double> Number(const PgRows& rows, std::size_t r, const std::string& column) {
+  const std::string t = rows.Text(r, column);
+  if (t.empty()) return std::nullopt;
+  return std::strtod(t.c_str(), nullptr);
+}
+
+StoreHit PhotoHit(const PgRows& rows, std::size_t r) {
+  StoreHit h;
+  h.case_id = rows.Text(r, "case_id");
+  h.unit = rows.Text(r, "unit");
+  h.kind = "photo";
+  h.photo = rows.Text(r, "file");
+  h.sha256 = rows.Text(r, "sha256");
+  h.lat = Number(rows, r, "lat");
+  h.lon = Number(rows, r, "lon");
+  return h;
+}
+
+}  // namespace
+
+Result<std::vector<StoreHit>> QueryNear(PgConnection& db, double lat, double lon, double radius_m) {
+  if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
+    return MakeError("--near: latitude -90..90, longitude -180..180");
+  if (!(radius_m > 0)) return MakeError("--radius: a distance in metres above 0");
+  auto rows = db.Exec(
+      "WITH q AS (SELECT ST_SetSRID(ST_MakePoint($2::float8, $1::float8), 4326)::geography AS g)"
+      " SELECT 'photo' AS kind, p.case_id, p.unit, p.file, p.sha256,"
+      "   ST_Y(ST_Centroid(p.geom)) AS lat, ST_X(ST_Centroid(p.geom)) AS lon,"
+      "   ST_Distance(p.geom::geography, q.g) AS distance_m"
+      " FROM gv.photos p, q WHERE p.geom IS NOT NULL"
+      "   AND ST_DWithin(p.geom::geography, q.g, $3::float8)"
+      " UNION ALL"
+      " SELECT 'hypothesis', h.case_id, h.unit,"
+      "   'place group ' || coalesce(h.attributes->>'group_id', '?') || ', hypothesis '"
+      "     || coalesce(h.attributes->>'rank', '?'), NULL,"
+      "   ST_Y(h.geom), ST_X(h.geom), ST_Distance(h.geom::geography, q.g)"
+      " FROM gv.hypotheses h, q WHERE h.geom IS NOT NULL"
+      "   AND ST_DWithin(h.geom::geography, q.g, $3::float8)"
+      " ORDER BY distance_m, case_id, file LIMIT 10000",
+      {std::to_string(lat), std::to_string(lon), std::to_string(radius_m)});
+  if (!rows.ok()) return MakeError("" + rows.error().message);
+  std::vector<StoreHit> out;
+  for (std::size_t r = 0; r < rows->rows.size(); ++r) {
+    StoreHit h = PhotoHit(*rows, r);
+    h.kind = rows->Text(r, "kind");
+    h.match = "near";
+    h.distance_m = Number(*rows, r, "distance_m");
+    h.score = 1.0 - h.distance_m.value_or(radius_m) / radius_m;
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+Result<std::vector<StoreHit>> QueryHash(PgConnection& db, const std::string& sha256) {
+  std::string hex = sha256;
+  for (auto& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return MakeError("--hash: a SHA-256 is 64 hexadecimal digits");
+  auto rows = db.Exec(
+      "SELECT case_id, unit, file, sha256, ST_Y(ST_Centroid(geom)) AS lat,"
+      " ST_X(ST_Centroid(geom)) AS lon FROM gv.photos WHERE sha256 = $1 ORDER BY case_id, file",
+      {hex});
+  if (!rows.ok()) return MakeError("" + rows.error().message);
+  std::vector<StoreHit> out;
+  for (std::size_t r = 0; r < rows->rows.size(); ++r) {
+    StoreHit h = PhotoHit(*rows, r);
+    h.match = "hash";
+    h.score = 1;
+    h.bits = 0;
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+Result<std::vector<StoreHit>> QueryPhoto(PgConnection& db, const fs::path& file, int max_bits) {
+  auto evidence = OpenEvidence(file);
+  if (!evidence.ok()) return evidence.error();
+  const auto& pixels = evidence->Pixels();
+  if (!pixels.ok()) return pixels.error();
+  const CropHashes h = ComputeCropHashes(*pixels);
+  auto rows = db.Exec(
+      "SELECT * FROM (SELECT case_id, unit, file, sha256, ST_Y(ST_Centroid(geom)) AS lat,"
+      "   ST_X(ST_Centroid(geom)) AS lon,"
+      "   CASE WHEN sha256 = $1 THEN 0 WHEN phash IS NULL THEN 64"
+      "     ELSE gv.crop_distance($2::bigint, $3::bigint[], phash, crop_hashes) END AS bits"
+      " FROM gv.photos) m WHERE bits <= $4::int ORDER BY bits, case_id, file LIMIT 10000",
+      {evidence->sha256(), Int64Text(h.whole), ArrayLiteral(h), std::to_string(max_bits)});
+  if (!rows.ok()) return MakeError("" + rows.error().message);
+  std::vector<StoreHit> out;
+  for (std::size_t r = 0; r < rows->rows.size(); ++r) {
+    StoreHit hit = PhotoHit(*rows, r);
+    hit.match = "hash";
+    hit.bits = std::atoi(rows->Text(r, "bits").c_str());
+    hit.score = 1.0 - hit.bits / 64.0;
+    out.push_back(std::move(hit));
+  }
+  return out;
+}
+
+}  // namespace gv

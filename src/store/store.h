@@ -1,0 +1,85 @@
+// The shared case store: case outputs of several units in one PostgreSQL/PostGIS database,
+// where a new photo is checked against every earlier case a unit may read.
+//
+// Tables live in schema `gv` (photos, findings, clues, hypotheses, regions, footprints,
+// place_groups, files, cross_case, under `cases`; `share` grants a case to a unit). Every row
+// carries the unit (the PostgreSQL role) that pushed it, and row-level security lets a role
+// read only its own cases and those shared with it. Units are login roles in the group role
+// `geoverify_unit` (docs/commands/store.md).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/pg.h"
+#include "util/result.h"
+
+namespace gv {
+
+// Creates (or completes) the schema, the policies and the group role; creates each of
+// `units` as a login role in it. Needs a role that may create extensions and roles.
+// Idempotent.
+Status InitStore(PgConnection& db, const std::vector<std::string>& units = {});
+
+struct CrossCaseMatch {
+  std::string photo, sha256;  // of the case linked
+  std::string other_case, other_unit, other_photo, other_sha256;
+  std::string match;  // "hash" (same file), "visual" (perceptual hash within the bits)
+  int bits = 0;       // perceptual-hash distance (0 for the same file)
+  double score = 0;   // 1 - bits / 64
+};
+
+struct StorePushOptions {
+  std::string case_id;      // default: the case folder's name (run.json's case_dir)
+  bool with_files = false;  // the evidence files' bytes too
+  bool link = true;         // link the case to the others after pushing
+  int max_bits = 10;        // perceptual-hash bits for a same-picture link
+};
+
+struct StorePushSummary {
+  std::string case_id, unit;
+  int photos = 0, findings = 0, clues = 0, hypotheses = 0, regions = 0, footprints = 0,
+      place_groups = 0, files = 0, redacted_copies = 0;
+  int hashed = 0;  // photos whose evidence was found and hashed for crop-tolerant matching
+  std::vector<CrossCaseMatch> links;
+};
+
+// Writes a `run` output folder into the store under one case id, in one transaction (the
+// case's earlier rows are replaced: pushing twice keeps one case; a failure leaves the store
+// as it was). Evidence bytes only with `with_files`; redacted copies made with
+// `run --share` are pushed always (they are what may be shared).
+Result<StorePushSummary> PushCase(PgConnection& db, const std::filesystem::path& out_dir,
+                                  const StorePushOptions& options);
+
+// For each photo of `case_id`, the photos of other cases the connected unit may read that
+// show the same picture (same SHA-256, or crop-tolerant pHash within `max_bits`). Replaces
+// the case's earlier links and its CROSS_CASE_MATCH findings in the store.
+Result<std::vector<CrossCaseMatch>> LinkCase(PgConnection& db, const std::string& case_id,
+                                             int max_bits = 10);
+
+// Grants (or revokes) read access to a case the connected unit pushed.
+Status ShareCase(PgConnection& db, const std::string& case_id, const std::string& unit,
+                 bool revoke = false);
+
+struct StoreHit {
+  std::string case_id, unit;
+  std::string kind;  // "photo" or "hypothesis"
+  std::string photo, sha256;
+  std::string match;  // "hash", "visual" or "near"
+  double score = 0;   // hash: 1; visual: 1 - bits/64; near: 1 - distance/radius
+  std::optional<double> lat, lon, distance_m;
+  int bits = -1;  // visual: the perceptual-hash distance
+};
+
+// Photos (their GPS) and hypotheses within `radius_m` of a point, nearest first.
+Result<std::vector<StoreHit>> QueryNear(PgConnection& db, double lat, double lon, double radius_m);
+// Photos whose evidence has this SHA-256.
+Result<std::vector<StoreHit>> QueryHash(PgConnection& db, const std::string& sha256);
+// Photos that show the picture in `file`: the same bytes, or crop-tolerant pHash within
+// `max_bits` (the file is opened read-only and decoded within the usual limits).
+Result<std::vector<StoreHit>> QueryPhoto(PgConnection& db, const std::filesystem::path& file,
+                                         int max_bits = 10);
+
+}  // namespace gv
