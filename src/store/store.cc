@@ -4,6 +4,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -37,9 +38,14 @@ constexpr LayerSpec kLayers[] = {
 
 // The schema: one table per layer under gv.cases (rows go with their case), the grants
 // table, the links, the files. Row-level security: a unit reads the rows of its own cases
-// and of the cases shared with it, and writes only its own. gv.can_read and gv.owns look at
-// gv.cases and gv.share past their own policies (SECURITY DEFINER), with the caller's role
-// passed in.
+// and of the cases shared with it, and writes only its own. The read policies are
+// subqueries (gv.cases under its own policy), which PostgreSQL evaluates once per query as a
+// hashed set, not once per row; gv.owns looks at gv.cases past its policy (SECURITY
+// DEFINER), with the caller's role passed in by the policy.
+//
+// Points carry a grid cell (0.1 degree) with a B-tree index: under row-level security
+// PostgreSQL uses an index only for leakproof operators, which integer equality is and
+// PostGIS's are not, so near-place queries find their rows by cell, then by distance.
 std::string SchemaSql() {
   std::string sql = R"SQL(
 CREATE EXTENSION IF NOT EXISTS postgis;
@@ -77,22 +83,12 @@ CREATE INDEX IF NOT EXISTS cross_case_case ON gv.cross_case (case_id);
 CREATE OR REPLACE FUNCTION gv.owns(c text, who name) RETURNS boolean
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = gv, pg_temp AS
   $f$ SELECT EXISTS (SELECT 1 FROM gv.cases WHERE case_id = c AND unit = who) $f$;
-CREATE OR REPLACE FUNCTION gv.can_read(c text, who name) RETURNS boolean
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = gv, pg_temp AS
-  $f$ SELECT EXISTS (SELECT 1 FROM gv.cases WHERE case_id = c AND unit = who)
-          OR EXISTS (SELECT 1 FROM gv.share WHERE case_id = c AND unit = who) $f$;
-CREATE OR REPLACE FUNCTION gv.hamming(a bigint, b bigint) RETURNS int
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$ SELECT bit_count((a # b)::bit(64))::int $f$;
-CREATE OR REPLACE FUNCTION gv.crop_distance(aw bigint, ap bigint[], bw bigint, bp bigint[])
-  RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$
-  SELECT LEAST(gv.hamming(aw, bw),
-               COALESCE((SELECT min(gv.hamming(aw, x)) FROM unnest(bp) x), 64),
-               COALESCE((SELECT min(gv.hamming(bw, x)) FROM unnest(ap) x), 64)) $f$;
 GRANT USAGE ON SCHEMA gv TO geoverify_unit;
 ALTER TABLE gv.cases ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS unit_rows ON gv.cases;
 CREATE POLICY unit_rows ON gv.cases
-  USING (unit = current_user OR gv.can_read(case_id, current_user))
+  USING (unit = current_user
+         OR case_id IN (SELECT s.case_id FROM gv.share s WHERE s.unit = current_user))
   WITH CHECK (unit = current_user);
 ALTER TABLE gv.share ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS unit_rows ON gv.share;
@@ -116,6 +112,10 @@ CREATE POLICY unit_rows ON gv.share
   }
   sql += R"SQL(
 ALTER TABLE gv.photos ADD COLUMN IF NOT EXISTS phash bigint;
+ALTER TABLE gv.photos ADD COLUMN IF NOT EXISTS cell bigint GENERATED ALWAYS AS (CELL) STORED;
+ALTER TABLE gv.hypotheses ADD COLUMN IF NOT EXISTS cell bigint GENERATED ALWAYS AS (CELL) STORED;
+CREATE INDEX IF NOT EXISTS photos_cell ON gv.photos (cell);
+CREATE INDEX IF NOT EXISTS hypotheses_cell ON gv.hypotheses (cell);
 ALTER TABLE gv.photos ADD COLUMN IF NOT EXISTS crop_hashes bigint[];
 CREATE INDEX IF NOT EXISTS photos_sha256 ON gv.photos (sha256);
 DO $$ BEGIN
@@ -123,11 +123,16 @@ DO $$ BEGIN
 EXCEPTION WHEN duplicate_object THEN NULL;
 END $$;
 )SQL";
+  const std::string cell =
+      "CASE WHEN geom IS NULL THEN NULL ELSE (floor(ST_Y(ST_Centroid(geom)) * 10) + 900)::bigint"
+      " * 4000 + (floor(ST_X(ST_Centroid(geom)) * 10) + 1800)::bigint END";
+  for (std::size_t at; (at = sql.find("(CELL)")) != std::string::npos;)
+    sql.replace(at, 6, "(" + cell + ")");
   for (const auto& t : tables) {
     sql += "ALTER TABLE gv." + t + " ENABLE ROW LEVEL SECURITY;\n";
     sql += "DROP POLICY IF EXISTS unit_rows ON gv." + t + ";\n";
     sql += "CREATE POLICY unit_rows ON gv." + t +
-           " USING (gv.can_read(case_id, current_user))"
+           " USING (case_id IN (SELECT c.case_id FROM gv.cases c))"
            " WITH CHECK (unit = current_user AND gv.owns(case_id, current_user));\n";
   }
   sql += "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA gv TO geoverify_unit;\n";
@@ -230,12 +235,82 @@ std::string ArrayLiteral(const CropHashes& h) {
   return s + "}";
 }
 
+// A stored photo's identity and hashes, as read back (under the unit's policies).
+struct StoredPhoto {
+  std::string case_id, unit, file, sha256;
+  std::optional<double> lat, lon;
+  CropHashes hashes;
+  bool has_phash = false, has_parts = false;
+};
+
+// Photos of the store matching `where` (SQL over gv.photos, parameters $1...) with their
+// hashes. Read in one query and compared here: a pHash distance is a popcount, a few
+// nanoseconds in C++ and far more through SQL functions per row.
+Result<std::vector<StoredPhoto>> StoredHashes(PgConnection& db, const std::string& where,
+                                              const std::vector<PgParam>& params) {
+  auto rows = db.Exec(
+      "SELECT case_id, unit, file, sha256, phash, crop_hashes, ST_Y(ST_Centroid(geom)) AS lat,"
+      " ST_X(ST_Centroid(geom)) AS lon FROM gv.photos WHERE " +
+          where,
+      params);
+  if (!rows.ok()) return rows.error();
+  std::vector<StoredPhoto> out;
+  out.reserve(rows->rows.size());
+  const int c_case = rows->Column("case_id"), c_unit = rows->Column("unit"),
+            c_file = rows->Column("file"), c_sha = rows->Column("sha256"),
+            c_phash = rows->Column("phash"), c_parts = rows->Column("crop_hashes"),
+            c_lat = rows->Column("lat"), c_lon = rows->Column("lon");
+  for (const auto& row : rows->rows) {
+    StoredPhoto p;
+    const auto text = [&](int c) { return row[static_cast<std::size_t>(c)].value_or(""); };
+    p.case_id = text(c_case);
+    p.unit = text(c_unit);
+    p.file = text(c_file);
+    p.sha256 = text(c_sha);
+    if (row[static_cast<std::size_t>(c_lat)]) p.lat = std::strtod(text(c_lat).c_str(), nullptr);
+    if (row[static_cast<std::size_t>(c_lon)]) p.lon = std::strtod(text(c_lon).c_str(), nullptr);
+    if (row[static_cast<std::size_t>(c_phash)]) {
+      p.hashes.whole = static_cast<std::uint64_t>(std::strtoll(text(c_phash).c_str(), nullptr, 10));
+      p.has_phash = true;
+    }
+    // "{1,-2,...}": the six parts.
+    const std::string parts = text(c_parts);
+    std::size_t n = 0;
+    for (std::size_t i = 1; i < parts.size() && n < p.hashes.parts.size();) {
+      char* end = nullptr;
+      const long long v = std::strtoll(parts.c_str() + i, &end, 10);
+      if (end == parts.c_str() + i) break;
+      p.hashes.parts[n++] = static_cast<std::uint64_t>(v);
+      i = static_cast<std::size_t>(end - parts.c_str()) + 1;
+    }
+    p.has_parts = n == p.hashes.parts.size();
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// Bits between two stored photos: 0 for the same file; else the crop-tolerant pHash distance
+// (forensics' CropTolerantDistance: whole frame against whole frame and the other's parts,
+// either way round) over the parts each has; 64 without hashes.
+int PhotoDistance(const StoredPhoto& a, const StoredPhoto& b) {
+  if (!a.sha256.empty() && a.sha256 == b.sha256) return 0;
+  if (!a.has_phash || !b.has_phash) return 64;
+  int bits = HammingDistance(a.hashes.whole, b.hashes.whole);
+  if (b.has_parts)
+    for (const auto part : b.hashes.parts)
+      bits = std::min(bits, HammingDistance(a.hashes.whole, part));
+  if (a.has_parts)
+    for (const auto part : a.hashes.parts)
+      bits = std::min(bits, HammingDistance(b.hashes.whole, part));
+  return bits;
+}
+
 }  // namespace
 
 Status InitStore(PgConnection& db, const std::vector<std::string>& units) {
   auto tx = PgTransaction::Begin(db);
   if (!tx.ok()) return tx.error();
-  if (auto s = db.ExecScript(SchemaSql()); !s.ok()) return MakeError("" + s.error().message);
+  if (auto s = db.ExecScript(SchemaSql()); !s.ok()) return MakeError(s.error().message);
   for (const auto& unit : units) {
     if (!ValidRoleName(unit))
       return MakeError("unit name '" + unit +
@@ -245,10 +320,10 @@ Status InitStore(PgConnection& db, const std::vector<std::string>& units) {
     if (exists->rows.empty()) {
       // Role names cannot be parameters; the name was checked above and is quoted.
       auto created = db.Exec("CREATE ROLE \"" + unit + "\" LOGIN IN ROLE geoverify_unit");
-      if (!created.ok()) return MakeError("" + created.error().message);
+      if (!created.ok()) return MakeError(created.error().message);
     } else {
       auto granted = db.Exec("GRANT geoverify_unit TO \"" + unit + "\"");
-      if (!granted.ok()) return MakeError("" + granted.error().message);
+      if (!granted.ok()) return MakeError(granted.error().message);
     }
   }
   return (*tx)->Commit();
@@ -301,7 +376,7 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
   if (!tx.ok()) return tx.error();
   // The case's earlier rows go (with everything under it), then the case again.
   if (auto r = db.Exec("DELETE FROM gv.cases WHERE case_id = $1", {summary.case_id}); !r.ok())
-    return MakeError("" + r.error().message);
+    return MakeError(r.error().message);
   if (auto r = db.Exec(
           "INSERT INTO gv.cases (case_id, title, case_dir, tool_version) VALUES ($1, $2, $3, $4)",
           {summary.case_id, run.value("title", ""), case_dir.string(),
@@ -384,7 +459,7 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
           "VALUES ($1, $2, $3, $4, $5::jsonb, ST_Force2D(ST_GeomFromText($6, 4326))";
       auto r = db.Exec(sql + ") " + values + ")", params);
       if (!r.ok())
-        return MakeError("" + std::string(layer.name) + " row " + fid +
+        return MakeError(std::string(layer.name) + " row " + fid +
                          (file.empty() ? "" : " (" + file + ")") + ": " + r.error().message);
       int* count = nullptr;
       const std::string name = layer.name;
@@ -423,10 +498,10 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
       if (sha256.size() != 64) continue;  // a file that could not be read at intake
       const fs::path file = redacted ? fs::path(path) : case_dir / path;
       auto bytes = ReadTextFile(file, 2ull << 30);
-      if (!bytes.ok()) return MakeError("" + bytes.error().message);
+      if (!bytes.ok()) return MakeError(bytes.error().message);
       if (Sha256Hex(std::span(reinterpret_cast<const std::uint8_t*>(bytes->data()),
                               bytes->size())) != sha256)
-        return MakeError("" + file.string() +
+        return MakeError(file.string() +
                          " changed since the run (its SHA-256 differs from the manifest's)");
       auto r = db.ExecWithBytes(
           "INSERT INTO gv.files (case_id, path, sha256, redacted, bytes) VALUES ($1, $2, $3, $4, "
@@ -436,7 +511,7 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
       ++(redacted ? summary.redacted_copies : summary.files);
     }
   }
-  if (auto s = (*tx)->Commit(); !s.ok()) return MakeError("" + s.error().message);
+  if (auto s = (*tx)->Commit(); !s.ok()) return MakeError(s.error().message);
   if (options.link) {
     auto links = LinkCase(db, summary.case_id, options.max_bits);
     if (!links.ok()) return links.error();
@@ -447,50 +522,54 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
 
 Result<std::vector<CrossCaseMatch>> LinkCase(PgConnection& db, const std::string& case_id,
                                              int max_bits) {
-  auto tx = PgTransaction::Begin(db);
-  if (!tx.ok()) return tx.error();
-  if (auto r = db.Exec("DELETE FROM gv.cross_case WHERE case_id = $1", {case_id}); !r.ok())
-    return MakeError("" + r.error().message);
-  // Every photo of the case against every photo of the other cases the unit may read (the
-  // policies hide the rest): the same file, or the same picture by crop-tolerant pHash.
-  auto rows = db.Exec(
-      "INSERT INTO gv.cross_case (case_id, photo, sha256, other_case, other_unit, other_photo,"
-      " other_sha256, match, bits)"
-      " SELECT a.case_id, a.file, a.sha256, b.case_id, b.unit, b.file, b.sha256, 'hash', d.bits"
-      " FROM gv.photos a JOIN gv.photos b ON b.case_id <> a.case_id"
-      " CROSS JOIN LATERAL (SELECT CASE WHEN a.sha256 = b.sha256 THEN 0"
-      "   WHEN a.phash IS NULL OR b.phash IS NULL THEN 64"
-      "   ELSE gv.crop_distance(a.phash, a.crop_hashes, b.phash, b.crop_hashes) END AS bits) d"
-      " WHERE a.case_id = $1 AND d.bits <= $2::int"
-      " RETURNING photo, sha256, other_case, other_unit, other_photo, other_sha256, match, bits",
-      {case_id, std::to_string(max_bits)});
-  if (!rows.ok()) return MakeError("" + rows.error().message);
-  if (auto s = (*tx)->Commit(); !s.ok()) return s.error();
+  // The case's photos against every photo of the other cases the unit may read (the
+  // policies hide the rest), compared here: the same file, or the same picture by
+  // crop-tolerant pHash.
+  auto own = StoredHashes(db, "case_id = $1", {case_id});
+  if (!own.ok()) return own.error();
+  auto others = StoredHashes(db, "case_id <> $1", {case_id});
+  if (!others.ok()) return others.error();
   std::vector<CrossCaseMatch> out;
-  for (std::size_t r = 0; r < rows->rows.size(); ++r) {
-    CrossCaseMatch m;
-    m.photo = rows->Text(r, "photo");
-    m.sha256 = rows->Text(r, "sha256");
-    m.other_case = rows->Text(r, "other_case");
-    m.other_unit = rows->Text(r, "other_unit");
-    m.other_photo = rows->Text(r, "other_photo");
-    m.other_sha256 = rows->Text(r, "other_sha256");
-    m.match = rows->Text(r, "match");
-    m.bits = std::atoi(rows->Text(r, "bits").c_str());
-    m.score = 1.0 - m.bits / 64.0;
-    out.push_back(std::move(m));
-  }
+  for (const auto& a : *own)
+    for (const auto& b : *others) {
+      const int bits = PhotoDistance(a, b);
+      if (bits > max_bits) continue;
+      CrossCaseMatch m;
+      m.photo = a.file;
+      m.sha256 = a.sha256;
+      m.other_case = b.case_id;
+      m.other_unit = b.unit;
+      m.other_photo = b.file;
+      m.other_sha256 = b.sha256;
+      m.match = "hash";
+      m.bits = bits;
+      m.score = 1.0 - bits / 64.0;
+      out.push_back(std::move(m));
+    }
   std::sort(out.begin(), out.end(), [](const CrossCaseMatch& a, const CrossCaseMatch& b) {
     return std::tie(a.photo, a.bits, a.other_case, a.other_photo) <
            std::tie(b.photo, b.bits, b.other_case, b.other_photo);
   });
+  auto tx = PgTransaction::Begin(db);
+  if (!tx.ok()) return tx.error();
+  if (auto r = db.Exec("DELETE FROM gv.cross_case WHERE case_id = $1", {case_id}); !r.ok())
+    return MakeError(r.error().message);
+  for (const auto& m : out) {
+    auto r = db.Exec(
+        "INSERT INTO gv.cross_case (case_id, photo, sha256, other_case, other_unit, other_photo,"
+        " other_sha256, match, bits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::int)",
+        {case_id, m.photo, m.sha256, m.other_case, m.other_unit, m.other_photo, m.other_sha256,
+         m.match, std::to_string(m.bits)});
+    if (!r.ok()) return MakeError("link of case " + case_id + ": " + r.error().message);
+  }
+  if (auto s = (*tx)->Commit(); !s.ok()) return s.error();
   return out;
 }
 
 Status ShareCase(PgConnection& db, const std::string& case_id, const std::string& unit,
                  bool revoke) {
   auto owns = db.Exec("SELECT gv.owns($1, current_user)", {case_id});
-  if (!owns.ok()) return MakeError("" + owns.error().message);
+  if (!owns.ok()) return MakeError(owns.error().message);
   if (owns->rows.empty() || owns->Text(0, "owns") != "t")
     return MakeError("case " + case_id + " was not pushed by this unit");
   auto r = revoke
@@ -499,7 +578,7 @@ Status ShareCase(PgConnection& db, const std::string& case_id, const std::string
                      "INSERT INTO gv.share (case_id, unit) VALUES ($1, $2)"
                      " ON CONFLICT (case_id, unit) DO NOTHING",
                      {case_id, unit});
-  if (!r.ok()) return MakeError("" + r.error().message);
+  if (!r.ok()) return MakeError(r.error().message);
   return OkStatus();
 }
 
@@ -529,23 +608,51 @@ Result<std::vector<StoreHit>> QueryNear(PgConnection& db, double lat, double lon
   if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
     return MakeError("--near: latitude -90..90, longitude -180..180");
   if (!(radius_m > 0)) return MakeError("--radius: a distance in metres above 0");
+  // The grid cells (0.1 degree, as the schema's `cell`) that the circle's bounding box
+  // touches; too many (a radius of hundreds of kilometres) and every row is tested instead.
+  const double dlat = radius_m / 111320.0 + 1e-9;
+  const double top = std::min(89.99, std::abs(lat) + dlat);
+  const double dlon = std::min(180.0, radius_m / (111320.0 * std::cos(top * M_PI / 180.0)));
+  const int lat0 = static_cast<int>(std::floor(std::max(-90.0, lat - dlat) * 10)) + 900;
+  const int lat1 = static_cast<int>(std::floor(std::min(89.999, lat + dlat) * 10)) + 900;
+  const int lon0 = static_cast<int>(std::floor((lon - dlon) * 10));
+  const int lon1 = static_cast<int>(std::floor((lon + dlon) * 10));
+  std::string cells;
+  const long count = static_cast<long>(lat1 - lat0 + 1) * (lon1 - lon0 + 1);
+  if (count <= 2000 && lon1 - lon0 < 3600) {
+    cells = "{";
+    for (int a = lat0; a <= lat1; ++a)
+      for (int o = lon0; o <= lon1; ++o) {
+        const int wrapped = ((o + 1800) % 3600 + 3600) % 3600;  // across the antimeridian
+        cells +=
+            (cells.size() > 1 ? "," : "") + std::to_string(static_cast<long>(a) * 4000 + wrapped);
+      }
+    cells += "}";
+  }
+  const std::string by_cell = cells.empty() ? "" : " AND p.cell = ANY($4::bigint[])";
+  const std::string by_cell_h = cells.empty() ? "" : " AND h.cell = ANY($4::bigint[])";
+  std::vector<PgParam> params = {std::to_string(lat), std::to_string(lon),
+                                 std::to_string(radius_m)};
+  if (!cells.empty()) params.push_back(cells);
   auto rows = db.Exec(
       "WITH q AS (SELECT ST_SetSRID(ST_MakePoint($2::float8, $1::float8), 4326)::geography AS g)"
       " SELECT 'photo' AS kind, p.case_id, p.unit, p.file, p.sha256,"
       "   ST_Y(ST_Centroid(p.geom)) AS lat, ST_X(ST_Centroid(p.geom)) AS lon,"
       "   ST_Distance(p.geom::geography, q.g) AS distance_m"
-      " FROM gv.photos p, q WHERE p.geom IS NOT NULL"
-      "   AND ST_DWithin(p.geom::geography, q.g, $3::float8)"
-      " UNION ALL"
-      " SELECT 'hypothesis', h.case_id, h.unit,"
-      "   'place group ' || coalesce(h.attributes->>'group_id', '?') || ', hypothesis '"
-      "     || coalesce(h.attributes->>'rank', '?'), NULL,"
-      "   ST_Y(h.geom), ST_X(h.geom), ST_Distance(h.geom::geography, q.g)"
-      " FROM gv.hypotheses h, q WHERE h.geom IS NOT NULL"
-      "   AND ST_DWithin(h.geom::geography, q.g, $3::float8)"
-      " ORDER BY distance_m, case_id, file LIMIT 10000",
-      {std::to_string(lat), std::to_string(lon), std::to_string(radius_m)});
-  if (!rows.ok()) return MakeError("" + rows.error().message);
+      " FROM gv.photos p, q WHERE p.geom IS NOT NULL" +
+          by_cell +
+          "   AND ST_DWithin(p.geom::geography, q.g, $3::float8)"
+          " UNION ALL"
+          " SELECT 'hypothesis', h.case_id, h.unit,"
+          "   'place group ' || coalesce(h.attributes->>'group_id', '?') || ', hypothesis '"
+          "     || coalesce(h.attributes->>'rank', '?'), NULL,"
+          "   ST_Y(h.geom), ST_X(h.geom), ST_Distance(h.geom::geography, q.g)"
+          " FROM gv.hypotheses h, q WHERE h.geom IS NOT NULL" +
+          by_cell_h +
+          "   AND ST_DWithin(h.geom::geography, q.g, $3::float8)"
+          " ORDER BY distance_m, case_id, file LIMIT 10000",
+      params);
+  if (!rows.ok()) return MakeError(rows.error().message);
   std::vector<StoreHit> out;
   for (std::size_t r = 0; r < rows->rows.size(); ++r) {
     StoreHit h = PhotoHit(*rows, r);
@@ -567,7 +674,7 @@ Result<std::vector<StoreHit>> QueryHash(PgConnection& db, const std::string& sha
       "SELECT case_id, unit, file, sha256, ST_Y(ST_Centroid(geom)) AS lat,"
       " ST_X(ST_Centroid(geom)) AS lon FROM gv.photos WHERE sha256 = $1 ORDER BY case_id, file",
       {hex});
-  if (!rows.ok()) return MakeError("" + rows.error().message);
+  if (!rows.ok()) return MakeError(rows.error().message);
   std::vector<StoreHit> out;
   for (std::size_t r = 0; r < rows->rows.size(); ++r) {
     StoreHit h = PhotoHit(*rows, r);
@@ -584,23 +691,32 @@ Result<std::vector<StoreHit>> QueryPhoto(PgConnection& db, const fs::path& file,
   if (!evidence.ok()) return evidence.error();
   const auto& pixels = evidence->Pixels();
   if (!pixels.ok()) return pixels.error();
-  const CropHashes h = ComputeCropHashes(*pixels);
-  auto rows = db.Exec(
-      "SELECT * FROM (SELECT case_id, unit, file, sha256, ST_Y(ST_Centroid(geom)) AS lat,"
-      "   ST_X(ST_Centroid(geom)) AS lon,"
-      "   CASE WHEN sha256 = $1 THEN 0 WHEN phash IS NULL THEN 64"
-      "     ELSE gv.crop_distance($2::bigint, $3::bigint[], phash, crop_hashes) END AS bits"
-      " FROM gv.photos) m WHERE bits <= $4::int ORDER BY bits, case_id, file LIMIT 10000",
-      {evidence->sha256(), Int64Text(h.whole), ArrayLiteral(h), std::to_string(max_bits)});
-  if (!rows.ok()) return MakeError("" + rows.error().message);
+  StoredPhoto query;
+  query.sha256 = evidence->sha256();
+  query.hashes = ComputeCropHashes(*pixels);
+  query.has_phash = query.has_parts = true;
+  auto stored = StoredHashes(db, "true", {});
+  if (!stored.ok()) return stored.error();
   std::vector<StoreHit> out;
-  for (std::size_t r = 0; r < rows->rows.size(); ++r) {
-    StoreHit hit = PhotoHit(*rows, r);
+  for (const auto& p : *stored) {
+    const int bits = PhotoDistance(query, p);
+    if (bits > max_bits) continue;
+    StoreHit hit;
+    hit.case_id = p.case_id;
+    hit.unit = p.unit;
+    hit.kind = "photo";
+    hit.photo = p.file;
+    hit.sha256 = p.sha256;
+    hit.lat = p.lat;
+    hit.lon = p.lon;
     hit.match = "hash";
-    hit.bits = std::atoi(rows->Text(r, "bits").c_str());
-    hit.score = 1.0 - hit.bits / 64.0;
+    hit.bits = bits;
+    hit.score = 1.0 - bits / 64.0;
     out.push_back(std::move(hit));
   }
+  std::sort(out.begin(), out.end(), [](const StoreHit& a, const StoreHit& b) {
+    return std::tie(a.bits, a.case_id, a.photo) < std::tie(b.bits, b.case_id, b.photo);
+  });
   return out;
 }
 
