@@ -264,5 +264,54 @@ TEST_F(StoreTest, WithFilesStoresTheEvidenceBytes) {
   EXPECT_EQ(Count(*th, "SELECT count(*) FROM gv.files WHERE case_id = 'TH-2025-0042'"), 0);
 }
 
+TEST_F(StoreTest, RedactedCopiesFromRunShareArePushedWithoutTheEvidence) {
+  const fs::path out = Out("out-th-shared"), share = Out("share-th");
+  const auto run = Geoverify("run " + Quote(dir_->path() / "TH-2025-0042") + " -o " + Quote(out) +
+                                 " --skip text,georef,locate,shadow --share " + Quote(share),
+                             true);
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const auto r =
+      Store("push " + Quote(out) + " --case-id TH-2025-0042-shared --no-link --json", "th_dsi");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Json(r)["redacted_copies"], 2);
+  EXPECT_EQ(Json(r)["files"], 0);
+  auto th = Connect("th_dsi");
+  ASSERT_TRUE(th);
+  EXPECT_EQ(Count(*th,
+                  "SELECT count(*) FROM gv.files WHERE case_id = 'TH-2025-0042-shared' AND "
+                  "redacted AND encode(sha256(bytes), 'hex') = sha256"),
+            2);
+  // None of them is an original.
+  for (const char* name : {"from_family.jpg", "street.jpg"}) {
+    const auto bytes = test::ReadAll(dir_->path() / "TH-2025-0042" / name);
+    EXPECT_EQ(Count(*th, "SELECT count(*) FROM gv.files WHERE sha256 = $1",
+                    {Sha256Hex(std::span<const std::uint8_t>(bytes))}),
+              0);
+  }
+}
+
+TEST_F(StoreTest, ClearErrorsForUsageConnectionAndInput) {
+  // init again changes nothing and succeeds.
+  EXPECT_EQ(Store("init --unit kh_police", "geoverify").exit_code, 0);
+  // No store named.
+  auto r = test::RunCommand("env -u GEOVERIFY_DB " + std::string(GEOVERIFY_BINARY) +
+                            " store query --hash 00");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  // A store that is not there: exit 1, the reason named.
+  r = Geoverify(
+      "store query --near 1,1 --radius 10 --db 'host=127.0.0.1 port=1 dbname=x "
+      "connect_timeout=5' --json",
+      true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("cannot connect to the store"), std::string::npos) << r.out;
+  // A folder that is not a case output.
+  r = Store("push " + Quote(dir_->path() / "KH-2025-0113"), "kh_police");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("not a case output"), std::string::npos) << r.out;
+  // A unit name that is not a role name never reaches SQL.
+  r = Store("query --near 1,1 --radius 10 --unit 'x\";drop'", "kh_police");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+}
+
 }  // namespace
 }  // namespace gv
