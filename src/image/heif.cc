@@ -63,7 +63,108 @@ std::vector<std::uint8_t> Metadata(const heif_image_handle* h, const char* type,
   return {};
 }
 
+// Big-endian integers of `n` bytes at `at`, with `stop` the end of the readable range.
+bool ReadBe(std::span<const std::uint8_t> b, std::size_t at, std::size_t n, std::size_t stop,
+            std::uint64_t& out) {
+  if (at > stop || n > stop - at || stop > b.size()) return false;
+  out = 0;
+  for (std::size_t i = 0; i < n; ++i) out = (out << 8) | b[at + i];
+  return true;
+}
+
+struct Box {
+  std::string type;
+  std::size_t start = 0, stop = 0;  // the payload
+};
+
+// The boxes in [begin, end); stops at the first malformed one.
+std::vector<Box> Children(std::span<const std::uint8_t> b, std::size_t begin, std::size_t end) {
+  std::vector<Box> out;
+  std::size_t at = begin;
+  while (at + 8 <= end && out.size() < 4096) {
+    std::uint64_t size = 0;
+    if (!ReadBe(b, at, 4, end, size)) break;
+    std::size_t header = 8;
+    if (size == 1) {
+      if (!ReadBe(b, at + 8, 8, end, size)) break;
+      header = 16;
+    } else if (size == 0) {
+      size = end - at;
+    }
+    if (size < header || size > end - at) break;
+    out.push_back({std::string(reinterpret_cast<const char*>(b.data()) + at + 4, 4), at + header,
+                   at + static_cast<std::size_t>(size)});
+    at += static_cast<std::size_t>(size);
+  }
+  return out;
+}
+
 }  // namespace
+
+void ReadHeifTransforms(std::span<const std::uint8_t> b, HeifInfo& info) {
+  const auto find = [](const std::vector<Box>& boxes, const char* type) -> const Box* {
+    for (const auto& box : boxes)
+      if (box.type == type) return &box;
+    return nullptr;
+  };
+  const auto top = Children(b, 0, b.size());
+  const Box* meta = find(top, "meta");
+  if (!meta || meta->stop - meta->start < 4) return;
+  const auto in_meta = Children(b, meta->start + 4, meta->stop);  // after version and flags
+  const Box* pitm = find(in_meta, "pitm");
+  const Box* iprp = find(in_meta, "iprp");
+  if (!pitm || !iprp) return;
+  std::uint64_t version = 0, primary = 0;
+  if (!ReadBe(b, pitm->start, 1, pitm->stop, version) ||
+      !ReadBe(b, pitm->start + 4, version == 0 ? 2 : 4, pitm->stop, primary))
+    return;
+  const auto in_iprp = Children(b, iprp->start, iprp->stop);
+  const Box* ipco = find(in_iprp, "ipco");
+  if (!ipco) return;
+  const auto properties = Children(b, ipco->start, ipco->stop);
+  // The primary item's property indices (1-based, in order) from every ipma box.
+  std::vector<std::size_t> indices;
+  for (const auto& ipma : in_iprp) {
+    if (ipma.type != "ipma") continue;
+    std::uint64_t v = 0, flags = 0, entries = 0;
+    if (!ReadBe(b, ipma.start, 1, ipma.stop, v) ||
+        !ReadBe(b, ipma.start + 1, 3, ipma.stop, flags) ||
+        !ReadBe(b, ipma.start + 4, 4, ipma.stop, entries))
+      return;
+    std::size_t at = ipma.start + 8;
+    for (std::uint64_t e = 0; e < entries; ++e) {
+      std::uint64_t item = 0, count = 0;
+      const std::size_t id_size = v < 1 ? 2 : 4;
+      if (!ReadBe(b, at, id_size, ipma.stop, item) || !ReadBe(b, at + id_size, 1, ipma.stop, count))
+        return;
+      at += id_size + 1;
+      for (std::uint64_t k = 0; k < count; ++k) {
+        std::uint64_t a = 0;
+        const std::size_t size = (flags & 1) ? 2 : 1;
+        if (!ReadBe(b, at, size, ipma.stop, a)) return;
+        at += size;
+        if (item == primary)
+          indices.push_back(static_cast<std::size_t>(a & (size == 2 ? 0x7fff : 0x7f)));
+      }
+    }
+  }
+  bool rotated = false;
+  for (const std::size_t index : indices) {
+    if (index == 0 || index > properties.size()) continue;
+    const Box& p = properties[index - 1];
+    std::uint64_t value = 0;
+    if (p.type == "irot" && ReadBe(b, p.start, 1, p.stop, value)) {
+      info.rotation_ccw = static_cast<int>((value & 3) * 90);
+      rotated = true;
+    } else if (p.type == "imir" && ReadBe(b, p.start, 1, p.stop, value)) {
+      // As libheif's decoder shows it (the test checks the pixels): bit 0 set, a left-right
+      // flip. (The 2017 text of ISO/IEC 23008-12 calls 0 the vertical axis; libheif and the
+      // files it writes read it the other way.)
+      info.mirror = (value & 1) ? "left-right" : "top-bottom";
+      info.mirror_first = !rotated;
+    }
+  }
+}
 
 Result<HeifInfo> ReadHeifInfo(std::span<const std::uint8_t> bytes) {
   auto opened = Open(bytes);
@@ -103,6 +204,7 @@ Result<HeifInfo> ReadHeifInfo(std::span<const std::uint8_t> bytes) {
     }
   }
   if (info.width <= 0 || info.height <= 0) return MakeError("HEIF: the primary image has no size");
+  ReadHeifTransforms(bytes, info);
   return info;
 }
 

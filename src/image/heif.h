@@ -23,7 +23,20 @@ struct HeifInfo {
   std::vector<std::uint8_t> icc;   // a raw ICC profile (empty: none or nclx only)
   int thumbnails = 0;
   bool alpha = false;
+  // The primary image's transformations from the container (ISO/IEC 23008-12 'irot' and
+  // 'imir' properties, read by a bounds-checked walk of meta/pitm/iprp), applied in order to
+  // the coded image to show it: `rotation_ccw` degrees counter-clockwise (0, 90, 180, 270)
+  // and a mirror about the vertical axis (`mirror` "left-right") or the horizontal one
+  // ("top-bottom"), "" for none; `mirror_first` when the mirror comes before the rotation.
+  int rotation_ccw = 0;
+  std::string mirror;
+  bool mirror_first = false;
 };
+
+// The transformations of the primary item (the HeifInfo fields above) from the container's
+// boxes alone. Bounds-checked: a damaged box yields no transformation, never a read past
+// the end.
+void ReadHeifTransforms(std::span<const std::uint8_t> bytes, HeifInfo& info);
 
 // Reads the container without decoding pixels. Error: not HEIF, or a container libheif
 // refuses (the reason says why).

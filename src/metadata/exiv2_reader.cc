@@ -374,6 +374,14 @@ Status ReadPhotoMetadata(std::span<const std::uint8_t> bytes, PhotoMetadata& out
     if (opened->heif) {
       out.width = opened->heif->width;
       out.height = opened->heif->height;
+      HeifSummary h;
+      h.codec = opened->heif->codec;
+      h.rotation_cw = (360 - opened->heif->rotation_ccw) % 360;
+      h.mirror = opened->heif->mirror;
+      h.mirror_first = opened->heif->mirror_first;
+      h.thumbnails = opened->heif->thumbnails;
+      h.alpha = opened->heif->alpha;
+      out.heif = h;
     } else if (format != ImageFormat::kJpeg) {
       out.width = image->pixelWidth();
       out.height = image->pixelHeight();

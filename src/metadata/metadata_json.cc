@@ -117,6 +117,15 @@ Json ToJson(const PhotoMetadata& p, bool with_tags) {
         {"encoder", StringOrNull(v.encoder)},
         {"container_utc", v.container_utc ? Json(FormatIsoUtc(*v.container_utc)) : Json(nullptr)}};
   }
+  if (p.heif) {
+    const HeifSummary& h = *p.heif;
+    j["heif"] = {{"codec", h.codec},
+                 {"rotation", h.rotation_cw},
+                 {"mirror", StringOrNull(h.mirror)},
+                 {"mirror_first", h.mirror.empty() ? Json(nullptr) : Json(h.mirror_first)},
+                 {"thumbnails", h.thumbnails},
+                 {"alpha", h.alpha}};
+  }
   if (with_tags) j["tags"] = TagsJson(p.tags);
   j["findings"] = Json::array();
   for (const auto& f : p.findings) j["findings"].push_back(ToJson(f));

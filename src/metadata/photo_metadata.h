@@ -59,6 +59,16 @@ struct VideoSummary {
   std::optional<std::int64_t> container_utc;  // the container's creation time (UTC)
 };
 
+// An HEIC/HEIF/AVIF file's container facts (image/heif.h).
+struct HeifSummary {
+  std::string codec;    // "HEVC", "AV1"
+  int rotation_cw = 0;  // degrees clockwise to show the coded image upright (from 'irot')
+  std::string mirror;   // "left-right", "top-bottom" or "" (from 'imir')
+  bool mirror_first = false;
+  int thumbnails = 0;
+  bool alpha = false;
+};
+
 struct PhotoMetadata {
   std::string file;
   std::string sha256;
@@ -83,6 +93,7 @@ struct PhotoMetadata {
   std::optional<ThumbnailInfo> thumbnail;
   std::optional<JpegSummary> jpeg;
   std::optional<VideoSummary> video;
+  std::optional<HeifSummary> heif;
 
   bool has_exif = false, has_iptc = false, has_xmp = false;
   std::string xmp_creator_tool;

@@ -86,6 +86,66 @@ TEST(Heif, ReadsSizeMetadataAndPixelsWithTheContainersRotation) {
   EXPECT_FALSE(present->empty());
 }
 
+// The container's transformations as reported (irot, imir, their order), applied to the
+// coded pixels, give the pixels as shown: for each of the eight orientations libheif's
+// encoder can write. And the same in inspect's JSON.
+TEST(Heif, ReportsTheContainersRotationAndMirror) {
+  const cv::Mat scene = Scene();
+  int rotated = 0, mirrored = 0;
+  for (int orientation = 1; orientation <= 8; ++orientation) {
+    SCOPED_TRACE("orientation " + std::to_string(orientation));
+    const auto heic = test::MakeHeif(scene, IphoneExif(), orientation);
+    auto info = ReadHeifInfo(heic);
+    ASSERT_TRUE(info.ok()) << info.error().message;
+    auto coded = DecodeHeif(heic, false);
+    auto shown = DecodeHeif(heic, true);
+    ASSERT_TRUE(coded.ok() && shown.ok());
+    cv::Mat m = coded->clone();
+    const auto mirror = [&] {
+      if (info->mirror == "left-right") cv::flip(m, m, 1);
+      if (info->mirror == "top-bottom") cv::flip(m, m, 0);
+    };
+    const auto rotate = [&] {
+      if (info->rotation_ccw == 90) cv::rotate(m, m, cv::ROTATE_90_COUNTERCLOCKWISE);
+      if (info->rotation_ccw == 180) cv::rotate(m, m, cv::ROTATE_180);
+      if (info->rotation_ccw == 270) cv::rotate(m, m, cv::ROTATE_90_CLOCKWISE);
+    };
+    if (info->mirror_first) {
+      mirror();
+      rotate();
+    } else {
+      rotate();
+      mirror();
+    }
+    EXPECT_LT(test::MeanDifference(m, *shown), 2)
+        << "rotation_ccw " << info->rotation_ccw << " mirror " << info->mirror << " first "
+        << info->mirror_first;
+    rotated += info->rotation_ccw != 0;
+    mirrored += !info->mirror.empty();
+    PhotoMetadata md;
+    ASSERT_TRUE(ReadPhotoMetadata(heic, md).ok());
+    ASSERT_TRUE(md.heif.has_value());
+    EXPECT_EQ(md.heif->rotation_cw, (360 - info->rotation_ccw) % 360);
+    EXPECT_EQ(md.heif->mirror, info->mirror);
+    if (orientation == 1) {
+      EXPECT_TRUE(info->rotation_ccw == 0 && info->mirror.empty());
+    }
+    if (orientation == 6) {  // shown turned 90 degrees clockwise
+      EXPECT_EQ(md.heif->rotation_cw, 90);
+      EXPECT_TRUE(info->mirror.empty());
+    }
+  }
+  EXPECT_EQ(rotated, 5);   // 3, 5, 6, 7, 8
+  EXPECT_EQ(mirrored, 4);  // 2, 4, 5, 7
+  // A damaged container: no transformation read, no read past the end.
+  auto heic = test::MakeHeif(scene, IphoneExif(), 6);
+  for (std::size_t cut : {heic.size() / 2, std::size_t{200}, std::size_t{40}, std::size_t{9}}) {
+    HeifInfo partial;
+    ReadHeifTransforms(std::span<const std::uint8_t>(heic.data(), cut), partial);
+    EXPECT_TRUE(partial.rotation_ccw == 0 || partial.rotation_ccw == 270);
+  }
+}
+
 TEST(Heif, AvifAndXmpAndAFileWithoutExif) {
   const std::string xmp =
       "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
@@ -163,6 +223,9 @@ TEST(Heif, InspectForensicsAndRunTakeHeic) {
   EXPECT_EQ(j["make"], "Apple");
   EXPECT_EQ(j["taken_at_utc"], "2025-03-14T09:50:00Z");
   EXPECT_NEAR(j["gps"]["lat"].get<double>(), 16.647556, 1e-5);
+  EXPECT_EQ(j["heif"]["codec"], "HEVC");
+  EXPECT_EQ(j["heif"]["rotation"], 90);  // shown turned 90 degrees clockwise
+  EXPECT_TRUE(j["heif"]["mirror"].is_null());
 
   r = Geoverify("forensics --json " + Quote(dir / "IMG_0001.HEIC"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
