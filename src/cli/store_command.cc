@@ -14,22 +14,27 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 ojson MatchJson(const CrossCaseMatch& m) {
-  return ojson{{"file", m.photo},
-               {"sha256", m.sha256},
-               {"code", "CROSS_CASE_MATCH"},
-               {"severity", "warning"},
-               {"message", "the same picture as " + m.other_photo + " in case " + m.other_case +
-                               " (unit " + m.other_unit + ")" +
-                               (m.sha256 == m.other_sha256
-                                    ? std::string(": the same file")
-                                    : ", " + std::to_string(m.bits) + " of 64 pHash bits differ")},
-               {"other_case", m.other_case},
-               {"other_unit", m.other_unit},
-               {"other_photo", m.other_photo},
-               {"other_sha256", m.other_sha256},
-               {"match", m.match},
-               {"bits", m.bits},
-               {"score", m.score}};
+  const bool visual = m.match == "visual";
+  ojson o{
+      {"file", m.photo},
+      {"sha256", m.sha256},
+      {"code", "CROSS_CASE_MATCH"},
+      {"severity", "warning"},
+      {"message", std::string(visual ? "the same place as " : "the same picture as ") +
+                      m.other_photo + " in case " + m.other_case + " (unit " + m.other_unit + ")" +
+                      (visual ? ", " + std::to_string(m.inliers) + " verified feature matches"
+                       : m.sha256 == m.other_sha256
+                           ? std::string(": the same file")
+                           : ", " + std::to_string(m.bits) + " of 64 pHash bits differ")},
+      {"other_case", m.other_case},
+      {"other_unit", m.other_unit},
+      {"other_photo", m.other_photo},
+      {"other_sha256", m.other_sha256},
+      {"match", m.match},
+      {"bits", visual ? ojson(nullptr) : ojson(m.bits)},
+      {"inliers", visual ? ojson(m.inliers) : ojson(nullptr)},
+      {"score", m.score}};
+  return o;
 }
 
 // The store's name as the report shows it: the connection string without a password.
@@ -56,8 +61,8 @@ Status WriteLinks(const std::filesystem::path& out_dir, const std::vector<CrossC
   std::vector<CrossCaseRow> rows;
   for (const auto& m : links) {
     findings.push_back(MatchJson(m));
-    rows.push_back(
-        {m.photo, m.sha256, m.other_case, m.other_unit, m.other_photo, m.other_sha256, m.bits});
+    rows.push_back({m.photo, m.sha256, m.other_case, m.other_unit, m.other_photo, m.other_sha256,
+                    m.match, m.bits, m.inliers});
   }
   if (auto s = WriteFileAtomic(out_dir / "cross_case.json", findings.dump(2) + "\n"); !s.ok())
     return s;
@@ -253,8 +258,9 @@ int RunStore(int argc, char** argv) {
       for (const auto& m : links)
         std::cout << "  CROSS_CASE_MATCH " << m.photo << " = " << m.other_photo << " in case "
                   << m.other_case << " (" << m.other_unit << ", "
-                  << (m.sha256 == m.other_sha256 ? std::string("same file")
-                                                 : std::to_string(m.bits) + " bits")
+                  << (m.match == "visual" ? "visual, " + std::to_string(m.inliers) + " inliers"
+                      : m.sha256 == m.other_sha256 ? std::string("same file")
+                                                   : std::to_string(m.bits) + " bits")
                   << ")\n";
     }
     return kExitOk;

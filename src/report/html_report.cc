@@ -464,15 +464,18 @@ std::string RenderCrossCaseSection(const std::vector<CrossCaseRow>& rows, bool c
   } else {
     out << "<p class=note>CROSS_CASE_MATCH: photos of other cases (that this unit may read in "
         << HtmlEscape(store) << ", checked at " << HtmlEscape(NowIsoUtc())
-        << ") showing the same picture: the same file, or the same picture by crop-tolerant "
-           "perceptual hash (bits: how many of 64 differ).</p>\n"
+        << ") showing the same picture (the same file, or by crop-tolerant perceptual hash: "
+           "bits, of 64, that differ) or the same place (visual: local features matched and "
+           "verified geometrically, as same-scene links are).</p>\n"
         << "<table><tr><th>Photo</th><th>Case</th><th>Unit</th><th>Their photo</th>"
-           "<th>Bits</th><th>Their SHA-256</th></tr>\n";
+           "<th>Match</th><th>Their SHA-256</th></tr>\n";
     for (const auto& r : rows)
       out << "<tr><td>" << HtmlEscape(r.photo) << "</td><td>" << HtmlEscape(r.other_case)
           << "</td><td>" << HtmlEscape(r.other_unit) << "</td><td>" << HtmlEscape(r.other_photo)
           << "</td><td>"
-          << (r.sha256 == r.other_sha256 ? std::string("same file") : std::to_string(r.bits))
+          << (r.match == "visual"          ? "same place, " + std::to_string(r.inliers) + " inliers"
+              : r.sha256 == r.other_sha256 ? std::string("same file")
+                                           : "same picture, " + std::to_string(r.bits) + " bits")
           << "</td><td class=hash>" << HtmlEscape(r.other_sha256) << "</td></tr>\n";
     out << "</table>\n";
   }

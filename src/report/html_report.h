@@ -36,7 +36,9 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
 // store (`geoverify store push|link`): a CROSS_CASE_MATCH.
 struct CrossCaseRow {
   std::string photo, sha256, other_case, other_unit, other_photo, other_sha256;
-  int bits = 0;  // perceptual-hash distance; 0 for the same file
+  std::string match;  // "hash" (the same picture) or "visual" (the same place)
+  int bits = 0;       // hash: perceptual-hash distance; 0 for the same file
+  int inliers = 0;    // visual: verified feature matches
 };
 // The report's "Other cases" section: the matches, or that the case was not checked
 // (`checked` false) or matched nothing. `store` names where it was checked.

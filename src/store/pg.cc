@@ -61,6 +61,25 @@ std::string PgRows::Text(std::size_t r, const std::string& column) const {
   return v ? *v : "";
 }
 
+std::string PgRows::Bytes(std::size_t r, const std::string& column) const {
+  const std::string text = Text(r, column);
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x') return "";
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve((text.size() - 2) / 2);
+  for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
+    const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
+    if (hi < 0 || lo < 0) return "";
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conninfo) {
   std::string info = conninfo;
   if (info.rfind("PG:", 0) == 0) info = info.substr(3);
@@ -98,7 +117,7 @@ Status PgConnection::ExecScript(const std::string& sql) {
 
 Result<PgRows> PgConnection::ExecWithBytes(const std::string& sql,
                                            const std::vector<PgParam>& params,
-                                           const std::string& bytes) {
+                                           const std::vector<std::string>& bytes) {
   std::vector<const char*> values;
   std::vector<int> lengths, formats;
   for (const auto& p : params) {
@@ -106,9 +125,11 @@ Result<PgRows> PgConnection::ExecWithBytes(const std::string& sql,
     lengths.push_back(0);
     formats.push_back(0);
   }
-  values.push_back(bytes.data());
-  lengths.push_back(static_cast<int>(bytes.size()));
-  formats.push_back(1);
+  for (const auto& b : bytes) {
+    values.push_back(b.data());
+    lengths.push_back(static_cast<int>(b.size()));
+    formats.push_back(1);
+  }
   PGresult* result = PQexecParams(impl_->conn, sql.c_str(), static_cast<int>(values.size()),
                                   nullptr, values.data(), lengths.data(), formats.data(), 0);
   return Collect(impl_->conn, result);

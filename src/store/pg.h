@@ -22,6 +22,8 @@ struct PgRows {
   // The value of `column` in row `r` ("" for NULL); -1 when there is no such column.
   int Column(const std::string& name) const;
   std::string Text(std::size_t r, const std::string& column) const;
+  // A bytea value as its bytes (the server sends bytea as "\\x" and hex digits).
+  std::string Bytes(std::size_t r, const std::string& column) const;
 };
 
 class PgConnection {
@@ -37,9 +39,9 @@ class PgConnection {
   Result<PgRows> Exec(const std::string& sql, const std::vector<PgParam>& params = {});
   // Statements separated by semicolons, no parameters (schema scripts).
   Status ExecScript(const std::string& sql);
-  // Binary parameter (bytea) as the last parameter: `bytes` after the text ones.
+  // Binary parameters (bytea) after the text ones: `bytes` are $N+1, $N+2, ...
   Result<PgRows> ExecWithBytes(const std::string& sql, const std::vector<PgParam>& params,
-                               const std::string& bytes);
+                               const std::vector<std::string>& bytes);
   // The role the connection acts as (current_user).
   Result<std::string> CurrentUser();
 

@@ -12,6 +12,8 @@
 #include "forensics/hashes.h"
 #include "geo/ogr_init.h"
 #include "image/evidence.h"
+#include "match/features.h"
+#include "match/pair_match.h"
 #include "util/file.h"
 #include "util/sha256.h"
 #include "util/text.h"
@@ -80,6 +82,13 @@ CREATE TABLE IF NOT EXISTS gv.cross_case (
   other_sha256 text NOT NULL, match text NOT NULL, bits int NOT NULL,
   linked_utc timestamptz NOT NULL DEFAULT now());
 CREATE INDEX IF NOT EXISTS cross_case_case ON gv.cross_case (case_id);
+ALTER TABLE gv.cross_case ADD COLUMN IF NOT EXISTS inliers int;
+CREATE TABLE IF NOT EXISTS gv.features (
+  case_id text NOT NULL REFERENCES gv.cases ON DELETE CASCADE,
+  unit text NOT NULL DEFAULT current_user,
+  file text NOT NULL, width int NOT NULL, height int NOT NULL,
+  keypoints bytea NOT NULL, descriptors bytea NOT NULL,
+  PRIMARY KEY (case_id, file));
 CREATE OR REPLACE FUNCTION gv.owns(c text, who name) RETURNS boolean
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = gv, pg_temp AS
   $f$ SELECT EXISTS (SELECT 1 FROM gv.cases WHERE case_id = c AND unit = who) $f$;
@@ -96,7 +105,7 @@ CREATE POLICY unit_rows ON gv.share
   USING (unit = current_user OR gv.owns(case_id, current_user))
   WITH CHECK (gv.owns(case_id, current_user));
 )SQL";
-  std::vector<std::string> tables = {"files", "cross_case"};
+  std::vector<std::string> tables = {"files", "cross_case", "features"};
   std::vector<std::string> layers = {"photos"};
   for (const auto& layer : kLayers) layers.emplace_back(layer.name);
   for (const auto& name : layers) {
@@ -202,12 +211,28 @@ json FeatureAttributes(OGRFeatureH feature) {
   return out;
 }
 
-// Crop-tolerant hashes of the photos of a case output, by their name in photos.json:
-// the evidence (or the video keyframe) read again, read-only, and checked against its
-// recorded SHA-256 first.
-std::map<std::string, CropHashes> HashPhotos(const fs::path& out_dir, const fs::path& case_dir,
-                                             const json& photos) {
-  std::map<std::string, CropHashes> out;
+// What the store keeps of a photo's pixels: crop-tolerant hashes (the same picture) and a
+// few hundred local features (the same place seen otherwise).
+struct PhotoDigest {
+  CropHashes hashes;
+  std::optional<Features> features;
+};
+
+// The features the store keeps: 500 RootSIFT on the photo at 1024 px at most (68 kB a
+// photo as stored), enough to verify that two photos show one place.
+FeatureOptions StoreFeatureOptions() {
+  FeatureOptions o;
+  o.max_features = 500;
+  o.detection_max_side = 1024;
+  return o;
+}
+
+// The digests of the photos of a case output, by their name in photos.json: the evidence
+// (or the video keyframe) read again, read-only, and checked against its recorded SHA-256
+// first.
+std::map<std::string, PhotoDigest> DigestPhotos(const fs::path& out_dir, const fs::path& case_dir,
+                                                const json& photos) {
+  std::map<std::string, PhotoDigest> out;
   if (!photos.is_array()) return out;
   for (const auto& p : photos) {
     if (!p.is_object() || !p.contains("file") || !p["file"].is_string()) continue;
@@ -224,9 +249,44 @@ std::map<std::string, CropHashes> HashPhotos(const fs::path& out_dir, const fs::
     if (!frame && evidence->sha256() != sha256) continue;
     const auto& pixels = evidence->Pixels();
     if (!pixels.ok() || pixels->empty()) continue;
-    out[file] = ComputeCropHashes(*pixels);
+    PhotoDigest& d = out[file];
+    d.hashes = ComputeCropHashes(*pixels);
+    if (auto f = DetectFeatures(*pixels, StoreFeatureOptions()); f.ok() && !f->binary)
+      d.features = std::move(*f);
   }
   return out;
+}
+
+// Features as stored: keypoints as float32 (x, y) pairs, descriptors as bytes (RootSIFT
+// components are at most 1 and mostly under 0.5: x 512, clamped).
+constexpr float kDescriptorScale = 512.0f;
+std::string PackKeypoints(const Features& f) {
+  std::string out(f.keypoints.size() * 2 * sizeof(float), '\0');
+  for (std::size_t i = 0; i < f.keypoints.size(); ++i) {
+    const float xy[2] = {f.keypoints[i].pt.x, f.keypoints[i].pt.y};
+    std::memcpy(out.data() + i * sizeof xy, xy, sizeof xy);
+  }
+  return out;
+}
+std::string PackDescriptors(const Features& f) {
+  cv::Mat bytes;
+  f.descriptors.convertTo(bytes, CV_8U, kDescriptorScale);  // saturating
+  return std::string(reinterpret_cast<const char*>(bytes.data), bytes.total());
+}
+std::optional<Features> UnpackFeatures(const std::string& keypoints, const std::string& descriptors,
+                                       int width, int height) {
+  const std::size_t n = keypoints.size() / (2 * sizeof(float));
+  if (n < 8 || descriptors.size() != n * 128) return std::nullopt;
+  Features f;
+  f.image_size = cv::Size(width, height);
+  for (std::size_t i = 0; i < n; ++i) {
+    float xy[2];
+    std::memcpy(xy, keypoints.data() + i * sizeof xy, sizeof xy);
+    f.keypoints.emplace_back(cv::Point2f(xy[0], xy[1]), 1.0f);
+  }
+  cv::Mat bytes(static_cast<int>(n), 128, CV_8U, const_cast<char*>(descriptors.data()));
+  bytes.convertTo(f.descriptors, CV_32F, 1.0 / kDescriptorScale);
+  return f;
 }
 
 std::string ArrayLiteral(const CropHashes& h) {
@@ -305,6 +365,143 @@ int PhotoDistance(const StoredPhoto& a, const StoredPhoto& b) {
   return bits;
 }
 
+// The grid cells (0.1 degree, as the schema's `cell`) that the bounding box of a circle
+// touches, as a bigint[] literal; "" when there are too many (a radius of hundreds of
+// kilometres): then every row is tested.
+std::string CellsAround(double lat, double lon, double radius_m) {
+  const double dlat = radius_m / 111320.0 + 1e-9;
+  const double top = std::min(89.99, std::abs(lat) + dlat);
+  const double dlon = std::min(180.0, radius_m / (111320.0 * std::cos(top * M_PI / 180.0)));
+  const int lat0 = static_cast<int>(std::floor(std::max(-90.0, lat - dlat) * 10)) + 900;
+  const int lat1 = static_cast<int>(std::floor(std::min(89.999, lat + dlat) * 10)) + 900;
+  const int lon0 = static_cast<int>(std::floor((lon - dlon) * 10));
+  const int lon1 = static_cast<int>(std::floor((lon + dlon) * 10));
+  std::string cells;
+  const long count = static_cast<long>(lat1 - lat0 + 1) * (lon1 - lon0 + 1);
+  if (count <= 2000 && lon1 - lon0 < 3600) {
+    cells = "{";
+    for (int a = lat0; a <= lat1; ++a)
+      for (int o = lon0; o <= lon1; ++o) {
+        const int wrapped = ((o + 1800) % 3600 + 3600) % 3600;  // across the antimeridian
+        cells +=
+            (cells.size() > 1 ? "," : "") + std::to_string(static_cast<long>(a) * 4000 + wrapped);
+      }
+    cells += "}";
+  }
+  return cells;
+}
+
+// Photos verified per photo at most, for visual links: in a place the store holds many
+// photos of, the first this many found (a verification takes about 10 ms).
+constexpr std::size_t kMaxVisualCandidates = 300;
+
+// Visual links of a case (see LinkCase), leaving out the pairs `known` links already.
+Result<std::vector<CrossCaseMatch>> VisualLinks(PgConnection& db, const std::string& case_id,
+                                                const std::vector<CrossCaseMatch>& known,
+                                                double radius_m) {
+  std::vector<CrossCaseMatch> out;
+  if (!(radius_m > 0)) return out;
+  auto own = db.Exec(
+      "SELECT f.file, f.width, f.height, f.keypoints, f.descriptors, p.sha256 FROM gv.features f"
+      " JOIN gv.photos p ON p.case_id = f.case_id AND p.file = f.file WHERE f.case_id = $1",
+      {case_id});
+  if (!own.ok()) return own.error();
+  for (std::size_t r = 0; r < own->rows.size(); ++r) {
+    const std::string file = own->Text(r, "file");
+    const auto features = UnpackFeatures(own->Bytes(r, "keypoints"), own->Bytes(r, "descriptors"),
+                                         std::atoi(own->Text(r, "width").c_str()),
+                                         std::atoi(own->Text(r, "height").c_str()));
+    if (!features) continue;
+    // Where this photo may be: its GPS, its place group's three best hypotheses.
+    auto places = db.Exec(
+        "SELECT ST_Y(p.geom) AS lat, ST_X(p.geom) AS lon FROM gv.photos p"
+        " WHERE p.case_id = $1 AND p.file = $2 AND p.geom IS NOT NULL"
+        " UNION ALL SELECT ST_Y(h.geom), ST_X(h.geom) FROM gv.photos p JOIN gv.hypotheses h"
+        "   ON h.case_id = p.case_id AND h.attributes->>'group_id' = p.attributes->>'place_group'"
+        " WHERE p.case_id = $1 AND p.file = $2 AND h.geom IS NOT NULL"
+        "   AND (h.attributes->>'rank')::int <= 3",
+        {case_id, file});
+    if (!places.ok()) return places.error();
+    // The photos of other cases placed near one of those places.
+    std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> candidates;
+    for (std::size_t k = 0; k < places->rows.size() && k < 8; ++k) {
+      const double lat = std::strtod(places->Text(k, "lat").c_str(), nullptr);
+      const double lon = std::strtod(places->Text(k, "lon").c_str(), nullptr);
+      const std::string cells = CellsAround(lat, lon, radius_m);
+      if (cells.empty()) continue;
+      auto near = db.Exec(
+          "WITH q AS (SELECT ST_SetSRID(ST_MakePoint($2::float8, $1::float8), 4326)::geography AS "
+          "g)"
+          " SELECT p.case_id, p.unit, p.file, p.sha256 FROM gv.photos p, q"
+          " WHERE p.case_id <> $4 AND p.cell = ANY($5::bigint[])"
+          "   AND ST_DWithin(p.geom::geography, q.g, $3::float8)"
+          " UNION SELECT p.case_id, p.unit, p.file, p.sha256 FROM gv.hypotheses h"
+          "   JOIN gv.photos p ON p.case_id = h.case_id"
+          "     AND p.attributes->>'place_group' = h.attributes->>'group_id', q"
+          " WHERE h.case_id <> $4 AND h.cell = ANY($5::bigint[])"
+          "   AND (h.attributes->>'rank')::int <= 3 AND ST_DWithin(h.geom::geography, q.g, "
+          "$3::float8)"
+          " LIMIT 400",
+          {std::to_string(lat), std::to_string(lon), std::to_string(radius_m), case_id, cells});
+      if (!near.ok()) return near.error();
+      for (std::size_t c = 0; c < near->rows.size() && candidates.size() < kMaxVisualCandidates;
+           ++c)
+        candidates[{near->Text(c, "case_id"), near->Text(c, "file")}] = {near->Text(c, "unit"),
+                                                                         near->Text(c, "sha256")};
+    }
+    // Their stored features, in one query (photos without any are not candidates).
+    std::string cases = "{", files = "{";
+    const auto quote = [](const std::string& v) {
+      std::string q = "\"";
+      for (const char c : v) {
+        if (c == '"' || c == '\\') q += '\\';
+        q += c;
+      }
+      return q + "\"";
+    };
+    for (const auto& [key, who] : candidates) {
+      const bool linked = std::any_of(known.begin(), known.end(), [&](const CrossCaseMatch& m) {
+        return m.photo == file && m.other_case == key.first && m.other_photo == key.second;
+      });
+      if (linked) continue;
+      cases += (cases.size() > 1 ? "," : "") + quote(key.first);
+      files += (files.size() > 1 ? "," : "") + quote(key.second);
+    }
+    if (cases.size() == 1) continue;
+    auto theirs = db.Exec(
+        "SELECT f.case_id, f.file, f.width, f.height, f.keypoints, f.descriptors FROM gv.features f"
+        " JOIN unnest($1::text[], $2::text[]) AS c(case_id, file)"
+        "   ON f.case_id = c.case_id AND f.file = c.file",
+        {cases + "}", files + "}"});
+    if (!theirs.ok()) return theirs.error();
+    for (std::size_t t = 0; t < theirs->rows.size(); ++t) {
+      const std::pair<std::string, std::string> key = {theirs->Text(t, "case_id"),
+                                                       theirs->Text(t, "file")};
+      const auto who = candidates[key];
+      const auto other =
+          UnpackFeatures(theirs->Bytes(t, "keypoints"), theirs->Bytes(t, "descriptors"),
+                         std::atoi(theirs->Text(t, "width").c_str()),
+                         std::atoi(theirs->Text(t, "height").c_str()));
+      if (!other) continue;
+      const PairMatch pm = MatchFeatures(*features, *other);
+      if (pm.verdict != "same_scene") continue;
+      CrossCaseMatch m;
+      m.photo = file;
+      m.sha256 = own->Text(r, "sha256");
+      m.other_case = key.first;
+      m.other_unit = who.first;
+      m.other_photo = key.second;
+      m.other_sha256 = who.second;
+      m.match = "visual";
+      m.bits = -1;
+      m.inliers = pm.inliers;
+      m.score = pm.inlier_ratio;
+      out.push_back(std::move(m));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Status InitStore(PgConnection& db, const std::vector<std::string>& units) {
@@ -365,7 +562,7 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
     ~Closer() { GDALClose(ds); }
   } closer{ds};
 
-  const auto hashes = HashPhotos(out_dir, case_dir, photos);
+  const auto digests = DigestPhotos(out_dir, case_dir, photos);
   std::map<std::string, std::string> phash_of;  // from photos.json, when the file is gone
   for (const auto& p : photos)
     if (p.is_object() && p.contains("forensics") && p["forensics"].is_object() &&
@@ -405,9 +602,10 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
                       p["gps"]["lat"].get<double>());
         wkt = std::string(point);
       }
-      if (const auto it = hashes.find(file); it != hashes.end()) {
-        whole = Int64Text(it->second.whole);
-        parts = ArrayLiteral(it->second);
+      const auto digest = digests.find(file);
+      if (digest != digests.end()) {
+        whole = Int64Text(digest->second.hashes.whole);
+        parts = ArrayLiteral(digest->second.hashes);
         ++summary.hashed;
       } else if (const auto h = phash_of.find(file);
                  h != phash_of.end() && h->second.size() == 16 &&
@@ -422,6 +620,17 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
            attributes.dump(-1, ' ', false, json::error_handler_t::replace), wkt, whole, parts});
       if (!r.ok()) return MakeError("photo " + file + ": " + r.error().message);
       ++summary.photos;
+      if (digest != digests.end() && digest->second.features) {
+        const Features& f = *digest->second.features;
+        auto k = db.ExecWithBytes(
+            "INSERT INTO gv.features (case_id, file, width, height, keypoints, descriptors)"
+            " VALUES ($1, $2, $3::int, $4::int, $5, $6)",
+            {summary.case_id, file, std::to_string(f.image_size.width),
+             std::to_string(f.image_size.height)},
+            {PackKeypoints(f), PackDescriptors(f)});
+        if (!k.ok()) return MakeError("features of " + file + ": " + k.error().message);
+        ++summary.with_features;
+      }
     }
   }
   for (const auto& layer : kLayers) {
@@ -506,14 +715,14 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
       auto r = db.ExecWithBytes(
           "INSERT INTO gv.files (case_id, path, sha256, redacted, bytes) VALUES ($1, $2, $3, $4, "
           "$5)",
-          {summary.case_id, path, sha256, redacted ? "true" : "false"}, *bytes);
+          {summary.case_id, path, sha256, redacted ? "true" : "false"}, {*bytes});
       if (!r.ok()) return MakeError("file " + path + ": " + r.error().message);
       ++(redacted ? summary.redacted_copies : summary.files);
     }
   }
   if (auto s = (*tx)->Commit(); !s.ok()) return MakeError(s.error().message);
   if (options.link) {
-    auto links = LinkCase(db, summary.case_id, options.max_bits);
+    auto links = LinkCase(db, summary.case_id, options.max_bits, options.visual_radius_m);
     if (!links.ok()) return links.error();
     summary.links = std::move(*links);
   }
@@ -521,7 +730,7 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
 }
 
 Result<std::vector<CrossCaseMatch>> LinkCase(PgConnection& db, const std::string& case_id,
-                                             int max_bits) {
+                                             int max_bits, double visual_radius_m) {
   // The case's photos against every photo of the other cases the unit may read (the
   // policies hide the rest), compared here: the same file, or the same picture by
   // crop-tolerant pHash.
@@ -546,9 +755,16 @@ Result<std::vector<CrossCaseMatch>> LinkCase(PgConnection& db, const std::string
       m.score = 1.0 - bits / 64.0;
       out.push_back(std::move(m));
     }
+  // The same place seen otherwise: each photo's stored features against those of the
+  // photos of other cases placed near it (a GPS position, or one of the place group's three
+  // best hypotheses, within `visual_radius_m` of one of its own), verified as `match` and
+  // `run`'s same-scene linking do.
+  auto visual = VisualLinks(db, case_id, out, visual_radius_m);
+  if (!visual.ok()) return visual.error();
+  for (auto& m : *visual) out.push_back(std::move(m));
   std::sort(out.begin(), out.end(), [](const CrossCaseMatch& a, const CrossCaseMatch& b) {
-    return std::tie(a.photo, a.bits, a.other_case, a.other_photo) <
-           std::tie(b.photo, b.bits, b.other_case, b.other_photo);
+    return std::tie(a.photo, a.match, a.bits, a.other_case, a.other_photo) <
+           std::tie(b.photo, b.match, b.bits, b.other_case, b.other_photo);
   });
   auto tx = PgTransaction::Begin(db);
   if (!tx.ok()) return tx.error();
@@ -557,9 +773,11 @@ Result<std::vector<CrossCaseMatch>> LinkCase(PgConnection& db, const std::string
   for (const auto& m : out) {
     auto r = db.Exec(
         "INSERT INTO gv.cross_case (case_id, photo, sha256, other_case, other_unit, other_photo,"
-        " other_sha256, match, bits) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::int)",
+        " other_sha256, match, bits, inliers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::int,"
+        " $10::int)",
         {case_id, m.photo, m.sha256, m.other_case, m.other_unit, m.other_photo, m.other_sha256,
-         m.match, std::to_string(m.bits)});
+         m.match, std::to_string(m.bits),
+         m.match == "visual" ? PgParam(std::to_string(m.inliers)) : PgParam()});
     if (!r.ok()) return MakeError("link of case " + case_id + ": " + r.error().message);
   }
   if (auto s = (*tx)->Commit(); !s.ok()) return s.error();
@@ -608,27 +826,7 @@ Result<std::vector<StoreHit>> QueryNear(PgConnection& db, double lat, double lon
   if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
     return MakeError("--near: latitude -90..90, longitude -180..180");
   if (!(radius_m > 0)) return MakeError("--radius: a distance in metres above 0");
-  // The grid cells (0.1 degree, as the schema's `cell`) that the circle's bounding box
-  // touches; too many (a radius of hundreds of kilometres) and every row is tested instead.
-  const double dlat = radius_m / 111320.0 + 1e-9;
-  const double top = std::min(89.99, std::abs(lat) + dlat);
-  const double dlon = std::min(180.0, radius_m / (111320.0 * std::cos(top * M_PI / 180.0)));
-  const int lat0 = static_cast<int>(std::floor(std::max(-90.0, lat - dlat) * 10)) + 900;
-  const int lat1 = static_cast<int>(std::floor(std::min(89.999, lat + dlat) * 10)) + 900;
-  const int lon0 = static_cast<int>(std::floor((lon - dlon) * 10));
-  const int lon1 = static_cast<int>(std::floor((lon + dlon) * 10));
-  std::string cells;
-  const long count = static_cast<long>(lat1 - lat0 + 1) * (lon1 - lon0 + 1);
-  if (count <= 2000 && lon1 - lon0 < 3600) {
-    cells = "{";
-    for (int a = lat0; a <= lat1; ++a)
-      for (int o = lon0; o <= lon1; ++o) {
-        const int wrapped = ((o + 1800) % 3600 + 3600) % 3600;  // across the antimeridian
-        cells +=
-            (cells.size() > 1 ? "," : "") + std::to_string(static_cast<long>(a) * 4000 + wrapped);
-      }
-    cells += "}";
-  }
+  const std::string cells = CellsAround(lat, lon, radius_m);
   const std::string by_cell = cells.empty() ? "" : " AND p.cell = ANY($4::bigint[])";
   const std::string by_cell_h = cells.empty() ? "" : " AND h.cell = ANY($4::bigint[])";
   std::vector<PgParam> params = {std::to_string(lat), std::to_string(lon),

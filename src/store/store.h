@@ -26,23 +26,28 @@ Status InitStore(PgConnection& db, const std::vector<std::string>& units = {});
 struct CrossCaseMatch {
   std::string photo, sha256;  // of the case linked
   std::string other_case, other_unit, other_photo, other_sha256;
-  std::string match;  // "hash" (same file), "visual" (perceptual hash within the bits)
-  int bits = 0;       // perceptual-hash distance (0 for the same file)
-  double score = 0;   // 1 - bits / 64
+  // "hash": the same file, or the same picture by crop-tolerant pHash; "visual": the same
+  // place in another photo, verified by matching the photos' local features.
+  std::string match;
+  int bits = 0;      // hash: perceptual-hash distance (0 for the same file); visual: -1
+  int inliers = 0;   // visual: the verified matches
+  double score = 0;  // hash: 1 - bits / 64; visual: the inlier ratio
 };
 
 struct StorePushOptions {
-  std::string case_id;      // default: the case folder's name (run.json's case_dir)
-  bool with_files = false;  // the evidence files' bytes too
-  bool link = true;         // link the case to the others after pushing
-  int max_bits = 10;        // perceptual-hash bits for a same-picture link
+  std::string case_id;             // default: the case folder's name (run.json's case_dir)
+  bool with_files = false;         // the evidence files' bytes too
+  bool link = true;                // link the case to the others after pushing
+  int max_bits = 10;               // perceptual-hash bits for a same-picture link
+  double visual_radius_m = 25000;  // visual links: candidates placed this near
 };
 
 struct StorePushSummary {
   std::string case_id, unit;
   int photos = 0, findings = 0, clues = 0, hypotheses = 0, regions = 0, footprints = 0,
       place_groups = 0, files = 0, redacted_copies = 0;
-  int hashed = 0;  // photos whose evidence was found and hashed for crop-tolerant matching
+  int hashed = 0;         // photos whose evidence was found and hashed for crop-tolerant matching
+  int with_features = 0;  // ... and whose local features were stored (for visual links)
   std::vector<CrossCaseMatch> links;
 };
 
@@ -54,10 +59,12 @@ Result<StorePushSummary> PushCase(PgConnection& db, const std::filesystem::path&
                                   const StorePushOptions& options);
 
 // For each photo of `case_id`, the photos of other cases the connected unit may read that
-// show the same picture (same SHA-256, or crop-tolerant pHash within `max_bits`). Replaces
-// the case's earlier links and its CROSS_CASE_MATCH findings in the store.
+// show the same picture (same SHA-256, or crop-tolerant pHash within `max_bits`), or the
+// same place otherwise (visual: among the photos placed within `visual_radius_m` of it, by
+// GPS or their place group's three best hypotheses, those whose stored features match its
+// own; 0 turns it off). Replaces the case's earlier links in the store.
 Result<std::vector<CrossCaseMatch>> LinkCase(PgConnection& db, const std::string& case_id,
-                                             int max_bits = 10);
+                                             int max_bits = 10, double visual_radius_m = 25000);
 
 // Grants (or revokes) read access to a case the connected unit pushed.
 Status ShareCase(PgConnection& db, const std::string& case_id, const std::string& unit,

@@ -69,6 +69,14 @@ class StoreTest : public ::testing::Test {
         .write(reinterpret_cast<const char*>(forwarded.data()),
                static_cast<std::streamsize>(forwarded.size()));
     WriteCasePhoto(b / "street.jpg", test::MakeTexture(13, 800, 600), 16.7200, 98.5600);
+    // ... and the same window view seen from elsewhere (another victim's photo: turned in
+    // perspective, another framing), placed 1.5 km away by its GPS.
+    const std::vector<cv::Point2f> from = {{0, 0}, {800, 0}, {800, 600}, {0, 600}};
+    const std::vector<cv::Point2f> to = {{90, 60}, {700, 10}, {760, 580}, {40, 520}};
+    cv::Mat other_view;
+    cv::warpPerspective(window_, other_view, cv::getPerspectiveTransform(from, to),
+                        cv::Size(800, 600), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    WriteCasePhoto(b / "balcony.jpg", other_view, 16.7000, 98.5200);
     for (const auto& [in, out] :
          {std::pair{a, dir_->path() / "out-kh"}, std::pair{b, dir_->path() / "out-th"}}) {
       const auto r = Geoverify(
@@ -183,18 +191,27 @@ TEST_F(StoreTest, UnitsReadOnlyGrantedCasesAndLinksAppearInTheCaseOutput) {
   r = Store("link " + Quote(Out("out-th")) + " --json", "th_dsi");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const json links = Json(r)["cross_case"];
-  ASSERT_EQ(links.size(), 1u) << r.out;
-  EXPECT_EQ(links[0]["file"], "from_family.jpg");
-  EXPECT_EQ(links[0]["code"], "CROSS_CASE_MATCH");
-  EXPECT_EQ(links[0]["other_case"], "KH-2025-0113");
-  EXPECT_EQ(links[0]["other_unit"], "kh_police");
+  // The forwarded copy is the same picture (pHash); the other victim's photo of the window
+  // is the same place (features); the street photo 5 km away is neither.
+  ASSERT_EQ(links.size(), 2u) << r.out;
+  EXPECT_EQ(links[0]["file"], "balcony.jpg");
+  EXPECT_EQ(links[0]["match"], "visual");
   EXPECT_EQ(links[0]["other_photo"], "window.jpg");
-  EXPECT_LE(links[0]["bits"].get<int>(), 10);
+  EXPECT_GE(links[0]["inliers"].get<int>(), 25);
+  EXPECT_TRUE(links[0]["bits"].is_null());
+  EXPECT_EQ(links[1]["file"], "from_family.jpg");
+  EXPECT_EQ(links[1]["match"], "hash");
+  EXPECT_EQ(links[1]["code"], "CROSS_CASE_MATCH");
+  EXPECT_EQ(links[1]["other_case"], "KH-2025-0113");
+  EXPECT_EQ(links[1]["other_unit"], "kh_police");
+  EXPECT_EQ(links[1]["other_photo"], "window.jpg");
+  EXPECT_LE(links[1]["bits"].get<int>(), 10);
   // Written into the case output: the findings file and the report's section.
   const json written = json::parse(test::ReadAllText(Out("out-th") / "cross_case.json"));
   EXPECT_EQ(written, links);
   const std::string report = test::ReadAllText(Out("out-th") / "report.html");
-  EXPECT_NE(report.find("Other cases (1)"), std::string::npos);
+  EXPECT_NE(report.find("Other cases (2)"), std::string::npos);
+  EXPECT_NE(report.find("same place, "), std::string::npos);
   EXPECT_NE(report.find("CROSS_CASE_MATCH"), std::string::npos);
   EXPECT_NE(report.find("KH-2025-0113"), std::string::npos);
   EXPECT_EQ(report.find("Not checked against a shared case store"), std::string::npos);
@@ -247,14 +264,14 @@ TEST_F(StoreTest, QueriesNearAPlaceByHashAndByPhoto) {
 TEST_F(StoreTest, WithFilesStoresTheEvidenceBytes) {
   const auto r = Store("push " + Quote(Out("out-th")) + " --with-files --no-link --json", "th_dsi");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(Json(r)["files"], 2);
+  EXPECT_EQ(Json(r)["files"], 3);
   auto th = Connect("th_dsi");
   ASSERT_TRUE(th);
   // The bytes are the evidence's: their SHA-256 computed by the server is the recorded one.
   EXPECT_EQ(Count(*th,
                   "SELECT count(*) FROM gv.files WHERE case_id = 'TH-2025-0042' AND "
                   "encode(sha256(bytes), 'hex') = sha256"),
-            2);
+            3);
   auto bytes = test::ReadAll(dir_->path() / "TH-2025-0042" / "street.jpg");
   EXPECT_EQ(Count(*th, "SELECT count(*) FROM gv.files WHERE sha256 = $1",
                   {Sha256Hex(std::span<const std::uint8_t>(bytes))}),
@@ -273,16 +290,16 @@ TEST_F(StoreTest, RedactedCopiesFromRunShareArePushedWithoutTheEvidence) {
   const auto r =
       Store("push " + Quote(out) + " --case-id TH-2025-0042-shared --no-link --json", "th_dsi");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(Json(r)["redacted_copies"], 2);
+  EXPECT_EQ(Json(r)["redacted_copies"], 3);
   EXPECT_EQ(Json(r)["files"], 0);
   auto th = Connect("th_dsi");
   ASSERT_TRUE(th);
   EXPECT_EQ(Count(*th,
                   "SELECT count(*) FROM gv.files WHERE case_id = 'TH-2025-0042-shared' AND "
                   "redacted AND encode(sha256(bytes), 'hex') = sha256"),
-            2);
+            3);
   // None of them is an original.
-  for (const char* name : {"from_family.jpg", "street.jpg"}) {
+  for (const char* name : {"from_family.jpg", "street.jpg", "balcony.jpg"}) {
     const auto bytes = test::ReadAll(dir_->path() / "TH-2025-0042" / name);
     EXPECT_EQ(Count(*th, "SELECT count(*) FROM gv.files WHERE sha256 = $1",
                     {Sha256Hex(std::span<const std::uint8_t>(bytes))}),
