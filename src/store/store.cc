@@ -723,7 +723,9 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
   if (auto s = (*tx)->Commit(); !s.ok()) return MakeError(s.error().message);
   if (options.link) {
     auto links = LinkCase(db, summary.case_id, options.max_bits, options.visual_radius_m);
-    if (!links.ok()) return links.error();
+    if (!links.ok())
+      return MakeError("case " + summary.case_id + " was pushed, but linking it failed (run " +
+                       "`geoverify store link` again): " + links.error().message);
     summary.links = std::move(*links);
   }
   return summary;
