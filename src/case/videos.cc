@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <opencv2/imgcodecs.hpp>
+#include <set>
 
 #include "metadata/capture_time.h"
 #include "metadata/checks.h"
@@ -130,10 +131,12 @@ std::string ReadAndExtract(const VideoRecord& video, const PipelineOptions& opti
   const auto folder = options.frames_dir / video.sha256.substr(0, 12);
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
+  std::set<std::string> written;
   for (const auto& k : *frames) {
     std::vector<std::uint8_t> png;
     if (!cv::imencode(".png", k.bgr, png)) continue;
     const auto file = folder / ("t" + Seconds(k.offset_s) + ".png");
+    written.insert(file.filename().string());
     const std::string_view content(reinterpret_cast<const char*>(png.data()), png.size());
     if (auto st = WriteFileAtomic(file, content); !st.ok()) {
       answer["frames_error"] = st.error().message;
@@ -147,6 +150,15 @@ std::string ReadAndExtract(const VideoRecord& video, const PipelineOptions& opti
                                 {"width", k.bgr.cols},
                                 {"height", k.bgr.rows}});
   }
+  // Keyframes an earlier run wrote here that this one did not (other options, another
+  // version) would sit beside the new ones, unlisted: only this run's stay.
+  if (!answer.contains("frames_error"))
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (entry.is_regular_file(ec) && name.starts_with("t") && name.ends_with(".png") &&
+          !written.count(name))
+        std::filesystem::remove(entry.path(), ec);
+    }
   return answer.dump(-1, ' ', false, kReplace);
 }
 

@@ -16,6 +16,7 @@
 #include "support/run_binary.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
+#include "util/sha256.h"
 
 namespace gv {
 namespace {
@@ -340,6 +341,12 @@ TEST(Video, RunLeavesOutAVideoThatCrashesOrHangsItsWorker) {
     Write(c / name, bytes);
   }
   Write(c / "voice.m4a", test::MakeAudio("ipod"));  // a voice note: read, not a failure
+  // A keyframe left by an earlier run (other options) in the fine video's folder.
+  const auto fine_bytes = test::ReadAll(c / "fine.mov");
+  const auto frames = dir.path() / "out" / "frames" /
+                      Sha256Hex(std::span<const std::uint8_t>(fine_bytes)).substr(0, 12);
+  std::filesystem::create_directories(frames);
+  Write(frames / "t99.00.png", {1, 2, 3});
   const auto r = test::RunCommand("GEOVERIFY_FAULT_INJECTION=1 " + std::string(GEOVERIFY_BINARY) +
                                   " run --json --deadline 1 --skip text,forensics " + Quote(c) +
                                   " -o " + Quote(dir.path() / "out"));
@@ -354,6 +361,11 @@ TEST(Video, RunLeavesOutAVideoThatCrashesOrHangsItsWorker) {
   EXPECT_EQ(by["voice.m4a"]["findings"][0]["code"], "AUDIO_ONLY");
   EXPECT_TRUE(by["voice.m4a"]["frames"].empty());
   EXPECT_EQ(by["fine.mov"]["frames"].size(), 3u);
+  // Only this run's keyframes are in its folder: the stale one is gone.
+  EXPECT_FALSE(std::filesystem::exists(frames / "t99.00.png"));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(frames),
+                          std::filesystem::directory_iterator()),
+            3);
   const auto comment = by["fine.mov"]["tags"]["Video.com.apple.quicktime.comment"];
   ASSERT_TRUE(comment.is_string()) << by["fine.mov"]["tags"];
   EXPECT_EQ(comment.get<std::string>().rfind("not UTF-8: ", 0), 0u);
