@@ -13,6 +13,12 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
+// JSON text of what came from the store: names written by other units, replaced where they
+// are not UTF-8 (a database need not be UTF-8) rather than failing the command.
+std::string Dump(const ojson& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 ojson MatchJson(const CrossCaseMatch& m) {
   const bool visual = m.match == "visual";
   ojson o{
@@ -64,7 +70,7 @@ Status WriteLinks(const std::filesystem::path& out_dir, const std::vector<CrossC
     rows.push_back({m.photo, m.sha256, m.other_case, m.other_unit, m.other_photo, m.other_sha256,
                     m.match, m.bits, m.inliers});
   }
-  if (auto s = WriteFileAtomic(out_dir / "cross_case.json", findings.dump(2) + "\n"); !s.ok())
+  if (auto s = WriteFileAtomic(out_dir / "cross_case.json", Dump(findings) + "\n"); !s.ok())
     return s;
   const auto report = out_dir / "report.html";
   if (std::filesystem::exists(report))
@@ -193,7 +199,7 @@ int RunStore(int argc, char** argv) {
   if (share->parsed()) {
     if (auto s = ShareCase(pg, case_id, grantee, revoke); !s.ok()) return fail(s.error().message);
     if (json)
-      std::cout << ojson{{"case_id", case_id}, {"unit", grantee}, {"granted", !revoke}}.dump(2)
+      std::cout << Dump(ojson{{"case_id", case_id}, {"unit", grantee}, {"granted", !revoke}})
                 << "\n";
     else
       std::cout << (revoke ? "revoked " : "shared ") << case_id << (revoke ? " from " : " with ")
@@ -226,7 +232,7 @@ int RunStore(int argc, char** argv) {
                   << pushed->findings << " findings, " << pushed->files << " files, "
                   << pushed->redacted_copies << " redacted copies\n";
       if (no_link) {
-        if (json) std::cout << summary.dump(2) << "\n";
+        if (json) std::cout << Dump(summary) << "\n";
         return kExitOk;
       }
     } else {
@@ -252,7 +258,7 @@ int RunStore(int argc, char** argv) {
     for (const auto& m : links) matches.push_back(MatchJson(m));
     summary["cross_case"] = matches;
     if (json) {
-      std::cout << summary.dump(2) << "\n";
+      std::cout << Dump(summary) << "\n";
     } else {
       std::cout << links.size() << " cross-case match" << (links.size() == 1 ? "" : "es") << "\n";
       for (const auto& m : links)
@@ -285,7 +291,7 @@ int RunStore(int argc, char** argv) {
   if (json) {
     ojson out = ojson::array();
     for (const auto& h : *hits) out.push_back(HitJson(h));
-    std::cout << out.dump(2) << "\n";
+    std::cout << Dump(out) << "\n";
   } else {
     std::cout << hits->size() << " result" << (hits->size() == 1 ? "" : "s") << "\n";
     for (const auto& h : *hits) {

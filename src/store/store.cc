@@ -156,6 +156,14 @@ bool ValidRoleName(const std::string& name) {
   return true;
 }
 
+// A string member of a JSON object, "" when it is missing or not a string (a hand-edited or
+// damaged output must not throw).
+std::string Str(const json& object, const char* key) {
+  if (!object.is_object()) return "";
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 std::string Int64Text(std::uint64_t v) { return std::to_string(static_cast<std::int64_t>(v)); }
 
 // Fields of a CSV line written by the case manifest (quoted fields with "" inside).
@@ -237,7 +245,7 @@ std::map<std::string, PhotoDigest> DigestPhotos(const fs::path& out_dir, const f
   for (const auto& p : photos) {
     if (!p.is_object() || !p.contains("file") || !p["file"].is_string()) continue;
     const std::string file = p["file"].get<std::string>();
-    const std::string sha256 = p.value("sha256", "");
+    const std::string sha256 = Str(p, "sha256");
     fs::path path = case_dir / file;
     if (p.contains("video_frame") && p["video_frame"].is_object() &&
         p["video_frame"].contains("frame_file") && p["video_frame"]["frame_file"].is_string())
@@ -543,7 +551,7 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
   } catch (const json::exception& e) {
     return MakeError(out_dir.string() + ": unreadable case output: " + e.what());
   }
-  const fs::path case_dir = run.value("case_dir", "");
+  const fs::path case_dir = Str(run, "case_dir");
   StorePushSummary summary;
   summary.case_id = options.case_id;
   if (summary.case_id.empty()) summary.case_id = case_dir.filename().string();
@@ -567,7 +575,7 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
   for (const auto& p : photos)
     if (p.is_object() && p.contains("forensics") && p["forensics"].is_object() &&
         p["forensics"].contains("hashes") && p["forensics"]["hashes"].is_object())
-      phash_of[p.value("file", "")] = p["forensics"]["hashes"].value("phash", "");
+      phash_of[Str(p, "file")] = Str(p["forensics"]["hashes"], "phash");
 
   auto tx = PgTransaction::Begin(db);
   if (!tx.ok()) return tx.error();
@@ -576,8 +584,8 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
     return MakeError(r.error().message);
   if (auto r = db.Exec(
           "INSERT INTO gv.cases (case_id, title, case_dir, tool_version) VALUES ($1, $2, $3, $4)",
-          {summary.case_id, run.value("title", ""), case_dir.string(),
-           run.value("tool_version", "")});
+          {summary.case_id, Str(run, "title"), case_dir.string(),
+           Str(run, "tool_version")});
       !r.ok())
     return MakeError("case " + summary.case_id + ": " + r.error().message +
                      " (a case of that id pushed by another unit?)");
@@ -593,7 +601,7 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
             "datetime_original", "taken_at_utc", "taken_at_utc_source", "time_zone", "gps",
             "findings", "place_group", "video_frame", "error"})
         if (p.contains(key)) attributes[key] = p[key];
-      const std::string file = p.value("file", "");
+      const std::string file = Str(p, "file");
       PgParam wkt, whole, parts;
       if (p.contains("gps") && p["gps"].is_object() && p["gps"].value("lat", json()).is_number() &&
           p["gps"].value("lon", json()).is_number()) {
@@ -616,7 +624,10 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
           "INSERT INTO gv.photos (case_id, fid, file, sha256, attributes, geom, phash, "
           "crop_hashes) VALUES ($1, $2, $3, $4, $5::jsonb, ST_GeomFromText($6, 4326), "
           "$7::bigint, $8::bigint[])",
-          {summary.case_id, std::to_string(i), file, p.value("sha256", ""),
+          {summary.case_id, std::to_string(i), file,
+           // A file the intake could not read has no hash: NULL (a damaged output's
+           // non-hash value is refused by the table's check).
+           Str(p, "sha256").empty() ? PgParam() : PgParam(Str(p, "sha256")),
            attributes.dump(-1, ' ', false, json::error_handler_t::replace), wkt, whole, parts});
       if (!r.ok()) return MakeError("photo " + file + ": " + r.error().message);
       ++summary.photos;

@@ -161,6 +161,21 @@ TEST_F(StoreTest, PushTwiceKeepsOneCaseAndFailedPushLeavesTheStoreAsItWas) {
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM gv.photos WHERE case_id = 'KH-2025-0113'"), 2);
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM gv.clues WHERE case_id = 'KH-2025-0113'"), clues);
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM gv.photos WHERE sha256 = 'not-a-hash'"), 0);
+
+  // Values of the wrong type (a hand-edited output) are taken as missing, not a crash: a
+  // photo without a hash is stored with none.
+  photos[0]["sha256"] = nullptr;
+  photos[1]["sha256"] = 7;
+  photos[1]["gps"] = "north";
+  std::ofstream(bad / "photos.json") << photos.dump();
+  const auto odd = Store("push " + Quote(bad) + " --case-id KH-odd --no-link --json", "kh_police");
+  ASSERT_EQ(odd.exit_code, 0) << odd.out;
+  EXPECT_EQ(Json(odd)["photos"], 2);
+  EXPECT_EQ(
+      Count(*db, "SELECT count(*) FROM gv.photos WHERE case_id = 'KH-odd' AND sha256 IS NULL"), 2);
+  // The unit removes its own case (everything under it goes): the other tests do not see it.
+  ASSERT_TRUE(db->Exec("DELETE FROM gv.cases WHERE case_id = 'KH-odd'").ok());
+  EXPECT_EQ(Count(*db, "SELECT count(*) FROM gv.photos WHERE case_id = 'KH-odd'"), 0);
 }
 
 TEST_F(StoreTest, UnitsReadOnlyGrantedCasesAndLinksAppearInTheCaseOutput) {
