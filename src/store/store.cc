@@ -584,8 +584,7 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
     return MakeError(r.error().message);
   if (auto r = db.Exec(
           "INSERT INTO gv.cases (case_id, title, case_dir, tool_version) VALUES ($1, $2, $3, $4)",
-          {summary.case_id, Str(run, "title"), case_dir.string(),
-           Str(run, "tool_version")});
+          {summary.case_id, Str(run, "title"), case_dir.string(), Str(run, "tool_version")});
       !r.ok())
     return MakeError("case " + summary.case_id + ": " + r.error().message +
                      " (a case of that id pushed by another unit?)");
