@@ -178,10 +178,7 @@ int RunStore(int argc, char** argv) {
   if (!connection.ok()) return fail(connection.error().message);
   PgConnection& pg = **connection;
   if (!unit.empty()) {
-    bool valid = unit.size() <= 63;
-    for (const char c : unit)
-      valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
-    if (!valid) {
+    if (!ValidRoleName(unit)) {
       std::cerr << "geoverify " << command << ": --unit: a role name (letters, digits, _ and -)\n";
       return kExitUsage;
     }

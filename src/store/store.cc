@@ -149,13 +149,6 @@ END $$;
   return sql;
 }
 
-bool ValidRoleName(const std::string& name) {
-  if (name.empty() || name.size() > 63) return false;
-  for (const char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
-  return true;
-}
-
 // A string member of a JSON object, "" when it is missing or not a string (a hand-edited or
 // damaged output must not throw).
 std::string Str(const json& object, const char* key) {
@@ -165,32 +158,6 @@ std::string Str(const json& object, const char* key) {
 }
 
 std::string Int64Text(std::uint64_t v) { return std::to_string(static_cast<std::int64_t>(v)); }
-
-// Fields of a CSV line written by the case manifest (quoted fields with "" inside).
-std::vector<std::string> CsvFields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
 
 // A feature's attributes as JSON (numbers as numbers, text as text, unset as null).
 json FeatureAttributes(OGRFeatureH feature) {
@@ -512,6 +479,13 @@ Result<std::vector<CrossCaseMatch>> VisualLinks(PgConnection& db, const std::str
 
 }  // namespace
 
+bool ValidRoleName(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (const char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
 Status InitStore(PgConnection& db, const std::vector<std::string>& units) {
   auto tx = PgTransaction::Begin(db);
   if (!tx.ok()) return tx.error();
@@ -705,7 +679,7 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
         header = false;
         continue;
       }
-      const auto fields = CsvFields(line);
+      const auto fields = SplitCsvLine(line);
       if (fields.size() < 6) continue;
       const std::string& path = fields[0];
       const std::string& sha256 = fields[1];

@@ -18,6 +18,10 @@
 
 namespace gv {
 
+// A unit's name as geoverify accepts it for a PostgreSQL role (letters, digits, _ and -, at
+// most 63): role names cannot be statement parameters, so only such names reach SQL.
+bool ValidRoleName(const std::string& name);
+
 // Creates (or completes) the schema, the policies and the group role; creates each of
 // `units` as a login role in it. Needs a role that may create extensions and roles.
 // Idempotent.

@@ -109,13 +109,18 @@ std::string ToLower(std::string_view text) {
 std::vector<std::string> SplitCsvLine(std::string_view line) {
   std::vector<std::string> out(1);
   bool quoted = false;
-  for (const char c : line) {
-    if (c == '"')
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"') {
+      out.back() += '"';  // "" inside quotes: one quote
+      ++i;
+    } else if (c == '"') {
       quoted = !quoted;
-    else if (c == ',' && !quoted)
+    } else if (c == ',' && !quoted) {
       out.emplace_back();
-    else if (c != '\r')
+    } else if (c != '\r') {
       out.back() += c;
+    }
   }
   return out;
 }

@@ -28,7 +28,7 @@ std::string ToLower(std::string_view text);
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
 
 // Fields of one CSV line (RFC 4180 quotes: commas inside "..." do not split; the quotes
-// themselves are dropped; a trailing CR is ignored).
+// themselves are dropped, "" inside them is one quote; a trailing CR is ignored).
 std::vector<std::string> SplitCsvLine(std::string_view line);
 
 }  // namespace gv

@@ -203,7 +203,11 @@ TEST_F(StoreTest, UnitsReadOnlyGrantedCasesAndLinksAppearInTheCaseOutput) {
   // Granted by its owner: now visible, and the forwarded copy links to the window view.
   ASSERT_EQ(Store("share KH-2025-0113 th_dsi", "kh_police").exit_code, 0);
   EXPECT_EQ(Count(*th, "SELECT count(*) FROM gv.photos WHERE case_id = 'KH-2025-0113'"), 2);
-  r = Store("link " + Quote(Out("out-th")) + " --json", "th_dsi");
+  // (A password in the connection string, which the trust-authenticated test server ignores,
+  // must not reach the report.)
+  r = Geoverify("store link " + Quote(Out("out-th")) + " --json --db '" +
+                    cluster_->Conninfo("th_dsi", "cases") + " password=hunter2'",
+                true);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const json links = Json(r)["cross_case"];
   // The forwarded copy is the same picture (pHash); the other victim's photo of the window
@@ -230,6 +234,8 @@ TEST_F(StoreTest, UnitsReadOnlyGrantedCasesAndLinksAppearInTheCaseOutput) {
   EXPECT_NE(report.find("CROSS_CASE_MATCH"), std::string::npos);
   EXPECT_NE(report.find("KH-2025-0113"), std::string::npos);
   EXPECT_EQ(report.find("Not checked against a shared case store"), std::string::npos);
+  EXPECT_EQ(report.find("hunter2"), std::string::npos);
+  EXPECT_NE(report.find("user=th_dsi"), std::string::npos);  // the store is named
   // The Cambodian unit was not granted the Thai case: it sees no link back.
   r = Store("link " + Quote(Out("out-kh")) + " --json", "kh_police");
   ASSERT_EQ(r.exit_code, 0) << r.out;

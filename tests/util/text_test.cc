@@ -34,6 +34,9 @@ namespace {
 TEST(SplitCsvLine, QuotesKeepCommasAndCarriageReturnsAreDropped) {
   EXPECT_EQ(SplitCsvLine("a,\"b,c\",d\r"), (std::vector<std::string>{"a", "b,c", "d"}));
   EXPECT_EQ(SplitCsvLine(""), (std::vector<std::string>{""}));
+  // RFC 4180: a quote inside a quoted field is written twice (the case manifest does).
+  EXPECT_EQ(SplitCsvLine("\"say \"\"hi\"\", then\",x"),
+            (std::vector<std::string>{"say \"hi\", then", "x"}));
   EXPECT_EQ(SplitCsvLine("x,,"), (std::vector<std::string>{"x", "", ""}));
 }
 
