@@ -460,7 +460,7 @@ std::string RenderCrossCaseSection(const std::vector<CrossCaseRow>& rows, bool c
   } else if (rows.empty()) {
     out << "<p class=note>Checked against the cases this unit may read in " << HtmlEscape(store)
         << " at " << HtmlEscape(NowIsoUtc()) << ": no photo of another case shows the same "
-        << "picture.</p>\n";
+        << "picture or, among those placed near, the same place.</p>\n";
   } else {
     out << "<p class=note>CROSS_CASE_MATCH: photos of other cases (that this unit may read in "
         << HtmlEscape(store) << ", checked at " << HtmlEscape(NowIsoUtc())
