@@ -366,6 +366,21 @@ std::string CellsAround(double lat, double lon, double radius_m) {
   return cells;
 }
 
+// A link from a photo of the case to a photo of another case, by `match`.
+CrossCaseMatch Link(std::string photo, std::string sha256, std::string other_case,
+                    std::string other_unit, std::string other_photo, std::string other_sha256,
+                    std::string match) {
+  CrossCaseMatch m;
+  m.photo = std::move(photo);
+  m.sha256 = std::move(sha256);
+  m.other_case = std::move(other_case);
+  m.other_unit = std::move(other_unit);
+  m.other_photo = std::move(other_photo);
+  m.other_sha256 = std::move(other_sha256);
+  m.match = std::move(match);
+  return m;
+}
+
 // Photos verified per photo at most, for visual links: in a place the store holds many
 // photos of, the first this many found (a verification takes about 10 ms).
 constexpr std::size_t kMaxVisualCandidates = 300;
@@ -460,14 +475,8 @@ Result<std::vector<CrossCaseMatch>> VisualLinks(PgConnection& db, const std::str
       if (!other) continue;
       const PairMatch pm = MatchFeatures(*features, *other);
       if (pm.verdict != "same_scene") continue;
-      CrossCaseMatch m;
-      m.photo = file;
-      m.sha256 = own->Text(r, "sha256");
-      m.other_case = key.first;
-      m.other_unit = who.first;
-      m.other_photo = key.second;
-      m.other_sha256 = who.second;
-      m.match = "visual";
+      CrossCaseMatch m = Link(file, own->Text(r, "sha256"), key.first, who.first, key.second,
+                              who.second, "visual");
       m.bits = -1;
       m.inliers = pm.inliers;
       m.score = pm.inlier_ratio;
@@ -729,14 +738,7 @@ Result<std::vector<CrossCaseMatch>> LinkCase(PgConnection& db, const std::string
     for (const auto& b : *others) {
       const int bits = PhotoDistance(a, b);
       if (bits > max_bits) continue;
-      CrossCaseMatch m;
-      m.photo = a.file;
-      m.sha256 = a.sha256;
-      m.other_case = b.case_id;
-      m.other_unit = b.unit;
-      m.other_photo = b.file;
-      m.other_sha256 = b.sha256;
-      m.match = "hash";
+      CrossCaseMatch m = Link(a.file, a.sha256, b.case_id, b.unit, b.file, b.sha256, "hash");
       m.bits = bits;
       m.score = 1.0 - bits / 64.0;
       out.push_back(std::move(m));
