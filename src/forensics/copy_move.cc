@@ -8,11 +8,12 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/video/tracking.hpp>
 
+#include "match/seeded_rng.h"
+
 namespace gv {
 namespace {
 
 constexpr double kRatio = 0.7;
-constexpr unsigned kFlannSeed = 20261129;
 
 // The region around matched points: convex hull, grown by the keypoints' typical scale.
 void FillRegion(const std::vector<cv::Point2f>& points, int grow, cv::Mat& mask) {
@@ -250,14 +251,13 @@ void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale
   }
   std::vector<std::vector<cv::DMatch>> knn;
   // Approximate nearest neighbours (randomised k-d trees; brute force over 16,000 keypoints
-  // takes seconds). FLANN draws its trees from OpenCV's per-thread generator: seeded here
-  // (and restored after) so that the same photo gives the same result every time.
-  const cv::RNG caller_rng = cv::theRNG();
-  cv::theRNG() = cv::RNG(kFlannSeed);
-  cv::FlannBasedMatcher(cv::makePtr<cv::flann::KDTreeIndexParams>(4),
-                        cv::makePtr<cv::flann::SearchParams>(32))
-      .knnMatch(descriptors, descriptors, knn, 6);
-  cv::theRNG() = caller_rng;
+  // takes seconds), seeded so that the same photo gives the same result every time.
+  {
+    const SeededRng seeded(kFlannSeed);
+    cv::FlannBasedMatcher(cv::makePtr<cv::flann::KDTreeIndexParams>(4),
+                          cv::makePtr<cv::flann::SearchParams>(32))
+        .knnMatch(descriptors, descriptors, knn, 6);
+  }
   std::vector<cv::Point2f> from, to;
   for (const auto& list : knn) {
     // Skip the keypoint itself and others in its own neighbourhood (same structure).

@@ -11,6 +11,7 @@
 
 #include "georef/footprint.h"
 #include "match/features.h"
+#include "match/seeded_rng.h"
 #include "util/ordered_pool.h"
 
 namespace gv {
@@ -49,6 +50,7 @@ std::vector<cv::DMatch> RatioMatch(const cv::Mat& query, const cv::Mat& train, b
   if (exact) {
     cv::BFMatcher(cv::NORM_L2).knnMatch(query, train, knn, 2);
   } else {
+    const SeededRng seeded(kFlannSeed);  // the same matches whatever ran before
     cv::FlannBasedMatcher matcher(cv::makePtr<cv::flann::KDTreeIndexParams>(4),
                                   cv::makePtr<cv::flann::SearchParams>(64));
     matcher.knnMatch(query, train, knn, 2);

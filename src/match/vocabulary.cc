@@ -4,6 +4,8 @@
 #include <opencv2/flann.hpp>
 #include <random>
 
+#include "match/seeded_rng.h"
+
 namespace gv {
 
 Result<Vocabulary> Vocabulary::Train(const cv::Mat& descriptors, int k, int max_samples, int seed) {
@@ -37,6 +39,7 @@ Result<Vocabulary> Vocabulary::FromCenters(cv::Mat centers) {
   if (centers.empty() || centers.type() != CV_32F) return MakeError("invalid vocabulary centres");
   Vocabulary v;
   v.centers_ = centers;
+  const SeededRng seeded(kFlannSeed);  // the same trees whatever ran before
   v.index_ = std::make_shared<cv::flann::Index>(v.centers_, cv::flann::KDTreeIndexParams(4));
   return v;
 }

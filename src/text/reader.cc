@@ -582,6 +582,9 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
 Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
                                                const std::vector<cv::Rect>& extra_boxes) {
   if (image.empty()) return MakeError("empty image");
+  // The model tried first starts afresh with each photo: a photo's reading must not depend on
+  // which photos this reader read before (a batch, or a sharded run, would differ).
+  preferred_.clear();
   cv::Mat gray;
   if (image.channels() == 3)
     cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);

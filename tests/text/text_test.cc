@@ -6,8 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <opencv2/freetype.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "support/landsat_scene.h"
+#include "support/sample_case.h"
+#include "support/synth_photo.h"
+#include "support/temp_dir.h"
 #include "text/items.h"
 #include "text/place_names.h"
 #include "text/reader.h"
@@ -396,6 +401,28 @@ TEST_F(ReaderTest, ReadsLaoThatTheThaiModelReadsAsThaiLookalikes) {
     EXPECT_GT(lao, 5) << sign.font << " " << sign.text << "\n" << TextJson(*lines).dump(1);
     EXPECT_EQ(thai, 0) << sign.font << " " << sign.text << "\n" << TextJson(*lines).dump(1);
   }
+}
+
+TEST_F(ReaderTest, APhotoReadsTheSameWhateverWasReadBefore) {
+  // The sample case's forwarded photo, read by itself, and read after a synthetic street
+  // scene whose last line Tesseract's Chinese model won: the same lines. (The reader once
+  // tried the previous photo's winning model first, and here read Han characters instead of
+  // Lao: a batch, or the slices of a sharded run, read a photo differently than alone.)
+  test::TempDir dir;
+  test::WriteSampleCase(dir / "case", test::kLandsatCrop);
+  const cv::Mat forwarded = cv::imread((dir / "case" / "forwarded.jpg").string());
+  const auto scene_jpeg = test::MakeSceneJpeg(560, 420, 80, 115);
+  const cv::Mat scene = cv::imdecode(scene_jpeg, cv::IMREAD_COLOR);
+  ASSERT_FALSE(forwarded.empty());
+  ASSERT_FALSE(scene.empty());
+  auto alone = reader_->Read(forwarded);
+  auto other = TextReader::Open({});
+  ASSERT_TRUE(alone.ok() && other.ok());
+  ASSERT_TRUE((*other)->Read(scene).ok());
+  auto after = (*other)->Read(forwarded);
+  ASSERT_TRUE(after.ok());
+  ASSERT_FALSE(alone->empty());
+  EXPECT_EQ(TextJson(*alone)["lines"].dump(1), TextJson(*after)["lines"].dump(1));
 }
 
 TEST(Detect, ALineStopsWhereTheInkChanges) {
