@@ -35,6 +35,9 @@ struct EvidenceRecord {
   // hashed, not photos of the case); "other" (content is not an image geoverify reads).
   std::string kind;
   std::string error;  // empty when the file was read in full
+  // Position in the intake's listing of the files (a merge of sharded runs restores the order
+  // by it).
+  std::size_t listing_index = 0;
 };
 
 // A step that could not do its work on one photo; the photo's other steps went on.
@@ -75,9 +78,11 @@ struct PhotoRecord {
   std::string path;  // relative to the case folder
   std::filesystem::path absolute;
   std::string sha256;
-  PhotoMetadata metadata;                    // the inspect record
-  std::optional<ForensicsReport> forensics;  // the forensics analyses (pictures moved out)
-  std::vector<Finding> findings;             // of every step, metadata's included
+  PhotoMetadata metadata;  // the inspect record
+  // The forensics analyses as `forensics --json` reports them (ToJson of the ForensicsReport,
+  // pictures moved out into `pictures`); null when the step did not run.
+  nlohmann::ordered_json forensics;
+  std::vector<Finding> findings;  // of every step, metadata's included
   std::vector<Clue> clues;
   std::vector<StepError> errors;
   std::vector<StepPicture> pictures;
@@ -140,7 +145,11 @@ struct Case {
 // it names are recorded with their own kinds. Errors only when the folder itself cannot be
 // listed. Files under `exclude` (the output folder, when it lies inside the case folder)
 // are not taken in.
+// With `slice` (case/shard.h), only the files of that slice are taken in, and those case.yaml
+// names.
+struct CaseSlice;
 Result<Case> BuildCase(const std::filesystem::path& case_dir, const InspectOptions& options,
-                       const std::filesystem::path& exclude = {}, CaseConfig config = {});
+                       const std::filesystem::path& exclude = {}, CaseConfig config = {},
+                       const CaseSlice* slice = nullptr);
 
 }  // namespace gv

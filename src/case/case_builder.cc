@@ -1,4 +1,5 @@
 #include "case/case.h"
+#include "case/shard.h"
 #include "image/format.h"
 #include "util/file.h"
 #include "util/progress.h"
@@ -34,12 +35,18 @@ std::string NamedKind(const fs::path& file, const fs::path& case_dir, const Case
   return "";
 }
 
+// A file's path in the manifest: relative to the case folder, or as given when outside it.
+std::string RecordPath(const fs::path& file, const fs::path& case_dir) {
+  std::error_code ec;
+  std::string path = fs::relative(file, case_dir, ec).generic_string();
+  if (ec || path.empty() || path.rfind("..", 0) == 0) path = file.string();
+  return path;
+}
+
 EvidenceRecord TakeIn(const fs::path& file, const fs::path& case_dir, std::uint64_t max_bytes,
                       const std::string& named_kind) {
   EvidenceRecord record;
-  std::error_code ec;
-  record.path = fs::relative(file, case_dir, ec).generic_string();
-  if (ec || record.path.empty() || record.path.rfind("..", 0) == 0) record.path = file.string();
+  record.path = RecordPath(file, case_dir);
   record.intake_utc = NowIsoUtc();
   const auto info = StatFile(file);
   if (!info.ok()) {
@@ -78,7 +85,7 @@ EvidenceRecord TakeIn(const fs::path& file, const fs::path& case_dir, std::uint6
 }  // namespace
 
 Result<Case> BuildCase(const fs::path& case_dir, const InspectOptions& options,
-                       const fs::path& exclude, CaseConfig config) {
+                       const fs::path& exclude, CaseConfig config, const CaseSlice* slice) {
   std::error_code ec;
   if (!fs::is_directory(case_dir, ec)) return MakeError(case_dir.string() + ": not a folder");
   FileListing listing = ListInputFiles({case_dir}, /*recursive=*/true);
@@ -98,10 +105,19 @@ Result<Case> BuildCase(const fs::path& case_dir, const InspectOptions& options,
   Case result;
   result.dir = case_dir;
   result.intake_utc = NowIsoUtc();
-  Progress progress("intake", listing.files.size());
-  for (const auto& file : listing.files) {
-    EvidenceRecord record =
-        TakeIn(file, case_dir, options.max_bytes, NamedKind(file, case_dir, config));
+  // A slice takes in its own files and those case.yaml names (the steps of every slice need
+  // them; the merge lists them once).
+  std::vector<std::pair<std::size_t, std::string>> todo;  // listing index, named kind
+  for (std::size_t i = 0; i < listing.files.size(); ++i) {
+    std::string kind = NamedKind(listing.files[i], case_dir, config);
+    if (slice && kind.empty() && !slice->Takes(RecordPath(listing.files[i], case_dir))) continue;
+    todo.emplace_back(i, std::move(kind));
+  }
+  Progress progress("intake", todo.size());
+  for (const auto& [index, named_kind] : todo) {
+    const fs::path& file = listing.files[index];
+    EvidenceRecord record = TakeIn(file, case_dir, options.max_bytes, named_kind);
+    record.listing_index = index;
     if (record.kind == "photo") {
       PhotoRecord photo;
       photo.path = record.path;

@@ -160,17 +160,26 @@ void Preflight(Case& c, const EvidenceLimits& limits, double deadline_s) {
 
 }  // namespace
 
-Status RunCasePipeline(Case& c, const PipelineOptions& options) {
-  if (auto st = options.Check(); !st.ok()) return st;
-  auto steps = MakeSteps();
+namespace {
+
+// The registry's steps not left out by options.skip, in order.
+std::vector<Step*> ActiveSteps(const std::vector<std::unique_ptr<Step>>& steps,
+                               const PipelineOptions& options) {
   std::vector<Step*> active;
-  for (auto& s : steps) {
-    if (options.skip.count(s->name()))
-      c.steps_skipped.push_back(s->name());
-    else
-      active.push_back(s.get());
-  }
-  for (auto* s : active) c.steps_run.push_back(s->name());
+  for (const auto& s : steps)
+    if (!options.skip.count(s->name())) active.push_back(s.get());
+  return active;
+}
+
+}  // namespace
+
+Status RunPhotoSteps(Case& c, const PipelineOptions& options) {
+  if (auto st = options.Check(); !st.ok()) return st;
+  const auto steps = MakeSteps();
+  const auto active = ActiveSteps(steps, options);
+  c.steps_run.clear(), c.steps_skipped.clear();
+  for (const auto& s : steps)
+    (options.skip.count(s->name()) ? c.steps_skipped : c.steps_run).push_back(s->name());
   const EvidenceLimits limits{options.inspect.max_bytes, options.decode};
   ExpandVideos(c, options);
   if (options.preflight_deadline_s > 0) Preflight(c, limits, options.preflight_deadline_s);
@@ -200,6 +209,13 @@ Status RunCasePipeline(Case& c, const PipelineOptions& options) {
     }
     if (options.on_photo_done) options.on_photo_done(photo);
   }
+  return OkStatus();
+}
+
+Status FinishCase(Case& c, const PipelineOptions& options) {
+  if (auto st = options.Check(); !st.ok()) return st;
+  const auto steps = MakeSteps();
+  const auto active = ActiveSteps(steps, options);
   // Case-wide work: linking first, then the place groups, then what needs them (fusion).
   const auto finish = [&](Step* step) {
     if (options.on_step)
@@ -229,6 +245,11 @@ Status RunCasePipeline(Case& c, const PipelineOptions& options) {
     c.failed += (photo.unreadable || !photo.errors.empty()) ? 1 : 0;
   for (const auto& video : c.videos) c.failed += video.error.empty() ? 0 : 1;
   return OkStatus();
+}
+
+Status RunCasePipeline(Case& c, const PipelineOptions& options) {
+  if (auto st = RunPhotoSteps(c, options); !st.ok()) return st;
+  return FinishCase(c, options);
 }
 
 }  // namespace gv

@@ -92,8 +92,15 @@ struct PhotoContext {
 std::vector<std::unique_ptr<Step>> MakeSteps();
 
 // Takes every readable photo of `c` through the steps not in options.skip. Errors only for a bad
-// option.
+// option. The same as RunPhotoSteps, then FinishCase.
 Status RunCasePipeline(Case& c, const PipelineOptions& options);
+
+// The two halves of RunCasePipeline. RunPhotoSteps: the videos' keyframes join, every photo is
+// preflighted and taken through each step's per-photo work (a sharded run does this for its
+// slice). FinishCase: the steps' case-wide work (same-scene links, place groups, fusion) and
+// the failure count (a merge does this once, over every shard's photos).
+Status RunPhotoSteps(Case& c, const PipelineOptions& options);
+Status FinishCase(Case& c, const PipelineOptions& options);
 
 // Place groups from the verified same-scene links and case.yaml's same_place_as (run at the
 // end of RunCasePipeline): every readable photo in exactly one group.

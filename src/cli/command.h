@@ -57,6 +57,7 @@ void ForEachFileIsolated(
 
 int RunInspect(int argc, char** argv);
 int RunRun(int argc, char** argv);
+int RunMerge(int argc, char** argv);
 int RunSun(int argc, char** argv);
 int RunShadow(int argc, char** argv);
 int RunMatch(int argc, char** argv);

@@ -22,6 +22,7 @@ constexpr Command kCommands[] = {
      "read metadata (EXIF, IPTC, XMP, GPS, times; videos too) and run the metadata checks",
      &RunInspect},
     {"run", "take in a case folder and write layers (GeoPackage, KML) and an HTML report", &RunRun},
+    {"merge", "join the outputs of sharded runs (run --shard K/N) into one case output", &RunMerge},
     {"sun", "sun position, sunrise/sunset and shadow ratio for a time and place or a photo",
      &RunSun},
     {"shadow", "places where the sun could have cast the observed shadows (polygons, raster, map)",
@@ -75,7 +76,8 @@ int main(int argc, char** argv) {
   // Only for the commands that run Tesseract: starting again loads the binary's shared
   // libraries a second time (0.1 s here), an eighth of inspecting 4,000 files.
   const bool tesseract =
-      argc >= 2 && (std::strcmp(argv[1], "run") == 0 || std::strcmp(argv[1], "text") == 0);
+      argc >= 2 && (std::strcmp(argv[1], "run") == 0 || std::strcmp(argv[1], "text") == 0 ||
+                    std::strcmp(argv[1], "merge") == 0);
   if (tesseract && std::getenv("OMP_THREAD_LIMIT") == nullptr) {
     setenv("OMP_THREAD_LIMIT", "1", 1);
     execv("/proc/self/exe", argv);

@@ -243,8 +243,8 @@ Json PhotoJson(const PhotoRecord& p) {
     j["taken_at_utc_source"] = p.taken_at_utc_source;
   }
   j["forensics"] = nullptr;
-  if (p.forensics) {
-    Json forensics = ToJson(*p.forensics);
+  if (!p.forensics.is_null()) {
+    Json forensics = p.forensics;
     for (const auto& picture : p.pictures)
       if (!picture.path.empty()) SetPicturePath(forensics, picture.name, picture.path);
     j["forensics"] = forensics;

@@ -18,7 +18,7 @@ class ForensicsStep : public Step {
     for (auto& p : report.pictures) ctx.photo.pictures.push_back({p.kind, std::move(p.image), ""});
     report.pictures.clear();
     const std::string error = report.error;
-    ctx.photo.forensics = std::move(report);
+    ctx.photo.forensics = ToJson(report);
     if (!error.empty()) return MakeError(error);
     return OkStatus();
   }

@@ -1,0 +1,181 @@
+// Sharded runs: `run --shard K/N` on each slice, then `merge`, equal a single run of the same
+// case (the generated sample case: photos, a video, references, a basemap, case.yaml), and a
+// merge refuses shards that do not make one run.
+#include "case/shard.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "case/case.h"
+#include "support/compare_outputs.h"
+#include "support/landsat_scene.h"
+#include "support/run_binary.h"
+#include "support/sample_case.h"
+#include "support/synth_photo.h"
+#include "support/temp_dir.h"
+
+namespace gv {
+namespace {
+
+using test::Geoverify;
+using test::Quote;
+namespace fs = std::filesystem;
+
+class ShardedRun : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir;
+    test::WriteSampleCase(case_dir(), test::kLandsatCrop);
+    single_ = new test::RunResult(
+        Geoverify("run --json " + Quote(case_dir()) + " -o " + Quote(*dir_ / "single")));
+    std::string shards;
+    for (int k = 0; k < 3; ++k) {
+      const auto out = *dir_ / ("shard" + std::to_string(k));
+      shard_runs_[k] = Geoverify("run --json " + Quote(case_dir()) + " -o " + Quote(out) +
+                                 " --shard " + std::to_string(k) + "/3");
+      shards += " " + Quote(out);
+    }
+    merge_ = new test::RunResult(
+        Geoverify("merge --json" + shards + " -o " + Quote(*dir_ / "merged"), true));
+  }
+  static void TearDownTestSuite() {
+    delete merge_;
+    delete single_;
+    delete dir_;
+  }
+  static fs::path case_dir() { return *dir_ / "case"; }
+  static fs::path single() { return *dir_ / "single"; }
+  static fs::path merged() { return *dir_ / "merged"; }
+  static fs::path shard(int k) { return *dir_ / ("shard" + std::to_string(k)); }
+  static test::TempDir* dir_;
+  static test::RunResult *single_, *merge_;
+  static std::map<int, test::RunResult> shard_runs_;
+};
+test::TempDir* ShardedRun::dir_ = nullptr;
+test::RunResult* ShardedRun::single_ = nullptr;
+test::RunResult* ShardedRun::merge_ = nullptr;
+std::map<int, test::RunResult> ShardedRun::shard_runs_;
+
+TEST_F(ShardedRun, EachShardTakesItsSliceOfTheCase) {
+  std::size_t photos = 0, files = 0;
+  for (const auto& [k, run] : shard_runs_) {
+    const auto j = nlohmann::json::parse(run.out);
+    EXPECT_EQ(j["shard"], k);
+    EXPECT_EQ(j["shards"], 3);
+    photos += j["photos"].get<std::size_t>();
+    files += j["files"].get<std::size_t>();
+    EXPECT_TRUE(fs::exists(shard(k) / "shard.cbor"));
+    EXPECT_FALSE(fs::exists(shard(k) / "report.html"));  // the merge writes it
+  }
+  const auto single = nlohmann::json::parse(single_->out);
+  EXPECT_EQ(photos, single["photos"].get<std::size_t>());  // keyframes with their video
+  // Files case.yaml names (itself, the reference collection, the basemap) are in every slice.
+  EXPECT_EQ(files, single["files"].get<std::size_t>() + 2 * 3);
+}
+
+TEST_F(ShardedRun, MergedOutputsEqualASingleRun) {
+  ASSERT_EQ(merge_->exit_code, single_->exit_code) << merge_->out;
+  const auto a = nlohmann::json::parse(single_->out);
+  const auto b = nlohmann::json::parse(merge_->out.substr(0, merge_->out.rfind('}') + 1));
+  for (const char* key : {"files", "photos", "videos", "failed", "clues", "findings",
+                          "place_groups", "steps_run", "errors"})
+    EXPECT_EQ(a[key], b[key]) << key;
+  EXPECT_GT(test::GeoPackageRows(single() / "case.gpkg").size(), 20u);
+  test::ExpectSameCaseOutputs(single(), merged());
+}
+
+TEST_F(ShardedRun, TheMergeRefusesShardsThatAreNotOneRun) {
+  // A missing slice.
+  auto r = Geoverify(
+      "merge " + Quote(shard(0)) + " " + Quote(shard(2)) + " -o " + Quote(*dir_ / "m1"), true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("shards missing: 1"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(*dir_ / "m1" / "report.html"));
+  // One slice twice.
+  r = Geoverify("merge " + Quote(shard(0)) + " " + Quote(shard(1)) + " " + Quote(shard(1)) +
+                    " -o " + Quote(*dir_ / "m2"),
+                true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("given twice"), std::string::npos) << r.out;
+  // A slice of a run with other options.
+  const auto other = *dir_ / "other1";
+  ASSERT_LE(Geoverify("run " + Quote(case_dir()) + " -o " + Quote(other) +
+                      " --shard 1/3 --skip text,forensics,shadow,locate,georef")
+                .exit_code,
+            1);
+  r = Geoverify("merge " + Quote(shard(0)) + " " + Quote(other) + " " + Quote(shard(2)) + " -o " +
+                    Quote(*dir_ / "m3"),
+                true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("not a shard of the same run"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--skip=text"), std::string::npos) << r.out;
+  // A damaged shard file: named, and nothing written.
+  const auto damaged = *dir_ / "damaged";
+  fs::create_directories(damaged);
+  const auto bytes = test::ReadAll(shard(1) / "shard.cbor");
+  test::WriteBytes(damaged / "shard.cbor", {bytes.begin(), bytes.begin() + bytes.size() / 2});
+  r = Geoverify("merge " + Quote(shard(0)) + " " + Quote(damaged) + " " + Quote(shard(2)) + " -o " +
+                    Quote(*dir_ / "m4"),
+                true);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find((damaged / "shard.cbor").string() + ": damaged shard file"),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(*dir_ / "m4" / "report.html"));
+  // Not a shard file at all.
+  test::WriteText(damaged / "shard.cbor", "{\"format\": \"something else\"}");
+  r = Geoverify("merge " + Quote(damaged) + " -o " + Quote(*dir_ / "m5"), true);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("shard.cbor"), std::string::npos) << r.out;
+}
+
+TEST(CaseSlice, ParsesKOfNAndPartitionsPaths) {
+  EXPECT_TRUE(ParseCaseSlice("0/1").ok());
+  auto s = ParseCaseSlice("3/4");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->index, 3);
+  EXPECT_EQ(s->count, 4);
+  for (const char* bad : {"4/4", "-1/4", "1/0", "1", "a/b", "1/4x", "", "/4", "1/"})
+    EXPECT_FALSE(ParseCaseSlice(bad).ok()) << bad;
+  // Every path in exactly one of 4 slices, and none of them empty over 400 paths.
+  std::map<int, int> sizes;
+  for (int i = 0; i < 400; ++i) {
+    const std::string path = "dump/DCIM/IMG_" + std::to_string(1000 + i) + ".JPG";
+    int owners = 0;
+    for (int k = 0; k < 4; ++k)
+      if (CaseSlice{k, 4}.Takes(path)) ++owners, ++sizes[k];
+    EXPECT_EQ(owners, 1) << path;
+  }
+  for (int k = 0; k < 4; ++k) EXPECT_GT(sizes[k], 60) << k;
+}
+
+TEST(CaseSlice, IntakeOfASliceTakesItsFilesAndWhatCaseYamlNames) {
+  test::TempDir dir;
+  for (int i = 0; i < 12; ++i)
+    test::WritePhoto(dir / ("p" + std::to_string(i) + ".jpg"), test::MakeSceneJpeg(160, 120, 85, i),
+                     {});
+  test::WriteText(dir / "notes.txt", "seen on 12 March");
+  test::WriteText(dir / "case.yaml", "title: sliced\n");
+  std::map<std::string, int> owners;
+  std::set<std::size_t> listing;
+  for (int k = 0; k < 3; ++k) {
+    const CaseSlice slice{k, 3};
+    auto c = BuildCase(dir.path(), {}, {}, {}, &slice);
+    ASSERT_TRUE(c.ok());
+    for (const auto& e : c->evidence) {
+      ++owners[e.path];
+      if (e.kind != "case_file") listing.insert(e.listing_index);
+    }
+  }
+  EXPECT_EQ(owners["case.yaml"], 3);
+  owners.erase("case.yaml");
+  EXPECT_EQ(owners.size(), 13u);  // 12 photos and the note, each in one slice
+  for (const auto& [path, n] : owners) EXPECT_EQ(n, 1) << path;
+  EXPECT_EQ(listing.size(), 13u);
+}
+
+}  // namespace
+}  // namespace gv
