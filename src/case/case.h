@@ -133,6 +133,10 @@ struct Case {
   std::vector<std::string> steps_run, steps_skipped;
   std::map<std::string, double> case_step_seconds;  // wall time of each step's case-wide work
   std::size_t failed = 0;  // photos that could not be read, or that a step failed on
+  // The files the intake listed (a slice's and the others'), and the SHA-256 of their paths
+  // in order: the shards of one sharded run must have seen the same case folder.
+  std::size_t listing_size = 0;
+  std::string listing_sha256;
   // Outputs listed in the manifest after the evidence: the videos' keyframes (kind
   // "video_frame"), the redacted copies `run --share` wrote (kind "redacted_copy", path as
   // written) and their log ("redaction_log").

@@ -108,11 +108,17 @@ Result<Case> BuildCase(const fs::path& case_dir, const InspectOptions& options,
   // A slice takes in its own files and those case.yaml names (the steps of every slice need
   // them; the merge lists them once).
   std::vector<std::pair<std::size_t, std::string>> todo;  // listing index, named kind
+  std::string names;  // every listed path, for the listing's fingerprint
   for (std::size_t i = 0; i < listing.files.size(); ++i) {
+    const std::string path = RecordPath(listing.files[i], case_dir);
+    names += path + '\0';
     std::string kind = NamedKind(listing.files[i], case_dir, config);
-    if (slice && kind.empty() && !slice->Takes(RecordPath(listing.files[i], case_dir))) continue;
+    if (slice && kind.empty() && !slice->Takes(path)) continue;
     todo.emplace_back(i, std::move(kind));
   }
+  result.listing_size = listing.files.size();
+  result.listing_sha256 =
+      Sha256Hex(std::span(reinterpret_cast<const std::uint8_t*>(names.data()), names.size()));
   Progress progress("intake", todo.size());
   for (const auto& [index, named_kind] : todo) {
     const fs::path& file = listing.files[index];

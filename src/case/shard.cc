@@ -298,6 +298,8 @@ cv::Mat DecMat(const J& j) {
   const int type = j.at("type").get<int>();
   if (rows < 0 || cols < 0 || rows > 100000 || cols > 100000 || (type & ~0xFFF) != 0)
     throw std::runtime_error("a picture has an impossible size or type");
+  const std::size_t bytes =
+      static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols) * CV_ELEM_SIZE(type);
   if (j.contains("png")) {
     const auto& png = Binary(j["png"]);
     cv::Mat m = cv::imdecode(png, cv::IMREAD_UNCHANGED);
@@ -305,10 +307,9 @@ cv::Mat DecMat(const J& j) {
       throw std::runtime_error("a picture does not decode to its recorded size");
     return m;
   }
-  cv::Mat m(rows, cols, type);
   const auto& raw = Binary(j.at("raw"));
-  if (raw.size() != m.total() * m.elemSize())
-    throw std::runtime_error("a matrix does not hold its recorded size");
+  if (raw.size() != bytes) throw std::runtime_error("a matrix does not hold its recorded size");
+  cv::Mat m(rows, cols, type);
   if (!raw.empty()) std::memcpy(m.data, raw.data(), raw.size());
   return m;
 }
@@ -537,6 +538,7 @@ Status WriteShardFile(const std::filesystem::path& path, const ShardHeader& head
                   {"data_dir", header.data_dir},
                   {"frames_dir", header.frames_dir.string()},
                   {"run_args", header.run_args},
+                  {"listing", J::array({c.listing_size, c.listing_sha256})},
                   {"intake_utc", c.intake_utc},
                   {"steps_run", c.steps_run},
                   {"steps_skipped", c.steps_skipped},
@@ -570,6 +572,8 @@ Result<Shard> ReadShardFile(const std::filesystem::path& path) {
     Get(root, "run_args", h.run_args);
     Case& c = shard.c;
     c.dir = h.case_dir;
+    c.listing_size = root.at("listing").at(0).get<std::size_t>();
+    c.listing_sha256 = root.at("listing").at(1).get<std::string>();
     Get(root, "intake_utc", c.intake_utc);
     Get(root, "steps_run", c.steps_run), Get(root, "steps_skipped", c.steps_skipped);
     for (const auto& e : root.at("evidence")) c.evidence.push_back(DecEvidence(e));
@@ -630,6 +634,13 @@ Result<Case> JoinShards(std::vector<Shard>& shards, const std::filesystem::path&
     if (h.case_yaml_sha256 != first.case_yaml_sha256)
       return differs("case.yaml SHA-256", h.case_yaml_sha256, first.case_yaml_sha256);
     if (h.data_dir != first.data_dir) return differs("data folder", h.data_dir, first.data_dir);
+    if (s.c.listing_sha256 != shards.front().c.listing_sha256)
+      return MakeError(s.file.string() + " and " + shards.front().file.string() +
+                       " saw different files in the case folder (" +
+                       std::to_string(s.c.listing_size) + " vs " +
+                       std::to_string(shards.front().c.listing_size) +
+                       "): files were added, removed or renamed between the shards' runs; run "
+                       "them again");
     if (h.run_args != first.run_args)
       return differs("options", JoinArgs(h.run_args), JoinArgs(first.run_args));
     if (!seen.insert(h.slice.index).second)
@@ -660,6 +671,12 @@ Result<Case> JoinShards(std::vector<Shard>& shards, const std::filesystem::path&
                          it->second.sha256 + " vs " + e.sha256 + ")");
     }
   }
+  // Every listed file has its record, from one slice or (named by case.yaml) from each.
+  if (evidence.size() != shards.front().c.listing_size ||
+      (!evidence.empty() && evidence.rbegin()->first + 1 != evidence.size()))
+    return MakeError("the shards hold " + std::to_string(evidence.size()) + " of the " +
+                     std::to_string(shards.front().c.listing_size) +
+                     " files the case folder listed: a shard file is incomplete");
   std::map<std::string, std::size_t> order;  // evidence path -> position
   for (auto& [index, e] : evidence) {
     order[e.path] = c.evidence.size();

@@ -282,8 +282,10 @@ int RunRun(int argc, char** argv) {
   }
   PipelineOptions& options = pipeline.options;
   if (!ShareOutsideCase(share_dir, case_dir, "run")) return kExitUsage;
-  // A shard names the case by its absolute path: the merge may run elsewhere.
-  if (slice) {
+  // The case by its absolute path, in the outputs too: they name the evidence wherever they
+  // are read, and a shard's merge may run in another folder (a relative path would name
+  // other files there, and make the merge's outputs differ from a single run's).
+  {
     std::error_code ec;
     case_dir = std::filesystem::absolute(case_dir, ec).lexically_normal().string();
     if (case_dir.size() > 1 && case_dir.back() == '/') case_dir.pop_back();
@@ -431,11 +433,13 @@ int RunMerge(int argc, char** argv) {
       return kExitUsage;
     }
   }
-  if (DataDir().string() != header.data_dir) {
+  // The shards' data folder (gazetteer, known sites, borders the fusion and report read),
+  // unless --data-dir names another copy of it here.
+  if (DataDir().string() != header.data_dir && app.count("--data-dir") == 0) {
     std::error_code ec;
     if (!std::filesystem::is_directory(header.data_dir, ec)) {
       std::cerr << "geoverify merge: the shards read geoverify's data from " << header.data_dir
-                << ", which is not here (give it with --data-dir, the same data)\n";
+                << ", which is not here: give the same data with --data-dir\n";
       return kExitUsage;
     }
     SetDataDir(header.data_dir);

@@ -167,10 +167,11 @@ Result<std::vector<SourcePhoto>> CasePhotos(const ExerciseMakeOptions& o) {
     SourcePhoto s;
     s.name = p["file"].get<std::string>();
     s.path = case_dir / s.name;
-    // A video's keyframe: its PNG in the case output (frames/), not a file of the case.
+    // A video's keyframe: its PNG in the case output (frames/, the path relative to it), not
+    // a file of the case.
     if (p.contains("video_frame") && p["video_frame"].is_object() &&
         p["video_frame"]["frame_file"].is_string())
-      s.path = p["video_frame"]["frame_file"].get<std::string>();
+      s.path = o.source / p["video_frame"]["frame_file"].get<std::string>();
     s.expected_sha256 = p.value("sha256", std::string());
     // photos.json writes the position as lat/lon, null when it is not valid.
     if (p["gps"].is_object() && p["gps"]["lat"].is_number() && p["gps"]["lon"].is_number())

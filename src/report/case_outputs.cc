@@ -235,6 +235,18 @@ Json ClueJson(const Clue& clue) {
           {"params", clue.params}};
 }
 
+namespace {
+
+// A keyframe's PNG relative to the output folder: run writes it to OUT/frames/<sha12>/, and
+// the output may be moved or copied (a merge writes its own), so no absolute path.
+std::string FrameFile(const PhotoRecord& p) {
+  return (std::filesystem::path("frames") / p.absolute.parent_path().filename() /
+          p.absolute.filename())
+      .generic_string();
+}
+
+}  // namespace
+
 Json PhotoJson(const PhotoRecord& p) {
   Json j = ToJson(p.metadata);
   j["file"] = p.path;
@@ -270,7 +282,7 @@ Json PhotoJson(const PhotoRecord& p) {
   j["video_frame"] = p.frame ? Json{{"video", p.frame->video},
                                     {"video_sha256", p.frame->video_sha256},
                                     {"offset_s", p.frame->offset_s},
-                                    {"frame_file", p.absolute.string()}}
+                                    {"frame_file", FrameFile(p)}}
                              : Json(nullptr);
   j["warped"] = p.warped_path.empty() ? Json(nullptr) : Json(p.warped_path);
   Json errors = Json::array();

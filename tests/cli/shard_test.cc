@@ -112,6 +112,19 @@ TEST_F(ShardedRun, TheMergeRefusesShardsThatAreNotOneRun) {
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.out.find("not a shard of the same run"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--skip=text"), std::string::npos) << r.out;
+  // A slice run after a file was added to the case folder: the listing differs.
+  test::WriteText(case_dir() / "late_note.txt", "added after the first shards ran");
+  const auto late = *dir_ / "late1";
+  ASSERT_LE(Geoverify("run " + Quote(case_dir()) + " -o " + Quote(late) +
+                      " --shard 1/3 --skip text,forensics,shadow,locate,georef")
+                .exit_code,
+            1);
+  fs::remove(case_dir() / "late_note.txt");
+  r = Geoverify("merge " + Quote(shard(0)) + " " + Quote(late) + " " + Quote(shard(2)) + " -o " +
+                    Quote(*dir_ / "m6"),
+                true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("saw different files in the case folder"), std::string::npos) << r.out;
   // A damaged shard file: named, and nothing written.
   const auto damaged = *dir_ / "damaged";
   fs::create_directories(damaged);
