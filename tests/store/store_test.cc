@@ -351,5 +351,53 @@ TEST_F(StoreTest, ClearErrorsForUsageConnectionAndInput) {
   EXPECT_EQ(r.exit_code, 2) << r.out;
 }
 
+TEST_F(StoreTest, TheOwnerPushesAsAUnitAndNearQueriesCrossTheAntimeridian) {
+  // A case of one photo taken just west of the antimeridian (Fiji's longitude).
+  const fs::path c = dir_->path() / "FJ-2025-0001";
+  fs::create_directories(c);
+  WriteCasePhoto(c / "dateline.jpg", test::MakeTexture(14, 640, 480), -16.5, 179.998);
+  auto r = Geoverify("run " + Quote(c) + " -o " + Quote(Out("out-fj")) +
+                         " --skip text,georef,locate,shadow,forensics,same_scene --json",
+                     true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // The store's owner pushes it for the Cambodian unit (--unit: SET ROLE): the rows are that
+  // unit's, as if it had pushed them itself.
+  r = Store("push " + Quote(Out("out-fj")) + " --unit kh_police --no-link --json", "geoverify");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto admin = Connect("geoverify");
+  ASSERT_TRUE(admin);
+  EXPECT_EQ(Count(*admin,
+                  "SELECT count(*) FROM gv.photos WHERE case_id = 'FJ-2025-0001' AND unit = "
+                  "'kh_police'"),
+            1);
+  EXPECT_EQ(Count(*admin,
+                  "SELECT count(*) FROM gv.cases WHERE case_id = 'FJ-2025-0001' AND "
+                  "unit = 'kh_police'"),
+            1);
+  // From the other side of the antimeridian, 750 m east: found by the unit, not by another.
+  r = Store("query --near -16.5,-179.995 --radius 1500 --json", "kh_police");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  int photos = 0, hypotheses = 0;
+  for (const auto& h : Json(r)) {
+    EXPECT_EQ(h["case_id"], "FJ-2025-0001");
+    if (h["kind"] == "photo") {
+      ++photos;
+      EXPECT_EQ(h["photo"], "dateline.jpg");
+      EXPECT_NEAR(h["distance_m"].get<double>(), 747, 10);
+    } else {
+      ++hypotheses;  // the fused place of its group, at its GPS position
+    }
+  }
+  EXPECT_EQ(photos, 1) << r.out;
+  EXPECT_EQ(hypotheses, 1) << r.out;
+  r = Store("query --near -16.5,-179.995 --radius 1500 --json", "th_dsi");
+  EXPECT_TRUE(Json(r).empty()) << r.out;
+  // A unit name that is not a role name is refused before any SQL.
+  r = Store("push " + Quote(Out("out-fj")) + " --unit 'kh_police\"; DROP TABLE gv.cases; --'",
+            "geoverify");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(Count(*admin, "SELECT count(*) FROM gv.cases WHERE case_id = 'FJ-2025-0001'"), 1);
+}
+
 }  // namespace
 }  // namespace gv
