@@ -87,6 +87,7 @@ ojson HitJson(const StoreHit& h) {
   if (h.lon) o["lon"] = *h.lon;
   if (h.distance_m) o["distance_m"] = *h.distance_m;
   if (h.bits >= 0) o["bits"] = h.bits;
+  if (h.inliers >= 0) o["inliers"] = h.inliers;
   return o;
 }
 
@@ -137,6 +138,15 @@ int RunStore(int argc, char** argv) {
   share->add_option("grantee", grantee, "the unit (role) to grant")->required();
   share->add_flag("--revoke", revoke, "take the grant back");
   share->add_option("--unit", unit, "act as this unit");
+  bool retrain = false;
+  auto* reindex = app.add_subcommand(
+      "reindex",
+      "bring the visual index (query --photo) up to date; as the store's owner for every unit's "
+      "photos");
+  reindex->add_flag("--retrain", retrain,
+                    "train a new vocabulary on a sample of the store's photos first (as the "
+                    "store grows)");
+  reindex->add_option("--unit", unit, "act as this unit");
   auto* query = app.add_subcommand("query",
                                    "cases, photos and hypotheses near a place or "
                                    "matching a photo or a SHA-256");
@@ -150,8 +160,8 @@ int RunStore(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 32));
   query->add_option("--unit", unit, "act as this unit");
-  for (auto* sub : {init, push, link, share, query}) db_option(sub);
-  for (auto* sub : {push, link, share, query}) sub->add_flag("--json", json, "print JSON");
+  for (auto* sub : {init, push, link, share, reindex, query}) db_option(sub);
+  for (auto* sub : {push, link, share, reindex, query}) sub->add_flag("--json", json, "print JSON");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
   if (query->parsed() && near.empty() && photo.empty() && hash.empty()) {
@@ -166,11 +176,12 @@ int RunStore(int argc, char** argv) {
     std::cerr << "geoverify store: no store named (--db or GEOVERIFY_DB)\n";
     return kExitUsage;
   }
-  const std::string command = std::string("store ") + (init->parsed()    ? "init"
-                                                       : push->parsed()  ? "push"
-                                                       : link->parsed()  ? "link"
-                                                       : share->parsed() ? "share"
-                                                                         : "query");
+  const std::string command = std::string("store ") + (init->parsed()      ? "init"
+                                                       : push->parsed()    ? "push"
+                                                       : link->parsed()    ? "link"
+                                                       : share->parsed()   ? "share"
+                                                       : reindex->parsed() ? "reindex"
+                                                                           : "query");
   const auto fail = [&](const std::string& message) {
     return FailInput(command, json, ojson::object(), message);
   };
@@ -191,6 +202,26 @@ int RunStore(int argc, char** argv) {
     std::cout << "store ready" << (units.empty() ? "" : ", units:");
     for (const auto& u : units) std::cout << " " << u;
     std::cout << "\n";
+    return kExitOk;
+  }
+  if (reindex->parsed()) {
+    auto done = ReindexStore(pg, retrain);
+    if (!done.ok()) return fail(done.error().message);
+    if (json)
+      std::cout << Dump(ojson{{"trained", done->trained},
+                              {"vocabulary", done->version},
+                              {"words", done->words},
+                              {"indexed", done->indexed},
+                              {"stale", done->stale}})
+                << "\n";
+    else
+      std::cout << (done->trained ? "trained" : "kept") << " vocabulary " << done->version << " ("
+                << done->words << " words); " << done->indexed << " photos indexed"
+                << (done->stale ? ", " + std::to_string(done->stale) +
+                                      " readable photos of other units still on an older one "
+                                      "(their owner's or the store owner's reindex)"
+                                : std::string())
+                << "\n";
     return kExitOk;
   }
   if (share->parsed()) {
@@ -221,7 +252,8 @@ int RunStore(int argc, char** argv) {
                 {"findings", pushed->findings},     {"clues", pushed->clues},
                 {"hypotheses", pushed->hypotheses}, {"regions", pushed->regions},
                 {"footprints", pushed->footprints}, {"place_groups", pushed->place_groups},
-                {"files", pushed->files},           {"redacted_copies", pushed->redacted_copies}};
+                {"files", pushed->files},           {"redacted_copies", pushed->redacted_copies},
+                {"indexed", pushed->indexed}};
       if (!json)
         std::cout << "pushed case " << pushed->case_id << " as " << pushed->unit << ": "
                   << pushed->photos << " photos (" << pushed->hashed << " hashed), "
@@ -295,6 +327,7 @@ int RunStore(int argc, char** argv) {
       std::cout << "  " << h.match << "  " << h.case_id << " (" << h.unit << ")  " << h.photo;
       if (h.distance_m) std::cout << "  " << static_cast<long>(*h.distance_m) << " m";
       if (h.bits > 0) std::cout << "  " << h.bits << " bits";
+      if (h.inliers >= 0) std::cout << "  " << h.inliers << " verified feature matches";
       std::cout << "\n";
     }
   }

@@ -14,6 +14,7 @@
 #include "image/evidence.h"
 #include "match/features.h"
 #include "match/pair_match.h"
+#include "match/vocabulary.h"
 #include "util/file.h"
 #include "util/sha256.h"
 #include "util/text.h"
@@ -89,6 +90,17 @@ CREATE TABLE IF NOT EXISTS gv.features (
   file text NOT NULL, width int NOT NULL, height int NOT NULL,
   keypoints bytea NOT NULL, descriptors bytea NOT NULL,
   PRIMARY KEY (case_id, file));
+ALTER TABLE gv.features ADD COLUMN IF NOT EXISTS vocabulary int;
+ALTER TABLE gv.features ADD COLUMN IF NOT EXISTS words int;
+ALTER TABLE gv.features ADD COLUMN IF NOT EXISTS signature varbit;
+CREATE TABLE IF NOT EXISTS gv.vocabulary (
+  version serial PRIMARY KEY,
+  words int NOT NULL CHECK (words BETWEEN 16 AND 65536),
+  centers bytea NOT NULL,
+  photos int NOT NULL,
+  trained_by text NOT NULL DEFAULT current_user,
+  trained_utc timestamptz NOT NULL DEFAULT now());
+GRANT USAGE ON SEQUENCE gv.vocabulary_version_seq TO geoverify_unit;
 CREATE OR REPLACE FUNCTION gv.owns(c text, who name) RETURNS boolean
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = gv, pg_temp AS
   $f$ SELECT EXISTS (SELECT 1 FROM gv.cases WHERE case_id = c AND unit = who) $f$;
@@ -379,6 +391,94 @@ CrossCaseMatch Link(std::string photo, std::string sha256, std::string other_cas
   m.other_sha256 = std::move(other_sha256);
   m.match = std::move(match);
   return m;
+}
+
+// ---- The visual index: each stored photo's set of visual words, for `query --photo` ----
+//
+// A vocabulary (k-means centres of stored RootSIFT descriptors, gv.vocabulary, newest version
+// current) quantises a photo's features; its signature is the bit string of the words it has
+// (gv.features.signature, with the version and the count of words). A query photo's signature
+// is compared with every readable one in SQL (bit_count of the AND: the server sends back the
+// best few only), and those are verified by matching features, as visual links are.
+
+constexpr int kMaxIndexWords = 4096;
+constexpr std::size_t kIndexShortlist = 20;  // photos verified per query
+
+struct StoreVocabulary {
+  int version = 0;
+  Vocabulary words;
+};
+
+// The current vocabulary, or none (nothing indexed yet).
+Result<std::optional<StoreVocabulary>> CurrentVocabulary(PgConnection& db) {
+  auto r =
+      db.Exec("SELECT version, words, centers FROM gv.vocabulary ORDER BY version DESC LIMIT 1");
+  if (!r.ok()) return r.error();
+  if (r->rows.empty()) return std::optional<StoreVocabulary>();
+  const int k = std::atoi(r->Text(0, "words").c_str());
+  const std::string bytes = r->Bytes(0, "centers");
+  if (k < 16 || bytes.size() != static_cast<std::size_t>(k) * 128 * sizeof(float))
+    return MakeError("the store's vocabulary (gv.vocabulary) is damaged");
+  cv::Mat centers(k, 128, CV_32F);
+  std::memcpy(centers.data, bytes.data(), bytes.size());
+  auto words = Vocabulary::FromCenters(centers);
+  if (!words.ok()) return words.error();
+  return std::optional<StoreVocabulary>(
+      StoreVocabulary{std::atoi(r->Text(0, "version").c_str()), std::move(*words)});
+}
+
+// Trains a vocabulary on `descriptors` (RootSIFT rows of `photos` photos) and stores it as
+// the new current version. Error when there are too few to train on.
+Result<StoreVocabulary> TrainStoreVocabulary(PgConnection& db, const cv::Mat& descriptors,
+                                             int photos) {
+  if (descriptors.rows < 320) return MakeError("too few features to train a vocabulary on");
+  const int k = std::clamp(descriptors.rows / 20, 16, kMaxIndexWords);
+  auto words = Vocabulary::Train(descriptors, k, 200000, 20261130);
+  if (!words.ok()) return words.error();
+  const cv::Mat& c = words->centers();
+  auto r = db.ExecWithBytes(
+      "INSERT INTO gv.vocabulary (words, centers, photos) VALUES ($1::int, $3, $2::int)"
+      " RETURNING version",
+      {std::to_string(c.rows), std::to_string(photos)},
+      {std::string(reinterpret_cast<const char*>(c.data), c.total() * c.elemSize())});
+  if (!r.ok()) return r.error();
+  return StoreVocabulary{std::atoi(r->Text(0, "version").c_str()), std::move(*words)};
+}
+
+// A photo's signature: its words as a bit string ('0'/'1', one per word), and their count.
+std::pair<std::string, int> Signature(const StoreVocabulary& v, const Features& f) {
+  std::string bits(static_cast<std::size_t>(v.words.size()), '0');
+  int n = 0;
+  for (const int w : v.words.Quantize(f.descriptors))
+    if (w >= 0 && w < v.words.size() && bits[static_cast<std::size_t>(w)] == '0')
+      bits[static_cast<std::size_t>(w)] = '1', ++n;
+  return {bits, n};
+}
+
+// Writes the signature of every stored photo `where` selects (SQL over gv.features, $1...)
+// that the connected role may update, with vocabulary `v`. Returns how many.
+Result<int> IndexStoredPhotos(PgConnection& db, const StoreVocabulary& v, const std::string& where,
+                              const std::vector<PgParam>& params) {
+  auto rows = db.Exec(
+      "SELECT case_id, file, width, height, keypoints, descriptors FROM gv.features WHERE " + where,
+      params);
+  if (!rows.ok()) return rows.error();
+  int done = 0;
+  for (std::size_t r = 0; r < rows->rows.size(); ++r) {
+    const auto f = UnpackFeatures(rows->Bytes(r, "keypoints"), rows->Bytes(r, "descriptors"),
+                                  std::atoi(rows->Text(r, "width").c_str()),
+                                  std::atoi(rows->Text(r, "height").c_str()));
+    if (!f) continue;
+    const auto [bits, n] = Signature(v, *f);
+    auto u = db.Exec(
+        "UPDATE gv.features SET vocabulary = $3::int, words = $4::int, signature = $5::varbit"
+        " WHERE case_id = $1 AND file = $2",
+        {rows->Text(r, "case_id"), rows->Text(r, "file"), std::to_string(v.version),
+         std::to_string(n), bits});
+    if (!u.ok()) return u.error();
+    done += u->affected > 0 ? 1 : 0;
+  }
+  return done;
 }
 
 // Photos verified per photo at most, for visual links: in a place the store holds many
@@ -713,6 +813,28 @@ Result<StorePushSummary> PushCase(PgConnection& db, const fs::path& out_dir,
       ++(redacted ? summary.redacted_copies : summary.files);
     }
   }
+  // The case's photos in the visual index: with the store's vocabulary, or, in a store that
+  // has none yet, one trained on these photos (`store reindex --retrain` trains a better one
+  // once the store holds more).
+  if (summary.with_features > 0) {
+    auto current = CurrentVocabulary(db);
+    if (!current.ok()) return current.error();
+    std::optional<StoreVocabulary> vocabulary = std::move(*current);
+    if (!vocabulary) {
+      cv::Mat descriptors;
+      int photos_with_features = 0;
+      for (const auto& [file, digest] : digests)
+        if (digest.features)
+          descriptors.push_back(digest.features->descriptors), ++photos_with_features;
+      if (auto trained = TrainStoreVocabulary(db, descriptors, photos_with_features); trained.ok())
+        vocabulary = std::move(*trained);
+    }
+    if (vocabulary) {
+      auto indexed = IndexStoredPhotos(db, *vocabulary, "case_id = $1", {summary.case_id});
+      if (!indexed.ok()) return MakeError("visual index: " + indexed.error().message);
+      summary.indexed = *indexed;
+    }
+  }
   if (auto s = (*tx)->Commit(); !s.ok()) return MakeError(s.error().message);
   if (options.link) {
     auto links = LinkCase(db, summary.case_id, options.max_bits, options.visual_radius_m);
@@ -903,7 +1025,110 @@ Result<std::vector<StoreHit>> QueryPhoto(PgConnection& db, const fs::path& file,
   std::sort(out.begin(), out.end(), [](const StoreHit& a, const StoreHit& b) {
     return std::tie(a.bits, a.case_id, a.photo) < std::tie(b.bits, b.case_id, b.photo);
   });
+  // The same place in other photos: the visual index's best candidates, verified.
+  auto vocabulary = CurrentVocabulary(db);
+  if (!vocabulary.ok()) return vocabulary.error();
+  if (!*vocabulary) return out;
+  const auto detected = DetectFeatures(*pixels, StoreFeatureOptions());
+  if (!detected.ok() || detected->binary) return out;  // too little texture: hashes only
+  // Treated as the stored photos are (descriptors kept as bytes).
+  const auto features = UnpackFeatures(PackKeypoints(*detected), PackDescriptors(*detected),
+                                       detected->image_size.width, detected->image_size.height);
+  if (!features) return out;
+  const auto [bits, words] = Signature(**vocabulary, *features);
+  if (words == 0) return out;
+  auto shortlist = db.Exec(
+      "SELECT case_id, file FROM gv.features WHERE vocabulary = $3::int"
+      " ORDER BY bit_count(signature & $1::varbit)::float8"
+      "   / sqrt(greatest(words, 1)::float8 * $2::float8) DESC, case_id, file LIMIT $4::int",
+      {bits, std::to_string(words), std::to_string((*vocabulary)->version),
+       std::to_string(kIndexShortlist)});
+  if (!shortlist.ok()) return shortlist.error();
+  for (std::size_t r = 0; r < shortlist->rows.size(); ++r) {
+    const std::string case_id = shortlist->Text(r, "case_id"), file = shortlist->Text(r, "file");
+    if (std::any_of(out.begin(), out.end(),
+                    [&](const StoreHit& h) { return h.case_id == case_id && h.photo == file; }))
+      continue;  // the same picture, found by its hash already
+    auto other = db.Exec(
+        "SELECT f.unit, f.width, f.height, f.keypoints, f.descriptors, p.sha256,"
+        " ST_Y(ST_Centroid(p.geom)) AS lat, ST_X(ST_Centroid(p.geom)) AS lon FROM gv.features f"
+        " JOIN gv.photos p ON p.case_id = f.case_id AND p.file = f.file"
+        " WHERE f.case_id = $1 AND f.file = $2",
+        {case_id, file});
+    if (!other.ok()) return other.error();
+    if (other->rows.empty()) continue;
+    const auto theirs = UnpackFeatures(other->Bytes(0, "keypoints"), other->Bytes(0, "descriptors"),
+                                       std::atoi(other->Text(0, "width").c_str()),
+                                       std::atoi(other->Text(0, "height").c_str()));
+    if (!theirs) continue;
+    const PairMatch pm = MatchFeatures(*features, *theirs);
+    if (pm.verdict != "same_scene") continue;
+    StoreHit hit;
+    hit.case_id = case_id;
+    hit.unit = other->Text(0, "unit");
+    hit.kind = "photo";
+    hit.photo = file;
+    hit.sha256 = other->Text(0, "sha256");
+    if (!other->Text(0, "lat").empty()) {
+      hit.lat = std::strtod(other->Text(0, "lat").c_str(), nullptr);
+      hit.lon = std::strtod(other->Text(0, "lon").c_str(), nullptr);
+    }
+    hit.match = "visual";
+    hit.inliers = pm.inliers;
+    hit.score = pm.inlier_ratio;
+    out.push_back(std::move(hit));
+  }
   return out;
+}
+
+Result<StoreReindexSummary> ReindexStore(PgConnection& db, bool retrain) {
+  StoreReindexSummary summary;
+  auto tx = PgTransaction::Begin(db);
+  if (!tx.ok()) return tx.error();
+  // A unit updates its own rows only (the policies); the store's owner, every row.
+  auto everyone = db.Exec(
+      "SELECT (t.tableowner = current_user OR r.rolsuper OR r.rolbypassrls)::text AS all"
+      " FROM pg_tables t, pg_roles r WHERE t.schemaname = 'gv' AND t.tablename = 'features'"
+      " AND r.rolname = current_user");
+  if (!everyone.ok()) return everyone.error();
+  const bool all = !everyone->rows.empty() && everyone->Text(0, "all") == "true";
+  const std::string mine = all ? "true" : "unit = current_user";
+  auto current = CurrentVocabulary(db);
+  if (!current.ok()) return current.error();
+  std::optional<StoreVocabulary> vocabulary = std::move(*current);
+  if (retrain || !vocabulary) {
+    // A sample of the readable photos' features, 400 photos at most (200,000 descriptors).
+    auto sample = db.Exec(
+        "SELECT width, height, keypoints, descriptors FROM gv.features"
+        " WHERE octet_length(descriptors) >= 8 * 128 ORDER BY random() LIMIT 400");
+    if (!sample.ok()) return sample.error();
+    cv::Mat descriptors;
+    int photos = 0;
+    for (std::size_t r = 0; r < sample->rows.size(); ++r) {
+      const auto f = UnpackFeatures(sample->Bytes(r, "keypoints"), sample->Bytes(r, "descriptors"),
+                                    std::atoi(sample->Text(r, "width").c_str()),
+                                    std::atoi(sample->Text(r, "height").c_str()));
+      if (f) descriptors.push_back(f->descriptors), ++photos;
+    }
+    auto trained = TrainStoreVocabulary(db, descriptors, photos);
+    if (!trained.ok()) return trained.error();
+    vocabulary = std::move(*trained);
+    summary.trained = true;
+  }
+  summary.version = vocabulary->version;
+  summary.words = vocabulary->words.size();
+  auto indexed =
+      IndexStoredPhotos(db, *vocabulary, mine + " AND vocabulary IS DISTINCT FROM $1::int",
+                        {std::to_string(vocabulary->version)});
+  if (!indexed.ok()) return indexed.error();
+  summary.indexed = *indexed;
+  auto left =
+      db.Exec("SELECT count(*) AS n FROM gv.features WHERE vocabulary IS DISTINCT FROM $1::int",
+              {std::to_string(vocabulary->version)});
+  if (!left.ok()) return left.error();
+  summary.stale = std::atoi(left->Text(0, "n").c_str());
+  if (auto s = (*tx)->Commit(); !s.ok()) return s.error();
+  return summary;
 }
 
 }  // namespace gv

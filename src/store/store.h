@@ -52,6 +52,7 @@ struct StorePushSummary {
       place_groups = 0, files = 0, redacted_copies = 0;
   int hashed = 0;         // photos whose evidence was found and hashed for crop-tolerant matching
   int with_features = 0;  // ... and whose local features were stored (for visual links)
+  int indexed = 0;        // ... and put in the visual index (query --photo)
   std::vector<CrossCaseMatch> links;
 };
 
@@ -79,9 +80,10 @@ struct StoreHit {
   std::string kind;  // "photo" or "hypothesis"
   std::string photo, sha256;
   std::string match;  // "hash", "visual" or "near"
-  double score = 0;   // hash: 1; visual: 1 - bits/64; near: 1 - distance/radius
+  double score = 0;   // hash: 1 - bits/64; visual: the inlier ratio; near: 1 - distance/radius
   std::optional<double> lat, lon, distance_m;
-  int bits = -1;  // visual: the perceptual-hash distance
+  int bits = -1;     // hash: the perceptual-hash distance
+  int inliers = -1;  // visual: the verified feature matches
 };
 
 // Photos (their GPS) and hypotheses within `radius_m` of a point, nearest first.
@@ -89,8 +91,23 @@ Result<std::vector<StoreHit>> QueryNear(PgConnection& db, double lat, double lon
 // Photos whose evidence has this SHA-256.
 Result<std::vector<StoreHit>> QueryHash(PgConnection& db, const std::string& sha256);
 // Photos that show the picture in `file`: the same bytes, or crop-tolerant pHash within
-// `max_bits` (the file is opened read-only and decoded within the usual limits).
+// `max_bits` (match "hash"); then photos of the same place seen otherwise (match "visual"):
+// the 20 the visual index ranks first, verified by matching local features (the file is
+// opened read-only and decoded within the usual limits).
 Result<std::vector<StoreHit>> QueryPhoto(PgConnection& db, const std::filesystem::path& file,
                                          int max_bits = 10);
+
+struct StoreReindexSummary {
+  bool trained = false;  // a new vocabulary was trained
+  int version = 0, words = 0;
+  int indexed = 0;  // photos given a signature now
+  int stale = 0;    // readable photos left with another version's (others' rows: the owner's job)
+};
+
+// The visual index brought up to date: with `retrain` (or when the store has no vocabulary) a
+// new vocabulary is trained on a sample of the readable photos' features; every photo the
+// connected role may update that lacks a signature of the current vocabulary gets one. A
+// unit updates its own photos; the store's owner, all.
+Result<StoreReindexSummary> ReindexStore(PgConnection& db, bool retrain);
 
 }  // namespace gv

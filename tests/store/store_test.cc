@@ -273,10 +273,41 @@ TEST_F(StoreTest, QueriesNearAPlaceByHashAndByPhoto) {
   EXPECT_EQ(hits[0]["photo"], "window.jpg");
   EXPECT_EQ(hits[0]["match"], "hash");
   EXPECT_GT(hits[0]["score"].get<double>(), 0.8);
+  // Another victim's photo of the window (another viewpoint: not the same picture): found
+  // through the visual index and verified by its features.
+  const auto balcony = dir_->path() / "TH-2025-0042" / "balcony.jpg";
+  r = Store("query --photo " + Quote(balcony) + " --json", "kh_police");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  hits = Json(r);
+  ASSERT_EQ(hits.size(), 1u) << r.out;
+  EXPECT_EQ(hits[0]["photo"], "window.jpg");
+  EXPECT_EQ(hits[0]["match"], "visual");
+  EXPECT_GE(hits[0]["inliers"].get<int>(), 25);
+  EXPECT_FALSE(hits[0].contains("bits"));
+  EXPECT_NEAR(hits[0]["lat"].get<double>(), 16.69, 1e-6);
   // An unrelated photo matches nothing.
   r = Store("query --photo " + Quote(dir_->path() / "TH-2025-0042" / "street.jpg") + " --json",
             "kh_police");
   EXPECT_TRUE(Json(r).empty()) << r.out;
+  // The store's owner retrains the vocabulary on every unit's photos and indexes them all
+  // again; the window is still found. A unit's own reindex has nothing left to do.
+  r = Store("reindex --retrain --json", "geoverify");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const json reindexed = Json(r);
+  EXPECT_TRUE(reindexed["trained"].get<bool>());
+  EXPECT_GE(reindexed["vocabulary"].get<int>(), 2);
+  EXPECT_GE(reindexed["indexed"].get<int>(), 2);
+  EXPECT_EQ(reindexed["stale"], 0);
+  r = Store("reindex --json", "kh_police");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Json(r)["indexed"], 0);
+  EXPECT_FALSE(Json(r)["trained"].get<bool>());
+  r = Store("query --photo " + Quote(balcony) + " --json", "kh_police");
+  ASSERT_EQ(Json(r).size(), 1u) << r.out;
+  EXPECT_EQ(Json(r)[0]["match"], "visual");
+  // Not granted, the Thai unit's own query of the photo does not see the Cambodian window.
+  r = Store("query --photo " + Quote(balcony) + " --json", "th_dsi");
+  for (const auto& h : Json(r)) EXPECT_NE(h["case_id"], "KH-2025-0113") << r.out;
   // Usage errors.
   EXPECT_EQ(Store("query --near 16.7,98.5", "kh_police").exit_code, 2);
   EXPECT_EQ(Store("query --hash abc", "kh_police").exit_code, 1);
