@@ -481,6 +481,37 @@ Result<int> IndexStoredPhotos(PgConnection& db, const StoreVocabulary& v, const 
   return done;
 }
 
+// A photo of the store, as the visual index names it.
+struct IndexCandidate {
+  std::string case_id, file, unit, sha256;
+};
+
+// The readable photos of other cases than `exclude_case` whose signatures share the most
+// words with `features`' (the shared words over the geometric mean of both counts), best
+// first, at most kIndexShortlist.
+Result<std::vector<IndexCandidate>> IndexShortlist(PgConnection& db, const StoreVocabulary& v,
+                                                   const Features& features,
+                                                   const std::string& exclude_case) {
+  std::vector<IndexCandidate> out;
+  const auto [bits, words] = Signature(v, features);
+  if (words == 0) return out;
+  auto rows = db.Exec(
+      "SELECT s.case_id, s.file, s.unit, p.sha256 FROM (SELECT case_id, file, unit,"
+      "   bit_count(signature & $1::varbit)::float8 / sqrt(greatest(words, 1)::float8 *"
+      "   $2::float8) AS similarity FROM gv.features"
+      "   WHERE vocabulary = $3::int AND case_id <> $5"
+      "   ORDER BY similarity DESC, case_id, file LIMIT $4::int) s"
+      " JOIN gv.photos p ON p.case_id = s.case_id AND p.file = s.file"
+      " ORDER BY s.similarity DESC, s.case_id, s.file",
+      {bits, std::to_string(words), std::to_string(v.version), std::to_string(kIndexShortlist),
+       exclude_case});
+  if (!rows.ok()) return rows.error();
+  for (std::size_t r = 0; r < rows->rows.size(); ++r)
+    out.push_back({rows->Text(r, "case_id"), rows->Text(r, "file"), rows->Text(r, "unit"),
+                   rows->Text(r, "sha256")});
+  return out;
+}
+
 // Photos verified per photo at most, for visual links: in a place the store holds many
 // photos of, the first this many found (a verification takes about 10 ms).
 constexpr std::size_t kMaxVisualCandidates = 300;
@@ -491,6 +522,8 @@ Result<std::vector<CrossCaseMatch>> VisualLinks(PgConnection& db, const std::str
                                                 double radius_m) {
   std::vector<CrossCaseMatch> out;
   if (!(radius_m > 0)) return out;
+  auto vocabulary = CurrentVocabulary(db);
+  if (!vocabulary.ok()) return vocabulary.error();
   auto own = db.Exec(
       "SELECT f.file, f.width, f.height, f.keypoints, f.descriptors, p.sha256 FROM gv.features f"
       " JOIN gv.photos p ON p.case_id = f.case_id AND p.file = f.file WHERE f.case_id = $1",
@@ -538,6 +571,14 @@ Result<std::vector<CrossCaseMatch>> VisualLinks(PgConnection& db, const std::str
            ++c)
         candidates[{near->Text(c, "case_id"), near->Text(c, "file")}] = {near->Text(c, "unit"),
                                                                          near->Text(c, "sha256")};
+    }
+    // And the photos the visual index ranks first, placed or not.
+    if (*vocabulary) {
+      auto ranked = IndexShortlist(db, **vocabulary, *features, case_id);
+      if (!ranked.ok()) return ranked.error();
+      for (const auto& c : *ranked)
+        if (candidates.size() < kMaxVisualCandidates + kIndexShortlist)
+          candidates[{c.case_id, c.file}] = {c.unit, c.sha256};
     }
     // Their stored features, in one query (photos without any are not candidates).
     std::string cases = "{", files = "{";
@@ -1035,17 +1076,11 @@ Result<std::vector<StoreHit>> QueryPhoto(PgConnection& db, const fs::path& file,
   const auto features = UnpackFeatures(PackKeypoints(*detected), PackDescriptors(*detected),
                                        detected->image_size.width, detected->image_size.height);
   if (!features) return out;
-  const auto [bits, words] = Signature(**vocabulary, *features);
-  if (words == 0) return out;
-  auto shortlist = db.Exec(
-      "SELECT case_id, file FROM gv.features WHERE vocabulary = $3::int"
-      " ORDER BY bit_count(signature & $1::varbit)::float8"
-      "   / sqrt(greatest(words, 1)::float8 * $2::float8) DESC, case_id, file LIMIT $4::int",
-      {bits, std::to_string(words), std::to_string((*vocabulary)->version),
-       std::to_string(kIndexShortlist)});
+  auto shortlist = IndexShortlist(db, **vocabulary, *features, "");
   if (!shortlist.ok()) return shortlist.error();
-  for (std::size_t r = 0; r < shortlist->rows.size(); ++r) {
-    const std::string case_id = shortlist->Text(r, "case_id"), file = shortlist->Text(r, "file");
+  for (const auto& candidate : *shortlist) {
+    const std::string& case_id = candidate.case_id;
+    const std::string& file = candidate.file;
     if (std::any_of(out.begin(), out.end(),
                     [&](const StoreHit& h) { return h.case_id == case_id && h.photo == file; }))
       continue;  // the same picture, found by its hash already

@@ -430,5 +430,38 @@ TEST_F(StoreTest, TheOwnerPushesAsAUnitAndNearQueriesCrossTheAntimeridian) {
   EXPECT_EQ(Count(*admin, "SELECT count(*) FROM gv.cases WHERE case_id = 'FJ-2025-0001'"), 1);
 }
 
+TEST_F(StoreTest, LinkFindsAPhotoNobodyPlacedThroughTheVisualIndex) {
+  // A third case: the Cambodian courtyard seen from another window, with no GPS (a
+  // screenshot sent through a messaging app): no position to look near.
+  const fs::path c = dir_->path() / "MM-2025-0007";
+  fs::create_directories(c);
+  const std::vector<cv::Point2f> from = {{0, 0}, {800, 0}, {800, 600}, {0, 600}};
+  const std::vector<cv::Point2f> to = {{60, 30}, {740, 80}, {700, 560}, {20, 590}};
+  cv::Mat seen;
+  cv::warpPerspective(test::MakeTexture(12, 800, 600), seen, cv::getPerspectiveTransform(from, to),
+                      cv::Size(800, 600), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  WriteCasePhoto(c / "courtyard_seen.jpg", seen, std::nullopt, std::nullopt);
+  auto r = Geoverify("run " + Quote(c) + " -o " + Quote(Out("out-mm")) +
+                         " --skip text,georef,locate,shadow,forensics --json",
+                     true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  ASSERT_EQ(Store("push " + Quote(Out("out-kh")), "kh_police").exit_code, 0);
+  ASSERT_EQ(Store("share KH-2025-0113 th_dsi", "kh_police").exit_code, 0);
+  r = Store("push " + Quote(Out("out-mm")) + " --json", "th_dsi");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const json links = Json(r)["cross_case"];
+  ASSERT_EQ(links.size(), 1u) << r.out;
+  EXPECT_EQ(links[0]["file"], "courtyard_seen.jpg");
+  EXPECT_EQ(links[0]["match"], "visual");
+  EXPECT_EQ(links[0]["other_case"], "KH-2025-0113");
+  EXPECT_EQ(links[0]["other_photo"], "courtyard.jpg");
+  EXPECT_GE(links[0]["inliers"].get<int>(), 25);
+  ASSERT_EQ(Store("share KH-2025-0113 th_dsi --revoke", "kh_police").exit_code, 0);
+  // Not granted any more: linked again, it finds nothing.
+  r = Store("link " + Quote(Out("out-mm")) + " --json", "th_dsi");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(Json(r)["cross_case"].empty()) << r.out;
+}
+
 }  // namespace
 }  // namespace gv
