@@ -168,6 +168,12 @@ int main(int argc, char** argv) {
       exec(**admin, "SELECT count(*) FROM gv.features WHERE signature IS NOT NULL")
           .Text(0, "count");
 
+  // The link again, now that every photo is in the visual index (20 more candidates a photo).
+  t = Clock::now();
+  auto indexed_links = gv::LinkCase(**unit, pushed->case_id);
+  const double indexed_link_s = Since(t);
+  if (!indexed_links.ok()) return 1;
+
   std::mt19937_64 rng(5);
   std::uniform_real_distribution<double> lat(9, 22), lon(97, 107);
   std::vector<double> near_ms;
@@ -211,6 +217,14 @@ int main(int argc, char** argv) {
   std::printf("%-44s %8.1fms\n", "  slowest", *std::max_element(near_ms.begin(), near_ms.end()));
   std::printf("%-44s %9.2fs %10s  (%d photos with features indexed; vocabulary of %d words)\n",
               "owner's reindex", reindex_s, "-", reindexed->indexed, reindexed->words);
+  const auto false_indexed =
+      std::count_if(indexed_links->begin(), indexed_links->end(),
+                    [](const gv::CrossCaseMatch& m) { return m.photo != "photo_0.jpg"; });
+  std::printf(
+      "%-44s %9.2fs %10s  (the index's 20 best of %s signatures too; %zu links, %ld "
+      "false)\n",
+      "  again, every photo in the visual index", indexed_link_s, "-", indexed.c_str(),
+      indexed_links->size(), static_cast<long>(false_indexed));
   std::printf(
       "%-44s %9.2fs %10s  (median of %zu, decode, hashes and the visual index: %s "
       "signatures, 20 verified; %zu visual hits)\n",
