@@ -145,6 +145,23 @@ TEST_F(ShardedRun, TheMergeRefusesShardsThatAreNotOneRun) {
   EXPECT_NE(r.out.find("shard.cbor"), std::string::npos) << r.out;
 }
 
+TEST(CaseSlice, RunRefusesABadShardAndShareInAShard) {
+  test::TempDir dir;
+  const auto samples = fs::path(GEOVERIFY_SOURCE_DIR) / "samples" / "case-kk-park";
+  for (const char* bad : {"2/2", "1", "-1/3", "0/0"}) {
+    const auto r = Geoverify(
+        "run " + Quote(samples) + " -o " + Quote(dir / "out") + " --shard " + Quote(bad), true);
+    EXPECT_EQ(r.exit_code, 2) << bad << "\n" << r.out;
+    EXPECT_NE(r.out.find("--shard wants K/N"), std::string::npos) << r.out;
+  }
+  const auto r = Geoverify("run " + Quote(samples) + " -o " + Quote(dir / "out") +
+                               " --shard 0/2 --share " + Quote(dir / "share"),
+                           true);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--share goes to `geoverify merge`"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "out"));  // refused before any work
+}
+
 TEST(CaseSlice, ParsesKOfNAndPartitionsPaths) {
   EXPECT_TRUE(ParseCaseSlice("0/1").ok());
   auto s = ParseCaseSlice("3/4");
