@@ -162,6 +162,21 @@ TEST(CaseSlice, RunRefusesABadShardAndShareInAShard) {
   EXPECT_FALSE(fs::exists(dir / "out"));  // refused before any work
 }
 
+TEST(CaseSlice, RunNamesTheCaseByItsAbsolutePathWhenGivenARelativeOne) {
+  // A shard's merge may run in another folder, and outputs are read elsewhere: the case
+  // folder is named by its absolute path, whatever the command line said.
+  test::TempDir dir;
+  fs::create_directories(dir / "case");
+  test::WritePhoto(dir / "case" / "a.jpg", test::MakeSceneJpeg(320, 240, 85, 3), {});
+  const auto r = test::RunCommand("cd " + Quote(dir.path()) + " && " + GEOVERIFY_BINARY +
+                                  " run case -o out --json --skip text,forensics,same_scene");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string absolute = (dir / "case").string();
+  EXPECT_EQ(nlohmann::json::parse(r.out)["case_dir"], absolute);
+  EXPECT_NE(test::ReadAllText(dir / "out" / "report.html").find("<b>" + absolute + "</b>"),
+            std::string::npos);
+}
+
 TEST(CaseSlice, ParsesKOfNAndPartitionsPaths) {
   EXPECT_TRUE(ParseCaseSlice("0/1").ok());
   auto s = ParseCaseSlice("3/4");
