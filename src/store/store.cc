@@ -484,6 +484,7 @@ Result<int> IndexStoredPhotos(PgConnection& db, const StoreVocabulary& v, const 
 // A photo of the store, as the visual index names it.
 struct IndexCandidate {
   std::string case_id, file, unit, sha256;
+  std::optional<double> lat, lon;  // the photo's GPS, if it has one
 };
 
 // The readable photos of other cases than `exclude_case` whose signatures share the most
@@ -496,7 +497,8 @@ Result<std::vector<IndexCandidate>> IndexShortlist(PgConnection& db, const Store
   const auto [bits, words] = Signature(v, features);
   if (words == 0) return out;
   auto rows = db.Exec(
-      "SELECT s.case_id, s.file, s.unit, p.sha256 FROM (SELECT case_id, file, unit,"
+      "SELECT s.case_id, s.file, s.unit, p.sha256, ST_Y(ST_Centroid(p.geom)) AS lat,"
+      " ST_X(ST_Centroid(p.geom)) AS lon FROM (SELECT case_id, file, unit,"
       "   bit_count(signature & $1::varbit)::float8 / sqrt(greatest(words, 1)::float8 *"
       "   $2::float8) AS similarity FROM gv.features"
       "   WHERE vocabulary = $3::int AND case_id <> $5"
@@ -506,9 +508,50 @@ Result<std::vector<IndexCandidate>> IndexShortlist(PgConnection& db, const Store
       {bits, std::to_string(words), std::to_string(v.version), std::to_string(kIndexShortlist),
        exclude_case});
   if (!rows.ok()) return rows.error();
+  for (std::size_t r = 0; r < rows->rows.size(); ++r) {
+    IndexCandidate c{rows->Text(r, "case_id"), rows->Text(r, "file"), rows->Text(r, "unit"),
+                     rows->Text(r, "sha256"),  std::nullopt,          std::nullopt};
+    if (!rows->Text(r, "lat").empty()) {
+      c.lat = std::strtod(rows->Text(r, "lat").c_str(), nullptr);
+      c.lon = std::strtod(rows->Text(r, "lon").c_str(), nullptr);
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+using PhotoKey = std::pair<std::string, std::string>;  // case id, file
+
+// The stored features of these photos, in one query (photos without usable ones are left
+// out of the map).
+Result<std::map<PhotoKey, Features>> StoredFeatures(PgConnection& db,
+                                                    const std::vector<PhotoKey>& keys) {
+  std::map<PhotoKey, Features> out;
+  if (keys.empty()) return out;
+  std::string cases = "{", files = "{";
+  const auto quote = [](const std::string& v) {
+    std::string q = "\"";
+    for (const char c : v) {
+      if (c == '"' || c == '\\') q += '\\';
+      q += c;
+    }
+    return q + "\"";
+  };
+  for (const auto& [case_id, file] : keys) {
+    cases += (cases.size() > 1 ? "," : "") + quote(case_id);
+    files += (files.size() > 1 ? "," : "") + quote(file);
+  }
+  auto rows = db.Exec(
+      "SELECT f.case_id, f.file, f.width, f.height, f.keypoints, f.descriptors FROM gv.features f"
+      " JOIN unnest($1::text[], $2::text[]) AS c(case_id, file)"
+      "   ON f.case_id = c.case_id AND f.file = c.file",
+      {cases + "}", files + "}"});
+  if (!rows.ok()) return rows.error();
   for (std::size_t r = 0; r < rows->rows.size(); ++r)
-    out.push_back({rows->Text(r, "case_id"), rows->Text(r, "file"), rows->Text(r, "unit"),
-                   rows->Text(r, "sha256")});
+    if (auto f = UnpackFeatures(rows->Bytes(r, "keypoints"), rows->Bytes(r, "descriptors"),
+                                std::atoi(rows->Text(r, "width").c_str()),
+                                std::atoi(rows->Text(r, "height").c_str())))
+      out.emplace(PhotoKey{rows->Text(r, "case_id"), rows->Text(r, "file")}, std::move(*f));
   return out;
 }
 
@@ -581,40 +624,18 @@ Result<std::vector<CrossCaseMatch>> VisualLinks(PgConnection& db, const std::str
           candidates[{c.case_id, c.file}] = {c.unit, c.sha256};
     }
     // Their stored features, in one query (photos without any are not candidates).
-    std::string cases = "{", files = "{";
-    const auto quote = [](const std::string& v) {
-      std::string q = "\"";
-      for (const char c : v) {
-        if (c == '"' || c == '\\') q += '\\';
-        q += c;
-      }
-      return q + "\"";
-    };
+    std::vector<PhotoKey> keys;
     for (const auto& [key, who] : candidates) {
       const bool linked = std::any_of(known.begin(), known.end(), [&](const CrossCaseMatch& m) {
         return m.photo == file && m.other_case == key.first && m.other_photo == key.second;
       });
-      if (linked) continue;
-      cases += (cases.size() > 1 ? "," : "") + quote(key.first);
-      files += (files.size() > 1 ? "," : "") + quote(key.second);
+      if (!linked) keys.push_back(key);
     }
-    if (cases.size() == 1) continue;
-    auto theirs = db.Exec(
-        "SELECT f.case_id, f.file, f.width, f.height, f.keypoints, f.descriptors FROM gv.features f"
-        " JOIN unnest($1::text[], $2::text[]) AS c(case_id, file)"
-        "   ON f.case_id = c.case_id AND f.file = c.file",
-        {cases + "}", files + "}"});
+    auto theirs = StoredFeatures(db, keys);
     if (!theirs.ok()) return theirs.error();
-    for (std::size_t t = 0; t < theirs->rows.size(); ++t) {
-      const std::pair<std::string, std::string> key = {theirs->Text(t, "case_id"),
-                                                       theirs->Text(t, "file")};
+    for (const auto& [key, other_features] : *theirs) {
       const auto who = candidates[key];
-      const auto other =
-          UnpackFeatures(theirs->Bytes(t, "keypoints"), theirs->Bytes(t, "descriptors"),
-                         std::atoi(theirs->Text(t, "width").c_str()),
-                         std::atoi(theirs->Text(t, "height").c_str()));
-      if (!other) continue;
-      const PairMatch pm = MatchFeatures(*features, *other);
+      const PairMatch pm = MatchFeatures(*features, other_features);
       if (pm.verdict != "same_scene") continue;
       CrossCaseMatch m = Link(file, own->Text(r, "sha256"), key.first, who.first, key.second,
                               who.second, "visual");
@@ -1078,36 +1099,27 @@ Result<std::vector<StoreHit>> QueryPhoto(PgConnection& db, const fs::path& file,
   if (!features) return out;
   auto shortlist = IndexShortlist(db, **vocabulary, *features, "");
   if (!shortlist.ok()) return shortlist.error();
+  std::vector<PhotoKey> keys;
+  for (const auto& c : *shortlist)
+    if (std::none_of(out.begin(), out.end(), [&](const StoreHit& h) {
+          return h.case_id == c.case_id && h.photo == c.file;
+        }))
+      keys.push_back({c.case_id, c.file});  // not the same picture, found by its hash already
+  auto theirs = StoredFeatures(db, keys);
+  if (!theirs.ok()) return theirs.error();
   for (const auto& candidate : *shortlist) {
-    const std::string& case_id = candidate.case_id;
-    const std::string& file = candidate.file;
-    if (std::any_of(out.begin(), out.end(),
-                    [&](const StoreHit& h) { return h.case_id == case_id && h.photo == file; }))
-      continue;  // the same picture, found by its hash already
-    auto other = db.Exec(
-        "SELECT f.unit, f.width, f.height, f.keypoints, f.descriptors, p.sha256,"
-        " ST_Y(ST_Centroid(p.geom)) AS lat, ST_X(ST_Centroid(p.geom)) AS lon FROM gv.features f"
-        " JOIN gv.photos p ON p.case_id = f.case_id AND p.file = f.file"
-        " WHERE f.case_id = $1 AND f.file = $2",
-        {case_id, file});
-    if (!other.ok()) return other.error();
-    if (other->rows.empty()) continue;
-    const auto theirs = UnpackFeatures(other->Bytes(0, "keypoints"), other->Bytes(0, "descriptors"),
-                                       std::atoi(other->Text(0, "width").c_str()),
-                                       std::atoi(other->Text(0, "height").c_str()));
-    if (!theirs) continue;
-    const PairMatch pm = MatchFeatures(*features, *theirs);
+    const auto other = theirs->find({candidate.case_id, candidate.file});
+    if (other == theirs->end()) continue;
+    const PairMatch pm = MatchFeatures(*features, other->second);
     if (pm.verdict != "same_scene") continue;
     StoreHit hit;
-    hit.case_id = case_id;
-    hit.unit = other->Text(0, "unit");
+    hit.case_id = candidate.case_id;
+    hit.unit = candidate.unit;
     hit.kind = "photo";
-    hit.photo = file;
-    hit.sha256 = other->Text(0, "sha256");
-    if (!other->Text(0, "lat").empty()) {
-      hit.lat = std::strtod(other->Text(0, "lat").c_str(), nullptr);
-      hit.lon = std::strtod(other->Text(0, "lon").c_str(), nullptr);
-    }
+    hit.photo = candidate.file;
+    hit.sha256 = candidate.sha256;
+    hit.lat = candidate.lat;
+    hit.lon = candidate.lon;
     hit.match = "visual";
     hit.inliers = pm.inliers;
     hit.score = pm.inlier_ratio;
