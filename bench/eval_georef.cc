@@ -52,9 +52,17 @@ struct ScaleAndSize {
   cv::Size size;
 };
 
+// The priors an analyst or a drone would give: the view's true heading and ground sample
+// distance (from its homography at the centre), off by up to the tolerance (uniform).
+struct PriorNoise {
+  bool on = false;
+  double heading_tol_deg = 10, gsd_rel_tol = 0.2;
+};
+
 // `fixed`: when not empty, each view's scale and size are taken from it in turn.
 SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap& basemap, int n,
-                  std::uint64_t seed, bool verbose, const std::vector<ScaleAndSize>& fixed = {}) {
+                  std::uint64_t seed, bool verbose, const std::vector<ScaleAndSize>& fixed = {},
+                  const PriorNoise& priors = {}) {
   SetFigures f;
   const auto& si = source.info();
   auto pixels = source.ReadColour(cv::Rect2d(0, 0, si.width, si.height), {si.width, si.height});
@@ -66,6 +74,7 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> ux(0, si.width), uy(0, si.height);
   const std::vector<const gv::Basemap*> maps{&basemap};
+  std::mt19937_64 prior_rng(seed ^ 0x9e3779b97f4a7c15ULL);  // the views stay those of `seed`
   // Views are drawn until n of them lie wholly on data; a set whose views rarely can
   // (too large for the raster) stops after 200 draws a view instead of looping forever.
   for (long draws = 0; f.views < n; ++draws) {
@@ -87,8 +96,21 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
     if (const char* dump = std::getenv("GV_DUMP_VIEWS"))
       cv::imwrite(std::string(dump) + "/" + name + "_" + std::to_string(f.views) + ".jpg",
                   view.image);
+    gv::GeorefOptions options;
+    if (priors.on) {
+      const auto truth = gv::bench::ViewUpAndScale(view, p.size);
+      const cv::Point2d a = Apply(view.source_from_view, {p.size.width / 2.0, p.size.height / 2.0});
+      const double heading = std::fmod(truth.up_deg - gv::NorthInPixels(source, a) + 720, 360);
+      const double gsd = truth.scale * source.info().pixel_size_m;
+      std::uniform_real_distribution<double> uh(-priors.heading_tol_deg, priors.heading_tol_deg),
+          ug(-priors.gsd_rel_tol, priors.gsd_rel_tol);
+      options.heading_deg = std::fmod(heading + uh(prior_rng) + 360, 360);
+      options.heading_tol_deg = priors.heading_tol_deg;
+      options.gsd_m = gsd * (1 + ug(prior_rng));
+      options.gsd_rel_tol = priors.gsd_rel_tol;
+    }
     const auto t0 = std::chrono::steady_clock::now();
-    auto r = gv::Georeference(view.image, maps);
+    auto r = gv::Georeference(view.image, maps, options);
     f.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double error = NAN;
     if (r.ok() && r->ok) {
@@ -109,10 +131,11 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
     if (verbose || !(error <= 5)) {
       std::printf(
           "  %s view %3d rot %5.1f scale %4.2f tilt %4.1f blur %3.1f q%2d: %s inliers %4d error "
-          "%.2f px\n",
+          "%.2f px %s\n",
           name, f.views, p.rotation_deg, p.scale, p.tilt_deg, p.blur_sigma, p.jpeg_quality,
           !r.ok() ? r.error().message.c_str() : (r->ok ? "ok" : "no match"),
-          r.ok() ? r->best_candidate_inliers : 0, error);
+          r.ok() ? r->best_candidate_inliers : 0, error,
+          r.ok() && !r->levels_searched.empty() ? r->levels_searched.back().c_str() : "");
     }
   }
   return f;
@@ -137,13 +160,55 @@ int main(int argc, char** argv) {
   const int n = argc > 2 && argv[2][0] != '-' ? std::atoi(argv[2]) : 100;
   const std::uint64_t seed =
       argc > 3 && argv[3][0] != '-' ? std::strtoull(argv[3], nullptr, 10) : 20261128;
-  const bool verbose = std::strcmp(argv[argc - 1], "--verbose") == 0;
+  bool verbose = false, priors_only = false;
+  for (int i = 2; i < argc; ++i) {
+    verbose |= std::strcmp(argv[i], "--verbose") == 0;
+    priors_only |= std::strcmp(argv[i], "--priors-only") == 0;
+  }
   auto rgb = gv::Basemap::Open(data / "rasters/RGB.byte.tif");
   auto naip09 = gv::Basemap::Open(data / "rasters/m_4709963_se_14_1_20090818.tif");
   auto naip20 = gv::Basemap::Open(data / "rasters/m_4709963_se_14_1_20200831.tif");
   if (!rgb.ok() || !naip09.ok() || !naip20.ok()) {
     std::fprintf(stderr, "eval_georef: cannot open the rasters under %s\n", data.c_str());
     return 1;
+  }
+  // Cross-date with priors (the same views as the cross-date set): heading known to +-10
+  // degrees and ground sample distance to +-20 %.
+  const SetFigures cross_priors = RunSet("naip-2020-on-2009-priors", **naip20, **naip09, n,
+                                         seed + 1, verbose, {}, PriorNoise{true, 10, 0.2});
+  // False registrations with priors: camera photos that show no part of the basemap, each
+  // given a heading and a ground sample distance at random (its footprint 150-600 basemap
+  // pixels wide, the views' range).
+  int prior_photos = 0, prior_false = 0;
+  {
+    std::mt19937_64 rng(seed + 3);
+    for (const auto& entry : fs::recursive_directory_iterator(data / "exif")) {
+      if (!entry.is_regular_file()) continue;
+      std::vector<std::uint8_t> bytes;
+      if (!gv::ReadFileBounded(entry.path(), 1 << 28, bytes).ok()) continue;
+      auto image = gv::DecodeImage(bytes);
+      if (!image.ok()) continue;
+      gv::GeorefOptions options;
+      options.heading_deg = std::uniform_real_distribution<double>(0, 360)(rng);
+      const double wide =
+          std::exp(std::uniform_real_distribution<double>(std::log(150.0), std::log(600.0))(rng));
+      options.gsd_m = wide * (*naip09)->info().pixel_size_m / std::max(image->cols, image->rows);
+      auto r = gv::Georeference(*image, {naip09->get()}, options);
+      if (!r.ok()) continue;
+      ++prior_photos;
+      if (r->ok) {
+        ++prior_false;
+        std::printf("  false registration with priors: %s (%s, %d of %d)\n",
+                    entry.path().filename().c_str(), r->method.c_str(), r->inliers, r->tentative);
+      }
+    }
+  }
+  if (priors_only) {
+    std::printf("unrelated camera photos with random priors: %d, registered (false): %d\n",
+                prior_photos, prior_false);
+    PrintSet("naip 2009, priors", cross_priors, (*naip09)->info().pixel_size_m,
+             "heading +-10 deg, gsd +-20 %: target >= 90%");
+    return 0;
   }
   const SetFigures landsat = RunSet("landsat", **rgb, **rgb, n, seed, verbose);
   const SetFigures cross = RunSet("naip-2020-on-2009", **naip20, **naip09, n, seed + 1, verbose);

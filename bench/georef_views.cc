@@ -82,6 +82,20 @@ View CutView(const cv::Mat& source, const cv::Mat& mask, cv::Point2d centre, con
   return v;
 }
 
+UpAndScale ViewUpAndScale(const View& v, cv::Size size) {
+  const auto apply = [&](cv::Point2d p) {
+    const cv::Vec3d q = v.source_from_view * cv::Vec3d(p.x, p.y, 1);
+    return cv::Point2d(q[0] / q[2], q[1] / q[2]);
+  };
+  const cv::Point2d c(size.width / 2.0, size.height / 2.0);
+  const cv::Point2d a = apply(c), up = apply(c + cv::Point2d(0, -1)) - a,
+                    right = apply(c + cv::Point2d(1, 0)) - a;
+  UpAndScale out;
+  out.up_deg = std::atan2(up.x, -up.y) * 180 / CV_PI;
+  out.scale = std::sqrt(std::abs(right.x * up.y - right.y * up.x));
+  return out;
+}
+
 ViewParams RandomViewParams(std::mt19937_64& rng, cv::Size size) {
   std::uniform_real_distribution<double> u(0, 1);
   ViewParams p;

@@ -35,6 +35,14 @@ struct View {
 // mask (CV_8UC1, 255 = data).
 View CutView(const cv::Mat& source, const cv::Mat& mask, cv::Point2d centre, const ViewParams& p);
 
+// The view's up direction at its centre, in source pixels (degrees clockwise from the
+// source's pixel up), and its scale there (source pixels per view pixel, the square root of
+// the Jacobian's determinant): what a heading and a ground sample distance describe.
+struct UpAndScale {
+  double up_deg = 0, scale = 1;
+};
+UpAndScale ViewUpAndScale(const View& v, cv::Size size);
+
 // Random parameters within the evaluation's ranges: rotation 0-360 deg, scale 0.5-2
 // (log-uniform), tilt 0-45 deg, gain 0.7-1.3, offset +-20, blur 0-1.5 px, JPEG 60-95.
 ViewParams RandomViewParams(std::mt19937_64& rng, cv::Size size);

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "georef/area_search.h"
 #include "georef/footprint.h"
 #include "match/features.h"
 #include "match/seeded_rng.h"
@@ -23,6 +24,8 @@ constexpr double kRefineThresholdLevelPx = 2.0;
 constexpr int kConfidentInliers = 40;
 constexpr double kLevelStep = 2.5;    // ratio between successive search levels
 constexpr int kMaxRefineSide = 1280;  // refinement window, level pixels a side
+constexpr double kPriorSlackDeg = 5;  // a registration's heading may miss the prior's range by this
+constexpr double kPriorSlackRel = 0.05;  // ... and its ground sample distance by this share
 
 struct PhotoSide {
   Features features;
@@ -341,7 +344,45 @@ std::optional<cv::Rect2d> SearchRegion(const Basemap& map, const GeorefOptions& 
   return clipped;
 }
 
+// Why `h` contradicts the priors, or empty when it does not (or there are none).
+std::string PriorConflict(const Basemap& map, const cv::Matx33d& h, cv::Size size,
+                          const GeorefOptions& o) {
+  const cv::Point2d c(size.width / 2.0, size.height / 2.0);
+  const auto a = ApplyHomography(h, c), b = ApplyHomography(h, c + cv::Point2d(0, -1));
+  if (!a || !b) return "degenerate";
+  std::ostringstream why;
+  if (o.heading_deg) {
+    const cv::Point2d v = *b - *a;
+    const double up = std::atan2(v.x, -v.y) * 180 / CV_PI;
+    const double north = NorthInPixels(map, *a);
+    const double heading = std::fmod(up - north + 720, 360);
+    // The registration's own error is added to the prior's tolerance.
+    if (AngleBetweenDeg(heading, *o.heading_deg) > o.heading_tol_deg + kPriorSlackDeg)
+      why << "heading " << std::lround(heading) << " deg is outside the prior "
+          << std::lround(*o.heading_deg) << " +- " << o.heading_tol_deg;
+  }
+  if (o.gsd_m) {
+    const double gsd = BasemapPixelsPerPhotoPixel(h, size) * map.info().pixel_size_m;
+    if (!(std::abs(gsd / *o.gsd_m - 1) <= o.gsd_rel_tol + kPriorSlackRel)) {
+      if (why.tellp() > 0) why << "; ";
+      why << "ground sample distance " << std::round(gsd * 1000) / 1000
+          << " m is outside the prior " << *o.gsd_m << " m +- " << o.gsd_rel_tol * 100 << " %";
+    }
+  }
+  return why.str();
+}
+
 }  // namespace
+
+double NorthInPixels(const Basemap& map, cv::Point2d px) {
+  auto here = map.crs().ToLatLon(map.MapFromPixel(px));
+  if (!here.ok()) return 0;
+  const double step = std::min(0.01, 89.9 - std::abs(here->lat_deg));
+  auto north = map.crs().FromLatLon({here->lat_deg + step, here->lon_deg});
+  if (!north.ok()) return 0;
+  const cv::Point2d v = map.PixelFromMap(*north) - px;
+  return std::atan2(v.x, -v.y) * 180 / CV_PI;
+}
 
 Status GeorefOptions::Check() const {
   if (!(radius_m > 0 && radius_m <= 1e7)) return MakeError("radius must be in (0, 10000 km]");
@@ -350,6 +391,11 @@ Status GeorefOptions::Check() const {
   if (min_inliers < 8) return MakeError("min_inliers must be at least 8");
   if (coarse_level_pixels < (1 << 18) || max_search_pixels < coarse_level_pixels)
     return MakeError("search budgets too small");
+  if (heading_deg &&
+      !(std::isfinite(*heading_deg) && heading_tol_deg >= 0 && heading_tol_deg <= 180))
+    return MakeError("--heading must be degrees with a tolerance in [0, 180]");
+  if (gsd_m && !(*gsd_m > 0 && *gsd_m < 1e5 && gsd_rel_tol >= 0 && gsd_rel_tol < 1))
+    return MakeError("--gsd must be positive metres with a relative tolerance in [0, 1)");
   return OkStatus();
 }
 
@@ -392,28 +438,73 @@ Result<GeorefResult> Georeference(const cv::Mat& photo, const std::vector<const 
     }
   }
   result.best_candidate_inliers = best.inliers;
+  if (best_map != nullptr) result.basemap = best_map->info().path;
   if (best_map == nullptr || best.inliers < o.min_inliers / 2) {
     result.message =
         "no basemap area matches the photo (best candidate: " + std::to_string(best.inliers) +
         " inliers)";
-    if (best_map != nullptr) result.basemap = best_map->info().path;
+  } else {
+    auto refined = Refine(*side, *best_map, std::move(best), o);
+    if (!refined.ok()) return refined.error();
+    result.best_candidate_inliers = std::max(result.best_candidate_inliers, refined->inliers);
+    result.tentative = refined->tentative;
+    result.inliers = refined->inliers;
+    result.inlier_ratio =
+        refined->tentative > 0 ? double(refined->inliers) / refined->tentative : 0;
+    if (result.inliers < o.min_inliers || result.inlier_ratio < o.min_inlier_ratio) {
+      result.message = "best candidate too weak: " + std::to_string(result.inliers) +
+                       " inliers of " + std::to_string(result.tentative) + " matches";
+    } else if (const std::string why = PriorConflict(*best_map, refined->h, photo.size(), o);
+               !why.empty()) {
+      result.message = "the features' registration contradicts the priors: " + why;
+    } else {
+      result.homography = refined->h;
+      if (auto st = DescribeFootprint(*best_map, refined->h, refined->inlier_points, result);
+          !st.ok())
+        return st.error();
+      result.method = "features";
+      result.ok = true;
+      return result;
+    }
+  }
+  if (!o.heading_deg || !o.gsd_m) return result;
+  // Both priors: the area search, basemap by basemap; the one where most patches agree.
+  cv::Mat gray;
+  if (photo.channels() == 1)
+    gray = photo;
+  else
+    cv::cvtColor(photo, gray, cv::COLOR_BGR2GRAY);
+  AreaSearchResult area;
+  const Basemap* area_map = nullptr;
+  for (const Basemap* map : basemaps) {
+    const auto region = SearchRegion(*map, o);
+    if (!region) continue;
+    AreaSearchPrior prior;
+    prior.rotation_deg = *o.heading_deg + NorthInPixels(*map, (region->tl() + region->br()) * 0.5);
+    prior.rotation_tol_deg = o.heading_tol_deg;
+    prior.scale = *o.gsd_m / map->info().pixel_size_m;
+    prior.scale_rel_tol = o.gsd_rel_tol;
+    AreaSearchResult found = AreaSearch(gray, *map, *region, prior);
+    result.levels_searched.push_back(found.log);
+    if (found.ok && PriorConflict(*map, found.homography, photo.size(), o).empty() &&
+        (!area.ok || found.points.size() > area.points.size())) {
+      area = std::move(found);
+      area_map = map;
+    }
+  }
+  if (area_map == nullptr) {
+    result.message += "; the area search within the priors found no place either";
     return result;
   }
-  auto refined = Refine(*side, *best_map, std::move(best), o);
-  if (!refined.ok()) return refined.error();
-  result.basemap = best_map->info().path;
-  result.best_candidate_inliers = std::max(result.best_candidate_inliers, refined->inliers);
-  result.tentative = refined->tentative;
-  result.inliers = refined->inliers;
-  result.inlier_ratio = refined->tentative > 0 ? double(refined->inliers) / refined->tentative : 0;
-  if (result.inliers < o.min_inliers || result.inlier_ratio < o.min_inlier_ratio) {
-    result.message = "best candidate too weak: " + std::to_string(result.inliers) + " inliers of " +
-                     std::to_string(result.tentative) + " matches";
-    return result;
-  }
-  result.homography = refined->h;
-  if (auto st = DescribeFootprint(*best_map, refined->h, refined->inlier_points, result); !st.ok())
+  result.message.clear();
+  result.basemap = area_map->info().path;
+  result.tentative = area.patches;
+  result.inliers = static_cast<int>(area.points.size());
+  result.inlier_ratio = area.patches > 0 ? double(result.inliers) / area.patches : 0;
+  result.homography = area.homography;
+  if (auto st = DescribeFootprint(*area_map, area.homography, area.points, result); !st.ok())
     return st.error();
+  result.method = "area";
   result.ok = true;
   return result;
 }

@@ -37,6 +37,15 @@ struct GeorefOptions {
   int min_inliers = 20;                          // a registration needs this many control points
   double min_inlier_ratio = 0.15;                // ... and this share of the tentative matches
   int threads = 0;                               // 0: one per core
+  // Priors: the compass bearing of the photo's up direction on the ground (degrees clockwise
+  // from true north) and the ground sample distance at the photo's centre (metres per photo
+  // pixel), each with its tolerance. A registration that contradicts a prior is refused; with
+  // both, a photo that features cannot register is searched by area within their ranges
+  // (georef/area_search.h: basemaps of another year).
+  std::optional<double> heading_deg;
+  double heading_tol_deg = 10;
+  std::optional<double> gsd_m;
+  double gsd_rel_tol = 0.2;
   Status Check() const;
 };
 
@@ -51,6 +60,7 @@ struct ControlPoint {
 struct GeorefResult {
   bool ok = false;
   std::string message;            // why not, when !ok; what was searched
+  std::string method;             // "features" or "area" (the priors' area search)
   std::filesystem::path basemap;  // the basemap that matched (or gave the best candidate)
   int tentative = 0, inliers = 0;
   double inlier_ratio = 0;
@@ -68,6 +78,11 @@ struct GeorefResult {
   std::vector<ControlPoint> control_points;
   std::vector<std::string> levels_searched;  // e.g. "basemap.tif 1:4 (9 tiles)"
 };
+
+// Degrees clockwise from the basemap's pixel up to true north at `px` (full-resolution
+// pixels): grid convergence, or a CRS whose north is not up. A heading (clockwise from true
+// north) plus this is the direction in the basemap's pixels.
+double NorthInPixels(const Basemap& map, cv::Point2d px);
 
 // Registers `photo` (8-bit BGR or grey) against each basemap in turn and keeps the best.
 // Error only for a photo that cannot be used at all (no features); "no match" is a result

@@ -280,5 +280,113 @@ TEST(Georef, SimulatedTiltsFindMoreOnAVeryObliqueView) {
   EXPECT_TRUE(r->ok) << r->message;
 }
 
+// The view as another year would show it: its greys folded by a curve that is not monotonic
+// (dark fields turn light and light ones dark, as a change of crop or water does), so that
+// the gradients keep their lines but not their signs. SIFT finds nothing in common.
+cv::Mat AnotherYear(const cv::Mat& bgr) {
+  cv::Mat gray;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  cv::Mat lut(1, 256, CV_8U);
+  for (int i = 0; i < 256; ++i)
+    lut.at<uchar>(i) = cv::saturate_cast<uchar>(128 + 120 * std::sin(i / 255.0 * 3 * CV_PI));
+  cv::LUT(gray, lut, gray);
+  cv::Mat out;
+  cv::cvtColor(gray, out, cv::COLOR_GRAY2BGR);
+  return out;
+}
+
+struct PriorCase {
+  bench::View view;
+  cv::Mat photo;
+  double heading_deg = 0, gsd_m = 0;  // the truth
+};
+
+PriorCase AnotherYearView(const Scene& s) {
+  bench::ViewParams p;
+  p.size = {200, 150};
+  p.rotation_deg = 40;
+  p.scale = 0.8;
+  p.tilt_deg = 12;
+  p.tilt_azimuth_deg = 200;
+  p.jpeg_quality = 85;
+  PriorCase c;
+  c.view = bench::CutView(s.colour, s.mask, {160, 160}, p);
+  c.photo = AnotherYear(c.view.image);
+  const auto truth = bench::ViewUpAndScale(c.view, p.size);
+  const cv::Matx33d& h = c.view.source_from_view;
+  const cv::Vec3d centre = h * cv::Vec3d(100, 75, 1);
+  c.heading_deg = std::fmod(
+      truth.up_deg - NorthInPixels(*s.map, {centre[0] / centre[2], centre[1] / centre[2]}) + 720,
+      360);
+  c.gsd_m = truth.scale * s.map->info().pixel_size_m;
+  return c;
+}
+
+double MeanCornerErrorPx(const GeorefResult& r, const bench::View& v) {
+  const double w = v.image.cols, h = v.image.rows;
+  const cv::Point2d corners[4] = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+  double error = 0;
+  for (int i = 0; i < 4; ++i)
+    error += cv::norm(*ApplyHomography(r.homography, corners[i]) -
+                      v.corners[static_cast<std::size_t>(i)]) /
+             4;
+  return error;
+}
+
+TEST(Georef, HeadingAndScalePriorsRegisterAPhotoOfAnotherYear) {
+  Scene s = LoadLandsat();
+  const PriorCase c = AnotherYearView(s);
+  ASSERT_GT(c.view.valid_share, 0.999);
+  // The crop is in UTM 18N off its central meridian: north is not the pixels' up.
+  EXPECT_GT(std::abs(NorthInPixels(*s.map, {160, 160})), 0.5);
+  auto plain = Georeference(c.photo, {s.map.get()});
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_FALSE(plain->ok) << "features alone registered it: the test shows nothing";
+  // The analyst's estimates, off by 7 degrees and 15 %, within the default tolerances.
+  GeorefOptions o;
+  o.heading_deg = std::fmod(c.heading_deg + 7, 360);
+  o.gsd_m = c.gsd_m * 1.15;
+  auto r = Georeference(c.photo, {s.map.get()}, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->ok) << r->message;
+  EXPECT_EQ(r->method, "area");
+  EXPECT_LT(MeanCornerErrorPx(*r, c.view), 3.0);
+  EXPECT_GE(r->inliers, 6);
+  EXPECT_EQ(static_cast<int>(r->control_points.size()), r->inliers);
+  EXPECT_NE(r->levels_searched.back().find("area search"), std::string::npos);
+  // Priors pointing elsewhere (a quarter turn, or twice the scale) find nothing.
+  o.heading_deg = std::fmod(c.heading_deg + 90, 360);
+  o.gsd_m = c.gsd_m;
+  r = Georeference(c.photo, {s.map.get()}, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ok);
+  o.heading_deg = c.heading_deg;
+  o.gsd_m = c.gsd_m * 2;
+  r = Georeference(c.photo, {s.map.get()}, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ok);
+}
+
+TEST(Georef, AFeatureRegistrationThatContradictsThePriorsIsRefused) {
+  Scene s = LoadLandsat();
+  const bench::View v = bench::CutView(s.colour, s.mask, {160, 160}, Oblique());
+  GeorefOptions o;
+  o.heading_deg = 0;  // the view is turned 130 degrees
+  o.heading_tol_deg = 10;
+  auto r = Georeference(v.image, {s.map.get()}, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ok);
+  EXPECT_NE(r->message.find("contradicts the priors"), std::string::npos) << r->message;
+  o.heading_deg.reset();
+  o.gsd_m = 0.8 * 300 * 3;  // three times the view's ground sample distance
+  r = Georeference(v.image, {s.map.get()}, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ok);
+  EXPECT_NE(r->message.find("ground sample distance"), std::string::npos) << r->message;
+  GeorefOptions bad;
+  bad.gsd_m = -1;
+  EXPECT_FALSE(Georeference(v.image, {s.map.get()}, bad).ok());
+}
+
 }  // namespace
 }  // namespace gv

@@ -1,0 +1,438 @@
+#include "georef/area_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/calib3d.hpp>
+#include <opencv2/imgproc.hpp>
+#include <sstream>
+
+#include "georef/footprint.h"
+
+namespace gv {
+namespace {
+
+constexpr double kCoarseSide = 128;     // the photo's footprint, coarse level pixels, longest side
+constexpr double kRotationStepDeg = 2;  // coarse grid
+constexpr double kScaleStep = 1.04;     // coarse grid, ratio
+constexpr int kPeaks = 4;               // distinct coarse peaks refined
+constexpr double kFineSide = 384;       // the footprint at the finest level searched, at most
+constexpr int kMinAgreeing = 6;         // patches
+constexpr double kMinAgreeingShare = 0.35;  // of the patches correlated
+constexpr double kMinPatchMean = 0.18;      // mean normalised correlation of the agreeing patches
+constexpr double kMinCoarse = 0.12;
+
+// Doubled-angle orientation field: CV_32FC2 (cos 2t, sin 2t) x |g| / (|g| + median |g|),
+// zero outside `valid` (eroded so that the data's edge makes no gradient).
+cv::Mat OrientationField(const cv::Mat& gray, const cv::Mat& valid) {
+  cv::Mat f;
+  gray.convertTo(f, CV_32F);
+  cv::GaussianBlur(f, f, cv::Size(0, 0), 1.0);
+  cv::Mat gx, gy;
+  cv::Sobel(f, gx, CV_32F, 1, 0, 3);
+  cv::Sobel(f, gy, CV_32F, 0, 1, 3);
+  cv::Mat mag2 = gx.mul(gx) + gy.mul(gy);
+  cv::Mat mag;
+  cv::sqrt(mag2, mag);
+  cv::Mat inside;
+  cv::erode(valid, inside, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
+  // The median gradient over the data (a histogram of 1/4 levels up to 1,024).
+  std::vector<int> hist(4096, 0);
+  int n = 0;
+  for (int y = 0; y < mag.rows; ++y) {
+    const float* m = mag.ptr<float>(y);
+    const uchar* v = inside.ptr<uchar>(y);
+    for (int x = 0; x < mag.cols; ++x) {
+      if (!v[x]) continue;
+      ++hist[static_cast<std::size_t>(std::min(4095.0f, m[x] * 4))];
+      ++n;
+    }
+  }
+  double median = 1;
+  for (int i = 0, seen = 0; i < 4096; ++i) {
+    seen += hist[static_cast<std::size_t>(i)];
+    if (seen * 2 >= n) {
+      median = std::max(1.0, i / 4.0);
+      break;
+    }
+  }
+  cv::Mat field(gray.size(), CV_32FC2, cv::Scalar::all(0));
+  for (int y = 0; y < gray.rows; ++y) {
+    const float* a = gx.ptr<float>(y);
+    const float* b = gy.ptr<float>(y);
+    const float* m2 = mag2.ptr<float>(y);
+    const float* m = mag.ptr<float>(y);
+    const uchar* v = inside.ptr<uchar>(y);
+    cv::Vec2f* out = field.ptr<cv::Vec2f>(y);
+    for (int x = 0; x < gray.cols; ++x) {
+      if (!v[x] || m2[x] <= 0) continue;
+      const float w = static_cast<float>(m[x] / (m[x] + median)) / m2[x];
+      out[x] = cv::Vec2f((a[x] * a[x] - b[x] * b[x]) * w, 2 * a[x] * b[x] * w);
+    }
+  }
+  return field;
+}
+
+cv::Mat Energy(const cv::Mat& field) {
+  std::vector<cv::Mat> c;
+  cv::split(field, c);
+  cv::Mat e = c[0].mul(c[0]) + c[1].mul(c[1]);
+  cv::Mat z[] = {e, cv::Mat::zeros(e.size(), CV_32F)};
+  cv::Mat out;
+  cv::merge(z, 2, out);
+  return out;
+}
+
+cv::Mat Spectrum(const cv::Mat& complex, cv::Size size) {
+  cv::Mat padded(size, CV_32FC2, cv::Scalar::all(0));
+  complex.copyTo(padded(cv::Rect(0, 0, complex.cols, complex.rows)));
+  cv::dft(padded, padded);
+  return padded;
+}
+
+// Real part of the circular cross-correlation sum_x conj(t(x)) b(x + u), from spectra.
+cv::Mat Correlate(const cv::Mat& b_spectrum, const cv::Mat& t_spectrum) {
+  cv::Mat product, out;
+  cv::mulSpectrums(b_spectrum, t_spectrum, product, 0, true);
+  cv::dft(product, out, cv::DFT_INVERSE | cv::DFT_SCALE | cv::DFT_REAL_OUTPUT);
+  return out;
+}
+
+// Corner-convention affine maps (x' = A [x y 1]) for OpenCV's warps, which use pixel centres.
+cv::Matx33d ToCentres(const cv::Matx33d& corner) {
+  const cv::Matx33d plus(1, 0, 0.5, 0, 1, 0.5, 0, 0, 1), minus(1, 0, -0.5, 0, 1, -0.5, 0, 0, 1);
+  return minus * corner * plus;
+}
+
+struct Peak {
+  double score = 0;
+  double rotation_deg = 0, scale = 1;
+  cv::Matx33d h;  // photo -> full-resolution basemap
+};
+
+// The photo turned by `rotation_deg` and scaled by `k` (template pixels per photo pixel),
+// on a canvas that holds it: its field, validity and the map photo -> template.
+struct Template {
+  cv::Mat field, mask;
+  cv::Matx33d from_photo;
+};
+
+Template MakeTemplate(const cv::Mat& photo, double rotation_deg, double k) {
+  const double r = rotation_deg * CV_PI / 180;
+  const cv::Matx22d a(k * std::cos(r), -k * std::sin(r), k * std::sin(r), k * std::cos(r));
+  std::vector<cv::Point2d> corners;
+  for (const cv::Point2d c : {cv::Point2d(0, 0), cv::Point2d(photo.cols, 0),
+                              cv::Point2d(photo.cols, photo.rows), cv::Point2d(0, photo.rows)})
+    corners.emplace_back(a * cv::Vec2d(c.x, c.y));
+  const cv::Rect2d box = BoundingBox(corners);
+  Template t;
+  t.from_photo = cv::Matx33d(a(0, 0), a(0, 1), -box.x, a(1, 0), a(1, 1), -box.y, 0, 0, 1);
+  const cv::Size size(static_cast<int>(std::ceil(box.width)),
+                      static_cast<int>(std::ceil(box.height)));
+  // Downscale first with area averaging, then turn: no aliasing on large photos.
+  cv::Mat small = photo;
+  double pre = 1;
+  if (k < 0.5) {
+    pre = k * 1.5;
+    cv::resize(photo, small, cv::Size(), pre, pre, cv::INTER_AREA);
+  }
+  const cv::Matx33d from_small = t.from_photo * cv::Matx33d(1 / pre, 0, 0, 0, 1 / pre, 0, 0, 0, 1);
+  const cv::Matx33d c = ToCentres(from_small);
+  const cv::Matx23d m(c(0, 0), c(0, 1), c(0, 2), c(1, 0), c(1, 1), c(1, 2));
+  cv::Mat warped, valid;
+  cv::warpAffine(small, warped, m, size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::warpAffine(cv::Mat(small.size(), CV_8UC1, cv::Scalar(255)), valid, m, size, cv::INTER_NEAREST,
+                 cv::BORDER_CONSTANT);
+  t.field = OrientationField(warped, valid);
+  t.mask = valid;
+  return t;
+}
+
+// Photo -> full-resolution basemap for a template placed at `at` (level pixels) on a level
+// read from `region` at `d` full-resolution pixels per level pixel.
+cv::Matx33d PlacedHomography(const Template& t, cv::Point2d at, const cv::Rect2d& region,
+                             double d) {
+  const cv::Matx33d level_from_template(1, 0, at.x, 0, 1, at.y, 0, 0, 1);
+  const cv::Matx33d full_from_level(d, 0, region.x, 0, d, region.y, 0, 0, 1);
+  return full_from_level * level_from_template * t.from_photo;
+}
+
+double SubPixel(float left, float centre, float right) {
+  const double den = left - 2.0 * centre + right;
+  if (!(std::abs(den) > 1e-9)) return 0;
+  return std::clamp(0.5 * (left - right) / den, -0.5, 0.5);
+}
+
+struct PatchRound {
+  cv::Matx33d h;
+  std::vector<std::pair<cv::Point2f, cv::Point2f>> agreeing;
+  int patches = 0;
+  double mean = 0;
+  bool ok = false;
+};
+
+// One round of patch correlation around the estimate `h`, searching `radius` level pixels.
+PatchRound RefineByPatches(const cv::Mat& photo, const Basemap& map, const cv::Matx33d& h,
+                           double radius_share, int grid, double patch_share, bool homography) {
+  PatchRound round;
+  round.h = h;
+  const auto bounds = FootprintBounds(h, photo.size());
+  if (!bounds) return round;
+  const double d = std::max(1.0, std::max(bounds->width, bounds->height) / kFineSide);
+  const double radius = std::max(3.0, radius_share * std::max(bounds->width, bounds->height) / d);
+  const double margin = (radius + 4) * d;
+  const cv::Rect2d window(bounds->x - margin, bounds->y - margin, bounds->width + 2 * margin,
+                          bounds->height + 2 * margin);
+  const cv::Size size(std::max(8, static_cast<int>(std::lround(window.width / d))),
+                      std::max(8, static_cast<int>(std::lround(window.height / d))));
+  auto pixels = map.Read(window, size);
+  if (!pixels.ok()) return round;
+  const cv::Mat base = OrientationField(pixels->gray, pixels->mask);
+  const cv::Matx33d level_from_full(1 / d, 0, -window.x / d, 0, 1 / d, -window.y / d, 0, 0, 1);
+  const cv::Matx33d w = level_from_full * h;
+  // The photo seen from above, on the window's grid (downscaled first when much larger).
+  cv::Mat src = photo;
+  double pre = 1;
+  const double k = BasemapPixelsPerPhotoPixel(w, photo.size());
+  if (k < 0.5) {
+    pre = k * 1.5;
+    cv::resize(photo, src, cv::Size(), pre, pre, cv::INTER_AREA);
+  }
+  const cv::Matx33d c = ToCentres(w * cv::Matx33d(1 / pre, 0, 0, 0, 1 / pre, 0, 0, 0, 1));
+  cv::Mat warped, valid;
+  cv::warpPerspective(src, warped, cv::Mat(c), size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::warpPerspective(cv::Mat(src.size(), CV_8UC1, cv::Scalar(255)), valid, cv::Mat(c), size,
+                      cv::INTER_NEAREST, cv::BORDER_CONSTANT);
+  const cv::Mat seen = OrientationField(warped, valid);
+  const cv::Rect foot = cv::boundingRect(valid);
+  if (foot.width < 24 || foot.height < 24) return round;
+  const cv::Matx33d w_inv = w.inv();
+  // Patches centred on a grid over the photo, square on the ground, a share of the
+  // footprint's size.
+  const int side = std::max(16, static_cast<int>(std::sqrt(cv::countNonZero(valid)) * patch_share));
+  std::vector<cv::Point2f> photo_pts, map_pts;
+  std::vector<double> scores;
+  const int r = static_cast<int>(std::ceil(radius));
+  const cv::Rect all(0, 0, size.width, size.height);
+  for (int gy = 0; gy < grid; ++gy) {
+    for (int gx = 0; gx < grid; ++gx) {
+      // Centres from a patch's half side in from the photo's edges (on the ground).
+      const double inset = std::min(0.35, 0.5 * patch_share);
+      const cv::Point2d in_photo(photo.cols * (inset + (1 - 2 * inset) * gx / (grid - 1)),
+                                 photo.rows * (inset + (1 - 2 * inset) * gy / (grid - 1)));
+      const auto at = ApplyHomography(w, in_photo);
+      if (!at) continue;
+      const cv::Rect patch(static_cast<int>(std::lround(at->x - side / 2.0)),
+                           static_cast<int>(std::lround(at->y - side / 2.0)), side, side);
+      const cv::Rect search(patch.x - r, patch.y - r, side + 2 * r, side + 2 * r);
+      if ((search & all) != search) continue;
+      if (cv::countNonZero(valid(patch)) < 0.6 * patch.area()) continue;
+      if (cv::countNonZero(pixels->mask(search)) < 0.9 * search.area()) continue;
+      const cv::Mat t = seen(patch);
+      if (cv::norm(t) < 1e-3 * side) continue;
+      ++round.patches;
+      cv::Mat score;
+      cv::matchTemplate(base(search), t, score, cv::TM_CCORR_NORMED);
+      cv::Point best;
+      double top = 0;
+      cv::minMaxLoc(score, nullptr, &top, nullptr, &best);
+      double dx = 0, dy = 0;
+      if (best.x > 0 && best.x + 1 < score.cols)
+        dx = SubPixel(score.at<float>(best.y, best.x - 1), score.at<float>(best.y, best.x),
+                      score.at<float>(best.y, best.x + 1));
+      if (best.y > 0 && best.y + 1 < score.rows)
+        dy = SubPixel(score.at<float>(best.y - 1, best.x), score.at<float>(best.y, best.x),
+                      score.at<float>(best.y + 1, best.x));
+      const cv::Point2d centre(patch.x + side / 2.0, patch.y + side / 2.0);
+      const cv::Point2d found(centre.x + best.x - r + dx, centre.y + best.y - r + dy);
+      const auto p = ApplyHomography(w_inv, centre);
+      if (!p) continue;
+      photo_pts.emplace_back(*p);
+      map_pts.emplace_back(window.x + found.x * d, window.y + found.y * d);
+      scores.push_back(top);
+    }
+  }
+  if (photo_pts.size() < static_cast<std::size_t>(kMinAgreeing)) return round;
+  cv::Mat inliers;
+  cv::Mat fitted;
+  try {
+    if (homography && photo_pts.size() >= 10) {
+      fitted = cv::findHomography(photo_pts, map_pts, cv::RANSAC, 1.5 * d, inliers, 2000, 0.999);
+    } else {
+      // A first, loose fit: the perspective of a tilted photo is not affine.
+      const double loose = std::max(2.0, 0.03 * std::max(foot.width, foot.height)) * d;
+      cv::Mat affine =
+          cv::estimateAffine2D(photo_pts, map_pts, inliers, cv::RANSAC, loose, 2000, 0.999);
+      if (!affine.empty()) {
+        fitted = cv::Mat::eye(3, 3, CV_64F);
+        affine.copyTo(fitted(cv::Rect(0, 0, 3, 2)));
+      }
+    }
+  } catch (const cv::Exception&) {
+    return round;
+  }
+  if (fitted.empty() || !PlausibleGroundHomography(cv::Matx33d(fitted), photo.size())) return round;
+  double sum = 0;
+  for (int i = 0; i < inliers.rows; ++i) {
+    if (!inliers.at<uchar>(i)) continue;
+    round.agreeing.emplace_back(photo_pts[static_cast<std::size_t>(i)],
+                                map_pts[static_cast<std::size_t>(i)]);
+    sum += scores[static_cast<std::size_t>(i)];
+  }
+  round.mean = round.agreeing.empty() ? 0 : sum / static_cast<double>(round.agreeing.size());
+  round.h = cv::Matx33d(fitted);
+  round.ok = static_cast<int>(round.agreeing.size()) >= kMinAgreeing &&
+             static_cast<double>(round.agreeing.size()) >= kMinAgreeingShare * round.patches;
+  return round;
+}
+
+// Rotation (degrees clockwise of the photo's up, in basemap pixels) and scale (basemap
+// pixels per photo pixel) of `h` at the photo's centre.
+std::pair<double, double> RotationAndScale(const cv::Matx33d& h, cv::Size size) {
+  const cv::Point2d c(size.width / 2.0, size.height / 2.0);
+  const auto a = ApplyHomography(h, c), b = ApplyHomography(h, c + cv::Point2d(0, -1));
+  if (!a || !b) return {NAN, NAN};
+  const cv::Point2d v = *b - *a;
+  return {std::atan2(v.x, -v.y) * 180 / CV_PI, BasemapPixelsPerPhotoPixel(h, size)};
+}
+
+}  // namespace
+
+double AngleBetweenDeg(double a, double b) {
+  double d = std::fmod(a - b, 360.0);
+  if (d > 180) d -= 360;
+  if (d < -180) d += 360;
+  return std::abs(d);
+}
+
+AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::Rect2d& region,
+                            const AreaSearchPrior& prior) {
+  AreaSearchResult result;
+  std::ostringstream log;
+  const double foot = std::max(photo.cols, photo.rows) * prior.scale;  // full-res pixels
+  const double d = std::max(1.0, foot / kCoarseSide);
+  const cv::Size level(std::max(8, static_cast<int>(std::lround(region.width / d))),
+                       std::max(8, static_cast<int>(std::lround(region.height / d))));
+  auto pixels = map.Read(region, level);
+  if (!pixels.ok()) {
+    result.log = "area search: " + pixels.error().message;
+    return result;
+  }
+  const cv::Mat base = OrientationField(pixels->gray, pixels->mask);
+  const cv::Mat base_energy = Energy(base);
+  const double mean_energy = cv::mean(base_energy, pixels->mask)[0];
+  // The grid of rotations and scales over the prior's ranges.
+  std::vector<double> rotations, scales;
+  const int nr = static_cast<int>(std::ceil(prior.rotation_tol_deg / kRotationStepDeg));
+  for (int i = -nr; i <= nr; ++i)
+    rotations.push_back(prior.rotation_deg + i * prior.rotation_tol_deg / std::max(1, nr));
+  const double lo = std::log(1 - prior.scale_rel_tol), hi = std::log(1 + prior.scale_rel_tol);
+  const int ns = std::max(1, static_cast<int>(std::ceil((hi - lo) / std::log(kScaleStep))));
+  for (int i = 0; i <= ns; ++i) scales.push_back(prior.scale * std::exp(lo + (hi - lo) * i / ns));
+  // One FFT size for every template (the largest one fits).
+  const double side = std::hypot(photo.cols, photo.rows) * scales.back() / d + 4;
+  const cv::Size fft(cv::getOptimalDFTSize(level.width + static_cast<int>(side)),
+                     cv::getOptimalDFTSize(level.height + static_cast<int>(side)));
+  const cv::Mat base_spectrum = Spectrum(base, fft);
+  const cv::Mat energy_spectrum = Spectrum(base_energy, fft);
+  std::vector<Peak> peaks;
+  for (const double s : scales) {
+    for (const double rot : rotations) {
+      const Template t = MakeTemplate(photo, rot, s / d);
+      const double t_norm = cv::norm(t.field);
+      if (t_norm <= 0) continue;
+      cv::Mat mask_c;
+      {
+        cv::Mat m;
+        t.mask.convertTo(m, CV_32F, 1.0 / 255);
+        cv::Mat z[] = {m, cv::Mat::zeros(m.size(), CV_32F)};
+        cv::merge(z, 2, mask_c);
+      }
+      const double area = cv::countNonZero(t.mask);
+      const cv::Mat num = Correlate(base_spectrum, Spectrum(t.field, fft));
+      const cv::Mat den = Correlate(energy_spectrum, Spectrum(mask_c, fft));
+      // Placements whose template lies mostly inside the level: shifts from -1/4 of the
+      // template to the far side less 3/4 of it (negative shifts wrap around).
+      const int x_from = -t.field.cols / 4, x_to = level.width - 3 * t.field.cols / 4;
+      const int y_from = -t.field.rows / 4, y_to = level.height - 3 * t.field.rows / 4;
+      Peak best;
+      for (int y = y_from; y <= y_to; ++y) {
+        const int yy = (y + fft.height) % fft.height;
+        const float* nrow = num.ptr<float>(yy);
+        const float* drow = den.ptr<float>(yy);
+        for (int x = x_from; x <= x_to; ++x) {
+          const int xx = (x + fft.width) % fft.width;
+          const double e = std::max(0.0f, drow[xx]);
+          if (e < 0.5 * mean_energy * area) continue;  // mostly outside the data
+          const double score = nrow[xx] / (t_norm * std::sqrt(e + 0.05 * mean_energy * area));
+          if (score > best.score) {
+            best.score = score;
+            best.h =
+                PlacedHomography(t, {static_cast<double>(x), static_cast<double>(y)}, region, d);
+          }
+        }
+      }
+      best.rotation_deg = rot;
+      best.scale = s;
+      if (best.score > 0) peaks.push_back(best);
+    }
+  }
+  std::sort(peaks.begin(), peaks.end(),
+            [](const Peak& a, const Peak& b) { return a.score > b.score; });
+  // Distinct places: a peak whose centre falls within a quarter footprint of a better one
+  // is the same place.
+  std::vector<Peak> distinct;
+  const cv::Point2d centre(photo.cols / 2.0, photo.rows / 2.0);
+  for (const auto& p : peaks) {
+    const auto c = ApplyHomography(p.h, centre);
+    if (!c) continue;
+    const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](const Peak& q) {
+      const auto e = ApplyHomography(q.h, centre);
+      return e && cv::norm(*e - *c) < foot / 4;
+    });
+    if (!seen) distinct.push_back(p);
+    if (static_cast<int>(distinct.size()) >= kPeaks) break;
+  }
+  log << "area search " << map.info().path.filename().string() << " 1:" << std::round(d * 100) / 100
+      << " (" << rotations.size() << " rotations x " << scales.size() << " scales";
+  if (!distinct.empty()) log << ", best " << std::round(distinct[0].score * 1000) / 1000;
+  log << ")";
+  PatchRound best_round;
+  for (const auto& p : distinct) {
+    if (p.score < kMinCoarse) break;
+    PatchRound round = RefineByPatches(photo, map, p.h, 0.12, 5, 0.4, false);
+    bool projective = false;  // a homography round agreed: the affine first fit is not enough
+    for (int i = 0; i < 3 && round.ok; ++i) {
+      PatchRound next = RefineByPatches(photo, map, round.h, i == 0 ? 0.04 : 0.015, i == 0 ? 6 : 8,
+                                        i == 0 ? 0.3 : 0.22, true);
+      if (!next.ok) break;
+      round = std::move(next);
+      projective = true;
+    }
+    if (!round.ok || !projective) continue;
+    const auto [rot, scale] = RotationAndScale(round.h, photo.size());
+    if (AngleBetweenDeg(rot, prior.rotation_deg) > prior.rotation_tol_deg + 5 ||
+        !(scale > prior.scale * (1 - prior.scale_rel_tol) / 1.1 &&
+          scale < prior.scale * (1 + prior.scale_rel_tol) * 1.1))
+      continue;
+    if (round.agreeing.size() > best_round.agreeing.size() ||
+        (round.agreeing.size() == best_round.agreeing.size() && round.mean > best_round.mean)) {
+      best_round = std::move(round);
+      result.coarse = p.score;
+    }
+  }
+  if (best_round.ok) {
+    log << ": " << best_round.agreeing.size() << " of " << best_round.patches
+        << " patches agree (mean " << std::round(best_round.mean * 100) / 100 << ")";
+    result.homography = best_round.h;
+    result.points = best_round.agreeing;
+    result.patches = best_round.patches;
+    result.patch_mean = best_round.mean;
+    result.ok = best_round.mean >= kMinPatchMean;
+  } else {
+    log << ": no place where the photo's patches agree";
+  }
+  result.log = log.str();
+  return result;
+}
+
+}  // namespace gv

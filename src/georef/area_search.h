@@ -1,0 +1,51 @@
+// Area-based registration of a photo of the ground when its heading and scale are roughly
+// known (a drone's yaw and altitude, a compass bearing, the analyst's estimate), for
+// basemaps taken years apart from the photo, where feature matching finds almost nothing
+// in common (crops and water change; roads, field edges and buildings stay).
+//
+// Both pictures become doubled-angle gradient orientation fields, e^(2i theta) weighted by
+// the gradient's strength: the direction of edges, whatever their contrast or its sign.
+// 1. Coarse: the photo is turned and scaled by every pair of a grid over the prior's
+//    ranges (2 degrees and 4 % apart) and its field is correlated with the basemap's over
+//    every position at once (FFT; normalised by the basemap's local energy).
+// 2. Fine: the best distinct peaks are refined by correlating patches of the photo (a grid
+//    over it) around their predicted places; a homography through the patches that agree
+//    is the registration (it takes up the perspective that the similarity of step 1 does
+//    not model), checked against the priors.
+#pragma once
+
+#include <opencv2/core.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "geo/basemap.h"
+
+namespace gv {
+
+struct AreaSearchPrior {
+  double rotation_deg = 0;  // of the photo's up direction in basemap pixels, clockwise from up
+  double rotation_tol_deg = 10;
+  double scale = 1;  // basemap pixels per photo pixel at the photo's centre
+  double scale_rel_tol = 0.2;
+};
+
+struct AreaSearchResult {
+  bool ok = false;
+  cv::Matx33d homography = cv::Matx33d::eye();  // photo pixels -> basemap pixels
+  // Patch centres that agree with the homography (photo, basemap), full resolution.
+  std::vector<std::pair<cv::Point2f, cv::Point2f>> points;
+  int patches = 0;        // patches correlated in the last round
+  double coarse = 0;      // normalised correlation of the best coarse peak
+  double patch_mean = 0;  // mean normalised correlation of the agreeing patches
+  std::string log;        // what was searched, for the result's levels_searched
+};
+
+// |a - b| on the circle, degrees in [0, 180].
+double AngleBetweenDeg(double a, double b);
+
+// `photo`: 8-bit grey. `region`: full-resolution basemap pixels to search.
+AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::Rect2d& region,
+                            const AreaSearchPrior& prior);
+
+}  // namespace gv
