@@ -37,7 +37,7 @@ namespace {
 
 using J = nlohmann::ordered_json;
 constexpr const char* kFormat = "geoverify-shard";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;  // 2: georef results name their method
 
 // ---- encoding: every field, in declaration order -------------------------------------------
 
@@ -199,6 +199,7 @@ J EncGeoref(const GeorefResult& g) {
   for (int i = 0; i < 9; ++i) h.push_back(g.homography.val[i]);
   return {{"ok", g.ok},
           {"message", g.message},
+          {"method", g.method},
           {"basemap", g.basemap.string()},
           {"tentative", g.tentative},
           {"inliers", g.inliers},
@@ -430,7 +431,7 @@ Clue DecClue(const J& j) {
 
 GeorefResult DecGeoref(const J& j) {
   GeorefResult g;
-  Get(j, "ok", g.ok), Get(j, "message", g.message);
+  Get(j, "ok", g.ok), Get(j, "message", g.message), Get(j, "method", g.method);
   g.basemap = j.at("basemap").get<std::string>();
   Get(j, "tentative", g.tentative), Get(j, "inliers", g.inliers);
   Get(j, "inlier_ratio", g.inlier_ratio);

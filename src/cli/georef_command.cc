@@ -1,9 +1,12 @@
 // geoverify georef PHOTO... --basemap RASTER... [--near LAT,LON --radius M] [--json]
+//                  [--heading DEG[:TOL]] [--gsd M[:TOL]] [--no-metadata-priors]
 //                  [-o FILE] [--warp FILE.tif|DIR] [--draw FILE.png|DIR]
 #include <cstdio>
 #include <iostream>
 
+#include "case/inspect.h"
 #include "cli/command.h"
+#include "georef/priors.h"
 #include "image/encode.h"
 #include "image/evidence.h"
 #include "metadata/metadata_json.h"
@@ -19,8 +22,9 @@ namespace {
 
 struct GeorefArgs {
   std::vector<std::string> photos, basemaps;
-  std::string near, out, warp, draw;
-  bool json = false;
+  std::string near, out, warp, draw, heading, gsd;
+  bool json = false, metadata_priors = true;
+  GeorefPriors given;  // --heading, --gsd
   std::uint64_t max_bytes = 1ull << 30;
   double deadline_s = 10;
   GeorefOptions options;
@@ -77,9 +81,35 @@ PhotoOutcome GeorefOne(const std::string& path, const std::optional<PreflightFai
   if (!photo.ok()) return fail(photo.error().message);
   std::vector<const Basemap*> basemaps;
   for (const auto& m : maps) basemaps.push_back(m.get());
-  auto result = Georeference(*photo, basemaps, args.options);
+  // Priors: the photo's metadata (DJI XMP, GPSImgDirection), then the analyst's over them.
+  GeorefOptions options = args.options;
+  GeorefPriors priors;
+  if (args.metadata_priors)
+    priors = PriorsFromMetadata(InspectEvidence(*evidence, InspectOptions{}), photo->size());
+  if (args.given.heading_deg) {
+    priors.heading_deg = args.given.heading_deg;
+    priors.heading_tol_deg = args.given.heading_tol_deg;
+    priors.heading_source = args.given.heading_source;
+  }
+  if (args.given.gsd_m) {
+    priors.gsd_m = args.given.gsd_m;
+    priors.gsd_rel_tol = args.given.gsd_rel_tol;
+    priors.gsd_source = args.given.gsd_source;
+  }
+  priors.ApplyTo(options);
+  auto result = Georeference(*photo, basemaps, options);
   if (!result.ok()) return fail(path + ": " + result.error().message);
   outcome.json.update(GeorefJson(*result));
+  nlohmann::ordered_json used = nlohmann::ordered_json::object();
+  if (options.heading_deg)
+    used["heading"] = {{"deg", *options.heading_deg},
+                       {"tolerance_deg", options.heading_tol_deg},
+                       {"source", priors.heading_source}};
+  if (options.gsd_m)
+    used["gsd"] = {{"m", *options.gsd_m},
+                   {"relative_tolerance", options.gsd_rel_tol},
+                   {"source", priors.gsd_source}};
+  outcome.json["priors"] = used;
   outcome.json["error"] = nullptr;
   outcome.features = GeorefFeatures(*result, path, sha256);
   const Basemap* matched = nullptr;
@@ -136,6 +166,14 @@ int RunGeoref(int argc, char** argv) {
   app.add_option("--radius", args.options.radius_m, "metres, with --near")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 1e7));
+  app.add_option("--heading", args.heading,
+                 "DEG[:TOL]: compass bearing of the photo's up direction on the ground, degrees "
+                 "clockwise from true north (default tolerance 10)");
+  app.add_option("--gsd", args.gsd,
+                 "M[:TOL]: ground metres per photo pixel at the photo's centre (default relative "
+                 "tolerance 0.2); with --heading, photos of another year are searched by area");
+  app.add_flag("!--no-metadata-priors", args.metadata_priors,
+               "ignore the heading and scale that DJI XMP and GPSImgDirection give");
   app.add_option("-o,--output", args.out,
                  "write footprints and control points (WGS84) to this vector file (.gpkg, "
                  ".geojson, .kml, .shp, ...)");
@@ -164,6 +202,26 @@ int RunGeoref(int argc, char** argv) {
       return kExitUsage;
     }
     args.options.near = *near;
+  }
+  if (!args.heading.empty()) {
+    auto h = ParseHeadingPrior(args.heading);
+    if (!h.ok()) {
+      std::cerr << "geoverify georef: " << h.error().message << "\n";
+      return kExitUsage;
+    }
+    args.given.heading_deg = h->first;
+    args.given.heading_tol_deg = h->second;
+    args.given.heading_source = "--heading";
+  }
+  if (!args.gsd.empty()) {
+    auto g = ParseGsdPrior(args.gsd);
+    if (!g.ok()) {
+      std::cerr << "geoverify georef: " << g.error().message << "\n";
+      return kExitUsage;
+    }
+    args.given.gsd_m = g->first;
+    args.given.gsd_rel_tol = g->second;
+    args.given.gsd_source = "--gsd";
   }
   const bool several = args.photos.size() > 1;
   for (const std::string* dir : {&args.warp, &args.draw}) {

@@ -29,6 +29,8 @@ cv::Matx33d GridToBasemap(cv::Point2d origin, double step) {
 nlohmann::ordered_json GeorefJson(const GeorefResult& r) {
   nlohmann::ordered_json j;
   j["ok"] = r.ok;
+  j["method"] =
+      r.method.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.method);
   j["message"] =
       r.message.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.message);
   j["basemap"] = r.basemap.empty() ? nlohmann::ordered_json(nullptr)

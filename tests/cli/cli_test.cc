@@ -485,6 +485,31 @@ TEST_F(CliGeoref, BadPhotoInABatchFailsAloneAndBadBasemapIsNamed) {
   EXPECT_EQ(Geoverify("georef --help").exit_code, 0);
 }
 
+TEST_F(CliGeoref, PriorsAreReportedAndARegistrationThatContradictsThemIsRefused) {
+  // The view is turned 250 degrees: a heading of 0 +- 10 cannot be it.
+  auto r = Geoverify("georef --json " + Quote(dir_ / "view.jpg") + " --basemap " + Quote(basemap_) +
+                     " --heading 0:10");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto e = nlohmann::json::parse(r.out)[0];
+  EXPECT_FALSE(e["ok"].get<bool>());
+  EXPECT_NE(e["message"].get<std::string>().find("contradicts the priors"), std::string::npos)
+      << e.dump();
+  EXPECT_EQ(e["priors"]["heading"]["source"], "--heading");
+  EXPECT_EQ(e["priors"]["heading"]["tolerance_deg"], 10.0);
+  // Without priors the same photo registers, by features, and says none were used.
+  r = Geoverify("georef --json " + Quote(dir_ / "view.jpg") + " --basemap " + Quote(basemap_));
+  e = nlohmann::json::parse(r.out)[0];
+  EXPECT_TRUE(e["ok"].get<bool>());
+  EXPECT_EQ(e["method"], "features");
+  EXPECT_TRUE(e["priors"].empty());
+  for (const char* bad : {"--heading north", "--heading 10:400", "--gsd 0", "--gsd 2:1.5"})
+    EXPECT_EQ(Geoverify("georef " + Quote(dir_ / "view.jpg") + " --basemap " + Quote(basemap_) +
+                        " " + bad)
+                  .exit_code,
+              2)
+        << bad;
+}
+
 }  // namespace
 }  // namespace gv
 

@@ -5,6 +5,7 @@
 
 #include "case/steps/steps.h"
 #include "geo/basemap.h"
+#include "georef/priors.h"
 
 namespace gv {
 namespace {
@@ -31,7 +32,10 @@ class GeorefStep : public Step {
     if (!pixels.ok()) return pixels.error();
     std::vector<const Basemap*> maps;
     for (const auto& m : basemaps_) maps.push_back(m.get());
-    auto result = Georeference(*pixels, maps, ctx.options.georef);
+    // The heading and scale that the photo's metadata gives (DJI XMP, GPSImgDirection).
+    GeorefOptions options = ctx.options.georef;
+    PriorsFromMetadata(ctx.photo.metadata, pixels->size()).ApplyTo(options);
+    auto result = Georeference(*pixels, maps, options);
     if (!result.ok()) return result.error();
     if (!result->ok) return OkStatus();  // not a view of these basemaps' ground
     Clue clue;
