@@ -8,10 +8,11 @@
 // 1. Coarse: the photo is turned and scaled by every pair of a grid over the prior's
 //    ranges (2 degrees and 4 % apart) and its field is correlated with the basemap's over
 //    every position at once (FFT; normalised by the basemap's local energy).
-// 2. Fine: the best distinct peaks are refined by correlating patches of the photo (a grid
-//    over it) around their predicted places; a homography through the patches that agree
-//    is the registration (it takes up the perspective that the similarity of step 1 does
-//    not model), checked against the priors.
+// 2. Fine: the six best distinct peaks are refined by correlating patches of the photo (a
+//    grid over it) around their predicted places: an affine fit first (5x5 patches), then
+//    up to seven rounds of homographies (6x6, then 8x8 patches), each from the last; the
+//    round whose patches agree best is kept (it takes up the perspective that the
+//    similarity of step 1 does not model), checked against the priors.
 #pragma once
 
 #include <opencv2/core.hpp>
