@@ -146,6 +146,18 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
   return f;
 }
 
+// Calls `use` with every decodable camera photo under DATA/exif.
+template <typename F>
+void ForEachCameraPhoto(const fs::path& data, F use) {
+  for (const auto& entry : fs::recursive_directory_iterator(data / "exif")) {
+    if (!entry.is_regular_file()) continue;
+    std::vector<std::uint8_t> bytes;
+    if (!gv::ReadFileBounded(entry.path(), 1 << 28, bytes).ok()) continue;
+    auto image = gv::DecodeImage(bytes);
+    if (image.ok()) use(entry.path(), *image);
+  }
+}
+
 void PrintSet(const char* name, const SetFigures& f, double pixel_m, const char* target) {
   const double success = 100.0 * f.success / std::max(1, f.views);
   const double median = Percentile(f.errors_px, 0.5), p90 = Percentile(f.errors_px, 0.9);
@@ -189,26 +201,21 @@ int main(int argc, char** argv) {
   int prior_photos = 0, prior_false = 0;
   {
     std::mt19937_64 rng(seed + 3);
-    for (const auto& entry : fs::recursive_directory_iterator(data / "exif")) {
-      if (!entry.is_regular_file()) continue;
-      std::vector<std::uint8_t> bytes;
-      if (!gv::ReadFileBounded(entry.path(), 1 << 28, bytes).ok()) continue;
-      auto image = gv::DecodeImage(bytes);
-      if (!image.ok()) continue;
+    ForEachCameraPhoto(data, [&](const fs::path& path, const cv::Mat& image) {
       gv::GeorefOptions options;
       options.heading_deg = std::uniform_real_distribution<double>(0, 360)(rng);
       const double wide =
           std::exp(std::uniform_real_distribution<double>(std::log(150.0), std::log(600.0))(rng));
-      options.gsd_m = wide * (*naip09)->info().pixel_size_m / std::max(image->cols, image->rows);
-      auto r = gv::Georeference(*image, {naip09->get()}, options);
-      if (!r.ok()) continue;
+      options.gsd_m = wide * (*naip09)->info().pixel_size_m / std::max(image.cols, image.rows);
+      auto r = gv::Georeference(image, {naip09->get()}, options);
+      if (!r.ok()) return;
       ++prior_photos;
       if (r->ok) {
         ++prior_false;
         std::printf("  false registration with priors: %s (%s, %d of %d)\n",
-                    entry.path().filename().c_str(), r->method.c_str(), r->inliers, r->tentative);
+                    path.filename().c_str(), r->method.c_str(), r->inliers, r->tentative);
       }
-    }
+    });
   }
   if (priors_only) {
     std::printf("unrelated camera photos with random priors: %d, registered (false): %d\n",
@@ -228,21 +235,15 @@ int main(int argc, char** argv) {
                                      seed + 2, verbose, {{0.25, {640, 480}}, {4.0, {128, 96}}});
   // False registrations: camera photos that show no part of the basemap.
   int photos = 0, false_ok = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(data / "exif")) {
-    if (!entry.is_regular_file()) continue;
-    std::vector<std::uint8_t> bytes;
-    if (!gv::ReadFileBounded(entry.path(), 1 << 28, bytes).ok()) continue;
-    auto image = gv::DecodeImage(bytes);
-    if (!image.ok()) continue;
-    auto r = gv::Georeference(*image, {rgb->get(), naip09->get()});
-    if (!r.ok()) continue;
+  ForEachCameraPhoto(data, [&](const fs::path& path, const cv::Mat& image) {
+    auto r = gv::Georeference(image, {rgb->get(), naip09->get()});
+    if (!r.ok()) return;
     ++photos;
     if (r->ok) {
       ++false_ok;
-      std::printf("  false registration: %s (%d inliers)\n", entry.path().filename().c_str(),
-                  r->inliers);
+      std::printf("  false registration: %s (%d inliers)\n", path.filename().c_str(), r->inliers);
     }
-  }
+  });
   std::printf("\n%-22s %5s %10s %8s %11s %8s %11s %8s %10s\n", "set", "views", "success", "reg'd",
               "median", "", "p90", "", "time/photo");
   PrintSet("landsat (RGB.byte)", landsat, (*rgb)->info().pixel_size_m,
