@@ -18,7 +18,7 @@
 #include "forensics/analysis.h"
 #include "geo/clue.h"
 #include "georef/registration.h"
-#include "match/features.h"
+#include "match/feature_spill.h"
 #include "metadata/photo_metadata.h"
 #include "util/finding.h"
 
@@ -89,9 +89,10 @@ struct PhotoRecord {
   nlohmann::ordered_json text;         // the text step's lines, items and clues (null before it)
   std::optional<GeorefResult> georef;  // when registered on a basemap
   std::string warped_path;             // set by report/: the warped GeoTIFF
-  std::optional<std::int64_t> taken_at_utc;    // after the time step (case.yaml wins)
-  std::string taken_at_utc_source;             // "case.yaml", or the metadata's source
-  std::optional<Features> features;            // for same-scene linking, dropped after
+  std::optional<std::int64_t> taken_at_utc;  // after the time step (case.yaml wins)
+  std::string taken_at_utc_source;           // "case.yaml", or the metadata's source
+  // For same-scene linking (on disk until then: match/feature_spill.h), dropped after.
+  std::optional<SpilledFeatures> features;
   int place_group = -1;                        // index into Case::place_groups
   std::map<std::string, double> step_seconds;  // wall time of each step on this photo
   bool unreadable = false;                     // the intake could not read it at all
@@ -132,6 +133,7 @@ struct Case {
   std::vector<GroupFusion> fusion;  // one per place group, when the fusion step ran
   std::vector<std::string> steps_run, steps_skipped;
   std::map<std::string, double> case_step_seconds;  // wall time of each step's case-wide work
+  std::shared_ptr<FeatureSpill> feature_spill;      // the photos' features (same_scene)
   std::size_t failed = 0;  // photos that could not be read, or that a step failed on
   // The files the intake listed (a slice's and the others'), and the SHA-256 of their paths
   // in order: the shards of one sharded run must have seen the same case folder.

@@ -44,6 +44,9 @@ struct PipelineOptions {
   // photos before the steps (case/videos.h). Empty: videos get their metadata only.
   std::filesystem::path frames_dir;
   KeyframeOptions keyframes;
+  // Where temporary files go (run: the output folder), e.g. the photos' features until they
+  // are compared; unnamed, so nothing is left there. Empty: the system's temporary folder.
+  std::filesystem::path scratch_dir;
   // Called once a photo has been through its steps (before the case-wide Finish), e.g. to
   // write its pictures and free them, so that memory does not grow with the case.
   std::function<void(PhotoRecord& photo)> on_photo_done;

@@ -229,6 +229,12 @@ J EncFeatures(const Features& f) {
           {"size", J::array({f.image_size.width, f.image_size.height})}};
 }
 
+Features LoadOrThrow(const SpilledFeatures& spilled) {
+  auto f = spilled.Load();
+  if (!f.ok()) throw std::runtime_error(f.error().message);
+  return std::move(*f);
+}
+
 J EncPhoto(const PhotoRecord& p) {
   J clues = J::array();
   for (const auto& c : p.clues) clues.push_back(EncClue(c));
@@ -253,7 +259,7 @@ J EncPhoto(const PhotoRecord& p) {
           {"warped_path", p.warped_path},
           {"taken_at_utc", Opt(p.taken_at_utc)},
           {"taken_at_utc_source", p.taken_at_utc_source},
-          {"features", p.features ? EncFeatures(*p.features) : J(nullptr)},
+          {"features", p.features ? EncFeatures(LoadOrThrow(*p.features)) : J(nullptr)},
           {"place_group", p.place_group},
           {"step_seconds", std::move(seconds)},
           {"unreadable", p.unreadable},
@@ -476,7 +482,9 @@ Features DecFeatures(const J& j) {
   return f;
 }
 
-PhotoRecord DecPhoto(const J& j) {
+// `spill` receives the photo's features (made on the first photo that has some).
+PhotoRecord DecPhoto(const J& j, const std::filesystem::path& scratch_dir,
+                     std::shared_ptr<FeatureSpill>& spill) {
   PhotoRecord p;
   Get(j, "path", p.path);
   p.absolute = j.at("absolute").get<std::string>();
@@ -495,7 +503,17 @@ PhotoRecord DecPhoto(const J& j) {
   Get(j, "warped_path", p.warped_path);
   p.taken_at_utc = GetOpt<std::int64_t>(j.at("taken_at_utc"));
   Get(j, "taken_at_utc_source", p.taken_at_utc_source);
-  if (const J& f = j.at("features"); !f.is_null()) p.features = DecFeatures(f);
+  if (const J& f = j.at("features"); !f.is_null()) {
+    if (!spill) {
+      auto made = FeatureSpill::Create(scratch_dir);
+      if (!made.ok()) made = FeatureSpill::Create();
+      if (!made.ok()) throw std::runtime_error(made.error().message);
+      spill = std::move(*made);
+    }
+    auto spilled = spill->Put(DecFeatures(f));
+    if (!spilled.ok()) throw std::runtime_error(spilled.error().message);
+    p.features = std::move(*spilled);
+  }
   Get(j, "place_group", p.place_group);
   for (const auto& [step, s] : j.at("step_seconds").items()) p.step_seconds[step] = s.get<double>();
   Get(j, "unreadable", p.unreadable);
@@ -521,7 +539,11 @@ Status WriteShardFile(const std::filesystem::path& path, const ShardHeader& head
   J evidence = J::array(), shared = J::array(), photos = J::array(), videos = J::array();
   for (const auto& e : c.evidence) evidence.push_back(EncEvidence(e));
   for (const auto& e : c.shared) shared.push_back(EncEvidence(e));
-  for (const auto& p : c.photos) photos.push_back(EncPhoto(p));
+  try {
+    for (const auto& p : c.photos) photos.push_back(EncPhoto(p));
+  } catch (const std::exception& e) {
+    return MakeError(path.string() + ": " + e.what());
+  }
   for (const auto& v : c.videos)
     videos.push_back({{"path", v.path},
                       {"absolute", v.absolute.string()},
@@ -579,7 +601,10 @@ Result<Shard> ReadShardFile(const std::filesystem::path& path) {
     Get(root, "steps_run", c.steps_run), Get(root, "steps_skipped", c.steps_skipped);
     for (const auto& e : root.at("evidence")) c.evidence.push_back(DecEvidence(e));
     for (const auto& e : root.at("shared")) c.shared.push_back(DecEvidence(e));
-    for (const auto& p : root.at("photos")) c.photos.push_back(DecPhoto(p));
+    std::shared_ptr<FeatureSpill> spill;
+    for (const auto& p : root.at("photos"))
+      c.photos.push_back(DecPhoto(p, path.parent_path(), spill));
+    c.feature_spill = spill;
     for (const auto& v : root.at("videos")) {
       VideoRecord video;
       Get(v, "path", video.path);

@@ -309,6 +309,7 @@ int RunRun(int argc, char** argv) {
   options.on_photo_done = [&out_dir](PhotoRecord& photo) { WritePhotoFiles(photo, out_dir); };
   // Videos' keyframes become photos of the case, written here (listed in the manifest).
   options.frames_dir = std::filesystem::path(out_dir) / "frames";
+  options.scratch_dir = out_dir;
   if (auto st = RunPhotoSteps(c, options); !st.ok()) {
     std::cerr << "geoverify run: " << st.error().message << "\n";
     return kExitUsage;

@@ -1,5 +1,6 @@
 #include "match/vocabulary.h"
 
+#include <algorithm>
 #include <numeric>
 #include <opencv2/flann.hpp>
 #include <random>
@@ -14,10 +15,7 @@ Result<Vocabulary> Vocabulary::Train(const cv::Mat& descriptors, int k, int max_
   if (k < 2) return MakeError("vocabulary size must be at least 2");
   cv::Mat sample = descriptors;
   if (descriptors.rows > max_samples) {
-    std::vector<int> rows(static_cast<std::size_t>(descriptors.rows));
-    std::iota(rows.begin(), rows.end(), 0);
-    std::mt19937 rng(static_cast<std::uint32_t>(seed));
-    std::shuffle(rows.begin(), rows.end(), rng);
+    const std::vector<int> rows = SampleRows(descriptors.rows, max_samples, seed);
     sample = cv::Mat(max_samples, descriptors.cols, CV_32F);
     for (int i = 0; i < max_samples; ++i)
       descriptors.row(rows[static_cast<std::size_t>(i)]).copyTo(sample.row(i));
@@ -33,6 +31,16 @@ Result<Vocabulary> Vocabulary::Train(const cv::Mat& descriptors, int k, int max_
     return MakeError(std::string("k-means failed: ") + e.what());
   }
   return FromCenters(centers);
+}
+
+std::vector<int> Vocabulary::SampleRows(int total, int max_samples, int seed) {
+  std::vector<int> rows(static_cast<std::size_t>(std::max(0, total)));
+  std::iota(rows.begin(), rows.end(), 0);
+  if (total <= max_samples) return rows;
+  std::mt19937 rng(static_cast<std::uint32_t>(seed));
+  std::shuffle(rows.begin(), rows.end(), rng);
+  rows.resize(static_cast<std::size_t>(std::max(0, max_samples)));
+  return rows;
 }
 
 Result<Vocabulary> Vocabulary::FromCenters(cv::Mat centers) {

@@ -18,6 +18,10 @@ class Vocabulary {
   static Result<Vocabulary> Train(const cv::Mat& descriptors, int k, int max_samples = 60000,
                                   int seed = 1);
   static Result<Vocabulary> FromCenters(cv::Mat centers);
+  // The rows Train() uses of `total` descriptor rows, in its order: all of them in order when
+  // there are at most `max_samples`, else the first `max_samples` of a seeded shuffle. Lets a
+  // caller gather exactly Train's sample from descriptors that are not in one matrix.
+  static std::vector<int> SampleRows(int total, int max_samples = 60000, int seed = 1);
   Vocabulary() = default;
   Vocabulary(Vocabulary&&) = default;
   Vocabulary& operator=(Vocabulary&&) = default;

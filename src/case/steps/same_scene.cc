@@ -31,27 +31,55 @@ class SameSceneStep : public Step {
                          "basemaps");
       return OkStatus();
     }
-    ctx.photo.features = std::move(*features);
+    // Kept on disk until every photo has been through the steps: memory does not grow with
+    // the case.
+    if (!ctx.c.feature_spill) {
+      auto spill = FeatureSpill::Create(ctx.options.scratch_dir);
+      if (!spill.ok() && !ctx.options.scratch_dir.empty()) spill = FeatureSpill::Create();
+      if (!spill.ok()) return spill.error();
+      ctx.c.feature_spill = std::move(*spill);
+    }
+    auto spilled = ctx.c.feature_spill->Put(*features);
+    if (!spilled.ok()) return spilled.error();
+    ctx.photo.features = std::move(*spilled);
     return OkStatus();
   }
   Status Finish(Case& c, const PipelineOptions& options) override {
     const std::size_t n = c.photos.size();
-    // Verified same-scene pairs.
-    std::vector<const Features*> items(n, nullptr);
+    // Verified same-scene pairs. The features are read back from disk one or two photos at a
+    // time.
+    std::vector<int> rows(n, 0);
     for (std::size_t i = 0; i < n; ++i)
-      if (c.photos[i].features) items[i] = &*c.photos[i].features;
+      if (const auto& f = c.photos[i].features; f && !f->binary) rows[i] = f->count;
+    const auto load = [&](int i) -> Result<Features> {
+      return c.photos[static_cast<std::size_t>(i)].features->Load();
+    };
     RetrievalOptions retrieval;
     retrieval.candidates = options.same_scene_candidates;
-    auto similar = RetrieveSimilar(items, retrieval);
+    auto similar = RetrieveSimilar(
+        rows,
+        [&](int i) -> Result<cv::Mat> {
+          auto f = load(i);
+          if (!f.ok()) return f.error();
+          return f->descriptors;
+        },
+        retrieval);
     if (!similar.ok()) return similar.error();
     std::set<std::pair<int, int>> tried;
     for (std::size_t i = 0; i < n; ++i) {
+      std::optional<Result<Features>> mine;  // photo i's, read once
       for (const auto& [j, score] : (*similar)[i]) {
         const std::pair<int, int> key{std::min<int>(static_cast<int>(i), j),
                                       std::max<int>(static_cast<int>(i), j)};
         if (!tried.insert(key).second) continue;
-        const PairMatch m =
-            MatchFeatures(*items[key.first], *items[key.second], options.locate.match);
+        if (!mine) mine = load(static_cast<int>(i));
+        auto theirs = load(j);
+        if (!mine->ok()) return mine->error();
+        if (!theirs.ok()) return theirs.error();
+        const Features& self_f = **mine;
+        const bool i_first = key.first == static_cast<int>(i);
+        const PairMatch m = MatchFeatures(i_first ? self_f : *theirs, i_first ? *theirs : self_f,
+                                          options.locate.match);
         if (m.verdict != "same_scene") continue;
         c.scene_links.push_back({c.photos[key.first].path, c.photos[key.second].path,
                                  "same scene, " + std::to_string(m.inliers) + " inliers"});
@@ -66,6 +94,7 @@ class SameSceneStep : public Step {
       }
     }
     for (auto& p : c.photos) p.features.reset();
+    c.feature_spill.reset();
     return OkStatus();
   }
 };

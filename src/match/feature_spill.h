@@ -1,0 +1,52 @@
+// Features kept on disk while a case is worked on. A case's photos are compared with each
+// other only after every photo has been through the steps, so their features must wait:
+// about 1 MB a photo (2,000 SIFT keypoints), 1.6 GB for a phone dump of 1,600 photos and
+// keyframes. They wait in an unnamed temporary file (O_TMPFILE: no name, nothing left behind
+// by a crash) and are read back one photo at a time when compared.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "match/features.h"
+#include "util/result.h"
+
+namespace gv {
+
+class FeatureSpill;
+
+// One photo's features in a spill; copies share the spill, which lives as long as any
+// handle to it.
+struct SpilledFeatures {
+  std::shared_ptr<FeatureSpill> spill;
+  std::uint64_t offset = 0;
+  std::uint64_t bytes = 0;
+  int count = 0;        // keypoints
+  bool binary = false;  // CV_8U descriptors (ORB, AKAZE)
+  Result<Features> Load() const;
+};
+
+class FeatureSpill : public std::enable_shared_from_this<FeatureSpill> {
+ public:
+  // An unnamed file in `dir` (the system's temporary folder when empty). Error when the
+  // folder does not exist or cannot be written.
+  static Result<std::shared_ptr<FeatureSpill>> Create(const std::filesystem::path& dir = {});
+  ~FeatureSpill();
+  FeatureSpill(const FeatureSpill&) = delete;
+  FeatureSpill& operator=(const FeatureSpill&) = delete;
+
+  // Appends (thread-safe). Descriptors must be CV_32F or CV_8U, one row per keypoint.
+  Result<SpilledFeatures> Put(const Features& features);
+  Result<Features> Get(const SpilledFeatures& handle) const;
+  std::uint64_t size() const;  // bytes written so far
+
+ private:
+  explicit FeatureSpill(int fd) : fd_(fd) {}
+  int fd_ = -1;
+  mutable std::mutex mutex_;
+  std::uint64_t end_ = 0;
+};
+
+}  // namespace gv
