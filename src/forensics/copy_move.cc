@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <future>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/features2d.hpp>
@@ -114,19 +115,30 @@ std::vector<cv::Point2d> RepeatedShifts(const cv::Mat& detail, double min_shift,
       white.at<float>(y, x) -=
           static_cast<float>(grid.at<double>(y % 8, x % 8) / grid_n.at<double>(y % 8, x % 8));
   const int w = cv::getOptimalDFTSize(white.cols * 2), h = cv::getOptimalDFTSize(white.rows * 2);
-  cv::Mat padded(h, w, CV_32F, cv::Scalar(0)), spectrum, correlation;
-  white.copyTo(padded(cv::Rect(0, 0, white.cols, white.rows)));
-  cv::dft(padded, spectrum, cv::DFT_COMPLEX_OUTPUT);
-  cv::mulSpectrums(spectrum, spectrum, spectrum, 0, true);
-  cv::dft(spectrum, correlation, cv::DFT_INVERSE | cv::DFT_REAL_OUTPUT | cv::DFT_SCALE);
+  const int rows = white.rows, cols = white.cols;
+  // The spectrum of the real picture stays packed (CCS, as large as the picture) and every
+  // intermediate is freed as soon as it is used: at 1,600 px this is 4x the analysis size
+  // in floats, ~30 MB each; complex spectra twice that.
+  cv::Mat correlation;
+  {
+    cv::Mat padded(h, w, CV_32F, cv::Scalar(0)), spectrum;
+    white.copyTo(padded(cv::Rect(0, 0, cols, rows)));
+    white.release(), energy.release(), strength.release();
+    cv::dft(padded, spectrum);
+    padded.release();
+    cv::mulSpectrums(spectrum, spectrum, spectrum, 0, true);
+    cv::dft(spectrum, correlation, cv::DFT_INVERSE | cv::DFT_REAL_OUTPUT | cv::DFT_SCALE);
+  }
   const float zero = correlation.at<float>(0, 0);
   if (zero <= 0) return {};
   correlation /= zero;
   // A copy shows as a sharp peak; smooth content raises whole neighbourhoods of short shifts.
   // Peaks are ranked by their height above the surrounding correlation.
-  cv::Mat surround;
-  cv::GaussianBlur(correlation, surround, cv::Size(0, 0), 3, 3, cv::BORDER_REFLECT);
-  correlation -= surround;
+  {
+    cv::Mat surround;
+    cv::GaussianBlur(correlation, surround, cv::Size(0, 0), 3, 3, cv::BORDER_REFLECT);
+    correlation -= surround;
+  }
   // Shifts in one half-plane (a copy shows at +d and -d), at least min_shift long, within
   // the photo; the correlation wraps at the padded size.
   const auto at = [&](int dx, int dy) { return correlation.at<float>((dy + h) % h, (dx + w) % w); };
@@ -134,18 +146,32 @@ std::vector<cv::Point2d> RepeatedShifts(const cv::Mat& detail, double min_shift,
     float value;
     int dx, dy;
   };
+  // The 4,096 highest cells, kept in a min-heap (all cells would be 45 MB at 1,600 px), then
+  // highest first; equal values in scan order.
+  constexpr std::size_t kKeep = 4096;
+  const auto higher = [](const Peak& a, const Peak& b) {
+    if (a.value != b.value) return a.value > b.value;
+    return a.dy != b.dy ? a.dy < b.dy : a.dx < b.dx;
+  };
   std::vector<Peak> peaks;
-  for (int dy = 0; dy < white.rows - 16; ++dy)
-    for (int dx = -(white.cols - 16); dx < white.cols - 16; ++dx) {
+  peaks.reserve(kKeep);
+  for (int dy = 0; dy < rows - 16; ++dy)
+    for (int dx = -(cols - 16); dx < cols - 16; ++dx) {
       if (dy == 0 && dx <= 0) continue;
       if (std::hypot(dx, dy) < min_shift) continue;
       // The value of a 2x2 cell: a shift by a fraction of a pixel spreads over four lags.
-      const float v = at(dx, dy) + at(dx + 1, dy) + at(dx, dy + 1) + at(dx + 1, dy + 1);
-      peaks.push_back({v, dx, dy});
+      const Peak cell{at(dx, dy) + at(dx + 1, dy) + at(dx, dy + 1) + at(dx + 1, dy + 1), dx, dy};
+      if (peaks.size() < kKeep) {
+        peaks.push_back(cell);
+        std::push_heap(peaks.begin(), peaks.end(), higher);
+      } else if (higher(cell, peaks.front())) {
+        std::pop_heap(peaks.begin(), peaks.end(), higher);
+        peaks.back() = cell;
+        std::push_heap(peaks.begin(), peaks.end(), higher);
+      }
     }
-  const std::size_t keep = std::min<std::size_t>(peaks.size(), 4096);
-  std::partial_sort(peaks.begin(), peaks.begin() + static_cast<std::ptrdiff_t>(keep), peaks.end(),
-                    [](const Peak& a, const Peak& b) { return a.value > b.value; });
+  std::sort(peaks.begin(), peaks.end(), higher);
+  const std::size_t keep = peaks.size();
   std::vector<cv::Point2d> out;
   for (std::size_t i = 0; i < keep && static_cast<int>(out.size()) < count; ++i) {
     const Peak& p = peaks[i];
@@ -234,14 +260,17 @@ void Keep(const char* method, int matches, double score, const cv::Matx23d& sour
 
 // Keypoint candidates (Amerini et al.): RootSIFT matched against the photo itself, up to
 // four affine maps by RANSAC. `r` keeps the candidate whose detail correlates best.
+// `detected` is called once SIFT's scale space (the largest memory of copy-move) is freed.
 void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale,
-                        const cv::Size& full, const CopyMoveOptions& o, CopyMoveResult& r) {
+                        const cv::Size& full, const CopyMoveOptions& o, CopyMoveResult& r,
+                        const std::function<void()>& detected) {
   std::vector<cv::KeyPoint> keypoints;
   cv::Mat descriptors;
   // A low contrast threshold and many keypoints: copied regions are often small and not very
   // busy (a patch of wall, a sign), and the strongest keypoints of a photo are elsewhere.
   cv::SIFT::create(o.max_keypoints, 3, o.contrast_threshold)
       ->detectAndCompute(gray, cv::noArray(), keypoints, descriptors);
+  detected();
   if (keypoints.size() < 16) return;
   for (int i = 0; i < descriptors.rows; ++i) {  // RootSIFT
     cv::Mat row = descriptors.row(i);
@@ -379,11 +408,26 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
   const cv::Mat detail = CopyMoveDetail(gray);
   // The two kinds of candidates are independent: the block correlation runs on a second
   // thread (each only reads gray and detail), and the better candidate of the two is kept.
+  // It starts once SIFT has detected, so that its DFTs never hold memory at the same time as
+  // SIFT's scale space (about 450 MB at 1,600 px: SIFT doubles the picture first); it then
+  // runs beside the keypoints' matching.
   CopyMoveResult dense = r;
   dense.mask = r.mask.clone();
-  std::future<void> block = std::async(
-      std::launch::async, [&] { DenseCandidates(detail, scale, image.size(), o, dense); });
-  KeypointCandidates(gray, detail, scale, image.size(), o, r);
+  std::promise<void> sift_done;
+  std::future<void> block = std::async(std::launch::async, [&, ready = sift_done.get_future()]() {
+    ready.wait();
+    DenseCandidates(detail, scale, image.size(), o, dense);
+  });
+  struct Signal {  // set once, also when the keypoints throw
+    std::promise<void>& promise;
+    bool set = false;
+    void operator()() {
+      if (!set) set = true, promise.set_value();
+    }
+    ~Signal() { (*this)(); }
+  } signal{sift_done};
+  KeypointCandidates(gray, detail, scale, image.size(), o, r, [&] { signal(); });
+  signal();
   block.get();
   if (!dense.method.empty() && (r.method.empty() || dense.score > r.score)) return dense;
   return r;
