@@ -506,7 +506,6 @@ PhotoRecord DecPhoto(const J& j, const std::filesystem::path& scratch_dir,
   if (const J& f = j.at("features"); !f.is_null()) {
     if (!spill) {
       auto made = FeatureSpill::Create(scratch_dir);
-      if (!made.ok()) made = FeatureSpill::Create();
       if (!made.ok()) throw std::runtime_error(made.error().message);
       spill = std::move(*made);
     }

@@ -40,6 +40,20 @@ Result<LatLon> ParseNear(const std::string& text) {
   return p;
 }
 
+// An option given as text: parsed by `parse` and handed to `use`, or a usage error printed.
+// An option not given (empty) is left alone.
+template <class Parse, class Use>
+bool ParseOptionText(const std::string& text, Parse parse, Use use) {
+  if (text.empty()) return true;
+  auto value = parse(text);
+  if (!value.ok()) {
+    std::cerr << "geoverify georef: " << value.error().message << "\n";
+    return false;
+  }
+  use(*value);
+  return true;
+}
+
 // With several photos, --warp and --draw name folders and each photo gets
 // <stem>.<first 8 hex of its SHA-256><ext>: photos of the same name from different folders
 // do not overwrite each other.
@@ -195,34 +209,20 @@ int RunGeoref(int argc, char** argv) {
                "print one JSON array, one object per photo (keys in docs/commands/georef.md)");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
-  if (!args.near.empty()) {
-    auto near = ParseNear(args.near);
-    if (!near.ok()) {
-      std::cerr << "geoverify georef: " << near.error().message << "\n";
-      return kExitUsage;
-    }
-    args.options.near = *near;
-  }
-  if (!args.heading.empty()) {
-    auto h = ParseHeadingPrior(args.heading);
-    if (!h.ok()) {
-      std::cerr << "geoverify georef: " << h.error().message << "\n";
-      return kExitUsage;
-    }
-    args.given.heading_deg = h->first;
-    args.given.heading_tol_deg = h->second;
-    args.given.heading_source = "--heading";
-  }
-  if (!args.gsd.empty()) {
-    auto g = ParseGsdPrior(args.gsd);
-    if (!g.ok()) {
-      std::cerr << "geoverify georef: " << g.error().message << "\n";
-      return kExitUsage;
-    }
-    args.given.gsd_m = g->first;
-    args.given.gsd_rel_tol = g->second;
-    args.given.gsd_source = "--gsd";
-  }
+  const bool parsed =
+      ParseOptionText(args.near, ParseNear, [&](const auto& p) { args.options.near = p; }) &&
+      ParseOptionText(args.heading, ParseHeadingPrior,
+                      [&](const auto& h) {
+                        args.given.heading_deg = h.first;
+                        args.given.heading_tol_deg = h.second;
+                        args.given.heading_source = "--heading";
+                      }) &&
+      ParseOptionText(args.gsd, ParseGsdPrior, [&](const auto& g) {
+        args.given.gsd_m = g.first;
+        args.given.gsd_rel_tol = g.second;
+        args.given.gsd_source = "--gsd";
+      });
+  if (!parsed) return kExitUsage;
   const bool several = args.photos.size() > 1;
   for (const std::string* dir : {&args.warp, &args.draw}) {
     std::error_code ec;

@@ -23,13 +23,16 @@ std::string ErrnoText() { return std::strerror(errno); }
 
 Result<std::shared_ptr<FeatureSpill>> FeatureSpill::Create(const std::filesystem::path& dir) {
   std::error_code ec;
-  const std::filesystem::path where = dir.empty() ? std::filesystem::temp_directory_path(ec) : dir;
-  if (ec) return MakeError("no temporary folder for features: " + ec.message());
-  const int fd = ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return MakeError("cannot make a temporary file for features in " + where.string() + ": " +
-                     ErrnoText());
-  return std::shared_ptr<FeatureSpill>(new FeatureSpill(fd));
+  const std::filesystem::path temp = std::filesystem::temp_directory_path(ec);
+  std::string tried;
+  for (const std::filesystem::path& where : {dir, ec ? std::filesystem::path() : temp}) {
+    if (where.empty()) continue;
+    const int fd = ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return std::shared_ptr<FeatureSpill>(new FeatureSpill(fd));
+    tried += (tried.empty() ? "" : "; ") + where.string() + ": " + ErrnoText();
+  }
+  if (tried.empty()) return MakeError("no temporary folder for features: " + ec.message());
+  return MakeError("cannot make a temporary file for features (" + tried + ")");
 }
 
 FeatureSpill::~FeatureSpill() {

@@ -30,8 +30,8 @@ struct SpilledFeatures {
 
 class FeatureSpill : public std::enable_shared_from_this<FeatureSpill> {
  public:
-  // An unnamed file in `dir` (the system's temporary folder when empty). Error when the
-  // folder does not exist or cannot be written.
+  // An unnamed file in `dir`, or in the system's temporary folder when `dir` is empty or
+  // cannot hold one (a file system without O_TMPFILE, no permission). Error when neither can.
   static Result<std::shared_ptr<FeatureSpill>> Create(const std::filesystem::path& dir = {});
   ~FeatureSpill();
   FeatureSpill(const FeatureSpill&) = delete;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <opencv2/imgproc.hpp>
 
@@ -72,10 +73,27 @@ TEST(FeatureSpill, FeaturesComeBackAsTheyWentInAndLeaveNoFileBehind) {
   fs::remove_all(dir);
 }
 
-TEST(FeatureSpill, AFolderThatDoesNotExistIsAnError) {
-  auto spill = FeatureSpill::Create(fs::temp_directory_path() / "gv_no_such_folder" / "x");
-  ASSERT_FALSE(spill.ok());
-  EXPECT_NE(spill.error().message.find("gv_no_such_folder"), std::string::npos);
+// The output folder may be on a file system without O_TMPFILE: the system's temporary folder
+// takes the features instead, and only when neither can is it an error naming both.
+TEST(FeatureSpill, FallsBackToTheSystemTemporaryFolderAndElseNamesBoth) {
+  const fs::path missing = fs::temp_directory_path() / "gv_no_such_folder" / "x";
+  auto spill = FeatureSpill::Create(missing);
+  ASSERT_TRUE(spill.ok()) << spill.error().message;
+  auto handle = (*spill)->Put(Features{});
+  ASSERT_TRUE(handle.ok());
+
+  const char* old_tmpdir = std::getenv("TMPDIR");
+  const std::string saved = old_tmpdir ? old_tmpdir : "";
+  const fs::path missing_tmp = fs::temp_directory_path() / "gv_no_such_tmp";
+  ::setenv("TMPDIR", missing_tmp.c_str(), 1);
+  auto neither = FeatureSpill::Create(missing);
+  if (old_tmpdir)
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  else
+    ::unsetenv("TMPDIR");
+  ASSERT_FALSE(neither.ok());
+  EXPECT_NE(neither.error().message.find("gv_no_such_folder"), std::string::npos)
+      << neither.error().message;
 }
 
 // Retrieval over features read back one at a time gives what retrieval over features held

@@ -35,7 +35,6 @@ class SameSceneStep : public Step {
     // the case.
     if (!ctx.c.feature_spill) {
       auto spill = FeatureSpill::Create(ctx.options.scratch_dir);
-      if (!spill.ok() && !ctx.options.scratch_dir.empty()) spill = FeatureSpill::Create();
       if (!spill.ok()) return spill.error();
       ctx.c.feature_spill = std::move(*spill);
     }
