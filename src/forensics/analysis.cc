@@ -194,7 +194,8 @@ void AddFindings(ForensicsReport& r, const ForensicsOptions& o) {
     Add(r.findings, "COPY_MOVE", Severity::kAlert,
         "A region appears twice in the photo (source at x " + std::to_string(cm.source.x) + ", y " +
             std::to_string(cm.source.y) + ", copy at x " + std::to_string(cm.target.x) + ", y " +
-            std::to_string(cm.target.y) + "): part of the picture was cloned");
+            std::to_string(cm.target.y) + (cm.mirrored ? ", mirrored" : "") +
+            "): part of the picture was cloned");
   }
   if (r.thumbnail && r.thumbnail->worst_block > o.thumbnail_block_limit)
     Add(r.findings, "THUMBNAIL_CONTENT_DIFFERS", Severity::kAlert,
@@ -344,6 +345,7 @@ Json ToJson(const ForensicsReport& r) {
                         {"method", cm.method.empty() ? Json(nullptr) : Json(cm.method)},
                         {"score", cm.score},
                         {"matches", cm.matches},
+                        {"mirrored", cm.detected && cm.mirrored},
                         {"regions", regions},
                         {"mask", nullptr}};
     }

@@ -25,6 +25,22 @@ void FillRegion(const std::vector<cv::Point2f>& points, int grow, cv::Mat& mask)
              cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * grow + 1, 2 * grow + 1)));
 }
 
+// The SIFT descriptors (4 x 4 cells of 8 orientation bins, row by row) of the mirror images
+// of the patches: cell row r becomes 3 - r and orientation bin b becomes (8 - b) % 8.
+cv::Mat MirroredSift(const cv::Mat& descriptors) {
+  cv::Mat out(descriptors.size(), descriptors.type());
+  if (descriptors.cols != 128) return descriptors.clone();
+  for (int i = 0; i < descriptors.rows; ++i) {
+    const float* in = descriptors.ptr<float>(i);
+    float* m = out.ptr<float>(i);
+    for (int r = 0; r < 4; ++r)
+      for (int c = 0; c < 4; ++c)
+        for (int b = 0; b < 8; ++b)
+          m[((3 - r) * 4 + c) * 8 + (8 - b) % 8] = in[(r * 4 + c) * 8 + b];
+  }
+  return out;
+}
+
 }  // namespace
 
 // The high-pass detail of a grey image (CV_32F).
@@ -251,11 +267,58 @@ void Keep(const char* method, int matches, double score, const cv::Matx23d& sour
   r.matches = matches;
   r.score = score;
   r.source_to_target = source_to_target;
+  r.mirrored = source_to_target(0, 0) * source_to_target(1, 1) -
+                   source_to_target(0, 1) * source_to_target(1, 0) <
+               0;
   r.source = cv::boundingRect(source_mask);
   r.target = cv::boundingRect(target_mask);
   r.detected = score >= o.min_score;
   r.mask.setTo(0);
   if (r.detected) cv::bitwise_or(source_mask, target_mask, r.mask);
+}
+
+// Where the detail agrees under `map` (analysis pixels): the local correlation of the
+// detail with the source's carried over (Gaussian window, sigma 4) above 0.5, within
+// `within`, in the connected parts that hold at least one of `points` (the inliers' targets).
+cv::Mat AgreementRegion(const cv::Mat& detail, const cv::Matx23d& map, const cv::Mat& within,
+                        const std::vector<cv::Point2f>& points) {
+  // Only around `within` (the window's reach beyond it does not count): a few candidates a
+  // photo, each a small part of it.
+  const cv::Rect box = (cv::boundingRect(within) + cv::Size(32, 32) - cv::Point(16, 16)) &
+                       cv::Rect(0, 0, detail.cols, detail.rows);
+  cv::Mat out(detail.size(), CV_8UC1, cv::Scalar(0));
+  if (box.empty()) return out;
+  cv::Matx23d local = map;  // source pixels -> the box's pixels
+  local(0, 2) -= box.x;
+  local(1, 2) -= box.y;
+  cv::Mat carried, valid;
+  cv::warpAffine(detail, carried, cv::Mat(local), box.size(), cv::INTER_LINEAR);
+  cv::warpAffine(cv::Mat(detail.size(), CV_8UC1, cv::Scalar(255)), valid, cv::Mat(local),
+                 box.size(), cv::INTER_NEAREST);
+  const cv::Mat here = detail(box);
+  cv::Mat ab, aa, bb, denominator;
+  const cv::Size k(0, 0);
+  cv::GaussianBlur(here.mul(carried), ab, k, 4);
+  cv::GaussianBlur(here.mul(here), aa, k, 4);
+  cv::GaussianBlur(carried.mul(carried), bb, k, 4);
+  cv::sqrt(aa.mul(bb), denominator);
+  cv::Mat region = (ab / (denominator + 1e-3)) > 0.5;
+  region &= within(box);
+  region &= valid;
+  cv::Mat labels;
+  const int n = cv::connectedComponents(region, labels, 8, CV_32S);
+  std::vector<bool> keep(static_cast<std::size_t>(n), false);
+  for (const auto& p : points) {
+    const int x = cvRound(p.x) - box.x, y = cvRound(p.y) - box.y;
+    if (x >= 0 && y >= 0 && x < labels.cols && y < labels.rows)
+      keep[static_cast<std::size_t>(labels.at<int>(y, x))] = true;
+  }
+  keep[0] = false;
+  cv::Mat kept = out(box);
+  for (int y = 0; y < labels.rows; ++y)
+    for (int x = 0; x < labels.cols; ++x)
+      if (keep[static_cast<std::size_t>(labels.at<int>(y, x))]) kept.at<uchar>(y, x) = 255;
+  return out;
 }
 
 // Keypoint candidates (Amerini et al.): RootSIFT matched against the photo itself, up to
@@ -278,73 +341,112 @@ void KeypointCandidates(const cv::Mat& gray, const cv::Mat& detail, double scale
     if (l1 > 0) row /= l1;
     cv::sqrt(row, row);
   }
-  std::vector<std::vector<cv::DMatch>> knn;
+  // A copy may also be mirrored (an editor's "flip horizontal"): SIFT is not invariant to
+  // that, but a mirrored patch's descriptor is the original's with its rows of cells taken in
+  // reverse order and its orientation bins reflected (the keypoint's angle a becomes 180 - a,
+  // and the patch is reflected about its orientation axis). The mirrored descriptors are
+  // matched against the same index.
+  const cv::Mat mirrored = MirroredSift(descriptors);
   // Approximate nearest neighbours (randomised k-d trees; brute force over 16,000 keypoints
   // takes seconds), seeded so that the same photo gives the same result every time.
+  std::vector<std::vector<cv::DMatch>> knn, knn_mirrored;
   {
     const SeededRng seeded(kFlannSeed);
-    cv::FlannBasedMatcher(cv::makePtr<cv::flann::KDTreeIndexParams>(4),
-                          cv::makePtr<cv::flann::SearchParams>(32))
-        .knnMatch(descriptors, descriptors, knn, 6);
+    cv::FlannBasedMatcher matcher(cv::makePtr<cv::flann::KDTreeIndexParams>(4),
+                                  cv::makePtr<cv::flann::SearchParams>(32));
+    matcher.add(descriptors);
+    matcher.train();
+    matcher.knnMatch(descriptors, knn, 6);
+    matcher.knnMatch(mirrored, knn_mirrored, 6);
   }
-  std::vector<cv::Point2f> from, to;
-  for (const auto& list : knn) {
-    // Skip the keypoint itself and others in its own neighbourhood (same structure).
-    std::vector<cv::DMatch> far;
-    for (const auto& m : list) {
-      const cv::Point2f d = keypoints[static_cast<std::size_t>(m.trainIdx)].pt -
-                            keypoints[static_cast<std::size_t>(m.queryIdx)].pt;
-      if (std::hypot(d.x, d.y) >= o.min_shift_px) far.push_back(m);
-    }
-    if (far.size() < 2 || !(far[0].distance < kRatio * far[1].distance)) continue;
-    from.push_back(keypoints[static_cast<std::size_t>(far[0].queryIdx)].pt);
-    to.push_back(keypoints[static_cast<std::size_t>(far[0].trainIdx)].pt);
-  }
-  // Each copy is matched in both directions; one affine map explains one direction. A
-  // photo may hold natural repetition (windows, tiles) too: up to four maps are tried, each
-  // on the matches the previous ones left, and the one whose detail correlates best is kept.
-  const int grow = std::max(4, static_cast<int>(8 / scale));
-  for (int model = 0; model < 4 && static_cast<int>(from.size()) >= o.min_inliers; ++model) {
-    cv::Mat inliers;
-    const cv::Mat affine = cv::estimateAffine2D(from, to, inliers, cv::RANSAC, 3.0, 4000, 0.999);
-    if (affine.empty()) break;
-    std::vector<cv::Point2f> src, dst, src_analysis, dst_analysis, rest_from, rest_to;
-    for (int i = 0; i < inliers.rows; ++i) {
-      const auto k = static_cast<std::size_t>(i);
-      if (inliers.at<uchar>(i)) {
-        src_analysis.push_back(from[k]);
-        dst_analysis.push_back(to[k]);
-        src.push_back(from[k] * (1 / scale));
-        dst.push_back(to[k] * (1 / scale));
-      } else {
-        rest_from.push_back(from[k]);
-        rest_to.push_back(to[k]);
+  struct Pool {
+    std::vector<cv::Point2f> from, to;
+  } pools[2];  // direct, mirrored
+  for (int m = 0; m < 2; ++m)
+    for (const auto& list : m ? knn_mirrored : knn) {
+      // Skip the keypoint itself and others in its own neighbourhood (same structure; for a
+      // mirrored descriptor, a symmetric structure's other half).
+      std::vector<cv::DMatch> far;
+      for (const auto& match : list) {
+        const cv::Point2f d = keypoints[static_cast<std::size_t>(match.trainIdx)].pt -
+                              keypoints[static_cast<std::size_t>(match.queryIdx)].pt;
+        if (std::hypot(d.x, d.y) >= o.min_shift_px) far.push_back(match);
       }
+      if (far.size() < 2 || !(far[0].distance < kRatio * far[1].distance)) continue;
+      pools[m].from.push_back(keypoints[static_cast<std::size_t>(far[0].queryIdx)].pt);
+      pools[m].to.push_back(keypoints[static_cast<std::size_t>(far[0].trainIdx)].pt);
     }
-    from = std::move(rest_from);
-    to = std::move(rest_to);
-    if (static_cast<int>(src.size()) < o.min_inliers) break;
-    // The detail is compared at the analysis size: memory stays that of a 1,600 px image.
-    cv::Mat target_analysis(gray.size(), CV_8UC1, cv::Scalar(0)), source_analysis;
-    source_analysis = target_analysis.clone();
-    FillRegion(dst_analysis, 8, target_analysis);
-    FillRegion(src_analysis, 8, source_analysis);
-    if (!Plausible(source_analysis, target_analysis)) continue;
-    // Scored with the keypoints' map or its refinement, whichever the detail agrees with more.
-    cv::Matx23d a(affine);
-    double score = CopyMoveCorrelation(detail, a, target_analysis);
-    const cv::Matx23d refined = RefineCopyMoveMap(detail, a, target_analysis);
-    if (const double s = CopyMoveCorrelation(detail, refined, target_analysis); s > score) {
-      score = s;
-      a = refined;
+  // Each copy is matched in both directions; one affine map explains one direction. A
+  // photo may hold natural repetition (windows, tiles) too: up to four maps are tried in each
+  // pool, each on the matches the previous ones left, and the one whose detail correlates
+  // best is kept.
+  const int grow = std::max(4, static_cast<int>(8 / scale));
+  for (Pool& pool : pools) {
+    std::vector<cv::Point2f>& from = pool.from;
+    std::vector<cv::Point2f>& to = pool.to;
+    for (int model = 0; model < 4 && static_cast<int>(from.size()) >= o.min_inliers; ++model) {
+      cv::Mat inliers;
+      const cv::Mat affine = cv::estimateAffine2D(from, to, inliers, cv::RANSAC, 3.0, 4000, 0.999);
+      if (affine.empty()) break;
+      std::vector<cv::Point2f> src, dst, src_analysis, dst_analysis, rest_from, rest_to;
+      for (int i = 0; i < inliers.rows; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        if (inliers.at<uchar>(i)) {
+          src_analysis.push_back(from[k]);
+          dst_analysis.push_back(to[k]);
+          src.push_back(from[k] * (1 / scale));
+          dst.push_back(to[k] * (1 / scale));
+        } else {
+          rest_from.push_back(from[k]);
+          rest_to.push_back(to[k]);
+        }
+      }
+      from = std::move(rest_from);
+      to = std::move(rest_to);
+      if (static_cast<int>(src.size()) < o.min_inliers) break;
+      // The detail is compared at the analysis size: memory stays that of a 1,600 px image.
+      cv::Mat target_analysis(gray.size(), CV_8UC1, cv::Scalar(0)), source_analysis;
+      source_analysis = target_analysis.clone();
+      FillRegion(dst_analysis, 8, target_analysis);
+      FillRegion(src_analysis, 8, source_analysis);
+      if (!Plausible(source_analysis, target_analysis)) continue;
+      // Scored with the keypoints' map or its refinement, whichever the detail agrees with more.
+      cv::Matx23d a(affine);
+      double score = CopyMoveCorrelation(detail, a, target_analysis);
+      const cv::Matx23d refined = RefineCopyMoveMap(detail, a, target_analysis);
+      if (const double s = CopyMoveCorrelation(detail, refined, target_analysis); s > score) {
+        score = s;
+        a = refined;
+      }
+      // Objects are not convex and their copies' rims are blended into the new background
+      // (a feathered paste): the hull of the keypoints then holds background that was not
+      // copied, and a scaled copy's detail is interpolated. Where the detail agrees locally
+      // under the map is the copy itself; when that covers at least half of the hull, its
+      // correlation counts too, and it becomes the mask.
+      cv::Mat grown;
+      cv::dilate(target_analysis, grown,
+                 cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(17, 17)));
+      cv::Mat agreed = AgreementRegion(detail, a, grown, dst_analysis);
+      const int agreed_area = cv::countNonZero(agreed);
+      if (agreed_area >= std::max(32 * 32, cv::countNonZero(target_analysis) / 2))
+        score = std::max(score, CopyMoveCorrelation(detail, a, agreed));
+      else
+        agreed.release();
+      if (score <= r.score && !r.method.empty()) continue;
+      a(0, 2) /= scale;
+      a(1, 2) /= scale;
+      cv::Mat source_mask(full, CV_8UC1, cv::Scalar(0)), target_mask = source_mask.clone();
+      if (!agreed.empty()) {
+        cv::resize(agreed, target_mask, full, 0, 0, cv::INTER_NEAREST);
+        cv::Mat back;
+        cv::invertAffineTransform(cv::Mat(a), back);
+        cv::warpAffine(target_mask, source_mask, back, full, cv::INTER_NEAREST);
+      } else {
+        FillRegion(src, grow, source_mask);
+        FillRegion(dst, grow, target_mask);
+      }
+      Keep("keypoints", static_cast<int>(src.size()), score, a, source_mask, target_mask, o, r);
     }
-    if (score <= r.score && !r.method.empty()) continue;
-    a(0, 2) /= scale;
-    a(1, 2) /= scale;
-    cv::Mat source_mask(full, CV_8UC1, cv::Scalar(0)), target_mask = source_mask.clone();
-    FillRegion(src, grow, source_mask);
-    FillRegion(dst, grow, target_mask);
-    Keep("keypoints", static_cast<int>(src.size()), score, a, source_mask, target_mask, o, r);
   }
 }
 

@@ -6,7 +6,8 @@
 // al., "A SIFT-based forensic method for copy-move attack detection", IEEE TIFS 2011. For copies
 // moved without rotation where keypoints are few (flat walls, sky), a block method: the shifts
 // under which the whitened fine detail repeats (autocorrelation through the DFT) and the regions
-// where it does. Every candidate is scored by how well the target's detail correlates with the
+// where it does. Mirrored copies are matched through the mirror images of the descriptors.
+// Every candidate is scored by how well the target's detail correlates with the
 // source's carried over; the best is kept. The mask covers the copied source and target regions.
 #pragma once
 
@@ -36,7 +37,8 @@ struct CopyMoveResult {
                             // repeats the source's fine detail, a repeated structure does not
   cv::Rect source, target;  // bounding boxes in photo pixels (empty when not detected)
   cv::Matx23d source_to_target = cv::Matx23d::eye();  // photo pixels
-  cv::Mat mask;  // CV_8UC1, photo size, 255 on the source and target regions
+  bool mirrored = false;  // the copy is the source's mirror image (the map's determinant < 0)
+  cv::Mat mask;           // CV_8UC1, photo size, 255 on the source and target regions
 };
 
 Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& options = {});

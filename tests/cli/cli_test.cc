@@ -529,6 +529,7 @@ TEST(CliForensics, JsonArrayPicturesAndABadFileInTheBatch) {
   EXPECT_EQ(j[0]["jpeg"]["quality_estimate"], 90);
   EXPECT_TRUE(j[0]["jpeg"].contains("double_compression"));
   EXPECT_TRUE(j[0]["copy_move"].contains("method"));
+  EXPECT_EQ(j[0]["copy_move"]["mirrored"], false);
   EXPECT_TRUE(j[0]["noise"]["region_z"].is_number());
   for (const char* key : {"file", "sha256", "jpeg", "ela", "noise", "copy_move", "thumbnail",
                           "hashes", "findings", "error"})
