@@ -162,11 +162,18 @@ void WritePhotoFiles(PhotoRecord& p, const std::filesystem::path& out_dir) {
     }
     picture.path = file.generic_string();
   }
+  // Written: the case keeps in memory only what the HTML report embeds, as large as it
+  // shows it (until the end of the run, for every photo: at 480 px and all of them, about
+  // 1 MB a 12 MP photo); the files keep the rest.
   for (auto& picture : p.pictures) {
+    if (!ReportShowsPicture(picture.name)) {
+      picture.image.release();
+      continue;
+    }
     const int side = std::max(picture.image.cols, picture.image.rows);
-    if (side > 480) {
+    if (side > kReportPictureSide) {
       cv::Mat small;
-      const double scale = 480.0 / side;
+      const double scale = static_cast<double>(kReportPictureSide) / side;
       cv::resize(picture.image, small, cv::Size(), scale, scale, cv::INTER_AREA);
       picture.image = small;
     }

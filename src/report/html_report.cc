@@ -38,6 +38,7 @@ std::string DataUri(const cv::Mat& image, int side, bool jpeg) {
 }
 
 const cv::Mat* Picture(const PhotoRecord& p, const std::string& name) {
+  if (!ReportShowsPicture(name)) return nullptr;  // not kept once written (WritePhotoFiles)
   for (const auto& picture : p.pictures)
     if (picture.name == name) return &picture.image;
   return nullptr;
@@ -150,7 +151,8 @@ void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index)
       << "'><h3>" << HtmlEscape(p.path) << "</h3><div class=hash>SHA-256 " << HtmlEscape(p.sha256)
       << "</div><div class=cols><div>";
   if (const cv::Mat* preview = Picture(p, "preview"))
-    out << "<img class=preview alt='photo' src='" << DataUri(*preview, 360, true) << "'>";
+    out << "<img class=preview alt='photo' src='" << DataUri(*preview, kReportPictureSide, true)
+        << "'>";
   out << "</div><div class=facts><table class=verdicts>";
   const auto verdict = [&](const char* question, std::initializer_list<const char*> codes) {
     std::string which;
@@ -180,7 +182,8 @@ void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index)
         << "</a></td></tr>";
   out << "</table></div><div>";
   if (const cv::Mat* ela = Picture(p, "ela"))
-    out << "<figure><img class=ela alt='error level analysis' src='" << DataUri(*ela, 360, false)
+    out << "<figure><img class=ela alt='error level analysis' src='"
+        << DataUri(*ela, kReportPictureSide, false)
         << "'><figcaption>Error level analysis (bright: recompressed "
            "differently)</figcaption></figure>";
   out << "</div></div>";
@@ -388,6 +391,10 @@ Result<MapAssets> LoadMapAssets(const HtmlReportOptions& options) {
                      " could not be read; run scripts/fetch-data): the map has no border layer.";
   }
   return a;
+}
+
+bool ReportShowsPicture(const std::string& name) {
+  return name == "preview" || name == "ela" || name.rfind("text_", 0) == 0;
 }
 
 Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options) {

@@ -29,6 +29,12 @@ struct MapAssets {
 };
 Result<MapAssets> LoadMapAssets(const HtmlReportOptions& options = {});
 
+// The photo pictures the report embeds (the preview, the ELA picture and the text lines'
+// crops, "text_N") and the largest side it shows them at. Once a photo's files are written,
+// the case keeps only these pictures in memory, at most this large (WritePhotoFiles).
+bool ReportShowsPicture(const std::string& name);
+constexpr int kReportPictureSide = 360;
+
 // Builds the HTML text. Error if Leaflet cannot be read.
 Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options = {});
 

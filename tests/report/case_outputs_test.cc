@@ -5,6 +5,7 @@
 #include <ogr_api.h>
 
 #include <fstream>
+#include <opencv2/imgcodecs.hpp>
 #include <sstream>
 
 #include "case/pipeline.h"
@@ -109,6 +110,30 @@ TEST_F(CaseOutputsTest, KmlAndHtmlEscapeMetadataAndReRunReplacesOutputs) {
   const std::string csv = Slurp(out / "manifest.csv");
   EXPECT_NE(csv.find("\"kk park <b>.jpg\","), std::string::npos);
   EXPECT_NE(csv.find(case_.evidence[2].sha256), std::string::npos);
+}
+
+// Once a photo's pictures are on disk, the case keeps only those the report embeds, at the
+// size it shows them: memory does not grow by a megabyte a photo over a long run.
+TEST_F(CaseOutputsTest, WrittenPicturesAreKeptOnlyAsTheReportShowsThem) {
+  PhotoRecord p;
+  p.path = "x.jpg";
+  p.sha256 = std::string(64, 'a');
+  p.pictures.push_back({"preview", cv::Mat(750, 1000, CV_8UC3, cv::Scalar(10, 20, 30)), ""});
+  p.pictures.push_back({"noise", cv::Mat(600, 800, CV_8UC1, cv::Scalar(7)), ""});
+  p.pictures.push_back({"text_1", cv::Mat(100, 500, CV_8UC3, cv::Scalar(200, 200, 200)), ""});
+  const auto out = dir_ / "pictures";
+  WritePhotoFiles(p, out);
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0].message;
+  for (const auto& picture : p.pictures) {
+    ASSERT_FALSE(picture.path.empty()) << picture.name;
+    EXPECT_TRUE(std::filesystem::is_regular_file(out / picture.path)) << picture.path;
+  }
+  EXPECT_EQ(p.pictures[0].image.cols, kReportPictureSide);
+  EXPECT_EQ(p.pictures[0].image.rows, 270);
+  EXPECT_TRUE(p.pictures[1].image.empty());  // not in the report: on disk only, at full size
+  const cv::Mat noise = cv::imread((out / p.pictures[1].path).string(), cv::IMREAD_UNCHANGED);
+  EXPECT_EQ(noise.size(), cv::Size(800, 600));
+  EXPECT_EQ(p.pictures[2].image.cols, kReportPictureSide);
 }
 
 TEST_F(CaseOutputsTest, ReportSaysSoWhenBordersAreMissing) {
