@@ -22,9 +22,6 @@ Forgery CopyRegion(const cv::Mat& photo, const cv::Rect& source, cv::Point2f to,
   return f;
 }
 
-}  // namespace gv::bench
-
-namespace gv::bench {
 namespace {
 
 // The object of `box` (GrabCut, seeded with the box, on a copy at most 320 px across for

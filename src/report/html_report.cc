@@ -38,9 +38,9 @@ std::string DataUri(const cv::Mat& image, int side, bool jpeg) {
 }
 
 const cv::Mat* Picture(const PhotoRecord& p, const std::string& name) {
-  if (!ReportShowsPicture(name)) return nullptr;  // not kept once written (WritePhotoFiles)
+  // Pictures the report does not show are released once written (WritePhotoFiles).
   for (const auto& picture : p.pictures)
-    if (picture.name == name) return &picture.image;
+    if (picture.name == name && !picture.image.empty()) return &picture.image;
   return nullptr;
 }
 
