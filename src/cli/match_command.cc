@@ -1,9 +1,11 @@
-// geoverify match A B [--json] [--detector sift|akaze|orb] [--draw FILE.png]
+// geoverify match A B [--json] [--detector sift|akaze|orb] [--cascade auto|off|always]
+//                      [--draw FILE.png]
 #include <iostream>
 
 #include "cli/command.h"
 #include "image/encode.h"
 #include "image/evidence.h"
+#include "match/affine_views.h"
 #include "match/pair_match.h"
 #include "metadata/metadata_json.h"
 #include "metadata/preflight.h"
@@ -13,9 +15,10 @@ namespace gv::cli {
 int RunMatch(int argc, char** argv) {
   CLI::App app{
       "Do two photos show the same place? Local features, ratio test, mutual check and\n"
-      "MAGSAC++ verification of a homography and a fundamental matrix.",
+      "MAGSAC++ verification of a homography and a fundamental matrix; when that finds no\n"
+      "same scene, affine views of both photos (wide baseline: far apart, strongly oblique).",
       "geoverify match"};
-  std::string a, b, detector = "sift", draw;
+  std::string a, b, detector = "sift", draw, cascade = "auto";
   FeatureOptions features;
   MatchOptions options;
   bool json = false;
@@ -31,6 +34,11 @@ int RunMatch(int argc, char** argv) {
   app.add_option("--ratio", options.ratio, "Lowe's ratio test")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 0.99));
+  app.add_option("--cascade", cascade,
+                 "auto: affine views only when plain features give no same_scene verdict; "
+                 "off: plain features only; always: affine views too (sift only)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "off", "always"}));
   app.add_option("--draw", draw, "write the inlier matches side by side to this PNG");
   app.add_flag("--json", json, "print JSON");
   double deadline_s = 10;
@@ -38,6 +46,11 @@ int RunMatch(int argc, char** argv) {
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
   features.detector = *ParseDetector(detector);
+  // Affine views are RootSIFT; with another detector the first stage is the whole match.
+  const CascadeMode mode = cascade == "off" || features.detector != Detector::kSift
+                               ? CascadeMode::kOff
+                           : cascade == "always" ? CascadeMode::kAlways
+                                                 : CascadeMode::kAuto;
 
   EvidenceLimits limits;
   limits.max_bytes = max_bytes;
@@ -68,18 +81,23 @@ int RunMatch(int argc, char** argv) {
         (fa.ok() ? b : a) + ": " + (fa.ok() ? fb.error().message : fa.error().message));
   j["features_a"] = fa->keypoints.size();
   j["features_b"] = fb->keypoints.size();
-  const PairMatch m = MatchFeatures(*fa, *fb, options);
+  const CascadeMatch c = MatchCascade(pa, *fa, pb, *fb, options, mode);
+  const PairMatch& m = c.match;
   if (!draw.empty()) {
     if (auto st = WritePngAtomic(draw, DrawMatches(pa, pb, m)); !st.ok())
       return FailInput("match", json, j, st.error().message);
   }
   if (json) {
     j.update(ToJson(m));
+    j["stage"] = c.stage;
+    j["stages"] = c.stages;
     j["error"] = nullptr;
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << a << " <-> " << b << ": " << m.verdict << " (" << m.inliers << " inliers of "
-              << m.tentative << " matches, model " << (m.model.empty() ? "none" : m.model) << ")\n";
+              << m.tentative << " matches, model " << (m.model.empty() ? "none" : m.model)
+              << ", by " << (c.stage == "affine_views" ? "affine views" : "plain features")
+              << ")\n";
   }
   return kExitOk;
 }

@@ -137,6 +137,12 @@ int RunLocate(int argc, char** argv) {
   app.add_option("--candidates", options.candidates, "retrieved references verified geometrically")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
+  std::string cascade = "auto";
+  app.add_option("--cascade", cascade,
+                 "auto: the photo's affine views when no reference shows the same scene; "
+                 "off: plain features only; always: both, the views' answer kept")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "off", "always"}));
   app.add_option("-o,--output", out, "write the clue and the matched references as a vector layer");
   app.add_flag("--json", json, "print JSON");
   std::uint64_t max_bytes = 1ull << 30;
@@ -147,6 +153,9 @@ int RunLocate(int argc, char** argv) {
   AddDeadlineOption(app, deadline_s, "reads and decodes the photo (once, before the search)");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
+  options.cascade = cascade == "off"      ? CascadeMode::kOff
+                    : cascade == "always" ? CascadeMode::kAlways
+                                          : CascadeMode::kAuto;
   auto evidence = OpenEvidence(photo, {max_bytes, {}});
   nlohmann::ordered_json head{
       {"file", photo},

@@ -115,6 +115,7 @@ struct PipelineArgs {
   PipelineOptions options;
   double max_megapixels = static_cast<double>(DecodeLimits{}.max_pixels) / 1e6;
   std::vector<std::string> skip;
+  std::string cascade = "auto";
 };
 
 void AddPipelineOptions(CLI::App& app, PipelineArgs& a) {
@@ -129,6 +130,11 @@ void AddPipelineOptions(CLI::App& app, PipelineArgs& a) {
                  "leave out a step (repeatable, or comma-separated; names from --steps)")
       ->allow_extra_args(false)
       ->delimiter(',');
+  app.add_option("--cascade", a.cascade,
+                 "locate: the photo's affine views when no reference shows the same scene "
+                 "(auto), never (off), or always")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "off", "always"}));
   AddDeadlineOption(app, a.options.preflight_deadline_s,
                     "reads a photo's metadata and decodes it (once, before the steps),");
 }
@@ -136,6 +142,9 @@ void AddPipelineOptions(CLI::App& app, PipelineArgs& a) {
 // Error: a usage error (the message says which option).
 Status ApplyPipelineArgs(PipelineArgs& a) {
   a.options.skip.insert(a.skip.begin(), a.skip.end());
+  a.options.locate.cascade = a.cascade == "off"      ? CascadeMode::kOff
+                             : a.cascade == "always" ? CascadeMode::kAlways
+                                                     : CascadeMode::kAuto;
   a.options.decode.max_pixels = static_cast<std::int64_t>(a.max_megapixels * 1e6);
   a.options.forensics.limits = a.options.decode;
   a.options.forensics.max_bytes = a.options.inspect.max_bytes;
@@ -150,7 +159,8 @@ std::vector<std::string> CanonicalArgs(const PipelineArgs& a) {
   };
   std::vector<std::string> args = {"--max-bytes=" + std::to_string(a.options.inspect.max_bytes),
                                    "--max-megapixels=" + number(a.max_megapixels),
-                                   "--deadline=" + number(a.options.preflight_deadline_s)};
+                                   "--deadline=" + number(a.options.preflight_deadline_s),
+                                   "--cascade=" + a.cascade};
   for (const auto& step : a.options.skip) args.push_back("--skip=" + step);  // sorted (a set)
   return args;
 }

@@ -21,12 +21,31 @@ std::vector<cv::DMatch> RatioMatches(const cv::Mat& from, const cv::Mat& to, boo
   return out;
 }
 
-// A homography that folds the image (mirror) or collapses it is not a view of a surface.
-bool PlausibleHomography(const cv::Mat& h) {
-  if (h.empty()) return false;
-  const double det =
-      h.at<double>(0, 0) * h.at<double>(1, 1) - h.at<double>(0, 1) * h.at<double>(1, 0);
-  return det > 1e-3 && det < 1e3;
+// A homography that folds the image (mirror), collapses or blows it up where its inliers
+// are, or sends some of them behind the camera, is not a view of a surface. The test is
+// local: under a strong perspective the map at A's origin (outside the scene) may be
+// anything, while at the inliers the area scale det(H) / w^3 stays within 1e-3..1e3.
+bool PlausibleHomography(const cv::Mat& h, const std::vector<cv::Point2f>& pa,
+                         const cv::Mat& mask) {
+  if (h.empty() || mask.empty()) return false;
+  const cv::Matx33d m(h);
+  const double det = cv::determinant(m);
+  if (!std::isfinite(det) || det == 0) return false;
+  std::vector<double> scales;
+  int folded = 0;
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    if (!mask.at<uchar>(static_cast<int>(i))) continue;
+    const double w = m(2, 0) * pa[i].x + m(2, 1) * pa[i].y + m(2, 2);
+    const double scale = det / (w * w * w);
+    if (!(scale > 0) || !std::isfinite(scale))
+      ++folded;
+    else
+      scales.push_back(scale);
+  }
+  if (scales.empty() || folded > static_cast<int>(0.02 * (scales.size() + folded))) return false;
+  std::nth_element(scales.begin(), scales.begin() + scales.size() / 2, scales.end());
+  const double median = scales[scales.size() / 2];
+  return median > 1e-3 && median < 1e3;
 }
 
 }  // namespace
@@ -54,15 +73,21 @@ PairMatch MatchFeatures(const Features& a, const Features& b, const MatchOptions
       return best_back[static_cast<std::size_t>(m.trainIdx)] != m.queryIdx;
     });
   }
-  result.tentative = static_cast<int>(forward.size());
-  if (forward.size() < 8) return result;
   std::vector<cv::Point2f> pa, pb;
   for (const auto& m : forward) {
     pa.push_back(a.keypoints[static_cast<std::size_t>(m.queryIdx)].pt);
     pb.push_back(b.keypoints[static_cast<std::size_t>(m.trainIdx)].pt);
   }
-  const double size =
-      std::max({a.image_size.width, a.image_size.height, b.image_size.width, b.image_size.height});
+  return VerifyMatches(pa, pb, a.image_size, b.image_size, options);
+}
+
+PairMatch VerifyMatches(const std::vector<cv::Point2f>& pa, const std::vector<cv::Point2f>& pb,
+                        cv::Size size_a, cv::Size size_b, const MatchOptions& options) {
+  PairMatch result;
+  result.verdict = "different";
+  result.tentative = static_cast<int>(pa.size());
+  if (pa.size() < 8 || pa.size() != pb.size()) return result;
+  const double size = std::max({size_a.width, size_a.height, size_b.width, size_b.height});
   const double threshold = options.threshold_px * std::max(1.0, size / 1600.0);
   cv::Mat h_mask, f_mask;
   cv::Mat h, f;
@@ -72,7 +97,7 @@ PairMatch MatchFeatures(const Features& a, const Features& b, const MatchOptions
   } catch (const cv::Exception&) {
     // Degenerate input: no model.
   }
-  if (!PlausibleHomography(h)) h.release();
+  if (!PlausibleHomography(h, pa, h_mask)) h.release();
   result.homography_inliers = h.empty() ? 0 : cv::countNonZero(h_mask);
   result.fundamental_inliers = (f.empty() || f.rows != 3) ? 0 : cv::countNonZero(f_mask);
   // A homography explains a planar or distant scene with fewer degrees of freedom: prefer it

@@ -40,6 +40,9 @@ struct PairMatch {
 };
 
 PairMatch MatchFeatures(const Features& a, const Features& b, const MatchOptions& options = {});
+// The verification and verdict of tentative matches pa[i] <-> pb[i] (pixels of A and B).
+PairMatch VerifyMatches(const std::vector<cv::Point2f>& pa, const std::vector<cv::Point2f>& pb,
+                        cv::Size size_a, cv::Size size_b, const MatchOptions& options = {});
 nlohmann::ordered_json ToJson(const PairMatch& match);
 
 // Side-by-side picture of A and B with the inlier matches, for the investigator.

@@ -343,51 +343,86 @@ Result<LocateResult> LocatePhoto(const std::filesystem::path& collection, const 
   if (!vocabulary.ok()) return vocabulary.error();
   auto query = DetectFeatures(photo, options.features);
   if (!query.ok()) return query.error();
-  // Score only the references that share words with the photo (the posting lists of its
-  // words): the cost grows with the postings touched, not with the collection.
-  std::unordered_map<int, int> qcounts;
-  for (const int w : vocabulary->Quantize(query->descriptors)) qcounts[w]++;
-  std::unordered_map<std::int64_t, double> scores;
-  for (const auto& [w, c] : qcounts) {
-    double idf = 0;
-    auto postings = (*store)->LoadPostings(w, &idf);
-    if (!postings.ok()) return postings.error();
-    for (const auto& p : *postings) scores[p.ref_id] += c * idf * p.weight;
-  }
-  std::vector<std::pair<double, std::int64_t>> ranked_ids;
-  ranked_ids.reserve(scores.size());
-  for (const auto& [id, score] : scores) ranked_ids.emplace_back(score, id);
-  const std::size_t shortlist =
-      std::min<std::size_t>(ranked_ids.size(), static_cast<std::size_t>(options.candidates));
-  std::partial_sort(ranked_ids.begin(), ranked_ids.begin() + static_cast<std::ptrdiff_t>(shortlist),
-                    ranked_ids.end(), std::greater<>());
   LocateResult result;
   const std::string count = (*store)->Meta("references");
   result.collection_size = std::atoi(count.c_str());
-  // Load the shortlist's features (SQLite, one thread), then verify on all cores.
-  std::vector<Features> candidate_features;
-  for (std::size_t i = 0; i < shortlist; ++i) {
-    const std::int64_t id = ranked_ids[i].second;
-    auto features = (*store)->LoadFeatures(id);
-    if (!features.ok()) return features.error();
-    auto record = (*store)->LoadRecord(id);
-    if (!record.ok()) return record.error();
-    candidate_features.push_back(std::move(features).value());
-    LocateCandidate c;
-    c.reference = std::move(record).value();
-    c.retrieval_score = ranked_ids[i].first;
-    result.ranked.push_back(std::move(c));
+  // Retrieval and verification of one set of the photo's features.
+  const auto search = [&](const Features& q, bool views) -> Status {
+    // Score only the references that share words with the photo (the posting lists of its
+    // words): the cost grows with the postings touched, not with the collection.
+    std::unordered_map<int, int> qcounts;
+    for (const int w : vocabulary->Quantize(q.descriptors)) qcounts[w]++;
+    std::unordered_map<std::int64_t, double> scores;
+    for (const auto& [w, c] : qcounts) {
+      double idf = 0;
+      auto postings = (*store)->LoadPostings(w, &idf);
+      if (!postings.ok()) return postings.error();
+      for (const auto& p : *postings) scores[p.ref_id] += c * idf * p.weight;
+    }
+    std::vector<std::pair<double, std::int64_t>> ranked_ids;
+    ranked_ids.reserve(scores.size());
+    for (const auto& [id, score] : scores) ranked_ids.emplace_back(score, id);
+    const std::size_t shortlist =
+        std::min<std::size_t>(ranked_ids.size(), static_cast<std::size_t>(options.candidates));
+    std::partial_sort(ranked_ids.begin(),
+                      ranked_ids.begin() + static_cast<std::ptrdiff_t>(shortlist), ranked_ids.end(),
+                      std::greater<>());
+    // Load the shortlist's features (SQLite, one thread), then verify on all cores.
+    std::vector<Features> candidate_features;
+    std::vector<LocateCandidate> ranked;
+    for (std::size_t i = 0; i < shortlist; ++i) {
+      const std::int64_t id = ranked_ids[i].second;
+      auto features = (*store)->LoadFeatures(id);
+      if (!features.ok()) return features.error();
+      auto record = (*store)->LoadRecord(id);
+      if (!record.ok()) return record.error();
+      candidate_features.push_back(std::move(features).value());
+      LocateCandidate c;
+      c.reference = std::move(record).value();
+      c.retrieval_score = ranked_ids[i].first;
+      ranked.push_back(std::move(c));
+    }
+    if (views) {
+      // The photo's many view features indexed once; each match runs both directions at once.
+      ViewMatcher matcher(q);
+      for (std::size_t i = 0; i < shortlist; ++i)
+        ranked[i].match = matcher.Match(candidate_features[i], options.match);
+    } else {
+      OrderedParallelFor(
+          shortlist, 0, 64,
+          [&](std::size_t i) {
+            ranked[i].match = MatchFeatures(q, candidate_features[i], options.match);
+          },
+          [](std::size_t) {});
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const LocateCandidate& a, const LocateCandidate& b) {
+                       return a.match.inliers > b.match.inliers;
+                     });
+    result.ranked = std::move(ranked);
+    result.stage = views ? "affine_views" : "features";
+    result.stages.push_back(result.stage);
+    return OkStatus();
+  };
+  if (auto st = search(*query, false); !st.ok()) return st.error();
+  const auto found = [&] {
+    return std::any_of(result.ranked.begin(), result.ranked.end(),
+                       [](const LocateCandidate& c) { return c.match.verdict == "same_scene"; });
+  };
+  // The cascade: when no reference shows the same scene, the photo's affine views (a
+  // photo taken far off the references' viewpoints); the references keep their features.
+  if (options.cascade != CascadeMode::kOff && !query->binary &&
+      (options.cascade == CascadeMode::kAlways || !found())) {
+    auto views = DetectAffineViews(photo, options.views);
+    if (views.ok()) {
+      LocateResult first = result;
+      if (auto st = search(*views, true); !st.ok()) return st.error();
+      if (!found() && options.cascade == CascadeMode::kAuto) {
+        first.stages = result.stages;
+        result = std::move(first);
+      }
+    }
   }
-  OrderedParallelFor(
-      shortlist, 0, 64,
-      [&](std::size_t i) {
-        result.ranked[i].match = MatchFeatures(*query, candidate_features[i], options.match);
-      },
-      [](std::size_t) {});
-  std::stable_sort(result.ranked.begin(), result.ranked.end(),
-                   [](const LocateCandidate& a, const LocateCandidate& b) {
-                     return a.match.inliers > b.match.inliers;
-                   });
   if (result.ranked.size() > static_cast<std::size_t>(options.top))
     result.ranked.resize(static_cast<std::size_t>(options.top));
   // The clue: inlier-weighted mean of the same-scene references; the radius covers them
@@ -429,6 +464,8 @@ Result<LocateResult> LocatePhoto(const std::filesystem::path& collection, const 
 nlohmann::ordered_json ToJson(const LocateResult& r) {
   nlohmann::ordered_json j;
   j["collection_size"] = r.collection_size;
+  j["stage"] = r.stage;
+  j["stages"] = r.stages;
   j["results"] = nlohmann::ordered_json::array();
   for (const auto& c : r.ranked) {
     j["results"].push_back({{"reference", c.reference.path},

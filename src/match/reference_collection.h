@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "geo/vector_feature.h"
+#include "match/affine_views.h"
 #include "match/pair_match.h"
 #include "match/reference_store.h"
 #include "util/result.h"
@@ -48,6 +49,16 @@ struct LocateOptions {
   int candidates = 30;  // retrieved references verified geometrically
   MatchOptions match;
   FeatureOptions features{Detector::kSift, 2000, true, 1024};
+  // When no candidate shows the same scene: the photo's affine views, retrieved and
+  // verified again (`off`: never; `always`: also when the plain features found it).
+  // Only the photo is turned (the references keep their stored features), so its views
+  // are denser in rotation than `match`'s, which turns both photos.
+  CascadeMode cascade = CascadeMode::kAuto;
+  AffineViewOptions views = [] {
+    AffineViewOptions v;
+    v.phi_step_deg = 72;
+    return v;
+  }();
 };
 
 struct LocateCandidate {
@@ -67,6 +78,8 @@ struct LocateResult {
   std::vector<LocateCandidate> ranked;  // by verified inliers
   std::optional<LocationClue> clue;
   int collection_size = 0;
+  std::string stage;                // "features" or "affine_views": what gave `ranked`
+  std::vector<std::string> stages;  // what was tried
 };
 
 Result<LocateResult> LocatePhoto(const std::filesystem::path& collection, const cv::Mat& photo,

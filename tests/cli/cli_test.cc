@@ -315,6 +315,9 @@ TEST(CliMatch, SameSceneWithDrawingAndClearErrors) {
   EXPECT_EQ(j["model"], "homography");
   EXPECT_NEAR(j["homography"][0][2].get<double>(), 60.0, 3.0);
   EXPECT_EQ(j["a_sha256"].get<std::string>().size(), 64u);
+  // An easy pair is settled by plain features; the affine views are not tried.
+  EXPECT_EQ(j["stage"], "features");
+  EXPECT_EQ(j["stages"], nlohmann::json::array({"features"}));
   EXPECT_TRUE(std::filesystem::exists(dir / "m.png"));
   std::vector<std::uint8_t> blank;
   cv::imencode(".png", cv::Mat(300, 300, CV_8UC3, cv::Scalar(9, 9, 9)), blank);
@@ -334,6 +337,9 @@ TEST(CliMatch, SameSceneWithDrawingAndClearErrors) {
   EXPECT_TRUE(nlohmann::json::parse(missing.out)["b_sha256"].is_null());
   EXPECT_EQ(Geoverify("match " + Quote(dir / "a.jpg")).exit_code, 2);
   EXPECT_EQ(Geoverify("match --detector surf " + Quote(dir / "a.jpg") + " " + Quote(dir / "b.jpg"))
+                .exit_code,
+            2);
+  EXPECT_EQ(Geoverify("match --cascade maybe " + Quote(dir / "a.jpg") + " " + Quote(dir / "b.jpg"))
                 .exit_code,
             2);
 }

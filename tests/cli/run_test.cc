@@ -296,6 +296,9 @@ TEST_F(RunCase, BadCaseYamlIsAUsageErrorBeforeAnyWork) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("case.yaml:5: latitude 91 is outside -90..90"), std::string::npos) << r.out;
   EXPECT_FALSE(std::filesystem::exists(bad / "out"));
+  EXPECT_EQ(Geoverify("run " + Quote(bad.path()) + " -o " + Quote(bad / "out") + " --cascade x")
+                .exit_code,
+            2);
 }
 
 TEST_F(RunCase, StepsAreListedAndCanBeSkipped) {

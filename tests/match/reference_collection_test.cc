@@ -91,6 +91,35 @@ TEST_F(CollectionTest, BuildInfoLocateAddExport) {
   ASSERT_TRUE(WriteVectorLayer(dir_ / "clue.gpkg", "locate", LocateFeatures(*located)).ok());
 }
 
+// A photo of reference 3's wall from 75 degrees off its normal: the references' plain
+// features miss it; the photo's affine views find it (the cascade of `locate`).
+TEST_F(CollectionTest, AnObliquePhotoIsLocatedThroughItsAffineViews) {
+  const auto collection = dir_ / "refs.sqlite";
+  ASSERT_TRUE(BuildCollection({dir_ / "refs"}, collection, options_).ok());
+  const cv::Mat wall = test::MakeTexture(503, 480, 360);
+  cv::Mat oblique;
+  cv::warpPerspective(wall, oblique,
+                      cv::Mat(test::CameraHomography(wall.size(), 75, 30, 10, {320, 240})),
+                      {640, 480}, cv::INTER_AREA, cv::BORDER_CONSTANT, cv::Scalar(90, 100, 110));
+  LocateOptions plain;
+  plain.cascade = CascadeMode::kOff;
+  auto missed = LocatePhoto(collection, oblique, plain);
+  ASSERT_TRUE(missed.ok()) << missed.error().message;
+  EXPECT_FALSE(missed->clue);
+  EXPECT_EQ(missed->stages, std::vector<std::string>{"features"});
+
+  auto located = LocatePhoto(collection, oblique, {});
+  ASSERT_TRUE(located.ok()) << located.error().message;
+  EXPECT_EQ(located->stage, "affine_views");
+  EXPECT_EQ(located->stages, (std::vector<std::string>{"features", "affine_views"}));
+  ASSERT_FALSE(located->ranked.empty());
+  EXPECT_NE(located->ranked[0].reference.path.find("ref3.jpg"), std::string::npos);
+  EXPECT_EQ(located->ranked[0].match.verdict, "same_scene");
+  ASSERT_TRUE(located->clue);
+  EXPECT_NEAR(located->clue->lat_deg, 16.63, 1e-6);
+  EXPECT_EQ(ToJson(*located)["stage"], "affine_views");
+}
+
 TEST_F(CollectionTest, TooLargeAndFeaturelessImagesAreCountedNotFatal) {
   std::vector<std::uint8_t> png;
   cv::imencode(".png", cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 2, 3)), png);

@@ -78,6 +78,22 @@ cv::Mat MakeTexture(int seed, int w, int h) {
   return img;
 }
 
+cv::Matx33d CameraHomography(cv::Size scene, double tilt_deg, double azimuth_deg, double roll_deg,
+                             cv::Point2d centre) {
+  const double d = 2.5 * 0.5 * std::hypot(scene.width, scene.height);
+  const auto rz = [](double deg) {
+    const double a = deg * CV_PI / 180;
+    return cv::Matx33d(std::cos(a), -std::sin(a), 0, std::sin(a), std::cos(a), 0, 0, 0, 1);
+  };
+  const double t = tilt_deg * CV_PI / 180;
+  const cv::Matx33d rx(1, 0, 0, 0, std::cos(t), -std::sin(t), 0, std::sin(t), std::cos(t));
+  const cv::Matx33d r = rz(roll_deg) * rx * rz(azimuth_deg);
+  const cv::Matx33d k(d, 0, centre.x, 0, d, centre.y, 0, 0, 1);
+  const cv::Matx33d plane(r(0, 0), r(0, 1), 0, r(1, 0), r(1, 1), 0, r(2, 0), r(2, 1), d);
+  const cv::Matx33d middle(1, 0, -0.5 * scene.width, 0, 1, -0.5 * scene.height, 0, 0, 1);
+  return k * plane * middle;
+}
+
 std::string ReadAllText(const std::filesystem::path& path) {
   const auto bytes = ReadAll(path);
   return std::string(bytes.begin(), bytes.end());

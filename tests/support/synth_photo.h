@@ -47,6 +47,13 @@ std::vector<std::uint8_t> MakeHeif(const cv::Mat& bgr, const SynthExif& e, int o
 // rich in local features, for matching tests.
 cv::Mat MakeTexture(int seed, int width = 640, int height = 480);
 
+// Homography from a flat scene (`scene` pixels, centred on its middle) to a camera that
+// looks at its centre from `tilt_deg` off the normal, in the direction `azimuth_deg`,
+// turned by `roll_deg`, from 2.5 scene radii away with a focal length of that distance, the
+// scene's centre put at `centre` in the camera's frame (a wide-baseline view).
+cv::Matx33d CameraHomography(cv::Size scene, double tilt_deg, double azimuth_deg, double roll_deg,
+                             cv::Point2d centre);
+
 // Mean absolute difference of two BGR pictures per channel (0-255); 1e9 when their sizes
 // differ.
 double MeanDifference(const cv::Mat& a, const cv::Mat& b);

@@ -53,15 +53,17 @@ class LocateStep : public Step {
       }
       char text[400];
       std::snprintf(text, sizeof text,
-                    "Matches %d reference photo%s of %s (best: %s, %d inliers) within %.0f m of "
-                    "%.6f, %.6f",
+                    "Matches %d reference photo%s of %s (best: %s, %d inliers%s) within %.0f m "
+                    "of %.6f, %.6f",
                     found.supporting, found.supporting == 1 ? "" : "s",
                     collection.filename().string().c_str(),
                     best ? best->reference.path.c_str() : "?", best ? best->match.inliers : 0,
+                    result->stage == "affine_views" ? ", through affine views of the photo" : "",
                     found.radius_m, found.lat_deg, found.lon_deg);
       clue.description = text;
       clue.params = {{"collection", collection.string()},
                      {"collection_size", result->collection_size},
+                     {"stage", result->stage},
                      {"references", refs}};
       ctx.AddClue(std::move(clue));
     }
