@@ -28,7 +28,13 @@ struct PipelineOptions {
   InspectOptions inspect;      // max_bytes, zones
   DecodeLimits decode;         // pixel limits before decoding
   ForensicsOptions forensics;  // pictures_dir is ignored: pictures go to the Case
-  LocateOptions locate;
+  // The affine views of locate's cascade cost about 4 s a photo that matches no reference
+  // (most of a case's photos): off unless asked for (run --cascade auto).
+  LocateOptions locate = [] {
+    LocateOptions o;
+    o.cascade = CascadeMode::kOff;
+    return o;
+  }();
   GeorefOptions georef;
   double shadow_resolution_deg = 0.05;    // grid of the shadow likelihood
   double gps_default_uncertainty_m = 30;  // when the photo has no GPSHPositioningError

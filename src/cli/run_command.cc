@@ -115,7 +115,7 @@ struct PipelineArgs {
   PipelineOptions options;
   double max_megapixels = static_cast<double>(DecodeLimits{}.max_pixels) / 1e6;
   std::vector<std::string> skip;
-  std::string cascade = "auto";
+  std::string cascade = "off";
 };
 
 void AddPipelineOptions(CLI::App& app, PipelineArgs& a) {
@@ -132,7 +132,7 @@ void AddPipelineOptions(CLI::App& app, PipelineArgs& a) {
       ->delimiter(',');
   app.add_option("--cascade", a.cascade,
                  "locate: the photo's affine views when no reference shows the same scene "
-                 "(auto), never (off), or always")
+                 "(auto: about 4 s more a photo that matches none), never (off), or always")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "off", "always"}));
   AddDeadlineOption(app, a.options.preflight_deadline_s,

@@ -40,12 +40,14 @@ bool Inside(const std::vector<std::vector<LatLon>>& rings, LatLon at) {
 
 class PipelineTest : public ::testing::Test {
  protected:
-  Case Run(const std::string& yaml = "", std::set<std::string> skip = {}) {
+  Case Run(const std::string& yaml = "", std::set<std::string> skip = {},
+           CascadeMode cascade = CascadeMode::kOff) {
     if (!yaml.empty()) test::WriteText(dir_ / "case.yaml", yaml);
     auto config = LoadCaseConfig(dir_.path());
     EXPECT_TRUE(config.ok()) << config.error().message;
     PipelineOptions options;
     options.skip = std::move(skip);
+    options.locate.cascade = cascade;
     auto built = BuildCase(dir_.path(), options.inspect, {}, config.ok() ? *config : CaseConfig{});
     EXPECT_TRUE(built.ok());
     Case c = std::move(*built);
@@ -437,6 +439,35 @@ TEST_F(PipelineTest, ReferenceMatchAndFootprint) {
   EXPECT_EQ(footprint->params["basemap_sha256"].get<std::string>().size(), 64u);
   ASSERT_TRUE(ground.georef);
   EXPECT_EQ(ClueOf(Photo(c, "casino.jpg"), "footprint"), nullptr);
+}
+
+TEST_F(PipelineTest, AnObliquePhotoMatchesAReferenceOnlyThroughTheCascade) {
+  const cv::Mat scene = test::MakeTexture(8, 1000, 750);
+  test::TempDir refs_dir;
+  test::SynthExif e;
+  e.lat = 20.3611, e.lon = 100.0998;
+  cv::Mat view;
+  cv::resize(scene, view, {800, 600}, 0, 0, cv::INTER_AREA);
+  test::WritePhoto(refs_dir / "front.jpg", Jpeg(view), e);
+  InitializeMetadataLibrary();
+  CollectionOptions options;
+  options.vocabulary_size = 64;
+  ASSERT_TRUE(BuildCollection({refs_dir / "front.jpg"}, dir_ / "refs.gvrefs", options).ok());
+  // The same wall from 75 degrees off its normal.
+  cv::Mat oblique;
+  cv::warpPerspective(view, oblique,
+                      cv::Mat(test::CameraHomography(view.size(), 75, 30, 10, {400, 300})),
+                      {800, 600}, cv::INTER_AREA, cv::BORDER_CONSTANT, cv::Scalar(90, 100, 110));
+  test::WriteBytes(dir_ / "oblique.jpg", Jpeg(oblique, 90));
+  const std::string yaml = "references: [refs.gvrefs]\n";
+  const Case plain = Run(yaml, {"forensics"});
+  EXPECT_EQ(ClueOf(Photo(plain, "oblique.jpg"), "reference_match"), nullptr);
+  const Case cascade = Run(yaml, {"forensics"}, CascadeMode::kAuto);
+  const Clue* match = ClueOf(Photo(cascade, "oblique.jpg"), "reference_match");
+  ASSERT_NE(match, nullptr);
+  EXPECT_EQ(match->params["stage"], "affine_views");
+  EXPECT_NE(match->description.find("through affine views"), std::string::npos)
+      << match->description;
 }
 
 }  // namespace
