@@ -383,7 +383,7 @@ Result<LocateResult> LocatePhoto(const std::filesystem::path& collection, const 
       ranked.push_back(std::move(c));
     }
     if (views) {
-      // The photo's many view features indexed once; each match runs both directions at once.
+      // The photo's many view features indexed once, for every candidate in turn.
       ViewMatcher matcher(q);
       for (std::size_t i = 0; i < shortlist; ++i)
         ranked[i].match = matcher.Match(candidate_features[i], options.match);
