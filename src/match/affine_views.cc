@@ -1,10 +1,12 @@
 #include "match/affine_views.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <opencv2/flann.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <unordered_map>
 
 namespace gv {
@@ -193,7 +195,7 @@ PairMatch MatchViews(const Features& a, const Features& b, const MatchOptions& o
   // B -> A for every feature of B, then A -> B only for the features of A that a feature of
   // B chose: no other can be a mutual match, so the matches are the same for a fraction of
   // the searches. The indices are built at once, each on its own core.
-  bool failed = false;
+  std::atomic<bool> failed{false};
   std::unique_ptr<cv::flann::Index> index_b, own_a;
   cv::parallel_for_(cv::Range(0, 2), [&](const cv::Range& r) {
     for (int d = r.start; d < r.end; ++d) {
