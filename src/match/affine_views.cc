@@ -288,17 +288,14 @@ PairMatch MatchViews(const Features& a, const Features& b, const MatchOptions& o
     pa.push_back(c.pa);
     pb.push_back(c.pb);
   }
-  PairMatch m = VerifyMatches(pa, pb, a.image_size, b.image_size, options);
   // The views give many more tentative matches, and an epipolar constraint (one line per
   // point) is met by chance far more easily than a homography: on unrelated synthetic
   // textures sharing glyphs, 57 of 192 fitted a fundamental matrix. Through a fundamental
   // matrix the views need 40 % of the matches for same_scene (a true pair of the
   // evaluation: 57 of 103).
-  constexpr double kFundamentalMinRatio = 0.4;
-  if (m.verdict == "same_scene" && m.model == "fundamental" &&
-      m.inlier_ratio < kFundamentalMinRatio)
-    m.verdict = "uncertain";
-  return m;
+  MatchOptions verify = options;
+  verify.fundamental_min_ratio = std::max(options.fundamental_min_ratio, 0.4);
+  return VerifyMatches(pa, pb, a.image_size, b.image_size, verify);
 }
 
 }  // namespace

@@ -55,6 +55,8 @@ Status MatchOptions::Check() const {
   if (!(threshold_px > 0 && threshold_px < 50)) return MakeError("threshold must be in (0, 50) px");
   if (same_scene_min_inliers < 8 || uncertain_min_inliers < 4)
     return MakeError("inlier thresholds too small");
+  if (!(fundamental_min_ratio >= 0 && fundamental_min_ratio <= 1))
+    return MakeError("fundamental_min_ratio must be in [0, 1]");
   return OkStatus();
 }
 
@@ -122,8 +124,11 @@ PairMatch VerifyMatches(const std::vector<cv::Point2f>& pa, const std::vector<cv
     }
   }
   const int factor = use_h ? 1 : 2;  // an epipolar constraint accepts more chance matches
+  const double min_ratio =
+      use_h ? options.same_scene_min_ratio
+            : std::max(options.same_scene_min_ratio, options.fundamental_min_ratio);
   if (result.inliers >= factor * options.same_scene_min_inliers &&
-      result.inlier_ratio >= options.same_scene_min_ratio) {
+      result.inlier_ratio >= min_ratio) {
     result.verdict = "same_scene";
   } else if (result.inliers >= factor * options.uncertain_min_inliers) {
     result.verdict = "uncertain";

@@ -23,6 +23,9 @@ struct MatchOptions {
   int same_scene_min_inliers =
       25;  // verdict thresholds (homography; the fundamental matrix needs 2x)
   double same_scene_min_ratio = 0.25;
+  // The inlier ratio a verdict through a fundamental matrix needs, when more than the above
+  // (the affine views' many matches meet an epipolar line by chance more often).
+  double fundamental_min_ratio = 0;
   int uncertain_min_inliers = 12;
   Status Check() const;
 };

@@ -153,5 +153,44 @@ TEST(AffineViews, StrongPerspectiveIsAPlausibleHomography) {
   EXPECT_LT(MedianError(*m.homography, p.a_to_b, p.mask_a), 0.5);
 }
 
+// A verdict through a fundamental matrix needs fundamental_min_ratio of the matches: points
+// of a 3D scene (two depths, so no homography explains them) seen by two cameras, 60 true
+// matches among 100 (60 %), pass at 0.4 and become uncertain at 0.7.
+TEST(AffineViews, AFundamentalVerdictNeedsItsOwnInlierRatio) {
+  cv::RNG rng(5);
+  const cv::Matx33d k(700, 0, 400, 0, 700, 300, 0, 0, 1);
+  const double angle = 0.25;
+  const cv::Matx33d r(std::cos(angle), 0, std::sin(angle), 0, 1, 0, -std::sin(angle), 0,
+                      std::cos(angle));
+  const cv::Vec3d t(-1.5, 0.1, 0.2);
+  std::vector<cv::Point2f> pa, pb;
+  while (pa.size() < 60) {
+    const cv::Vec3d x(rng.uniform(-2.0, 2.0), rng.uniform(-1.5, 1.5), rng.uniform(5.0, 12.0));
+    const cv::Vec3d qa = k * x, qb = k * (r * x + t);
+    const cv::Point2f a(static_cast<float>(qa[0] / qa[2]), static_cast<float>(qa[1] / qa[2])),
+        b(static_cast<float>(qb[0] / qb[2]), static_cast<float>(qb[1] / qb[2]));
+    if (a.x < 0 || a.y < 0 || a.x >= 800 || a.y >= 600 || b.x < 0 || b.y < 0 || b.x >= 800 ||
+        b.y >= 600)
+      continue;
+    pa.push_back(a);
+    pb.push_back(b);
+  }
+  while (pa.size() < 100) {
+    pa.emplace_back(rng.uniform(0.f, 800.f), rng.uniform(0.f, 600.f));
+    pb.emplace_back(rng.uniform(0.f, 800.f), rng.uniform(0.f, 600.f));
+  }
+  MatchOptions lenient, strict;
+  lenient.fundamental_min_ratio = 0.4;
+  strict.fundamental_min_ratio = 0.7;
+  const PairMatch ok = VerifyMatches(pa, pb, {800, 600}, {800, 600}, lenient);
+  ASSERT_EQ(ok.model, "fundamental");
+  EXPECT_EQ(ok.verdict, "same_scene") << ok.inliers;
+  const PairMatch no = VerifyMatches(pa, pb, {800, 600}, {800, 600}, strict);
+  EXPECT_EQ(no.model, "fundamental");
+  EXPECT_EQ(no.verdict, "uncertain") << no.inliers;
+  strict.fundamental_min_ratio = 1.5;
+  EXPECT_FALSE(strict.Check().ok());
+}
+
 }  // namespace
 }  // namespace gv
