@@ -335,6 +335,13 @@ int RunRun(int argc, char** argv) {
     header.data_dir = DataDir().string();
     header.frames_dir = options.frames_dir;
     header.run_args = CanonicalArgs(pipeline);
+    // A slice may hold no photo (a small case in many shards): nothing made the folder yet.
+    std::error_code made;
+    std::filesystem::create_directories(out_dir, made);
+    if (made) {
+      std::cerr << "geoverify run: " << out_dir << ": cannot create: " << made.message() << "\n";
+      return kExitSomeFailed;
+    }
     const auto file = std::filesystem::path(out_dir) / "shard.cbor";
     if (auto st = WriteShardFile(file, header, c); !st.ok()) {
       std::cerr << "geoverify run: " << st.error().message << "\n";

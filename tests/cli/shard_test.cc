@@ -87,7 +87,69 @@ TEST_F(ShardedRun, MergedOutputsEqualASingleRun) {
   test::ExpectSameCaseOutputs(single(), merged());
 }
 
-TEST_F(ShardedRun, TheMergeRefusesShardsThatAreNotOneRun) {
+// The same on a small case (six photos of 320-640 px, two of one scene, GPS and times, a
+// note): cheap enough for the sanitizer build, which leaves the sample case's sharded run
+// out (tests/CMakeLists.txt: shard_sample_case_test, label "heavy").
+class SmallShardedRun : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir;
+    fs::create_directories(case_dir());
+    for (int i = 0; i < 6; ++i) {
+      test::SynthExif e;
+      e.make = "Xiaomi";
+      e.model = "Redmi Note 12";
+      e.datetime_original = "2025:03:1" + std::to_string(i) + " 10:20:00";
+      e.offset_time_original = "+07:00";
+      if (i % 3 != 0) e.lat = 11.55 + 0.01 * i, e.lon = 104.92;
+      // Photos 0 and 1: one scene at two sizes (a same-scene link across slices, or not).
+      const int seed = i < 2 ? 7 : 10 + i;
+      test::WritePhoto(case_dir() / ("IMG_" + std::to_string(3000 + i) + ".jpg"),
+                       test::MakeSceneJpeg(i == 1 ? 480 : 640, i == 1 ? 360 : 480, 85, seed), e);
+    }
+    test::WriteText(case_dir() / "note.txt", "sent by the family on 12 March");
+    single_ = new test::RunResult(
+        Geoverify("run --json " + Quote(case_dir()) + " -o " + Quote(*dir_ / "single")));
+    std::string shards;
+    for (int k = 0; k < 3; ++k) {
+      shard_runs_[k] = Geoverify("run --json " + Quote(case_dir()) + " -o " + Quote(shard(k)) +
+                                     " --shard " + std::to_string(k) + "/3",
+                                 true);
+      shards += " " + Quote(shard(k));
+    }
+    merge_ = new test::RunResult(
+        Geoverify("merge --json" + shards + " -o " + Quote(*dir_ / "merged"), true));
+  }
+  static void TearDownTestSuite() {
+    delete merge_;
+    delete single_;
+    delete dir_;
+  }
+  static fs::path case_dir() { return *dir_ / "case"; }
+  static fs::path shard(int k) { return *dir_ / ("shard" + std::to_string(k)); }
+  static test::TempDir* dir_;
+  static test::RunResult *single_, *merge_;
+  static std::map<int, test::RunResult> shard_runs_;
+};
+std::map<int, test::RunResult> SmallShardedRun::shard_runs_;
+test::TempDir* SmallShardedRun::dir_ = nullptr;
+test::RunResult* SmallShardedRun::single_ = nullptr;
+test::RunResult* SmallShardedRun::merge_ = nullptr;
+
+TEST_F(SmallShardedRun, MergedOutputsEqualASingleRun) {
+  ASSERT_EQ(single_->exit_code, 0) << single_->out;
+  for (const auto& [k, run] : shard_runs_) ASSERT_EQ(run.exit_code, 0) << k << ": " << run.out;
+  ASSERT_EQ(merge_->exit_code, 0) << merge_->out;
+  const auto a = nlohmann::json::parse(single_->out);
+  const auto b = nlohmann::json::parse(merge_->out.substr(0, merge_->out.rfind('}') + 1));
+  EXPECT_EQ(a["photos"], 6);
+  for (const char* key :
+       {"files", "photos", "failed", "clues", "findings", "place_groups", "steps_run", "errors"})
+    EXPECT_EQ(a[key], b[key]) << key;
+  test::ExpectSameCaseOutputs(*dir_ / "single", *dir_ / "merged");
+}
+
+TEST_F(SmallShardedRun, TheMergeRefusesShardsThatAreNotOneRun) {
   // A missing slice.
   auto r = Geoverify(
       "merge " + Quote(shard(0)) + " " + Quote(shard(2)) + " -o " + Quote(*dir_ / "m1"), true);
@@ -175,6 +237,30 @@ TEST(CaseSlice, RunNamesTheCaseByItsAbsolutePathWhenGivenARelativeOne) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["case_dir"], absolute);
   EXPECT_NE(test::ReadAllText(dir / "out" / "report.html").find("<b>" + absolute + "</b>"),
             std::string::npos);
+}
+
+TEST(CaseSlice, ASliceWithoutPhotosStillWritesItsShardAndTheMergeTakesIt) {
+  // One photo in three shards: two slices hold no photo (only what every slice holds).
+  test::TempDir dir;
+  fs::create_directories(dir / "case");
+  test::WritePhoto(dir / "case" / "a.jpg", test::MakeSceneJpeg(320, 240, 85, 4), {});
+  std::string shards;
+  int empty = 0;
+  for (int k = 0; k < 3; ++k) {
+    const auto out = dir / ("s" + std::to_string(k));
+    const auto r = Geoverify("run --json " + Quote(dir / "case") + " -o " + Quote(out) +
+                                 " --skip text,forensics --shard " + std::to_string(k) + "/3",
+                             true);
+    ASSERT_EQ(r.exit_code, 0) << k << ": " << r.out;
+    EXPECT_TRUE(fs::exists(out / "shard.cbor")) << k;
+    empty += nlohmann::json::parse(r.out.substr(0, r.out.rfind('}') + 1))["photos"] == 0;
+    shards += " " + Quote(out);
+  }
+  EXPECT_EQ(empty, 2);
+  const auto merged = Geoverify("merge --json" + shards + " -o " + Quote(dir / "m"), true);
+  ASSERT_EQ(merged.exit_code, 0) << merged.out;
+  EXPECT_EQ(nlohmann::json::parse(merged.out.substr(0, merged.out.rfind('}') + 1))["photos"], 1);
+  EXPECT_TRUE(fs::exists(dir / "m" / "report.html"));
 }
 
 TEST(CaseSlice, ParsesKOfNAndPartitionsPaths) {
