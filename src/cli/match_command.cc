@@ -81,7 +81,9 @@ int RunMatch(int argc, char** argv) {
         (fa.ok() ? b : a) + ": " + (fa.ok() ? fb.error().message : fa.error().message));
   j["features_a"] = fa->keypoints.size();
   j["features_b"] = fb->keypoints.size();
-  const CascadeMatch c = MatchCascade(pa, *fa, pb, *fb, options, mode);
+  AffineViewOptions views;
+  views.progress_label = "match: affine views";  // seconds of work; shown on a terminal only
+  const CascadeMatch c = MatchCascade(pa, *fa, pb, *fb, options, mode, views);
   const PairMatch& m = c.match;
   if (!draw.empty()) {
     if (auto st = WritePngAtomic(draw, DrawMatches(pa, pb, m)); !st.ok())

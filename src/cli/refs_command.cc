@@ -153,6 +153,7 @@ int RunLocate(int argc, char** argv) {
   AddDeadlineOption(app, deadline_s, "reads and decodes the photo (once, before the search)");
   AddCommonOptions(app);
   if (const int code = Parse(app, argc, argv); code >= 0) return code;
+  options.views.progress_label = "locate: affine views";  // on a terminal only
   options.cascade = cascade == "off"      ? CascadeMode::kOff
                     : cascade == "always" ? CascadeMode::kAlways
                                           : CascadeMode::kAuto;

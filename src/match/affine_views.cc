@@ -9,6 +9,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "util/progress.h"
+
 namespace gv {
 namespace {
 
@@ -129,8 +131,14 @@ Status AffineViewOptions::Check() const {
   return OkStatus();
 }
 
-Result<Features> DetectAffineViews(const cv::Mat& image, const AffineViewOptions& o) {
-  if (auto st = o.Check(); !st.ok()) return st.error();
+int AffineViewCount(const AffineViewOptions& options) {
+  return static_cast<int>(Views(options).size());
+}
+
+namespace {
+
+// DetectAffineViews, advancing `progress` (may be null) once per view.
+Result<Features> DetectViews(const cv::Mat& image, const AffineViewOptions& o, Progress* progress) {
   if (image.empty()) return MakeError("empty image");
   cv::Mat gray;
   try {
@@ -153,6 +161,7 @@ Result<Features> DetectAffineViews(const cv::Mat& image, const AffineViewOptions
         } catch (const cv::Exception&) {
           // A view that cannot be made adds nothing.
         }
+        if (progress != nullptr) progress->Advance();
       }
     });
     Features all;
@@ -176,6 +185,16 @@ Result<Features> DetectAffineViews(const cv::Mat& image, const AffineViewOptions
   } catch (const cv::Exception& e) {
     return MakeError(std::string("affine views failed: ") + e.what());
   }
+}
+
+}  // namespace
+
+Result<Features> DetectAffineViews(const cv::Mat& image, const AffineViewOptions& o) {
+  if (auto st = o.Check(); !st.ok()) return st.error();
+  std::optional<Progress> progress;
+  if (!o.progress_label.empty())
+    progress.emplace(o.progress_label, static_cast<std::size_t>(AffineViewCount(o)));
+  return DetectViews(image, o, progress ? &*progress : nullptr);
 }
 
 namespace {
@@ -338,11 +357,19 @@ CascadeMatch MatchCascade(const cv::Mat& a, const Features& fa, const cv::Mat& b
   if (mode == CascadeMode::kOff || (mode == CascadeMode::kAuto && Rank(out.match.verdict) == 2))
     return out;
   t0 = Clock::now();
-  auto va = DetectAffineViews(a, views);
-  auto vb = va.ok() ? DetectAffineViews(b, views) : va;
+  // Both photos' views, then their matching: one step more.
+  const bool valid = views.Check().ok();  // else DetectAffineViews names the error
+  std::optional<Progress> progress;
+  if (valid && !views.progress_label.empty())
+    progress.emplace(views.progress_label,
+                     2 * static_cast<std::size_t>(AffineViewCount(views)) + 1);
+  Progress* p = progress ? &*progress : nullptr;
+  auto va = valid ? DetectViews(a, views, p) : DetectAffineViews(a, views);
+  auto vb = va.ok() ? DetectViews(b, views, p) : va;
   out.stages.push_back("affine_views");
   if (va.ok() && vb.ok()) {
     PairMatch m = MatchViewFeatures(*va, *vb, options);
+    if (p != nullptr) p->Advance();
     const int first = Rank(out.match.verdict), second = Rank(m.verdict);
     if (mode == CascadeMode::kAlways || second > first ||
         (second == first && m.inliers > out.match.inliers)) {

@@ -29,8 +29,14 @@ struct AffineViewOptions {
   int view_side = 800;           // the photo is scaled to this long side before the views
   int features_per_view = 1500;  // at tilt 1; a view of tilt t (1/t of the area) this / t
   double contrast_threshold = 0.03;
+  // Not empty: "LABEL done/total" on stderr while the views are made and matched (only when
+  // stderr is a terminal: util/progress.h). The views take seconds; the commands set it.
+  std::string progress_label;
   Status Check() const;
 };
+
+// How many views DetectAffineViews makes (the photo itself included).
+int AffineViewCount(const AffineViewOptions& options);
 
 // RootSIFT features of the photo itself and of its simulated views, keypoints in the
 // photo's full-resolution pixels. Error as DetectFeatures when nothing usable is found.

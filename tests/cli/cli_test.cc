@@ -12,6 +12,7 @@
 
 #include "geo/basemap.h"
 #include "georef_views.h"
+#include "match/affine_views.h"
 #include "support/landsat_scene.h"
 #include "support/run_binary.h"
 #include "support/synth_photo.h"
@@ -342,6 +343,27 @@ TEST(CliMatch, SameSceneWithDrawingAndClearErrors) {
   EXPECT_EQ(Geoverify("match --cascade maybe " + Quote(dir / "a.jpg") + " " + Quote(dir / "b.jpg"))
                 .exit_code,
             2);
+}
+
+TEST(CliMatch, TheAffineViewsShowProgressOnATerminalOnly) {
+  test::TempDir dir;
+  test::WriteBytes(dir / "a.jpg", test::MakeSceneJpeg(400, 300, 90, 22));
+  test::WriteBytes(dir / "b.jpg", test::MakeSceneJpeg(400, 300, 90, 23));
+  const std::string args =
+      " match --cascade always " + Quote(dir / "a.jpg") + " " + Quote(dir / "b.jpg");
+  // Both photos' views and their matching, counted to the end.
+  const std::string done = std::to_string(2 * AffineViewCount({}) + 1);
+  const std::string line = "match: affine views " + done + "/" + done;
+  // util-linux's script(1) gives the command a terminal; its output is the terminal's.
+  const auto tty =
+      test::RunCommand("script -qec " + Quote(std::string(GEOVERIFY_BINARY) + args) + " /dev/null");
+  EXPECT_EQ(tty.exit_code, 0) << tty.out;
+  EXPECT_NE(tty.out.find(line), std::string::npos) << tty.out;
+  // Through a pipe (a script, a log): the result only.
+  const auto piped = Geoverify(args.substr(1), true);
+  EXPECT_EQ(piped.exit_code, 0) << piped.out;
+  EXPECT_EQ(piped.out.find("affine views "), std::string::npos) << piped.out;
+  EXPECT_NE(piped.out.find("by affine views"), std::string::npos) << piped.out;
 }
 
 }  // namespace
