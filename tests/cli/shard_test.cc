@@ -24,22 +24,38 @@ using test::Geoverify;
 using test::Quote;
 namespace fs = std::filesystem;
 
+// Runs `case_dir` whole (to dir/single), in three shards (dir/shardK, stderr kept for the
+// failure messages) and merges them (dir/merged).
+void RunWholeShardedAndMerged(const fs::path& case_dir, const fs::path& dir,
+                              test::RunResult& single, std::map<int, test::RunResult>& shards,
+                              test::RunResult& merge) {
+  single = Geoverify("run --json " + Quote(case_dir) + " -o " + Quote(dir / "single"));
+  std::string outs;
+  for (int k = 0; k < 3; ++k) {
+    const auto out = dir / ("shard" + std::to_string(k));
+    shards[k] = Geoverify("run --json " + Quote(case_dir) + " -o " + Quote(out) + " --shard " +
+                              std::to_string(k) + "/3",
+                          true);
+    outs += " " + Quote(out);
+  }
+  merge = Geoverify("merge --json" + outs + " -o " + Quote(dir / "merged"), true);
+}
+
+// The JSON object a command printed, without the stderr lines around it.
+nlohmann::json PrintedJson(const test::RunResult& r) {
+  const std::size_t from = r.out.find('{'), to = r.out.rfind('}');
+  if (from == std::string::npos || to == std::string::npos || to < from) return nullptr;
+  return nlohmann::json::parse(r.out.substr(from, to - from + 1), nullptr, false);
+}
+
 class ShardedRun : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new test::TempDir;
     test::WriteSampleCase(case_dir(), test::kLandsatCrop);
-    single_ = new test::RunResult(
-        Geoverify("run --json " + Quote(case_dir()) + " -o " + Quote(*dir_ / "single")));
-    std::string shards;
-    for (int k = 0; k < 3; ++k) {
-      const auto out = *dir_ / ("shard" + std::to_string(k));
-      shard_runs_[k] = Geoverify("run --json " + Quote(case_dir()) + " -o " + Quote(out) +
-                                 " --shard " + std::to_string(k) + "/3");
-      shards += " " + Quote(out);
-    }
-    merge_ = new test::RunResult(
-        Geoverify("merge --json" + shards + " -o " + Quote(*dir_ / "merged"), true));
+    single_ = new test::RunResult;
+    merge_ = new test::RunResult;
+    RunWholeShardedAndMerged(case_dir(), dir_->path(), *single_, shard_runs_, *merge_);
   }
   static void TearDownTestSuite() {
     delete merge_;
@@ -62,7 +78,7 @@ std::map<int, test::RunResult> ShardedRun::shard_runs_;
 TEST_F(ShardedRun, EachShardTakesItsSliceOfTheCase) {
   std::size_t photos = 0, files = 0;
   for (const auto& [k, run] : shard_runs_) {
-    const auto j = nlohmann::json::parse(run.out);
+    const auto j = PrintedJson(run);
     EXPECT_EQ(j["shard"], k);
     EXPECT_EQ(j["shards"], 3);
     photos += j["photos"].get<std::size_t>();
@@ -79,7 +95,7 @@ TEST_F(ShardedRun, EachShardTakesItsSliceOfTheCase) {
 TEST_F(ShardedRun, MergedOutputsEqualASingleRun) {
   ASSERT_EQ(merge_->exit_code, single_->exit_code) << merge_->out;
   const auto a = nlohmann::json::parse(single_->out);
-  const auto b = nlohmann::json::parse(merge_->out.substr(0, merge_->out.rfind('}') + 1));
+  const auto b = PrintedJson(*merge_);
   for (const char* key : {"files", "photos", "videos", "failed", "clues", "findings",
                           "place_groups", "steps_run", "errors"})
     EXPECT_EQ(a[key], b[key]) << key;
@@ -108,17 +124,9 @@ class SmallShardedRun : public ::testing::Test {
                        test::MakeSceneJpeg(i == 1 ? 480 : 640, i == 1 ? 360 : 480, 85, seed), e);
     }
     test::WriteText(case_dir() / "note.txt", "sent by the family on 12 March");
-    single_ = new test::RunResult(
-        Geoverify("run --json " + Quote(case_dir()) + " -o " + Quote(*dir_ / "single")));
-    std::string shards;
-    for (int k = 0; k < 3; ++k) {
-      shard_runs_[k] = Geoverify("run --json " + Quote(case_dir()) + " -o " + Quote(shard(k)) +
-                                     " --shard " + std::to_string(k) + "/3",
-                                 true);
-      shards += " " + Quote(shard(k));
-    }
-    merge_ = new test::RunResult(
-        Geoverify("merge --json" + shards + " -o " + Quote(*dir_ / "merged"), true));
+    single_ = new test::RunResult;
+    merge_ = new test::RunResult;
+    RunWholeShardedAndMerged(case_dir(), dir_->path(), *single_, shard_runs_, *merge_);
   }
   static void TearDownTestSuite() {
     delete merge_;
@@ -141,7 +149,7 @@ TEST_F(SmallShardedRun, MergedOutputsEqualASingleRun) {
   for (const auto& [k, run] : shard_runs_) ASSERT_EQ(run.exit_code, 0) << k << ": " << run.out;
   ASSERT_EQ(merge_->exit_code, 0) << merge_->out;
   const auto a = nlohmann::json::parse(single_->out);
-  const auto b = nlohmann::json::parse(merge_->out.substr(0, merge_->out.rfind('}') + 1));
+  const auto b = PrintedJson(*merge_);
   EXPECT_EQ(a["photos"], 6);
   for (const char* key :
        {"files", "photos", "failed", "clues", "findings", "place_groups", "steps_run", "errors"})
@@ -253,13 +261,13 @@ TEST(CaseSlice, ASliceWithoutPhotosStillWritesItsShardAndTheMergeTakesIt) {
                              true);
     ASSERT_EQ(r.exit_code, 0) << k << ": " << r.out;
     EXPECT_TRUE(fs::exists(out / "shard.cbor")) << k;
-    empty += nlohmann::json::parse(r.out.substr(0, r.out.rfind('}') + 1))["photos"] == 0;
+    empty += PrintedJson(r)["photos"] == 0;
     shards += " " + Quote(out);
   }
   EXPECT_EQ(empty, 2);
   const auto merged = Geoverify("merge --json" + shards + " -o " + Quote(dir / "m"), true);
   ASSERT_EQ(merged.exit_code, 0) << merged.out;
-  EXPECT_EQ(nlohmann::json::parse(merged.out.substr(0, merged.out.rfind('}') + 1))["photos"], 1);
+  EXPECT_EQ(PrintedJson(merged)["photos"], 1);
   EXPECT_TRUE(fs::exists(dir / "m" / "report.html"));
 }
 
