@@ -48,11 +48,15 @@ nlohmann::json PrintedJson(const test::RunResult& r) {
   return nlohmann::json::parse(r.out.substr(from, to - from + 1), nullptr, false);
 }
 
-class ShardedRun : public ::testing::Test {
+// A case run whole, in three shards and merged once for a suite; `Case::Write(dir)` writes
+// the case.
+template <class Case>
+class ShardedCase : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new test::TempDir;
-    test::WriteSampleCase(case_dir(), test::kLandsatCrop);
+    fs::create_directories(case_dir());
+    Case::Write(case_dir());
     single_ = new test::RunResult;
     merge_ = new test::RunResult;
     RunWholeShardedAndMerged(case_dir(), dir_->path(), *single_, shard_runs_, *merge_);
@@ -61,19 +65,21 @@ class ShardedRun : public ::testing::Test {
     delete merge_;
     delete single_;
     delete dir_;
+    shard_runs_.clear();
   }
   static fs::path case_dir() { return *dir_ / "case"; }
   static fs::path single() { return *dir_ / "single"; }
   static fs::path merged() { return *dir_ / "merged"; }
   static fs::path shard(int k) { return *dir_ / ("shard" + std::to_string(k)); }
-  static test::TempDir* dir_;
-  static test::RunResult *single_, *merge_;
-  static std::map<int, test::RunResult> shard_runs_;
+  static inline test::TempDir* dir_ = nullptr;
+  static inline test::RunResult *single_ = nullptr, *merge_ = nullptr;
+  static inline std::map<int, test::RunResult> shard_runs_;
 };
-test::TempDir* ShardedRun::dir_ = nullptr;
-test::RunResult* ShardedRun::single_ = nullptr;
-test::RunResult* ShardedRun::merge_ = nullptr;
-std::map<int, test::RunResult> ShardedRun::shard_runs_;
+
+class ShardedRun : public ShardedCase<ShardedRun> {
+ public:
+  static void Write(const fs::path& dir) { test::WriteSampleCase(dir, test::kLandsatCrop); }
+};
 
 TEST_F(ShardedRun, EachShardTakesItsSliceOfTheCase) {
   std::size_t photos = 0, files = 0;
@@ -106,11 +112,9 @@ TEST_F(ShardedRun, MergedOutputsEqualASingleRun) {
 // The same on a small case (six photos of 320-640 px, two of one scene, GPS and times, a
 // note): cheap enough for the sanitizer build, which leaves the sample case's sharded run
 // out (tests/CMakeLists.txt: shard_sample_case_test, label "heavy").
-class SmallShardedRun : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir;
-    fs::create_directories(case_dir());
+class SmallShardedRun : public ShardedCase<SmallShardedRun> {
+ public:
+  static void Write(const fs::path& dir) {
     for (int i = 0; i < 6; ++i) {
       test::SynthExif e;
       e.make = "Xiaomi";
@@ -120,29 +124,12 @@ class SmallShardedRun : public ::testing::Test {
       if (i % 3 != 0) e.lat = 11.55 + 0.01 * i, e.lon = 104.92;
       // Photos 0 and 1: one scene at two sizes (a same-scene link across slices, or not).
       const int seed = i < 2 ? 7 : 10 + i;
-      test::WritePhoto(case_dir() / ("IMG_" + std::to_string(3000 + i) + ".jpg"),
+      test::WritePhoto(dir / ("IMG_" + std::to_string(3000 + i) + ".jpg"),
                        test::MakeSceneJpeg(i == 1 ? 480 : 640, i == 1 ? 360 : 480, 85, seed), e);
     }
-    test::WriteText(case_dir() / "note.txt", "sent by the family on 12 March");
-    single_ = new test::RunResult;
-    merge_ = new test::RunResult;
-    RunWholeShardedAndMerged(case_dir(), dir_->path(), *single_, shard_runs_, *merge_);
+    test::WriteText(dir / "note.txt", "sent by the family on 12 March");
   }
-  static void TearDownTestSuite() {
-    delete merge_;
-    delete single_;
-    delete dir_;
-  }
-  static fs::path case_dir() { return *dir_ / "case"; }
-  static fs::path shard(int k) { return *dir_ / ("shard" + std::to_string(k)); }
-  static test::TempDir* dir_;
-  static test::RunResult *single_, *merge_;
-  static std::map<int, test::RunResult> shard_runs_;
 };
-std::map<int, test::RunResult> SmallShardedRun::shard_runs_;
-test::TempDir* SmallShardedRun::dir_ = nullptr;
-test::RunResult* SmallShardedRun::single_ = nullptr;
-test::RunResult* SmallShardedRun::merge_ = nullptr;
 
 TEST_F(SmallShardedRun, MergedOutputsEqualASingleRun) {
   ASSERT_EQ(single_->exit_code, 0) << single_->out;
@@ -154,7 +141,7 @@ TEST_F(SmallShardedRun, MergedOutputsEqualASingleRun) {
   for (const char* key :
        {"files", "photos", "failed", "clues", "findings", "place_groups", "steps_run", "errors"})
     EXPECT_EQ(a[key], b[key]) << key;
-  test::ExpectSameCaseOutputs(*dir_ / "single", *dir_ / "merged");
+  test::ExpectSameCaseOutputs(single(), merged());
 }
 
 TEST_F(SmallShardedRun, TheMergeRefusesShardsThatAreNotOneRun) {

@@ -53,9 +53,9 @@ inline std::string Manifest(const fs::path& out) {
   return text;
 }
 
-// Every time after `label` (digits, T, Z, ':' and '-') replaced by "T". A scan, not
-// std::regex: the report is megabytes (its pictures inline), and std::regex over it takes
-// minutes in the sanitizer build.
+// Every time after `label` (digits, T, Z, ':' and '-') replaced by "T". A linear scan, not
+// std::regex: the report is megabytes (its pictures inline) and libstdc++'s std::regex is
+// slow and recursive over long input.
 inline std::string WithoutTimesAfter(std::string text, const std::string& label) {
   for (std::size_t at = text.find(label); at != std::string::npos; at = text.find(label, at + 1)) {
     const std::size_t from = at + label.size();
