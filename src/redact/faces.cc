@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
@@ -55,8 +56,10 @@ std::vector<FaceProposal> FaceDetector::Detect(const cv::Mat& bgr,
   const auto overlaps = [](const cv::Rect& a, const cv::Rect& b) {
     return (a & b).area() >= 0.3 * std::min(a.area(), b.area());
   };
-  // dlib HOG on the whole picture: an 80 px window; up to 2x, at most 2,000 px a side.
-  {
+  // dlib HOG on the whole picture: an 80 px window; up to 2x, at most 2,000 px a side. It
+  // runs on one core beside the cascades (which OpenCV spreads over the cores).
+  auto hog = std::async(std::launch::async, [&] {
+    std::vector<FaceProposal> out;
     const double s = std::min(2.0, 2000.0 / longest);
     cv::Mat img;
     cv::resize(gray, img, cv::Size(), s, s, s > 1 ? cv::INTER_LINEAR : cv::INTER_AREA);
@@ -64,12 +67,12 @@ std::vector<FaceProposal> FaceDetector::Detect(const cv::Mat& bgr,
     std::vector<dlib::rect_detection> dets;
     impl_->hog(view, dets, 0.0);
     for (const auto& d : dets)
-      Add(found,
+      Add(out,
           cv::Rect(static_cast<int>(d.rect.left()), static_cast<int>(d.rect.top()),
                    static_cast<int>(d.rect.width()), static_cast<int>(d.rect.height())),
           s, d.detection_confidence, "dlib-hog", false, bgr.cols);
-  }
-  const std::size_t from_dlib = found.size();
+    return out;
+  });
   // Haar: a 24 px window. The frontal cascade on the picture enlarged up to 1.5x (small
   // faces turned or lit badly are found more often at 60 px than at 40) and at most
   // haar_max_side; the profile cascade (both ways) up to 1x and two thirds of that.
@@ -99,7 +102,9 @@ std::vector<FaceProposal> FaceDetector::Detect(const cv::Mat& bgr,
       rot.at<double>(0, 2) += bounds.width / 2.0 - centre.x;
       rot.at<double>(1, 2) += bounds.height / 2.0 - centre.y;
       cv::Mat turned;
-      cv::warpAffine(img, turned, rot, bounds.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+      // Grey corners, not the picture's edges smeared: the cascade leaves them at once.
+      cv::warpAffine(img, turned, rot, bounds.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                     cv::Scalar(128));
       cv::Mat back;
       cv::invertAffineTransform(rot, back);
       rects.clear(), neighbours.clear();
@@ -118,6 +123,8 @@ std::vector<FaceProposal> FaceDetector::Detect(const cv::Mat& bgr,
       }
     }
   }
+  found = hog.get();
+  const std::size_t from_dlib = found.size();
   // A cascade's detection that dlib made too joins it; another is checked by dlib on its
   // neighbourhood, enlarged so that the face would be 100 px wide.
   for (auto& h : haar) {

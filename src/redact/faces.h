@@ -1,9 +1,10 @@
-// Face proposals for redaction: OpenCV's Haar cascades (Debian opencv-data, frontal and
-// profile, the profile one run on the mirrored picture too) and dlib's HOG face detector
-// (built into libdlib, no model to download). dlib runs on the picture up to 2x (80 px
-// window: faces from 40 px in small pictures), the cascades at full size up to 2,400 px a
-// side (24 px window: faces from 40 px in a 12 MP photo). A cascade's detection that dlib
-// did not make is checked by dlib on its neighbourhood, enlarged.
+// Face proposals for redaction: OpenCV's Haar cascades (Debian opencv-data: the frontal one,
+// also on the picture turned by the tilts, and the profile one, run on the mirrored picture
+// too) and dlib's HOG face detector (built into libdlib, no model to download).
+// dlib runs on the picture up to 2x (80 px window: faces from 40 px in small pictures), on
+// its own thread beside the cascades; the frontal cascade up to 2,400 px a side (24 px window:
+// faces from 40 px in a 12 MP photo). A cascade's detection that dlib did not make is
+// checked by dlib on its neighbourhood, enlarged.
 #pragma once
 
 #include <memory>
