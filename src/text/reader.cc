@@ -171,8 +171,11 @@ std::string TesseractPackage(const std::string& language) {
   return "tesseract-ocr-" + name;
 }
 
-TextReader::~TextReader() {
+TextReader::~TextReader() { ReleaseModels(); }
+
+void TextReader::ReleaseModels() {
   for (auto& [key, engine] : engines_) engine->api.End();
+  engines_.clear();
 }
 
 Result<std::unique_ptr<TextReader>> TextReader::Open(const TextReadOptions& options) {

@@ -65,6 +65,12 @@ class TextReader {
                                      const std::vector<cv::Rect>& extra_boxes = {});
   // Tesseract on the whole image (no region detection), for the evaluation's comparison.
   Result<std::vector<TextLine>> ReadWhole(const cv::Mat& image, const std::string& languages);
+  // Frees the Tesseract models loaded so far (about 180 MB for the eight languages); the
+  // next Read loads again those it needs (about 0.3 s a photo). `run` frees them after each
+  // photo's text step, so that they and the forensics step's working memory are not held at
+  // once (docs/evaluation.md, run's memory).
+  void ReleaseModels();
+  std::size_t LoadedModels() const { return engines_.size(); }
 
  private:
   TextReader() = default;

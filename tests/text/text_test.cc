@@ -312,6 +312,24 @@ TEST_F(ReaderTest, ReadsAThaiSignWithItsPhone) {
   EXPECT_TRUE(clue) << json["clues"].dump();
 }
 
+TEST_F(ReaderTest, ReleasedModelsAreLoadedAgainAndReadTheSame) {
+  // `run` frees the models after each photo's text step (memory for the next photo's
+  // forensics); the next photo must read as if they had stayed.
+  const std::string font = "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf";
+  ASSERT_TRUE(std::filesystem::exists(font)) << "fonts-noto-core is missing";
+  const cv::Mat sign = Sign({{font, "ร้านอาหาร โทร"}, {kLatinFont, "02 123 4567"}}, 56);
+  auto before = reader_->Read(sign);
+  ASSERT_TRUE(before.ok()) << before.error().message;
+  ASSERT_FALSE(before->empty());
+  EXPECT_GT(reader_->LoadedModels(), 0u);
+  reader_->ReleaseModels();
+  EXPECT_EQ(reader_->LoadedModels(), 0u);
+  auto after = reader_->Read(sign);
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  EXPECT_GT(reader_->LoadedModels(), 0u);
+  EXPECT_EQ(TextJson(*before).dump(1), TextJson(*after).dump(1));
+}
+
 TEST_F(ReaderTest, ReadsKhmerAndNothingOnABlankWall) {
   const std::string font = "/usr/share/fonts/truetype/khmeros/KhmerOS.ttf";
   ASSERT_TRUE(std::filesystem::exists(font)) << "fonts-khmeros is missing";

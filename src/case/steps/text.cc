@@ -40,6 +40,10 @@ class TextStep : public Step {
     if (const auto* config = ctx.config())
       for (const auto& b : config->text_boxes) boxes.emplace_back(b.x, b.y, b.width, b.height);
     auto lines = reader_->Read(*pixels, boxes);
+    // The models go until the next photo's text step: the next photo's forensics step needs
+    // the memory (a 100-photo case of 12 MP peaks at 0.95 GB instead of 1.16 GB, the text
+    // step takes 0.3 s longer a photo).
+    reader_->ReleaseModels();
     if (!lines.ok()) return lines.error();
     ctx.photo.text = TextJson(*lines);
     // The crop of every line, named in the JSON, for the analyst to check the reading.
