@@ -497,7 +497,16 @@ Status CopyMoveOptions::Check() const {
   return OkStatus();
 }
 
-Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& o) {
+Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& o,
+                                      const std::function<void()>& scale_space_freed) {
+  struct Freed {  // called once, on every way out
+    const std::function<void()>& f;
+    bool called = false;
+    void operator()() {
+      if (!called && f) called = true, f();
+    }
+    ~Freed() { (*this)(); }
+  } freed{scale_space_freed};
   if (auto st = o.Check(); !st.ok()) return st.error();
   if (image.empty()) return MakeError("empty image");
   cv::Mat gray = image;
@@ -528,8 +537,8 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
     }
     ~Signal() { (*this)(); }
   } signal{sift_done};
-  KeypointCandidates(gray, detail, scale, image.size(), o, r, [&] { signal(); });
-  signal();
+  KeypointCandidates(gray, detail, scale, image.size(), o, r, [&] { signal(), freed(); });
+  signal(), freed();
   block.get();
   if (!dense.method.empty() && (r.method.empty() || dense.score > r.score)) return dense;
   return r;

@@ -11,6 +11,7 @@
 // source's carried over; the best is kept. The mask covers the copied source and target regions.
 #pragma once
 
+#include <functional>
 #include <opencv2/core.hpp>
 #include <string>
 
@@ -41,7 +42,10 @@ struct CopyMoveResult {
   cv::Mat mask;           // CV_8UC1, photo size, 255 on the source and target regions
 };
 
-Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& options = {});
+// `scale_space_freed`, when given, is called once SIFT's scale space (the largest memory of
+// the forensics step) is freed, or when the detection ends without it.
+Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& options = {},
+                                      const std::function<void()>& scale_space_freed = {});
 
 // The steps behind `score` (also for tests): the high-pass detail of a grey 8-bit image (CV_32F);
 // the correlation over `target` (CV_8UC1 mask) of the detail with the source's carried over by

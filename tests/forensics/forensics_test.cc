@@ -622,6 +622,23 @@ TEST(CopyMove, CopyOfAFlatRegionIsFoundByItsRepeatedNoise) {
   ExpectMaskCovers(copied->mask, source, target);
 }
 
+TEST(CopyMove, SaysOnceOnEveryWayOutWhenItsScaleSpaceIsFreed) {
+  // The forensics step starts ELA and the noise residual on this signal: it must come once
+  // after a detection, and once when the detection refuses its input.
+  int calls = 0;
+  auto r = DetectCopyMove(Jpeg(FlatNoisy(6, 3), 85), {}, [&] { ++calls; });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(calls, 1);
+  calls = 0;
+  EXPECT_FALSE(DetectCopyMove(cv::Mat(), {}, [&] { ++calls; }).ok());
+  EXPECT_EQ(calls, 1);
+  calls = 0;
+  CopyMoveOptions bad;
+  bad.max_side = -1;
+  EXPECT_FALSE(DetectCopyMove(Jpeg(FlatNoisy(6, 3), 85), bad, [&] { ++calls; }).ok());
+  EXPECT_EQ(calls, 1);
+}
+
 TEST(CopyMove, StraightEdgesRepeatingAlongThemselvesAreNotACopy) {
   // Long horizontal bars: any horizontal shift maps an edge onto itself.
   cv::Mat photo = FlatNoisy(6, 3);
