@@ -57,7 +57,7 @@ std::vector<FaceProposal> FaceDetector::Detect(const cv::Mat& bgr,
     return (a & b).area() >= 0.3 * std::min(a.area(), b.area());
   };
   // dlib HOG on the whole picture: an 80 px window; up to 2x, at most 2,000 px a side. It
-  // runs on one core beside the cascades (which OpenCV spreads over the cores).
+  // runs on its own thread beside the cascades (which OpenCV spreads over the cores).
   auto hog = std::async(std::launch::async, [&] {
     std::vector<FaceProposal> out;
     const double s = std::min(2.0, 2000.0 / longest);
