@@ -499,13 +499,14 @@ Status CopyMoveOptions::Check() const {
 
 Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOptions& o,
                                       const std::function<void()>& scale_space_freed) {
-  struct Freed {  // called once, on every way out
-    const std::function<void()>& f;
+  // A signal given once, also on every way out (a refusal, an exception).
+  struct Once {
+    std::function<void()> f;
     bool called = false;
     void operator()() {
       if (!called && f) called = true, f();
     }
-    ~Freed() { (*this)(); }
+    ~Once() { (*this)(); }
   } freed{scale_space_freed};
   if (auto st = o.Check(); !st.ok()) return st.error();
   if (image.empty()) return MakeError("empty image");
@@ -529,14 +530,7 @@ Result<CopyMoveResult> DetectCopyMove(const cv::Mat& image, const CopyMoveOption
     ready.wait();
     DenseCandidates(detail, scale, image.size(), o, dense);
   });
-  struct Signal {  // set once, also when the keypoints throw
-    std::promise<void>& promise;
-    bool set = false;
-    void operator()() {
-      if (!set) set = true, promise.set_value();
-    }
-    ~Signal() { (*this)(); }
-  } signal{sift_done};
+  Once signal{[&] { sift_done.set_value(); }};
   KeypointCandidates(gray, detail, scale, image.size(), o, r, [&] { signal(), freed(); });
   signal(), freed();
   block.get();
