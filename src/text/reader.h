@@ -80,7 +80,6 @@ class TextReader {
   TextReadOptions options_;
   std::map<std::string, std::unique_ptr<Engine>> engines_;
   std::shared_ptr<const PlaceNames> places_;
-  std::string preferred_;  // the model that won the photo's last line: tried first on the next
 };
 
 // Candidate text lines of a grey image: MSER regions grouped into lines whose characters'

@@ -3,6 +3,7 @@
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -194,6 +195,61 @@ std::vector<std::pair<std::string, double>> ScriptCountries(std::string_view scr
   if (script == "Thai") return {{"TH", 1.0}};
   if (script == "Latn" && language == "vie") return {{"VN", 1.0}};
   return {};
+}
+
+namespace {
+
+// The word without a number glued to its start or end: a run of at least three ASCII
+// digits (with - . / between them), as in "ទូរស័ព្ទ092" or "Tel:081-234", where Tesseract
+// dropped the space between a word and a phone number.
+std::string WithoutGluedNumber(std::string w) {
+  const auto is_part = [](char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '/';
+  };
+  const auto digits_in = [](const std::string& s, std::size_t a, std::size_t b) {
+    return std::count_if(s.begin() + static_cast<std::ptrdiff_t>(a),
+                         s.begin() + static_cast<std::ptrdiff_t>(b),
+                         [](char c) { return c >= '0' && c <= '9'; });
+  };
+  std::size_t tail = w.size();
+  while (tail > 0 && is_part(w[tail - 1])) --tail;
+  if (digits_in(w, tail, w.size()) >= 3) w.erase(tail);
+  std::size_t head = 0;
+  while (head < w.size() && is_part(w[head])) ++head;
+  if (digits_in(w, 0, head) >= 3) w.erase(0, head);
+  return w;
+}
+
+}  // namespace
+
+bool MixesLettersAndDigits(const std::string& text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string w = WithoutGluedNumber(text.substr(start, end - start));
+    const LineScript word = IdentifyScript(w);
+    bool digit = false;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      const auto c = static_cast<unsigned char>(w[i]);
+      if (c >= '0' && c <= '9') digit = true;
+      // Thai ๐-๙ (E0 B9 90-99), Lao ໐-໙ (E0 BB 90-99), Khmer ០-៩ (E1 9F A0-A9),
+      // Myanmar ၀-၉ (E1 81 80-89)
+      if (c == 0xE0 && i + 2 < w.size() && (w[i + 1] == '\xB9' || w[i + 1] == '\xBB') &&
+          static_cast<unsigned char>(w[i + 2]) >= 0x90 &&
+          static_cast<unsigned char>(w[i + 2]) <= 0x99)
+        digit = true;
+      if (c == 0xE1 && i + 2 < w.size() &&
+          ((w[i + 1] == '\x9F' && static_cast<unsigned char>(w[i + 2]) >= 0xA0 &&
+            static_cast<unsigned char>(w[i + 2]) <= 0xA9) ||
+           (w[i + 1] == '\x81' && static_cast<unsigned char>(w[i + 2]) >= 0x80 &&
+            static_cast<unsigned char>(w[i + 2]) <= 0x89)))
+        digit = true;
+    }
+    if (digit && word.letters > 0) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 }  // namespace gv

@@ -35,6 +35,13 @@ struct LineScript {
 // letters (ơ ư đ ă, stacked tone marks) is language vie.
 LineScript IdentifyScript(std::string_view utf8);
 
+// A word of the text has both letters and digits (of any script: Thai ๐-๙, Lao ໐-໙, Khmer
+// ០-៩ and Myanmar ၀-၉ count): "๑ธุ๊6", what a model makes of a script it does not know. A run of
+// at least three ASCII digits (with - . / between them) at a word's start or end is a
+// number glued to it ("ទូរស័ព្ទ092", "Tel:081-234": Tesseract dropped the space) and does not
+// count.
+bool MixesLettersAndDigits(const std::string& text);
+
 // Zawgyi, by its habits: the vowel sign E (U+1031) typed before its consonant, and stacked
 // forms from U+1060..U+1097 that Unicode Burmese does not use.
 bool LooksLikeZawgyi(std::string_view utf8);
