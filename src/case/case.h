@@ -51,7 +51,10 @@ struct StepPicture {
   std::string name;
   cv::Mat image;
   std::string path;  // set by report/ once written, relative to the output folder; the
-                     // image is then shrunk to a preview for the HTML report
+                     // image is then released
+  // Once written, the picture as the HTML report embeds it (JPEG or PNG, at the size it
+  // shows it; report/html_report.h), for the pictures the report shows; else empty.
+  std::vector<std::uint8_t> shown;
 };
 
 // Where a photo of the case came from when it is not a file of the case: a scene-change

@@ -37,7 +37,7 @@ namespace {
 
 using J = nlohmann::ordered_json;
 constexpr const char* kFormat = "geoverify-shard";
-constexpr int kVersion = 2;  // 2: georef results name their method
+constexpr int kVersion = 3;  // 2: georef results name their method; 3: pictures kept encoded
 
 // ---- encoding: every field, in declaration order -------------------------------------------
 
@@ -242,7 +242,10 @@ J EncPhoto(const PhotoRecord& p) {
   for (const auto& e : p.errors) errors.push_back(J::array({e.step, e.message}));
   J pictures = J::array();
   for (const auto& pic : p.pictures)
-    pictures.push_back({{"name", pic.name}, {"path", pic.path}, {"image", EncMat(pic.image)}});
+    pictures.push_back({{"name", pic.name},
+                        {"path", pic.path},
+                        {"image", EncMat(pic.image)},
+                        {"shown", J::binary(pic.shown)}});
   J seconds = J::object();
   for (const auto& [step, s] : p.step_seconds) seconds[step] = s;
   return {{"path", p.path},
@@ -497,7 +500,7 @@ PhotoRecord DecPhoto(const J& j, const std::filesystem::path& scratch_dir,
     p.errors.push_back({e.at(0).get<std::string>(), e.at(1).get<std::string>()});
   for (const auto& pic : j.at("pictures"))
     p.pictures.push_back({pic.at("name").get<std::string>(), DecMat(pic.at("image")),
-                          pic.at("path").get<std::string>()});
+                          pic.at("path").get<std::string>(), Binary(pic.at("shown"))});
   p.text = j.at("text");
   if (const J& g = j.at("georef"); !g.is_null()) p.georef = DecGeoref(g);
   Get(j, "warped_path", p.warped_path);

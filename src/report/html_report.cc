@@ -37,11 +37,26 @@ std::string DataUri(const cv::Mat& image, int side, bool jpeg) {
   return std::string(jpeg ? "data:image/jpeg;base64," : "data:image/png;base64,") + Base64(bytes);
 }
 
-const cv::Mat* Picture(const PhotoRecord& p, const std::string& name) {
-  // Pictures the report does not show are released once written (WritePhotoFiles).
-  for (const auto& picture : p.pictures)
-    if (picture.name == name && !picture.image.empty()) return &picture.image;
-  return nullptr;
+bool ShownAsJpeg(const std::string& name) { return name == "preview"; }
+int ShownSide(const std::string& name) {
+  return name.rfind("text_", 0) == 0 ? 320 : kReportPictureSide;
+}
+
+// A photo's picture as a data: URI, at most `side` pixels a side: from its pixels before the
+// photo's files were written, from the bytes kept for the report after (the pictures the
+// report does not show are released then: WritePhotoFiles); "" when there is none.
+std::string PictureUri(const PhotoRecord& p, const std::string& name, int side) {
+  const bool jpeg = ShownAsJpeg(name);
+  for (const auto& picture : p.pictures) {
+    if (picture.name != name) continue;
+    if (!picture.image.empty()) return DataUri(picture.image, side, jpeg);
+    if (picture.shown.empty()) continue;
+    if (side >= ShownSide(name))
+      return std::string(jpeg ? "data:image/jpeg;base64," : "data:image/png;base64,") +
+             Base64(picture.shown);
+    return DataUri(cv::imdecode(picture.shown, cv::IMREAD_UNCHANGED), side, jpeg);
+  }
+  return "";
 }
 
 bool Has(const PhotoRecord& p, std::initializer_list<const char*> codes, std::string* which) {
@@ -117,8 +132,8 @@ void WriteTextLines(std::ostream& out, const PhotoRecord& p) {
   for (const auto& line : lines) {
     out << "<tr><td>";
     if (line.contains("crop") && line["crop"].is_string())
-      if (const cv::Mat* crop = Picture(p, line["crop"].get<std::string>()))
-        out << "<img class=crop alt='text crop' src='" << DataUri(*crop, 320, false) << "'>";
+      if (const auto uri = PictureUri(p, line["crop"].get<std::string>(), 320); !uri.empty())
+        out << "<img class=crop alt='text crop' src='" << uri << "'>";
     char confidence[16];
     std::snprintf(confidence, sizeof confidence, "%.0f", line.value("confidence", 0.0));
     out << "</td><td class=reading>" << HtmlEscape(line.value("text", std::string()))
@@ -150,9 +165,8 @@ void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index)
   out << "<section class=photo id=photo-" << index << " data-sha256='" << HtmlEscape(p.sha256)
       << "'><h3>" << HtmlEscape(p.path) << "</h3><div class=hash>SHA-256 " << HtmlEscape(p.sha256)
       << "</div><div class=cols><div>";
-  if (const cv::Mat* preview = Picture(p, "preview"))
-    out << "<img class=preview alt='photo' src='" << DataUri(*preview, kReportPictureSide, true)
-        << "'>";
+  if (const auto uri = PictureUri(p, "preview", kReportPictureSide); !uri.empty())
+    out << "<img class=preview alt='photo' src='" << uri << "'>";
   out << "</div><div class=facts><table class=verdicts>";
   const auto verdict = [&](const char* question, std::initializer_list<const char*> codes) {
     std::string which;
@@ -181,9 +195,8 @@ void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index)
     out << "<tr><th>Place group</th><td><a href='#group-" << p.place_group << "'>" << p.place_group
         << "</a></td></tr>";
   out << "</table></div><div>";
-  if (const cv::Mat* ela = Picture(p, "ela"))
-    out << "<figure><img class=ela alt='error level analysis' src='"
-        << DataUri(*ela, kReportPictureSide, false)
+  if (const auto uri = PictureUri(p, "ela", kReportPictureSide); !uri.empty())
+    out << "<figure><img class=ela alt='error level analysis' src='" << uri
         << "'><figcaption>Error level analysis (bright: recompressed "
            "differently)</figcaption></figure>";
   out << "</div></div>";
@@ -300,9 +313,8 @@ void WriteVideos(std::ostream& out, const Case& c) {
         char at[32];
         std::snprintf(at, sizeof at, "%.2f s", p.frame->offset_s);
         out << "<a href='#photo-" << i + 1 << "'><figure>";
-        if (const cv::Mat* preview = Picture(p, "preview"))
-          out << "<img alt='keyframe at " << at << "' src='" << DataUri(*preview, 200, true)
-              << "'>";
+        if (const auto uri = PictureUri(p, "preview", 200); !uri.empty())
+          out << "<img alt='keyframe at " << at << "' src='" << uri << "'>";
         out << "<figcaption>" << at << "</figcaption></figure></a>";
       }
     }
@@ -395,6 +407,20 @@ Result<MapAssets> LoadMapAssets(const HtmlReportOptions& options) {
 
 bool ReportShowsPicture(const std::string& name) {
   return name == "preview" || name == "ela" || name.rfind("text_", 0) == 0;
+}
+
+std::vector<std::uint8_t> EncodeReportPicture(const std::string& name, const cv::Mat& image) {
+  std::vector<std::uint8_t> bytes;
+  if (image.empty()) return bytes;
+  cv::Mat small = image;
+  const int side = ShownSide(name);
+  const double scale = std::min(1.0, static_cast<double>(side) / std::max(image.cols, image.rows));
+  if (scale < 1) cv::resize(image, small, cv::Size(), scale, scale, cv::INTER_AREA);
+  const bool jpeg = ShownAsJpeg(name);
+  if (!cv::imencode(jpeg ? ".jpg" : ".png", small, bytes,
+                    jpeg ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, 80} : std::vector<int>{}))
+    bytes.clear();
+  return bytes;
 }
 
 Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options) {

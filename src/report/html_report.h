@@ -31,9 +31,14 @@ Result<MapAssets> LoadMapAssets(const HtmlReportOptions& options = {});
 
 // The photo pictures the report embeds (the preview, the ELA picture and the text lines'
 // crops, "text_N") and the largest side it shows them at. Once a photo's files are written,
-// the case keeps only these pictures in memory, at most this large (WritePhotoFiles).
+// the case keeps only these pictures in memory, encoded as the report embeds them
+// (WritePhotoFiles): on 50 camera photos of a phone dump, 89 KB a photo instead of 296 KB of
+// pixels; over the dump's 1,600 photos and keyframes, 140 MB instead of 470 MB.
 bool ReportShowsPicture(const std::string& name);
 constexpr int kReportPictureSide = 360;
+// A picture the report shows, encoded as it embeds it: the preview as JPEG (quality 80),
+// the others as PNG, at most kReportPictureSide a side (text crops 320).
+std::vector<std::uint8_t> EncodeReportPicture(const std::string& name, const cv::Mat& image);
 
 // Builds the HTML text. Error if Leaflet cannot be read.
 Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options = {});

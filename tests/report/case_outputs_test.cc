@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <sstream>
 
 #include "case/pipeline.h"
@@ -13,6 +14,7 @@
 #include "report/layers.h"
 #include "support/synth_photo.h"
 #include "support/temp_dir.h"
+#include "util/text.h"
 
 namespace gv {
 namespace {
@@ -112,28 +114,43 @@ TEST_F(CaseOutputsTest, KmlAndHtmlEscapeMetadataAndReRunReplacesOutputs) {
   EXPECT_NE(csv.find(case_.evidence[2].sha256), std::string::npos);
 }
 
-// Once a photo's pictures are on disk, the case keeps only those the report embeds, at the
-// size it shows them: memory does not grow by a megabyte a photo over a long run.
+// Once a photo's pictures are on disk, the case keeps only those the report embeds, encoded
+// as it embeds them: memory does not grow by a megabyte a photo over a long run.
 TEST_F(CaseOutputsTest, WrittenPicturesAreKeptOnlyAsTheReportShowsThem) {
   PhotoRecord p;
   p.path = "x.jpg";
   p.sha256 = std::string(64, 'a');
-  p.pictures.push_back({"preview", cv::Mat(750, 1000, CV_8UC3, cv::Scalar(10, 20, 30)), ""});
-  p.pictures.push_back({"noise", cv::Mat(600, 800, CV_8UC1, cv::Scalar(7)), ""});
-  p.pictures.push_back({"text_1", cv::Mat(100, 500, CV_8UC3, cv::Scalar(200, 200, 200)), ""});
+  cv::Mat photo(750, 1000, CV_8UC3);
+  cv::randu(photo, cv::Scalar::all(0), cv::Scalar::all(255));
+  cv::GaussianBlur(photo, photo, cv::Size(9, 9), 3);  // a photo's detail, not pure noise
+  p.pictures.push_back({"preview", photo, "", {}});
+  p.pictures.push_back({"noise", cv::Mat(600, 800, CV_8UC1, cv::Scalar(7)), "", {}});
+  p.pictures.push_back({"text_1", cv::Mat(100, 500, CV_8UC3, cv::Scalar(200, 200, 200)), "", {}});
   const auto out = dir_ / "pictures";
   WritePhotoFiles(p, out);
   ASSERT_TRUE(p.errors.empty()) << p.errors[0].message;
   for (const auto& picture : p.pictures) {
     ASSERT_FALSE(picture.path.empty()) << picture.name;
     EXPECT_TRUE(std::filesystem::is_regular_file(out / picture.path)) << picture.path;
+    EXPECT_TRUE(picture.image.empty()) << picture.name;  // the pixels: on disk only
   }
-  EXPECT_EQ(p.pictures[0].image.cols, kReportPictureSide);
-  EXPECT_EQ(p.pictures[0].image.rows, 270);
-  EXPECT_TRUE(p.pictures[1].image.empty());  // not in the report: on disk only, at full size
+  // The preview as the report's JPEG at 360 px: a small part of its pixels' 285 KB.
+  const cv::Mat preview = cv::imdecode(p.pictures[0].shown, cv::IMREAD_UNCHANGED);
+  EXPECT_EQ(preview.size(), cv::Size(kReportPictureSide, 270));
+  EXPECT_LT(p.pictures[0].shown.size(), 360u * 270 * 3 / 4);
+  EXPECT_TRUE(p.pictures[1].shown.empty());  // not in the report
   const cv::Mat noise = cv::imread((out / p.pictures[1].path).string(), cv::IMREAD_UNCHANGED);
   EXPECT_EQ(noise.size(), cv::Size(800, 600));
-  EXPECT_EQ(p.pictures[2].image.cols, kReportPictureSide);
+  // A text crop as the report's PNG at 320 px.
+  const cv::Mat crop = cv::imdecode(p.pictures[2].shown, cv::IMREAD_UNCHANGED);
+  EXPECT_EQ(crop.cols, 320);
+  // The report embeds exactly these bytes.
+  Case c = case_;
+  c.photos = {p};
+  auto html = RenderHtmlReport(c);
+  ASSERT_TRUE(html.ok()) << html.error().message;
+  std::vector<std::uint8_t> shown = p.pictures[0].shown;
+  EXPECT_NE(html->find("data:image/jpeg;base64," + Base64(shown)), std::string::npos);
 }
 
 TEST_F(CaseOutputsTest, ReportSaysSoWhenBordersAreMissing) {

@@ -15,7 +15,8 @@ class ForensicsStep : public Step {
     ForensicsReport report = AnalyzeEvidence(ctx.evidence, ctx.options.forensics);
     for (auto& f : report.findings) ctx.AddFinding(f.code, f.severity, f.message);
     report.file = ctx.photo.path;
-    for (auto& p : report.pictures) ctx.photo.pictures.push_back({p.kind, std::move(p.image), ""});
+    for (auto& p : report.pictures)
+      ctx.photo.pictures.push_back({p.kind, std::move(p.image), "", {}});
     report.pictures.clear();
     const std::string error = report.error;
     ctx.photo.forensics = ToJson(report);
