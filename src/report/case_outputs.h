@@ -23,9 +23,10 @@ Result<std::vector<std::filesystem::path>> WriteCaseOutputs(Case& c,
                                                             const std::filesystem::path& out_dir);
 
 // Writes what the steps made for one photo into out_dir/photos/<prefix>/ (pictures, rasters,
-// the warped photo), records the paths, and shrinks the pictures kept in memory to at most
-// 480 px (what the HTML report embeds). A file that cannot be written is a step error
-// ("report"). Done once per photo; WriteCaseOutputs does it for photos not yet written.
+// the warped photo), records the paths, and keeps in memory only the pictures the HTML
+// report embeds, encoded as it embeds them (StepPicture::shown). A file that cannot be
+// written is a step error ("report"). Done once per photo; WriteCaseOutputs does it for
+// photos not yet written.
 void WritePhotoFiles(PhotoRecord& photo, const std::filesystem::path& out_dir);
 
 // The photos.json entry of one photo.
