@@ -220,6 +220,12 @@ std::string WithoutGluedNumber(std::string w) {
   return w;
 }
 
+// ASCII digits, and Thai ๐-๙, Lao ໐-໙, Khmer ០-៩ and Myanmar ၀-၉.
+bool IsDigit(char32_t c) {
+  return (c >= U'0' && c <= U'9') || (c >= 0x0E50 && c <= 0x0E59) || (c >= 0x0ED0 && c <= 0x0ED9) ||
+         (c >= 0x17E0 && c <= 0x17E9) || (c >= 0x1040 && c <= 0x1049);
+}
+
 }  // namespace
 
 bool MixesLettersAndDigits(const std::string& text) {
@@ -230,22 +236,7 @@ bool MixesLettersAndDigits(const std::string& text) {
     const std::string w = WithoutGluedNumber(text.substr(start, end - start));
     const LineScript word = IdentifyScript(w);
     bool digit = false;
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      const auto c = static_cast<unsigned char>(w[i]);
-      if (c >= '0' && c <= '9') digit = true;
-      // Thai ๐-๙ (E0 B9 90-99), Lao ໐-໙ (E0 BB 90-99), Khmer ០-៩ (E1 9F A0-A9),
-      // Myanmar ၀-၉ (E1 81 80-89)
-      if (c == 0xE0 && i + 2 < w.size() && (w[i + 1] == '\xB9' || w[i + 1] == '\xBB') &&
-          static_cast<unsigned char>(w[i + 2]) >= 0x90 &&
-          static_cast<unsigned char>(w[i + 2]) <= 0x99)
-        digit = true;
-      if (c == 0xE1 && i + 2 < w.size() &&
-          ((w[i + 1] == '\x9F' && static_cast<unsigned char>(w[i + 2]) >= 0xA0 &&
-            static_cast<unsigned char>(w[i + 2]) <= 0xA9) ||
-           (w[i + 1] == '\x81' && static_cast<unsigned char>(w[i + 2]) >= 0x80 &&
-            static_cast<unsigned char>(w[i + 2]) <= 0x89)))
-        digit = true;
-    }
+    for (const char32_t c : DecodeUtf8(w)) digit = digit || IsDigit(c);
     if (digit && word.letters > 0) return true;
     start = end + 1;
   }
