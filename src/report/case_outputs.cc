@@ -1,7 +1,6 @@
 #include "report/case_outputs.h"
 
 #include <algorithm>
-#include <opencv2/imgproc.hpp>
 #include <sstream>
 
 #include "forensics/analysis.h"
@@ -166,17 +165,8 @@ void WritePhotoFiles(PhotoRecord& p, const std::filesystem::path& out_dir) {
   // embeds it, until the end of the run (as pixels at 360 px it was about 0.3 MB a photo,
   // 470 MB over a phone dump's 1,600 photos and keyframes); the files keep the rest.
   for (auto& picture : p.pictures) {
-    if (ReportShowsPicture(picture.name)) {
-      // Shrunk to the report's size first, then to the picture's own (the report's pictures
-      // were made so when they were kept as pixels).
-      cv::Mat small = picture.image;
-      const int side = std::max(picture.image.cols, picture.image.rows);
-      if (side > kReportPictureSide) {
-        const double scale = static_cast<double>(kReportPictureSide) / side;
-        cv::resize(picture.image, small, cv::Size(), scale, scale, cv::INTER_AREA);
-      }
-      picture.shown = EncodeReportPicture(picture.name, small);
-    }
+    if (ReportShowsPicture(picture.name))
+      picture.shown = EncodeReportPicture(picture.name, picture.image);
     picture.image.release();
   }
   for (auto& clue : p.clues) {

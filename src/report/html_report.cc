@@ -24,17 +24,29 @@ using Json = nlohmann::json;
 
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-// A picture as a data: URI (JPEG for photos, PNG for maps), at most `side` pixels a side.
-std::string DataUri(const cv::Mat& image, int side, bool jpeg) {
-  if (image.empty()) return "";
+// A picture encoded as the report embeds it (JPEG quality 80 for photos, PNG for maps and
+// the rest), at most `side` pixels a side; empty when there is no picture.
+std::vector<std::uint8_t> Encode(const cv::Mat& image, int side, bool jpeg) {
+  std::vector<std::uint8_t> bytes;
+  if (image.empty()) return bytes;
   cv::Mat small = image;
   const double scale = std::min(1.0, static_cast<double>(side) / std::max(image.cols, image.rows));
   if (scale < 1) cv::resize(image, small, cv::Size(), scale, scale, cv::INTER_AREA);
-  std::vector<std::uint8_t> bytes;
   if (!cv::imencode(jpeg ? ".jpg" : ".png", small, bytes,
                     jpeg ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, 80} : std::vector<int>{}))
-    return "";
+    bytes.clear();
+  return bytes;
+}
+
+// Encoded bytes as a data: URI; "" for none.
+std::string Uri(const std::vector<std::uint8_t>& bytes, bool jpeg) {
+  if (bytes.empty()) return "";
   return std::string(jpeg ? "data:image/jpeg;base64," : "data:image/png;base64,") + Base64(bytes);
+}
+
+// A picture as a data: URI, at most `side` pixels a side.
+std::string DataUri(const cv::Mat& image, int side, bool jpeg) {
+  return Uri(Encode(image, side, jpeg), jpeg);
 }
 
 bool ShownAsJpeg(const std::string& name) { return name == "preview"; }
@@ -51,9 +63,7 @@ std::string PictureUri(const PhotoRecord& p, const std::string& name, int side) 
     if (picture.name != name) continue;
     if (!picture.image.empty()) return DataUri(picture.image, side, jpeg);
     if (picture.shown.empty()) continue;
-    if (side >= ShownSide(name))
-      return std::string(jpeg ? "data:image/jpeg;base64," : "data:image/png;base64,") +
-             Base64(picture.shown);
+    if (side >= ShownSide(name)) return Uri(picture.shown, jpeg);
     return DataUri(cv::imdecode(picture.shown, cv::IMREAD_UNCHANGED), side, jpeg);
   }
   return "";
@@ -410,17 +420,7 @@ bool ReportShowsPicture(const std::string& name) {
 }
 
 std::vector<std::uint8_t> EncodeReportPicture(const std::string& name, const cv::Mat& image) {
-  std::vector<std::uint8_t> bytes;
-  if (image.empty()) return bytes;
-  cv::Mat small = image;
-  const int side = ShownSide(name);
-  const double scale = std::min(1.0, static_cast<double>(side) / std::max(image.cols, image.rows));
-  if (scale < 1) cv::resize(image, small, cv::Size(), scale, scale, cv::INTER_AREA);
-  const bool jpeg = ShownAsJpeg(name);
-  if (!cv::imencode(jpeg ? ".jpg" : ".png", small, bytes,
-                    jpeg ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, 80} : std::vector<int>{}))
-    bytes.clear();
-  return bytes;
+  return Encode(image, ShownSide(name), ShownAsJpeg(name));
 }
 
 Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options) {
