@@ -16,9 +16,37 @@ double Quantile(std::vector<double> v, double q) {
 
 }  // namespace
 
+// The same order statistic as Quantile, without a copy of the values in doubles: a 12 MP
+// photo's map in doubles, and its copy, held 195 MB at once (the forensics step's peak on
+// HEIC photos). 8-bit maps are counted in 256 bins; float maps copied as floats.
 double Percentile(const cv::Mat& map, double q) {
-  cv::Mat values;
-  map.reshape(1, 1).convertTo(values, CV_64F);
+  CV_Assert(map.channels() == 1);
+  const std::size_t n = map.total();
+  if (n == 0) return 0;
+  const auto k = static_cast<std::size_t>(q * static_cast<double>(n - 1));
+  if (map.depth() == CV_8U) {
+    std::size_t counts[256] = {};
+    for (int r = 0; r < map.rows; ++r) {
+      const std::uint8_t* row = map.ptr<std::uint8_t>(r);
+      for (int c = 0; c < map.cols; ++c) ++counts[row[c]];
+    }
+    std::size_t below = 0;
+    for (int v = 0; v < 256; ++v) {
+      below += counts[v];
+      if (below > k) return v;
+    }
+    return 255;
+  }
+  if (map.depth() == CV_32F) {
+    std::vector<float> v;
+    v.reserve(n);
+    for (int r = 0; r < map.rows; ++r)
+      v.insert(v.end(), map.ptr<float>(r), map.ptr<float>(r) + map.cols);
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+  }
+  cv::Mat values;  // continuous, whatever the map (a view's rows are not)
+  map.convertTo(values, CV_64F);
   return Quantile(std::vector<double>(values.begin<double>(), values.end<double>()), q);
 }
 

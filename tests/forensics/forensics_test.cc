@@ -5,6 +5,7 @@
 #include <random>
 
 #include "forensics/analysis.h"
+#include "forensics/block_stats.h"
 #include "forensics/copy_move.h"
 #include "forensics/double_compression.h"
 #include "forensics/double_quantization.h"
@@ -96,6 +97,31 @@ TEST(Noise, BlockWithStrongerNoiseStandsOut) {
                   .contains(c->most_different))
       << c->most_different;
   EXPECT_GT(c->region_z, 3 * std::max(1.0, b->region_z)) << c->region_z << " vs " << b->region_z;
+}
+
+// Percentile counts 8-bit maps and copies float maps as floats (not the map twice in
+// doubles): the same order statistic as sorting every value, on every depth, on a view
+// (rows not contiguous) too.
+TEST(BlockStats, PercentileIsTheSortedValueOnEveryDepth) {
+  std::mt19937 rng(7);
+  for (int depth : {CV_8U, CV_32F, CV_64F, CV_16U}) {
+    cv::Mat whole(301, 257, CV_MAKETYPE(depth, 1));
+    cv::randu(whole, 0, depth == CV_8U ? 256 : 1000);
+    if (depth == CV_32F) whole.at<float>(5, 5) = -3.5f;  // negative values sort first
+    const cv::Mat view = whole(cv::Rect(3, 2, 200, 250));
+    cv::Mat as_double;
+    view.convertTo(as_double, CV_64F);
+    std::vector<double> sorted;
+    for (int r = 0; r < as_double.rows; ++r)
+      sorted.insert(sorted.end(), as_double.ptr<double>(r),
+                    as_double.ptr<double>(r) + as_double.cols);
+    std::sort(sorted.begin(), sorted.end());
+    for (double q : {0.0, 0.01, 0.5, 0.99, 1.0}) {
+      const auto k = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1));
+      EXPECT_EQ(Percentile(view, q), sorted[k]) << "depth " << depth << ", q " << q;
+    }
+  }
+  EXPECT_EQ(Percentile(cv::Mat(0, 0, CV_8U), 0.5), 0);
 }
 
 TEST(Hashes, ResizedRecompressedCopyIsCloseAndAnotherSceneIsFar) {
