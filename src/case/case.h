@@ -121,6 +121,10 @@ struct GroupFusion {
   int group = 0;
   std::vector<std::string> photos;
   FusionResult result;
+  // Set by report/ once the posterior raster is written (relative to the output folder); the
+  // posterior's cells are then released (a broad group's, such as a time zone's band, are
+  // tens of MB).
+  std::string posterior_file;
 };
 
 struct Case {

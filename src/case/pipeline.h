@@ -56,6 +56,9 @@ struct PipelineOptions {
   // Called once a photo has been through its steps (before the case-wide Finish), e.g. to
   // write its pictures and free them, so that memory does not grow with the case.
   std::function<void(PhotoRecord& photo)> on_photo_done;
+  // Called once a place group is fused (the last of Case::fusion), e.g. to write its posterior
+  // raster and free its cells, so that memory does not grow with the groups.
+  std::function<void(const Case& c, GroupFusion& group)> on_group_fused;
   // Called before each step on each photo (index from 0), e.g. to show progress.
   std::function<void(std::size_t photo, std::size_t photos, const std::string& path,
                      const std::string& step)>

@@ -222,6 +222,15 @@ bool ShareOutsideCase(const std::string& share_dir, const std::string& case_dir,
   return false;
 }
 
+// Each place group's posterior raster is written as soon as the group is fused, and its cells
+// freed (a time zone's band alone held ~50 MB of them until the end). A failure here is
+// retried, and reported, by WriteCaseOutputs.
+void WritePosteriorsAsFused(PipelineOptions& options, const std::string& out_dir) {
+  options.on_group_fused = [out_dir](const Case& c, GroupFusion& g) {
+    (void)WriteGroupPosterior(c, g, out_dir);
+  };
+}
+
 // Progress on a terminal: the photo and step being worked on.
 void ShowProgress(PipelineOptions& options) {
   if (!::isatty(STDERR_FILENO)) return;
@@ -363,6 +372,7 @@ int RunRun(int argc, char** argv) {
                 << " with errors\n  wrote " << file.string() << "\n";
     return failed > 0 ? kExitSomeFailed : kExitOk;
   }
+  WritePosteriorsAsFused(options, out_dir);
   if (auto st = FinishCase(c, options); !st.ok()) {
     std::cerr << "geoverify run: " << st.error().message << "\n";
     return kExitUsage;
@@ -485,6 +495,7 @@ int RunMerge(int argc, char** argv) {
       std::cerr << "geoverify merge: " << st.error().message << "\n";
       return kExitSomeFailed;
     }
+  WritePosteriorsAsFused(options, out_dir);
   if (auto st = FinishCase(c, options); !st.ok()) {
     std::cerr << "geoverify merge: " << st.error().message << "\n";
     return kExitUsage;

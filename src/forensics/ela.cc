@@ -25,7 +25,7 @@ Result<ElaResult> ErrorLevelAnalysis(const cv::Mat& image, const ElaOptions& o) 
   {
     const cv::Mat resaved =
         cv::imdecode(jpeg, image.channels() == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-    jpeg = {};
+    std::vector<std::uint8_t>().swap(jpeg);  // freed (`= {}` keeps the capacity)
     cv::absdiff(image, resaved, diff);
   }
   // The largest error of the three channels, per pixel (in place of three planes: a 12 MP

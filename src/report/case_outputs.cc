@@ -40,10 +40,24 @@ Json Ring(const std::vector<LatLon>& ring) {
   return points;
 }
 
-std::string PhotosJson(const Case& c) {
-  Json all = Json::array();
-  for (const auto& p : c.photos) all.push_back(PhotoJson(p));
-  return all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+// photos.json, one photo at a time (a phone dump's whole tree held ~100 MB): the same text
+// as the array dumped whole, each element indented one level.
+Status WritePhotosJson(const Case& c, std::ostream& out) {
+  if (c.photos.empty()) {
+    out << "[]\n";
+    return OkStatus();
+  }
+  out << "[";
+  for (std::size_t i = 0; i < c.photos.size(); ++i) {
+    std::string text = PhotoJson(c.photos[i]).dump(2, ' ', false, Json::error_handler_t::replace);
+    out << (i == 0 ? "\n  " : ",\n  ");
+    for (char ch : text) {
+      out.put(ch);
+      if (ch == '\n') out << "  ";
+    }
+  }
+  out << "\n]\n";
+  return OkStatus();
 }
 
 // videos.json: each video as `inspect --json` reports it, with the paths of its keyframes
@@ -138,6 +152,35 @@ std::string HypothesesJson(const Case& c) {
 }
 
 }  // namespace
+
+Status WriteGroupPosterior(const Case& c, GroupFusion& g, const std::filesystem::path& out_dir) {
+  if (!g.posterior_file.empty()) return OkStatus();
+  const PosteriorRaster raster = RenderPosterior(g.result);
+  if (raster.values.empty()) {
+    std::vector<PosteriorCell>().swap(g.result.posterior);
+    return OkStatus();
+  }
+  std::string description = "geoverify posterior of place group " + std::to_string(g.group) +
+                            " (probability per km2) from";
+  const auto hashes = GroupHashes(c, g);
+  for (std::size_t i = 0; i < g.photos.size() && i < hashes.size(); ++i)
+    description += " " + g.photos[i] + " sha256:" + hashes[i] + ";";
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return MakeError(out_dir.string() + ": cannot create folder: " + ec.message());
+  const std::string file = "posterior_" + std::to_string(g.group) + ".tif";
+  auto writer = GridRasterWriter::Create(out_dir / file, raster.grid,
+                                         GridRasterWriter::Type::kFloat32, description);
+  if (!writer.ok()) return writer.error();
+  if (auto st = (*writer)->WriteRows(0, raster.grid.height, raster.values.data()); !st.ok())
+    return st;
+  if (auto st = (*writer)->Finish(); !st.ok()) return st;
+  g.posterior_file = file;
+  // Only the raster shows them (on failure they stay, for a retry). Swapped: `= {}` would
+  // keep the capacity.
+  std::vector<PosteriorCell>().swap(g.result.posterior);
+  return OkStatus();
+}
 
 void WritePhotoFiles(PhotoRecord& p, const std::filesystem::path& out_dir) {
   if (p.files_written || p.sha256.empty()) return;
@@ -306,36 +349,26 @@ Result<std::vector<std::filesystem::path>> WriteCaseOutputs(Case& c,
     return OkStatus();
   };
   if (auto st = write_text("manifest.csv", ManifestCsv(c)); !st.ok()) return st.error();
-  if (auto st = write_text("photos.json", PhotosJson(c)); !st.ok()) return st.error();
+  if (auto st = WriteStreamAtomic(out_dir / "photos.json",
+                                  [&](std::ostream& out) { return WritePhotosJson(c, out); });
+      !st.ok())
+    return st.error();
+  written.push_back(out_dir / "photos.json");
   if (!c.videos.empty())
     if (auto st = write_text("videos.json", VideosJson(c)); !st.ok()) return st.error();
   if (!c.fusion.empty()) {
     if (auto st = write_text("hypotheses.json", HypothesesJson(c)); !st.ok()) return st.error();
   }
-  for (const auto& g : c.fusion) {
-    const PosteriorRaster raster = RenderPosterior(g.result);
-    if (raster.values.empty()) continue;
-    std::string description = "geoverify posterior of place group " + std::to_string(g.group) +
-                              " (probability per km2) from";
-    const auto hashes = GroupHashes(c, g);
-    for (std::size_t i = 0; i < g.photos.size() && i < hashes.size(); ++i)
-      description += " " + g.photos[i] + " sha256:" + hashes[i] + ";";
-    const auto path = out_dir / ("posterior_" + std::to_string(g.group) + ".tif");
-    auto writer =
-        GridRasterWriter::Create(path, raster.grid, GridRasterWriter::Type::kFloat32, description);
-    if (!writer.ok()) return writer.error();
-    if (auto st = (*writer)->WriteRows(0, raster.grid.height, raster.values.data()); !st.ok())
-      return st.error();
-    if (auto st = (*writer)->Finish(); !st.ok()) return st.error();
-    written.push_back(path);
+  for (auto& g : c.fusion) {
+    if (auto st = WriteGroupPosterior(c, g, out_dir); !st.ok()) return st.error();
+    if (!g.posterior_file.empty()) written.push_back(out_dir / g.posterior_file);
   }
   for (const char* name : {"case.gpkg", "case.kml"}) {
     if (auto st = WriteCaseLayers(c, out_dir / name); !st.ok()) return st.error();
     written.push_back(out_dir / name);
   }
-  auto html = RenderHtmlReport(c);
-  if (!html.ok()) return html.error();
-  if (auto st = write_text("report.html", *html); !st.ok()) return st.error();
+  if (auto st = WriteHtmlReportFile(c, out_dir / "report.html"); !st.ok()) return st.error();
+  written.push_back(out_dir / "report.html");
   return written;
 }
 

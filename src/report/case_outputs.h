@@ -29,6 +29,11 @@ Result<std::vector<std::filesystem::path>> WriteCaseOutputs(Case& c,
 // photos not yet written.
 void WritePhotoFiles(PhotoRecord& photo, const std::filesystem::path& out_dir);
 
+// Writes a fused place group's posterior raster (out_dir/posterior_<group>.tif, when it has
+// hypotheses), records its name in `g` and releases the posterior's cells. Done once per
+// group (run does it as each group is fused); WriteCaseOutputs does it for the others.
+Status WriteGroupPosterior(const Case& c, GroupFusion& g, const std::filesystem::path& out_dir);
+
 // The photos.json entry of one photo.
 nlohmann::ordered_json PhotoJson(const PhotoRecord& photo);
 

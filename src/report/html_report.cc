@@ -423,7 +423,7 @@ std::vector<std::uint8_t> EncodeReportPicture(const std::string& name, const cv:
   return Encode(image, ShownSide(name), ShownAsJpeg(name));
 }
 
-Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options) {
+Status WriteHtmlReport(const Case& c, std::ostream& out, const HtmlReportOptions& options) {
   auto assets = LoadMapAssets(options);
   if (!assets.ok()) return assets.error();
   const std::string& borders_json = assets->borders_json;
@@ -437,7 +437,6 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
     clue_count += p.clues.size();
   }
   const std::string title = c.config.title.empty() ? c.dir.filename().string() : c.config.title;
-  std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
          "'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
@@ -476,7 +475,19 @@ Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& opt
       << "</script>\n"
       << "<script>" << assets->leaflet_js << "</script>\n<script>" << kReportMapScript
       << "</script>\n</body></html>\n";
-  return out.str();
+  return OkStatus();
+}
+
+Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options) {
+  std::ostringstream out;
+  if (auto st = WriteHtmlReport(c, out, options); !st.ok()) return st.error();
+  return std::move(out).str();
+}
+
+Status WriteHtmlReportFile(const Case& c, const std::filesystem::path& path,
+                           const HtmlReportOptions& options) {
+  return WriteStreamAtomic(path,
+                           [&](std::ostream& out) { return WriteHtmlReport(c, out, options); });
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,14 @@ constexpr int kReportPictureSide = 360;
 // the others as PNG, at most kReportPictureSide a side (text crops 320).
 std::vector<std::uint8_t> EncodeReportPicture(const std::string& name, const cv::Mat& image);
 
-// Builds the HTML text. Error if Leaflet cannot be read.
+// Writes the HTML text to `out`. Error if Leaflet cannot be read.
+Status WriteHtmlReport(const Case& c, std::ostream& out, const HtmlReportOptions& options = {});
+// The HTML text as one string (for tests and small cases).
 Result<std::string> RenderHtmlReport(const Case& c, const HtmlReportOptions& options = {});
+// Writes the report to `path` as it is made (a phone dump's is hundreds of MB: never held
+// whole in memory, as a string and its copy), through a temporary file renamed on success.
+Status WriteHtmlReportFile(const Case& c, const std::filesystem::path& path,
+                           const HtmlReportOptions& options = {});
 
 // A photo of this case that shows the same picture as a photo of another case in the shared
 // store (`geoverify store push|link`): a CROSS_CASE_MATCH.

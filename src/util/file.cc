@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <random>
 #include <system_error>
 
@@ -226,6 +227,18 @@ FileListing ListInputFiles(const std::vector<fs::path>& inputs, bool recursive) 
     out.files.insert(out.files.end(), found.begin(), found.end());
   }
   return out;
+}
+
+Status WriteStreamAtomic(const fs::path& path, const std::function<Status(std::ostream&)>& write) {
+  AtomicOutput file(path);
+  {
+    std::ofstream out(file.temp_path(), std::ios::binary | std::ios::trunc);
+    if (!out) return MakeError(file.temp_path().string() + ": cannot create: " + ErrnoText(errno));
+    if (auto st = write(out); !st.ok()) return st;
+    out.close();
+    if (!out) return MakeError(file.temp_path().string() + ": cannot write: " + ErrnoText(errno));
+  }
+  return file.Commit();
 }
 
 }  // namespace gv

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +43,12 @@ Result<std::vector<std::vector<std::string>>> ReadTsv(const std::filesystem::pat
                                                       std::uint64_t max_bytes);
 // Writes `content` to `path` atomically: temp file in the same folder, fsync, rename.
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view content);
+
+// Writes `path` atomically as `write` streams it (an output too large to hold whole in
+// memory): temp file in the same folder, then fsync and rename when `write` succeeds and the
+// stream took every byte; else the temp file is removed and the error returned.
+Status WriteStreamAtomic(const std::filesystem::path& path,
+                         const std::function<Status(std::ostream&)>& write);
 
 // An output file written by a third-party library (GDAL) that takes a path: write to
 // temp_path(), then Commit() renames it onto the final path. Without Commit() the temp

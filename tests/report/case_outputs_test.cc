@@ -153,6 +153,35 @@ TEST_F(CaseOutputsTest, WrittenPicturesAreKeptOnlyAsTheReportShowsThem) {
   EXPECT_NE(html->find("data:image/jpeg;base64," + Base64(shown)), std::string::npos);
 }
 
+// run writes each place group's posterior as soon as the group is fused and frees its cells
+// (tens of MB for a time zone's band, a group's worth until the end): the same file as
+// written at the end, and listed among the outputs.
+TEST_F(CaseOutputsTest, PosteriorWrittenAsTheGroupIsFusedAndItsCellsFreed) {
+  const auto at_end = dir_ / "at_end";
+  ASSERT_TRUE(WriteCaseOutputs(case_, at_end).ok());
+  auto built = BuildCase(case_dir_, {});
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  Case c = std::move(built).value();
+  const auto out = dir_ / "as_fused";
+  PipelineOptions options;
+  options.skip = {"forensics", "same_scene"};
+  std::size_t cells_seen = 0;
+  options.on_group_fused = [&](const Case& fused_case, GroupFusion& g) {
+    cells_seen += g.result.posterior.size();
+    EXPECT_TRUE(WriteGroupPosterior(fused_case, g, out).ok());
+  };
+  ASSERT_TRUE(RunCasePipeline(c, options).ok());
+  EXPECT_GT(cells_seen, 0u);
+  ASSERT_FALSE(c.fusion.empty());
+  EXPECT_EQ(c.fusion[0].posterior_file, "posterior_1.tif");
+  for (const auto& g : c.fusion) EXPECT_EQ(g.result.posterior.capacity(), 0u) << g.group;
+  EXPECT_EQ(Slurp(out / "posterior_1.tif"), Slurp(at_end / "posterior_1.tif"));
+  auto written = WriteCaseOutputs(c, out);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_NE(std::find(written->begin(), written->end(), out / "posterior_1.tif"), written->end());
+  EXPECT_EQ(Slurp(out / "hypotheses.json"), Slurp(at_end / "hypotheses.json"));
+}
+
 TEST_F(CaseOutputsTest, ReportSaysSoWhenBordersAreMissing) {
   HtmlReportOptions options;
   options.borders = dir_ / "no-such-borders.geojson";

@@ -56,6 +56,37 @@ TEST(WriteFileAtomic, FailsInMissingFolder) {
   EXPECT_FALSE(WriteFileAtomic("/nonexistent-folder/out.txt", "x").ok());
 }
 
+// A streamed output replaces the file only when the writer succeeded: a writer that fails
+// half-way leaves the previous file as it was and no temporary file.
+TEST(WriteStreamAtomic, ReplacesOnlyWhenTheWriterSucceeds) {
+  test::TempDir dir;
+  const auto path = dir / "report.html";
+  ASSERT_TRUE(WriteStreamAtomic(path, [](std::ostream& out) {
+                for (int i = 0; i < 100000; ++i) out << "line " << i << "\n";
+                return OkStatus();
+              }).ok());
+  std::vector<std::uint8_t> buffer;
+  ASSERT_TRUE(ReadFileBounded(path, 10'000'000, buffer).ok());
+  const std::string first(buffer.begin(), buffer.end());
+  EXPECT_EQ(first.substr(0, 14), "line 0\nline 1\n");
+  EXPECT_EQ(first.substr(first.size() - 11), "line 99999\n");
+  const Status failed = WriteStreamAtomic(path, [](std::ostream& out) -> Status {
+    out << "half a report";
+    return MakeError("the writer failed");
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().message, "the writer failed");
+  ASSERT_TRUE(ReadFileBounded(path, 10'000'000, buffer).ok());
+  EXPECT_EQ(std::string(buffer.begin(), buffer.end()), first);
+  int files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    ++files;
+  EXPECT_EQ(files, 1);
+  EXPECT_FALSE(WriteStreamAtomic("/nonexistent-folder/out.txt", [](std::ostream&) {
+                 return OkStatus();
+               }).ok());
+}
+
 TEST(AtomicOutput, UncommittedTemporaryIsRemovedAndCommitRenames) {
   test::TempDir dir;
   std::filesystem::path temp;

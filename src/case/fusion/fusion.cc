@@ -328,10 +328,17 @@ Result<FusionResult> FuseClues(const std::vector<const Clue*>& clues,
       y1 = std::max(y1, r.y1);
     const double per_km2 = 1e6 / total;
     result.finest_deg = 1e9;
+    const auto outside = [&](const auto& c) {
+      const std::int64_t size = grid.Units(c.level);
+      return c.x >= x1 || c.y >= y1 || c.x + size <= x0 || c.y + size <= y0;
+    };
+    // Counted first: a broad region's millions of cells, grown by doubling, held up to twice
+    // their size.
+    result.posterior.reserve(static_cast<std::size_t>(
+        std::count_if(leaves.begin(), leaves.end(), [&](const auto& c) { return !outside(c); })));
     for (std::size_t i = 0; i < leaves.size(); ++i) {
       const auto& c = leaves[i];
-      const std::int64_t size = grid.Units(c.level);
-      if (c.x >= x1 || c.y >= y1 || c.x + size <= x0 || c.y + size <= y0) continue;
+      if (outside(c)) continue;
       const CellBox b = Box(grid, c);
       result.posterior.push_back({b.south, b.west, b.size, mass[i] / area[i] * per_km2});
       result.finest_deg = std::min(result.finest_deg, b.size);

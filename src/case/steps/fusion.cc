@@ -78,7 +78,8 @@ class FusionStep : public Step {
               {"CLUES_CONFLICT", Severity::kWarning,
                "Place group " + std::to_string(group.id) + ": " + conflict.message, "fusion"});
       }
-      c.fusion.push_back({group.id, group.photos, std::move(*fused)});
+      c.fusion.push_back({group.id, group.photos, std::move(*fused), ""});
+      if (options.on_group_fused) options.on_group_fused(c, c.fusion.back());
     }
     return OkStatus();
   }
