@@ -21,6 +21,7 @@
 #include "match/feature_spill.h"
 #include "metadata/photo_metadata.h"
 #include "util/finding.h"
+#include "util/scratch_file.h"
 
 namespace gv {
 
@@ -53,8 +54,16 @@ struct StepPicture {
   std::string path;  // set by report/ once written, relative to the output folder; the
                      // image is then released
   // Once written, the picture as the HTML report embeds it (JPEG or PNG, at the size it
-  // shows it; report/html_report.h), for the pictures the report shows; else empty.
+  // shows it; report/html_report.h), for the pictures the report shows; else empty. Kept in
+  // memory, or in a scratch file (`shown_kept`, when run gave WritePhotoFiles one).
   std::vector<std::uint8_t> shown;
+  ScratchBytes shown_kept;
+  // The shown bytes wherever they are kept (empty when none; error when the scratch file
+  // cannot be read back).
+  Result<std::vector<std::uint8_t>> ShownBytes() const {
+    if (!shown.empty() || !shown_kept.file) return shown;
+    return shown_kept.Load();
+  }
 };
 
 // Where a photo of the case came from when it is not a file of the case: a scene-change

@@ -205,7 +205,7 @@ Status RunPhotoSteps(Case& c, const PipelineOptions& options) {
       const double scale = std::min(1.0, 480.0 / std::max(pixels->cols, pixels->rows));
       cv::Mat preview;
       cv::resize(*pixels, preview, cv::Size(), scale, scale, cv::INTER_AREA);
-      photo.pictures.push_back({"preview", preview, "", {}});
+      photo.pictures.push_back({"preview", preview, "", {}, {}});
     }
     if (options.on_photo_done) options.on_photo_done(photo);
   }

@@ -241,11 +241,14 @@ J EncPhoto(const PhotoRecord& p) {
   J errors = J::array();
   for (const auto& e : p.errors) errors.push_back(J::array({e.step, e.message}));
   J pictures = J::array();
-  for (const auto& pic : p.pictures)
+  for (const auto& pic : p.pictures) {
+    auto shown = pic.ShownBytes();
+    if (!shown.ok()) throw std::runtime_error(p.path + ": " + shown.error().message);
     pictures.push_back({{"name", pic.name},
                         {"path", pic.path},
                         {"image", EncMat(pic.image)},
-                        {"shown", J::binary(pic.shown)}});
+                        {"shown", J::binary(std::move(*shown))}});
+  }
   J seconds = J::object();
   for (const auto& [step, s] : p.step_seconds) seconds[step] = s;
   return {{"path", p.path},
@@ -499,8 +502,11 @@ PhotoRecord DecPhoto(const J& j, const std::filesystem::path& scratch_dir,
   for (const auto& e : j.at("errors"))
     p.errors.push_back({e.at(0).get<std::string>(), e.at(1).get<std::string>()});
   for (const auto& pic : j.at("pictures"))
-    p.pictures.push_back({pic.at("name").get<std::string>(), DecMat(pic.at("image")),
-                          pic.at("path").get<std::string>(), Binary(pic.at("shown"))});
+    p.pictures.push_back({pic.at("name").get<std::string>(),
+                          DecMat(pic.at("image")),
+                          pic.at("path").get<std::string>(),
+                          Binary(pic.at("shown")),
+                          {}});
   p.text = j.at("text");
   if (const J& g = j.at("georef"); !g.is_null()) p.georef = DecGeoref(g);
   Get(j, "warped_path", p.warped_path);

@@ -324,8 +324,19 @@ int RunRun(int argc, char** argv) {
   }
   Case& c = *built;
   ShowProgress(options);
-  // Each photo's pictures and rasters are written as soon as its steps are done, and freed.
-  options.on_photo_done = [&out_dir](PhotoRecord& photo) { WritePhotoFiles(photo, out_dir); };
+  // Each photo's pictures and rasters are written as soon as its steps are done, and freed;
+  // the report's pictures wait in a scratch file in the output folder until the report is
+  // written (in memory should it not be made).
+  std::shared_ptr<ScratchFile> report_pictures;
+  options.on_photo_done = [&out_dir, &report_pictures](PhotoRecord& photo) {
+    if (!report_pictures) {
+      std::error_code ec;
+      std::filesystem::create_directories(out_dir, ec);
+      if (auto made = ScratchFile::Create(out_dir, "report pictures"); made.ok())
+        report_pictures = std::move(*made);
+    }
+    WritePhotoFiles(photo, out_dir, report_pictures);
+  };
   // Videos' keyframes become photos of the case, written here (listed in the manifest).
   options.frames_dir = std::filesystem::path(out_dir) / "frames";
   options.scratch_dir = out_dir;

@@ -1,8 +1,5 @@
 #include "match/feature_spill.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -17,32 +14,15 @@ struct RecordHeader {
 };
 constexpr std::size_t kKeypointBytes = 5 * sizeof(float) + 2 * sizeof(std::int32_t);
 
-std::string ErrnoText() { return std::strerror(errno); }
-
 }  // namespace
 
 Result<std::shared_ptr<FeatureSpill>> FeatureSpill::Create(const std::filesystem::path& dir) {
-  std::error_code ec;
-  const std::filesystem::path temp = std::filesystem::temp_directory_path(ec);
-  std::string tried;
-  for (const std::filesystem::path& where : {dir, ec ? std::filesystem::path() : temp}) {
-    if (where.empty()) continue;
-    const int fd = ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0) return std::shared_ptr<FeatureSpill>(new FeatureSpill(fd));
-    tried += (tried.empty() ? "" : "; ") + where.string() + ": " + ErrnoText();
-  }
-  if (tried.empty()) return MakeError("no temporary folder for features: " + ec.message());
-  return MakeError("cannot make a temporary file for features (" + tried + ")");
+  auto file = ScratchFile::Create(dir, "features");
+  if (!file.ok()) return file.error();
+  return std::shared_ptr<FeatureSpill>(new FeatureSpill(std::move(*file)));
 }
 
-FeatureSpill::~FeatureSpill() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-std::uint64_t FeatureSpill::size() const {
-  std::lock_guard lock(mutex_);
-  return end_;
-}
+std::uint64_t FeatureSpill::size() const { return file_->size(); }
 
 Result<SpilledFeatures> FeatureSpill::Put(const Features& f) {
   const cv::Mat& d = f.descriptors;
@@ -66,36 +46,17 @@ Result<SpilledFeatures> FeatureSpill::Put(const Features& f) {
   }
   for (int r = 0; r < d.rows; ++r, out += row_bytes) std::memcpy(out, d.ptr(r), row_bytes);
 
-  std::lock_guard lock(mutex_);
-  std::size_t done = 0;
-  while (done < buffer.size()) {
-    const ssize_t n =
-        ::pwrite(fd_, buffer.data() + done, buffer.size() - done, static_cast<off_t>(end_ + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return MakeError("cannot write features to the temporary file: " + ErrnoText());
-    done += static_cast<std::size_t>(n);
-  }
-  SpilledFeatures handle{shared_from_this(), end_, buffer.size(), count, f.binary};
-  end_ += buffer.size();
-  return handle;
+  auto offset =
+      file_->Append({reinterpret_cast<const std::uint8_t*>(buffer.data()), buffer.size()});
+  if (!offset.ok()) return offset.error();
+  return SpilledFeatures{shared_from_this(), *offset, buffer.size(), count, f.binary};
 }
 
 Result<Features> FeatureSpill::Get(const SpilledFeatures& h) const {
-  {
-    std::lock_guard lock(mutex_);
-    if (h.offset + h.bytes > end_ || h.bytes < sizeof(RecordHeader))
-      return MakeError("features outside the temporary file");
-  }
-  std::vector<char> buffer(h.bytes);
-  std::size_t done = 0;
-  while (done < buffer.size()) {
-    const ssize_t n = ::pread(fd_, buffer.data() + done, buffer.size() - done,
-                              static_cast<off_t>(h.offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      return MakeError("cannot read features back from the temporary file: " + ErrnoText());
-    done += static_cast<std::size_t>(n);
-  }
+  if (h.bytes < sizeof(RecordHeader)) return MakeError("features outside the temporary file");
+  auto read = file_->Read(h.offset, h.bytes);
+  if (!read.ok()) return read.error();
+  const std::vector<std::uint8_t>& buffer = *read;
   RecordHeader header;
   std::memcpy(&header, buffer.data(), sizeof header);
   const std::size_t row_bytes =
@@ -106,7 +67,7 @@ Result<Features> FeatureSpill::Get(const SpilledFeatures& h) const {
   Features f;
   f.binary = h.binary;
   f.image_size = {header.width, header.height};
-  const char* in = buffer.data() + sizeof header;
+  const auto* in = reinterpret_cast<const char*>(buffer.data()) + sizeof header;
   f.keypoints.reserve(header.count);
   for (int i = 0; i < header.count; ++i, in += kKeypointBytes) {
     float floats[5];

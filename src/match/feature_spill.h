@@ -1,17 +1,17 @@
 // Features kept on disk while a case is worked on. A case's photos are compared with each
 // other only after every photo has been through the steps, so their features must wait:
 // about 1 MB a photo (2,000 SIFT keypoints), 1.6 GB for a phone dump of 1,600 photos and
-// keyframes. They wait in an unnamed temporary file (O_TMPFILE: no name, nothing left behind
-// by a crash) and are read back one photo at a time when compared.
+// keyframes. They wait in a scratch file (util/scratch_file.h) and are read back one photo at
+// a time when compared.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 
 #include "match/features.h"
 #include "util/result.h"
+#include "util/scratch_file.h"
 
 namespace gv {
 
@@ -33,7 +33,6 @@ class FeatureSpill : public std::enable_shared_from_this<FeatureSpill> {
   // An unnamed file in `dir`, or in the system's temporary folder when `dir` is empty or
   // cannot hold one (a file system without O_TMPFILE, no permission). Error when neither can.
   static Result<std::shared_ptr<FeatureSpill>> Create(const std::filesystem::path& dir = {});
-  ~FeatureSpill();
   FeatureSpill(const FeatureSpill&) = delete;
   FeatureSpill& operator=(const FeatureSpill&) = delete;
 
@@ -43,10 +42,8 @@ class FeatureSpill : public std::enable_shared_from_this<FeatureSpill> {
   std::uint64_t size() const;  // bytes written so far
 
  private:
-  explicit FeatureSpill(int fd) : fd_(fd) {}
-  int fd_ = -1;
-  mutable std::mutex mutex_;
-  std::uint64_t end_ = 0;
+  explicit FeatureSpill(std::shared_ptr<ScratchFile> file) : file_(std::move(file)) {}
+  std::shared_ptr<ScratchFile> file_;
 };
 
 }  // namespace gv

@@ -26,8 +26,10 @@ Result<std::vector<std::filesystem::path>> WriteCaseOutputs(Case& c,
 // the warped photo), records the paths, and keeps in memory only the pictures the HTML
 // report embeds, encoded as it embeds them (StepPicture::shown). A file that cannot be
 // written is a step error ("report"). Done once per photo; WriteCaseOutputs does it for
-// photos not yet written.
-void WritePhotoFiles(PhotoRecord& photo, const std::filesystem::path& out_dir);
+// photos not yet written. With `keep`, the report's pictures wait in that scratch file, not
+// in memory.
+void WritePhotoFiles(PhotoRecord& photo, const std::filesystem::path& out_dir,
+                     const std::shared_ptr<ScratchFile>& keep = nullptr);
 
 // Writes a fused place group's posterior raster (out_dir/posterior_<group>.tif, when it has
 // hypotheses), records its name in `g` and releases the posterior's cells. Done once per

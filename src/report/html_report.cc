@@ -62,9 +62,11 @@ std::string PictureUri(const PhotoRecord& p, const std::string& name, int side) 
   for (const auto& picture : p.pictures) {
     if (picture.name != name) continue;
     if (!picture.image.empty()) return DataUri(picture.image, side, jpeg);
-    if (picture.shown.empty()) continue;
-    if (side >= ShownSide(name)) return Uri(picture.shown, jpeg);
-    return DataUri(cv::imdecode(picture.shown, cv::IMREAD_UNCHANGED), side, jpeg);
+    // Read back one picture at a time when kept on disk (an unreadable one is left out).
+    const auto shown = picture.ShownBytes();
+    if (!shown.ok() || shown->empty()) continue;
+    if (side >= ShownSide(name)) return Uri(*shown, jpeg);
+    return DataUri(cv::imdecode(*shown, cv::IMREAD_UNCHANGED), side, jpeg);
   }
   return "";
 }

@@ -123,9 +123,10 @@ TEST_F(CaseOutputsTest, WrittenPicturesAreKeptOnlyAsTheReportShowsThem) {
   cv::Mat photo(750, 1000, CV_8UC3);
   cv::randu(photo, cv::Scalar::all(0), cv::Scalar::all(255));
   cv::GaussianBlur(photo, photo, cv::Size(9, 9), 3);  // a photo's detail, not pure noise
-  p.pictures.push_back({"preview", photo, "", {}});
-  p.pictures.push_back({"noise", cv::Mat(600, 800, CV_8UC1, cv::Scalar(7)), "", {}});
-  p.pictures.push_back({"text_1", cv::Mat(100, 500, CV_8UC3, cv::Scalar(200, 200, 200)), "", {}});
+  p.pictures.push_back({"preview", photo, "", {}, {}});
+  p.pictures.push_back({"noise", cv::Mat(600, 800, CV_8UC1, cv::Scalar(7)), "", {}, {}});
+  p.pictures.push_back(
+      {"text_1", cv::Mat(100, 500, CV_8UC3, cv::Scalar(200, 200, 200)), "", {}, {}});
   const auto out = dir_ / "pictures";
   WritePhotoFiles(p, out);
   ASSERT_TRUE(p.errors.empty()) << p.errors[0].message;
@@ -151,6 +152,29 @@ TEST_F(CaseOutputsTest, WrittenPicturesAreKeptOnlyAsTheReportShowsThem) {
   ASSERT_TRUE(html.ok()) << html.error().message;
   std::vector<std::uint8_t> shown = p.pictures[0].shown;
   EXPECT_NE(html->find("data:image/jpeg;base64," + Base64(shown)), std::string::npos);
+
+  // run keeps them in a scratch file instead: nothing in memory, the same bytes read back,
+  // the same report.
+  PhotoRecord q = p;
+  q.files_written = false;
+  q.pictures = {{"preview", photo, "", {}, {}},
+                {"text_1", cv::Mat(100, 500, CV_8UC3, cv::Scalar(200, 200, 200)), "", {}, {}}};
+  auto keep = ScratchFile::Create(dir_.path(), "report pictures");
+  ASSERT_TRUE(keep.ok()) << keep.error().message;
+  WritePhotoFiles(q, dir_ / "pictures_kept", *keep);
+  ASSERT_TRUE(q.errors.empty()) << q.errors[0].message;
+  for (const auto& picture : q.pictures) {
+    EXPECT_TRUE(picture.shown.empty()) << picture.name;
+    EXPECT_EQ(picture.shown_kept.file, *keep) << picture.name;
+  }
+  EXPECT_EQ((*keep)->size(), p.pictures[0].shown.size() + p.pictures[2].shown.size());
+  auto back = q.pictures[0].ShownBytes();
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, p.pictures[0].shown);
+  c.photos = {q};
+  auto html_kept = RenderHtmlReport(c);
+  ASSERT_TRUE(html_kept.ok()) << html_kept.error().message;
+  EXPECT_NE(html_kept->find("data:image/jpeg;base64," + Base64(shown)), std::string::npos);
 }
 
 // run writes each place group's posterior as soon as the group is fused and frees its cells

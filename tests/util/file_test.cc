@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "support/temp_dir.h"
+#include "util/scratch_file.h"
 
 namespace gv {
 namespace {
@@ -85,6 +86,35 @@ TEST(WriteStreamAtomic, ReplacesOnlyWhenTheWriterSucceeds) {
   EXPECT_FALSE(WriteStreamAtomic("/nonexistent-folder/out.txt", [](std::ostream&) {
                  return OkStatus();
                }).ok());
+}
+
+// A scratch file gives back what was appended, by offset and size, refuses what lies beyond
+// it, and has no name in its folder (nothing to clean up after a crash).
+TEST(ScratchFile, AppendedBytesReadBackAndNothingNamedIsLeft) {
+  test::TempDir dir;
+  auto file = ScratchFile::Create(dir.path(), "pictures");
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  const std::vector<std::uint8_t> a = {1, 2, 3}, b(100000, 7);
+  auto at_a = (*file)->Append(a);
+  auto at_b = (*file)->Append(b);
+  ASSERT_TRUE(at_a.ok() && at_b.ok());
+  EXPECT_EQ(*at_a, 0u);
+  EXPECT_EQ(*at_b, 3u);
+  EXPECT_EQ((*file)->size(), 100003u);
+  const ScratchBytes kept{*file, *at_b, b.size()};
+  auto back = kept.Load();
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, b);
+  auto first = (*file)->Read(*at_a, a.size());
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, a);
+  const auto beyond = (*file)->Read(100000, 4);
+  ASSERT_FALSE(beyond.ok());
+  EXPECT_NE(beyond.error().message.find("pictures"), std::string::npos);
+  EXPECT_FALSE(ScratchBytes{}.Load().ok());
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+  // A folder that cannot hold it: the system's temporary folder instead.
+  EXPECT_TRUE(ScratchFile::Create(dir / "missing", "pictures").ok());
 }
 
 TEST(AtomicOutput, UncommittedTemporaryIsRemovedAndCommitRenames) {

@@ -16,7 +16,7 @@ class ForensicsStep : public Step {
     for (auto& f : report.findings) ctx.AddFinding(f.code, f.severity, f.message);
     report.file = ctx.photo.path;
     for (auto& p : report.pictures)
-      ctx.photo.pictures.push_back({p.kind, std::move(p.image), "", {}});
+      ctx.photo.pictures.push_back({p.kind, std::move(p.image), "", {}, {}});
     report.pictures.clear();
     const std::string error = report.error;
     ctx.photo.forensics = ToJson(report);

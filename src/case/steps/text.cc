@@ -53,7 +53,7 @@ class TextStep : public Step {
       const cv::Rect box = (*lines)[i].box & cv::Rect(0, 0, pixels->cols, pixels->rows);
       cv::Mat crop = (*pixels)(box).clone();
       if (crop.cols > 480) cv::resize(crop, crop, cv::Size(), 480.0 / crop.cols, 480.0 / crop.cols);
-      ctx.photo.pictures.push_back({crops[i], crop, "", {}});
+      ctx.photo.pictures.push_back({crops[i], crop, "", {}, {}});
       ctx.photo.text["lines"][i]["crop"] = crops[i];
     }
     for (const auto& c : ctx.photo.text["clues"]) {
