@@ -223,7 +223,7 @@ bool ShareOutsideCase(const std::string& share_dir, const std::string& case_dir,
 }
 
 // Each place group's posterior raster is written as soon as the group is fused, and its cells
-// freed (a time zone's band alone held ~50 MB of them until the end). A failure here is
+// freed (a time zone's band alone held ~20 MB of them until the end). A failure here is
 // retried, and reported, by WriteCaseOutputs.
 void WritePosteriorsAsFused(PipelineOptions& options, const std::string& out_dir) {
   options.on_group_fused = [out_dir](const Case& c, GroupFusion& g) {
