@@ -56,19 +56,38 @@ int ShownSide(const std::string& name) {
 
 // A photo's picture as a data: URI, at most `side` pixels a side: from its pixels before the
 // photo's files were written, from the bytes kept for the report after (the pictures the
-// report does not show are released then: WritePhotoFiles); "" when there is none.
-std::string PictureUri(const PhotoRecord& p, const std::string& name, int side) {
+// report does not show are released then: WritePhotoFiles); "" when there is none. A picture
+// kept in a scratch file that cannot be read back leaves the URI empty and says why in
+// `unavailable`, for the report to show in its place rather than leave it out unsaid.
+std::string PictureUri(const PhotoRecord& p, const std::string& name, int side,
+                       std::string* unavailable) {
   const bool jpeg = ShownAsJpeg(name);
   for (const auto& picture : p.pictures) {
     if (picture.name != name) continue;
     if (!picture.image.empty()) return DataUri(picture.image, side, jpeg);
-    // Read back one picture at a time when kept on disk (an unreadable one is left out).
+    // Read back one picture at a time when kept on disk.
     const auto shown = picture.ShownBytes();
-    if (!shown.ok() || shown->empty()) continue;
+    if (!shown.ok()) {
+      *unavailable = shown.error().message;
+      continue;
+    }
+    if (shown->empty()) continue;
     if (side >= ShownSide(name)) return Uri(*shown, jpeg);
     return DataUri(cv::imdecode(*shown, cv::IMREAD_UNCHANGED), side, jpeg);
   }
   return "";
+}
+
+// An <img> of a photo's picture, or a line saying why it is missing when it was made but
+// cannot be read back; "" when there is no such picture.
+std::string PictureImg(const PhotoRecord& p, const std::string& name, int side,
+                       const std::string& attributes) {
+  std::string unavailable;
+  if (const auto uri = PictureUri(p, name, side, &unavailable); !uri.empty())
+    return "<img " + attributes + " src='" + uri + "'>";
+  if (unavailable.empty()) return "";
+  return "<span class=unavailable>picture unavailable (" + HtmlEscape(name) +
+         "): " + HtmlEscape(unavailable) + "</span>";
 }
 
 bool Has(const PhotoRecord& p, std::initializer_list<const char*> codes, std::string* which) {
@@ -144,8 +163,7 @@ void WriteTextLines(std::ostream& out, const PhotoRecord& p) {
   for (const auto& line : lines) {
     out << "<tr><td>";
     if (line.contains("crop") && line["crop"].is_string())
-      if (const auto uri = PictureUri(p, line["crop"].get<std::string>(), 320); !uri.empty())
-        out << "<img class=crop alt='text crop' src='" << uri << "'>";
+      out << PictureImg(p, line["crop"].get<std::string>(), 320, "class=crop alt='text crop'");
     char confidence[16];
     std::snprintf(confidence, sizeof confidence, "%.0f", line.value("confidence", 0.0));
     out << "</td><td class=reading>" << HtmlEscape(line.value("text", std::string()))
@@ -177,8 +195,7 @@ void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index)
   out << "<section class=photo id=photo-" << index << " data-sha256='" << HtmlEscape(p.sha256)
       << "'><h3>" << HtmlEscape(p.path) << "</h3><div class=hash>SHA-256 " << HtmlEscape(p.sha256)
       << "</div><div class=cols><div>";
-  if (const auto uri = PictureUri(p, "preview", kReportPictureSide); !uri.empty())
-    out << "<img class=preview alt='photo' src='" << uri << "'>";
+  out << PictureImg(p, "preview", kReportPictureSide, "class=preview alt='photo'");
   out << "</div><div class=facts><table class=verdicts>";
   const auto verdict = [&](const char* question, std::initializer_list<const char*> codes) {
     std::string which;
@@ -207,9 +224,11 @@ void WritePhotoPanel(std::ostream& out, const PhotoRecord& p, std::size_t index)
     out << "<tr><th>Place group</th><td><a href='#group-" << p.place_group << "'>" << p.place_group
         << "</a></td></tr>";
   out << "</table></div><div>";
-  if (const auto uri = PictureUri(p, "ela", kReportPictureSide); !uri.empty())
-    out << "<figure><img class=ela alt='error level analysis' src='" << uri
-        << "'><figcaption>Error level analysis (bright: recompressed "
+  if (const auto img =
+          PictureImg(p, "ela", kReportPictureSide, "class=ela alt='error level analysis'");
+      !img.empty())
+    out << "<figure>" << img
+        << "<figcaption>Error level analysis (bright: recompressed "
            "differently)</figcaption></figure>";
   out << "</div></div>";
   out << "<h4>Clues (" << p.clues.size() << ")</h4><ul class=clues>";
@@ -325,8 +344,7 @@ void WriteVideos(std::ostream& out, const Case& c) {
         char at[32];
         std::snprintf(at, sizeof at, "%.2f s", p.frame->offset_s);
         out << "<a href='#photo-" << i + 1 << "'><figure>";
-        if (const auto uri = PictureUri(p, "preview", 200); !uri.empty())
-          out << "<img alt='keyframe at " << at << "' src='" << uri << "'>";
+        out << PictureImg(p, "preview", 200, std::string("alt='keyframe at ") + at + "'");
         out << "<figcaption>" << at << "</figcaption></figure></a>";
       }
     }

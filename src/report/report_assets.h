@@ -9,7 +9,7 @@ namespace gv {
 
 inline constexpr const char* kReportStyle = R"(body{font-family:sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;width:100%;margin-bottom:2em}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left;font-size:13px}
-.hash{font-family:monospace;font-size:11px;color:#555;word-break:break-all}.err{color:#b00}.warning{color:#a60}.alert{color:#b00}.info{color:#357}.ok{color:#262}
+.hash{font-family:monospace;font-size:11px;color:#555;word-break:break-all}.err{color:#b00}.warning{color:#a60}.alert{color:#b00}.unavailable{color:#b00;font-style:italic}.info{color:#357}.ok{color:#262}
 #map{height:520px;border:1px solid #999;margin-bottom:1em}.note{color:#666;font-size:12px}
 section.photo{border:1px solid #bbb;border-radius:4px;padding:8px 12px;margin:0 0 1.2em 0}
 section.photo h3{margin:0 0 2px 0}.cols{display:flex;flex-wrap:wrap;gap:12px;margin-top:8px}

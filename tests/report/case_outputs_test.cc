@@ -175,6 +175,17 @@ TEST_F(CaseOutputsTest, WrittenPicturesAreKeptOnlyAsTheReportShowsThem) {
   auto html_kept = RenderHtmlReport(c);
   ASSERT_TRUE(html_kept.ok()) << html_kept.error().message;
   EXPECT_NE(html_kept->find("data:image/jpeg;base64," + Base64(shown)), std::string::npos);
+  EXPECT_EQ(html_kept->find("picture unavailable"), std::string::npos);
+
+  // A kept picture that cannot be read back (here: bytes past the scratch file's end) is not
+  // left out unsaid: the report says in its place that it is unavailable, and why.
+  c.photos[0].pictures[0].shown_kept.offset = (*keep)->size();
+  auto html_lost = RenderHtmlReport(c);
+  ASSERT_TRUE(html_lost.ok()) << html_lost.error().message;
+  EXPECT_EQ(html_lost->find("data:image/jpeg;base64," + Base64(shown)), std::string::npos);
+  EXPECT_NE(html_lost->find("picture unavailable (preview): report pictures outside the "
+                            "temporary file"),
+            std::string::npos);
 }
 
 // run writes each place group's posterior as soon as the group is fused and frees its cells
