@@ -13,6 +13,10 @@
 //    up to seven rounds of homographies (6x6, then 8x8 patches), each from the last; the
 //    round whose patches agree best is kept (it takes up the perspective that the
 //    similarity of step 1 does not model), checked against the priors.
+// 3. Dense: from the two best coarse peaks, the homography is also aligned on the whole
+//    fields (AlignOrientationFields); it replaces the patches' when its
+//    fields correlate better, or stands alone where the patches agreed on no place but it
+//    correlates well and a round of patches around it agrees widely.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -41,6 +45,23 @@ struct AreaSearchResult {
   double patch_mean = 0;  // mean normalised correlation of the agreeing patches
   std::string log;        // what was searched, for the result's levels_searched
 };
+
+// A homography aligned densely on the orientation fields (step 3 of AreaSearch).
+struct FieldAlignment {
+  bool ok = false;  // converged to a homography a camera over flat ground can make
+  cv::Matx33d homography = cv::Matx33d::eye();  // photo pixels -> basemap pixels
+  double correlation = 0;  // normalised correlation of the two fields (finest level)
+};
+
+// From `start` (photo pixels -> full-resolution basemap pixels), the homography that best
+// aligns the photo's orientation field with the basemap's: coarse to fine (the footprint
+// 96, 192 and 384 basemap level pixels wide), at each level the photo seen from above by the
+// current homography and a correction found by Levenberg-Marquardt on the fields (least
+// squares up to a positive gain; a step is taken only when the fields correlate better), run
+// with a homography at every level and with an affine correction at the coarsest, the better
+// correlated kept. With `refine` false, only the correlation at `start`. `photo`: 8-bit grey.
+FieldAlignment AlignOrientationFields(const cv::Mat& photo, const Basemap& map,
+                                      const cv::Matx33d& start, bool refine = true);
 
 // |a - b| on the circle, degrees in [0, 180].
 double AngleBetweenDeg(double a, double b);
