@@ -1,9 +1,7 @@
 #include "georef/area_search.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <cstdlib>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 #include <sstream>
@@ -32,13 +30,11 @@ constexpr double kWideLastShare = 0.45;
 constexpr double kMinPatchMean = 0.2;
 constexpr double kMinCoarse = 0.12;
 // The dense alignment (AlignOrientationFields) from the best coarse peaks: how many, the
-// correlation margin by which it must beat the patches' homography, and where the patches found no
-// place, the correlation and share of agreeing patches it needs (tune views: right places
-// 0.31-0.47, wrong ones 0.04-0.30).
+// correlation it needs in any case, and the margin by which it must beat the patches'
+// homography's (tune views: right places 0.31-0.47, wrong ones 0.04-0.30).
 constexpr int kDensePeaks = 2;
 constexpr double kDenseMargin = 0.03;
 constexpr double kMinDenseCorrelation = 0.33;
-constexpr double kMinDenseAgreeingShare = 0.3;
 
 // Doubled-angle orientation field: CV_32FC2 (cos 2t, sin 2t) x |g| / (|g| + median |g|),
 // zero outside `valid` (eroded so that the data's edge makes no gradient).
@@ -704,12 +700,12 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
     const bool better = at_patches.ok && dense.correlation >= kMinDenseCorrelation &&
                         dense.correlation > at_patches.correlation + kDenseMargin;
     if (better || (!best_round.ok && dense.correlation >= kMinDenseCorrelation)) {
+      // A round of patches around it: its agreeing patches are the control points (where
+      // too few agree, those of the patches' own place stay); alone, it must agree.
       PatchRound check = RefineByPatches(photo, map, dense.homography, 0.015, 8, 0.25, true);
-      const double share =
-          check.patches > 0 ? static_cast<double>(check.agreeing.size()) / check.patches : 0;
-      if (better || share >= kMinDenseAgreeingShare) {
+      if (better || check.ok) {
         log << " dense";
-        best_round = std::move(check);
+        if (check.ok || !best_round.ok) best_round = std::move(check);
         best_round.h = dense.homography;
         best_round.ok = true;
       }

@@ -14,9 +14,9 @@
 //    round whose patches agree best is kept (it takes up the perspective that the
 //    similarity of step 1 does not model), checked against the priors.
 // 3. Dense: from the two best coarse peaks, the homography is also aligned on the whole
-//    fields (AlignOrientationFields); it replaces the patches' when its
-//    fields correlate better, or stands alone where the patches agreed on no place but it
-//    correlates well and a round of patches around it agrees widely.
+//    fields (AlignOrientationFields); it replaces the patches' when its fields correlate
+//    well and better than theirs, or stands alone where the patches agreed on no place but
+//    it correlates well and a round of patches around it agrees (at least 6 and 30 %).
 #pragma once
 
 #include <opencv2/core.hpp>
