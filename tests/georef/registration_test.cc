@@ -324,15 +324,19 @@ PriorCase AnotherYearView(const Scene& s) {
   return c;
 }
 
-double MeanCornerErrorPx(const GeorefResult& r, const bench::View& v) {
-  const double w = v.image.cols, h = v.image.rows;
-  const cv::Point2d corners[4] = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+// Mean distance of the view's corners mapped by `h` (view pixels -> source pixels) from
+// their true places.
+double MeanCornerErrorPx(const cv::Matx33d& h, const bench::View& v) {
+  const double w = v.image.cols, ht = v.image.rows;
+  const cv::Point2d corners[4] = {{0, 0}, {w, 0}, {w, ht}, {0, ht}};
   double error = 0;
   for (int i = 0; i < 4; ++i)
-    error += cv::norm(*ApplyHomography(r.homography, corners[i]) -
-                      v.corners[static_cast<std::size_t>(i)]) /
-             4;
+    error += cv::norm(*ApplyHomography(h, corners[i]) - v.corners[static_cast<std::size_t>(i)]) / 4;
   return error;
+}
+
+double MeanCornerErrorPx(const GeorefResult& r, const bench::View& v) {
+  return MeanCornerErrorPx(r.homography, v);
 }
 
 TEST(Georef, HeadingAndScalePriorsRegisterAPhotoOfAnotherYear) {
@@ -388,15 +392,7 @@ TEST(AreaSearch, DenseAlignmentTakesUpATiltedPhotosPerspective) {
   ASSERT_GT(view.valid_share, 0.999);
   cv::Mat photo;
   cv::cvtColor(AnotherYear(view.image), photo, cv::COLOR_BGR2GRAY);
-  const auto corner_error = [&](const cv::Matx33d& h) {
-    const double w = photo.cols, ht = photo.rows;
-    const cv::Point2d corners[4] = {{0, 0}, {w, 0}, {w, ht}, {0, ht}};
-    double error = 0;
-    for (int i = 0; i < 4; ++i)
-      error +=
-          cv::norm(*ApplyHomography(h, corners[i]) - view.corners[static_cast<std::size_t>(i)]);
-    return error / 4;
-  };
+  const auto corner_error = [&](const cv::Matx33d& h) { return MeanCornerErrorPx(h, view); };
   // The similarity that maps the photo's corners nearest to the truth's, then 3 px aside.
   const std::vector<cv::Point2f> from = {{0, 0},
                                          {1.0f * photo.cols, 0},
