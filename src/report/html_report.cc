@@ -57,8 +57,9 @@ int ShownSide(const std::string& name) {
 // A photo's picture as a data: URI, at most `side` pixels a side: from its pixels before the
 // photo's files were written, from the bytes kept for the report after (the pictures the
 // report does not show are released then: WritePhotoFiles); "" when there is none. A picture
-// kept in a scratch file that cannot be read back leaves the URI empty and says why in
-// `unavailable`, for the report to show in its place rather than leave it out unsaid.
+// kept in a scratch file that cannot be read back, or whose bytes do not decode where the
+// report shows it smaller, leaves the URI empty and says why in `unavailable`, for the report
+// to show in its place rather than leave it out unsaid.
 std::string PictureUri(const PhotoRecord& p, const std::string& name, int side,
                        std::string* unavailable) {
   const bool jpeg = ShownAsJpeg(name);
@@ -73,7 +74,12 @@ std::string PictureUri(const PhotoRecord& p, const std::string& name, int side,
     }
     if (shown->empty()) continue;
     if (side >= ShownSide(name)) return Uri(*shown, jpeg);
-    return DataUri(cv::imdecode(*shown, cv::IMREAD_UNCHANGED), side, jpeg);
+    const cv::Mat decoded = cv::imdecode(*shown, cv::IMREAD_UNCHANGED);
+    if (decoded.empty()) {
+      *unavailable = "its " + std::to_string(shown->size()) + " kept bytes do not decode";
+      continue;
+    }
+    return DataUri(decoded, side, jpeg);
   }
   return "";
 }

@@ -186,6 +186,25 @@ TEST_F(CaseOutputsTest, WrittenPicturesAreKeptOnlyAsTheReportShowsThem) {
   EXPECT_NE(html_lost->find("picture unavailable (preview): report pictures outside the "
                             "temporary file"),
             std::string::npos);
+
+  // Nor is one whose bytes read back but do not decode where the report shows it smaller
+  // (a video's keyframe strip, at 200 px): here the first 4 bytes of the kept preview.
+  c.photos[0].pictures[0].shown_kept.offset = 0;
+  c.photos[0].pictures[0].shown_kept.size = 4;
+  c.photos[0].frame = FrameSource{"clip.mp4", std::string(64, 'b'), 1.5};
+  VideoRecord video;
+  video.path = "clip.mp4";
+  video.sha256 = std::string(64, 'b');
+  video.frames = {c.photos[0].path};
+  c.videos = {video};
+  auto html_strip = RenderHtmlReport(c);
+  ASSERT_TRUE(html_strip.ok()) << html_strip.error().message;
+  const auto strip = html_strip->find("<div class=strip>");
+  ASSERT_NE(strip, std::string::npos);
+  EXPECT_EQ(html_strip->find("<span class=unavailable>picture unavailable (preview): its 4 kept "
+                             "bytes do not decode</span>",
+                             strip),
+            strip + std::string("<div class=strip><a href='#photo-1'><figure>").size());
 }
 
 // run writes each place group's posterior as soon as the group is fused and frees its cells
