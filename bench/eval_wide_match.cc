@@ -29,6 +29,7 @@
 
 #include "camera_backgrounds.h"
 #include "match/affine_views.h"
+#include "support/synth_photo.h"
 
 namespace fs = std::filesystem;
 
@@ -38,23 +39,11 @@ struct Camera {
   double tilt_deg, azimuth_deg, roll_deg, distance;  // distance relative to the nearest
 };
 
-// Homography from the scene's pixels to a camera's pixels (before framing). The scene is
-// the plane z = 0 centred on its middle; the camera looks at the centre from `tilt` off the
-// normal, in the direction `azimuth`, turned by `roll`.
+// Homography from the scene's pixels to a camera's pixels (before framing; the scene's centre
+// at the frame's origin).
 cv::Matx33d CameraHomography(cv::Size scene, const Camera& c) {
-  const double radius = 0.5 * std::hypot(scene.width, scene.height);
-  const double d = 2.5 * radius * c.distance, f = d;
-  const auto rz = [](double deg) {
-    const double a = deg * CV_PI / 180;
-    return cv::Matx33d(std::cos(a), -std::sin(a), 0, std::sin(a), std::cos(a), 0, 0, 0, 1);
-  };
-  const double t = c.tilt_deg * CV_PI / 180;
-  const cv::Matx33d rx(1, 0, 0, 0, std::cos(t), -std::sin(t), 0, std::sin(t), std::cos(t));
-  const cv::Matx33d r = rz(c.roll_deg) * rx * rz(c.azimuth_deg);
-  const cv::Matx33d k(f, 0, 0, 0, f, 0, 0, 0, 1);
-  const cv::Matx33d plane(r(0, 0), r(0, 1), 0, r(1, 0), r(1, 1), 0, r(2, 0), r(2, 1), d);
-  const cv::Matx33d centre(1, 0, -0.5 * scene.width, 0, 1, -0.5 * scene.height, 0, 0, 1);
-  return k * plane * centre;
+  return gv::test::CameraHomography(scene, c.tilt_deg, c.azimuth_deg, c.roll_deg, {0, 0},
+                                    c.distance);
 }
 
 cv::Point2d Apply(const cv::Matx33d& h, const cv::Point2d& p) {

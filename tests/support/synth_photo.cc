@@ -79,8 +79,8 @@ cv::Mat MakeTexture(int seed, int w, int h) {
 }
 
 cv::Matx33d CameraHomography(cv::Size scene, double tilt_deg, double azimuth_deg, double roll_deg,
-                             cv::Point2d centre) {
-  const double d = 2.5 * 0.5 * std::hypot(scene.width, scene.height);
+                             cv::Point2d centre, double distance) {
+  const double d = 2.5 * 0.5 * std::hypot(scene.width, scene.height) * distance;
   const auto rz = [](double deg) {
     const double a = deg * CV_PI / 180;
     return cv::Matx33d(std::cos(a), -std::sin(a), 0, std::sin(a), std::cos(a), 0, 0, 0, 1);

@@ -49,10 +49,11 @@ cv::Mat MakeTexture(int seed, int width = 640, int height = 480);
 
 // Homography from a flat scene (`scene` pixels, centred on its middle) to a camera that
 // looks at its centre from `tilt_deg` off the normal, in the direction `azimuth_deg`,
-// turned by `roll_deg`, from 2.5 scene radii away with a focal length of that distance, the
-// scene's centre put at `centre` in the camera's frame (a wide-baseline view).
+// turned by `roll_deg`, from 2.5 scene radii times `distance` away with a focal length of
+// that distance, the scene's centre put at `centre` in the camera's frame (a wide-baseline
+// view).
 cv::Matx33d CameraHomography(cv::Size scene, double tilt_deg, double azimuth_deg, double roll_deg,
-                             cv::Point2d centre);
+                             cv::Point2d centre, double distance = 1);
 
 // Mean absolute difference of two BGR pictures per channel (0-255); 1e9 when their sizes
 // differ.
