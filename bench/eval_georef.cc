@@ -17,11 +17,14 @@
 // Usage: eval_georef SHARED_DATA_DIR [VIEWS_PER_SET] [SEED] [--verbose] [--priors-only]
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <random>
+#include <string>
 
 #include "georef/registration.h"
 #include "georef_views.h"
@@ -102,6 +105,7 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
       cv::imwrite(std::string(dump) + "/" + name + "_" + std::to_string(f.views) + ".jpg",
                   view.image);
     gv::GeorefOptions options;
+    std::string prior_errors;  // how far the priors are from the truth, for --verbose
     if (priors.on) {
       const auto truth = gv::bench::ViewUpAndScale(view, p.size);
       const cv::Point2d a = Apply(view.source_from_view, {p.size.width / 2.0, p.size.height / 2.0});
@@ -113,6 +117,10 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
       options.heading_tol_deg = priors.heading_tol_deg;
       options.gsd_m = gsd * (1 + ug(prior_rng));
       options.gsd_rel_tol = priors.gsd_rel_tol;
+      char text[64];
+      std::snprintf(text, sizeof text, " prior %+5.1f deg x%4.2f",
+                    std::remainder(*options.heading_deg - heading, 360.0), *options.gsd_m / gsd);
+      prior_errors = text;
     }
     const auto t0 = std::chrono::steady_clock::now();
     auto r = gv::Georeference(view.image, maps, options);
@@ -135,10 +143,10 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
     }
     if (verbose || !(error <= 5)) {
       std::printf(
-          "  %s view %3d rot %5.1f scale %4.2f tilt %4.1f blur %3.1f q%2d: %s inliers %4d error "
+          "  %s view %3d rot %5.1f scale %4.2f tilt %4.1f blur %3.1f q%2d%s: %s inliers %4d error "
           "%.2f px %s\n",
           name, f.views, p.rotation_deg, p.scale, p.tilt_deg, p.blur_sigma, p.jpeg_quality,
-          !r.ok() ? r.error().message.c_str() : (r->ok ? "ok" : "no match"),
+          prior_errors.c_str(), !r.ok() ? r.error().message.c_str() : (r->ok ? "ok" : "no match"),
           r.ok() ? r->best_candidate_inliers : 0, error,
           r.ok() && !r->levels_searched.empty() ? r->levels_searched.back().c_str() : "");
     }
@@ -201,19 +209,25 @@ int main(int argc, char** argv) {
   int prior_photos = 0, prior_false = 0;
   {
     std::mt19937_64 rng(seed + 3);
+    // GV_UNRELATED_ONLY=NAME: only that photo is registered (its priors stay the same).
+    const char* only = std::getenv("GV_UNRELATED_ONLY");
     ForEachCameraPhoto(data, [&](const fs::path& path, const cv::Mat& image) {
       gv::GeorefOptions options;
       options.heading_deg = std::uniform_real_distribution<double>(0, 360)(rng);
       const double wide =
           std::exp(std::uniform_real_distribution<double>(std::log(150.0), std::log(600.0))(rng));
       options.gsd_m = wide * (*naip09)->info().pixel_size_m / std::max(image.cols, image.rows);
+      if (only && path.filename() != only) return;
       auto r = gv::Georeference(image, {naip09->get()}, options);
       if (!r.ok()) return;
       ++prior_photos;
       if (r->ok) {
         ++prior_false;
-        std::printf("  false registration with priors: %s (%s, %d of %d)\n",
-                    path.filename().c_str(), r->method.c_str(), r->inliers, r->tentative);
+        std::printf("  false registration with priors: %s (%s, %d of %d)%s%s\n",
+                    path.filename().c_str(), r->method.c_str(), r->inliers, r->tentative,
+                    verbose && !r->levels_searched.empty() ? " " : "",
+                    verbose && !r->levels_searched.empty() ? r->levels_searched.back().c_str()
+                                                           : "");
       }
     });
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <sstream>
 
 #include "georef/footprint.h"
@@ -35,6 +36,10 @@ constexpr double kMinCoarse = 0.12;
 constexpr int kDensePeaks = 2;
 constexpr double kDenseMargin = 0.03;
 constexpr double kMinDenseCorrelation = 0.33;
+// The least correlation of the fields at a place the first pass of AreaSearch found: on the
+// tune views right places correlated at 0.30-0.46, an unrelated photo's place at 0.08.
+constexpr double kMinPlaceCorrelation = 0.2;
+constexpr double kTiltDeg = 35;  // the second pass's camera tilt (AreaSearch)
 
 // Doubled-angle orientation field: CV_32FC2 (cos 2t, sin 2t) x |g| / (|g| + median |g|),
 // zero outside `valid` (eroded so that the data's edge makes no gradient).
@@ -124,39 +129,100 @@ struct Peak {
   cv::Matx33d h;  // photo -> full-resolution basemap
 };
 
-// The photo turned by `rotation_deg` and scaled by `k` (template pixels per photo pixel),
-// on a canvas that holds it: its field, validity and the map photo -> template.
+// A tilt of the camera: `tilt_deg` off straight down, about the axis at `azimuth_deg` in the
+// photo (from its x axis, towards its y axis). {0, 0}: seen from straight above.
+struct Shape {
+  double tilt_deg = 0, azimuth_deg = 0;
+};
+
+// Square root of the area scale of `h` at `p` (0 where `p` goes to infinity).
+double LocalScale(const cv::Matx33d& h, cv::Point2d p) {
+  const double w = h(2, 0) * p.x + h(2, 1) * p.y + h(2, 2);
+  const auto a = ApplyHomography(h, p);
+  if (!a || w == 0) return 0;
+  const cv::Matx22d j = cv::Matx22d(h(0, 0) - a->x * h(2, 0), h(0, 1) - a->x * h(2, 1),
+                                    h(1, 0) - a->y * h(2, 0), h(1, 1) - a->y * h(2, 1)) *
+                        (1.0 / w);
+  return std::sqrt(std::abs(cv::determinant(j)));
+}
+
+// Photo pixels -> the photo seen from straight above through `shape` (a focal length of the
+// photo's longest side), about the photo's centre, the scale there kept.
+cv::Matx33d Unfold(cv::Size size, const Shape& shape) {
+  if (shape.tilt_deg == 0) return cv::Matx33d::eye();
+  const double f = std::max(size.width, size.height), cx = size.width / 2.0, cy = size.height / 2.0;
+  const double t = shape.tilt_deg * CV_PI / 180, az = shape.azimuth_deg * CV_PI / 180;
+  cv::Matx33d r;
+  cv::Rodrigues(cv::Vec3d(std::cos(az), std::sin(az), 0) * t, r);
+  const cv::Matx33d k(f, 0, cx, 0, f, cy, 0, 0, 1);
+  cv::Matx33d h = k * r * k.inv();  // from above -> the tilted photo
+  const auto moved = ApplyHomography(h, {cx, cy});
+  if (!moved) return cv::Matx33d::eye();
+  h = cv::Matx33d(1, 0, cx - moved->x, 0, 1, cy - moved->y, 0, 0, 1) * h;
+  const double m = 1.0 / LocalScale(h, {cx, cy});
+  h = cv::Matx33d(m, 0, cx * (1 - m), 0, m, cy * (1 - m), 0, 0, 1) * h;
+  return h.inv();
+}
+
+// The photo seen through `shape`, turned by `rotation_deg` and scaled by `k` (template
+// pixels per photo pixel, at its centre), on a canvas that holds it (for a tilted shape, at
+// most as large as the untilted photo's: the far side's stretch is cut): its field, validity
+// and the map photo -> template. Empty where the shape cannot be made.
 struct Template {
   cv::Mat field, mask;
   cv::Matx33d from_photo;
 };
 
-Template MakeTemplate(const cv::Mat& photo, double rotation_deg, double k) {
+Template MakeTemplate(const cv::Mat& photo, double rotation_deg, double k, const Shape& shape) {
   const double r = rotation_deg * CV_PI / 180;
-  const cv::Matx22d a(k * std::cos(r), -k * std::sin(r), k * std::sin(r), k * std::cos(r));
-  std::vector<cv::Point2d> corners;
-  for (const cv::Point2d c : {cv::Point2d(0, 0), cv::Point2d(photo.cols, 0),
-                              cv::Point2d(photo.cols, photo.rows), cv::Point2d(0, photo.rows)})
-    corners.emplace_back(a * cv::Vec2d(c.x, c.y));
-  const cv::Rect2d box = BoundingBox(corners);
+  const cv::Matx33d turn(k * std::cos(r), -k * std::sin(r), 0, k * std::sin(r), k * std::cos(r), 0,
+                         0, 0, 1);
+  const cv::Matx33d g = turn * Unfold(photo.size(), shape);
   Template t;
-  t.from_photo = cv::Matx33d(a(0, 0), a(0, 1), -box.x, a(1, 0), a(1, 1), -box.y, 0, 0, 1);
+  std::vector<cv::Point2d> corners, plain;
+  double k_min = k;  // the least template pixels per photo pixel
+  for (const cv::Point2d c : {cv::Point2d(0, 0), cv::Point2d(photo.cols, 0),
+                              cv::Point2d(photo.cols, photo.rows), cv::Point2d(0, photo.rows)}) {
+    const auto p = ApplyHomography(g, c);
+    if (!p) return t;
+    corners.push_back(*p);
+    plain.emplace_back(turn(0, 0) * c.x + turn(0, 1) * c.y, turn(1, 0) * c.x + turn(1, 1) * c.y);
+    k_min = std::min(k_min, LocalScale(g, c));
+  }
+  if (!(k_min > 0)) return t;
+  cv::Rect2d box = BoundingBox(corners);
+  if (shape.tilt_deg != 0) {
+    // The untilted canvas, centred where the photo's centre goes.
+    const cv::Rect2d untilted = BoundingBox(plain);
+    const auto centre = ApplyHomography(g, {photo.cols / 2.0, photo.rows / 2.0});
+    if (!centre) return t;
+    const cv::Point2d shift = *centre - (untilted.tl() + untilted.br()) * 0.5;
+    box &= cv::Rect2d(untilted.tl() + shift, untilted.size());
+  }
   const cv::Size size(static_cast<int>(std::ceil(box.width)),
                       static_cast<int>(std::ceil(box.height)));
+  if (size.width < 8 || size.height < 8) return t;
+  t.from_photo = cv::Matx33d(1, 0, -box.x, 0, 1, -box.y, 0, 0, 1) * g;
   // Downscale first with area averaging, then turn: no aliasing on large photos.
   cv::Mat small = photo;
   double pre = 1;
-  if (k < 0.5) {
-    pre = k * 1.5;
+  if (k_min < 0.5) {
+    pre = k_min * 1.5;
     cv::resize(photo, small, cv::Size(), pre, pre, cv::INTER_AREA);
   }
   const cv::Matx33d from_small = t.from_photo * cv::Matx33d(1 / pre, 0, 0, 0, 1 / pre, 0, 0, 0, 1);
   const cv::Matx33d c = ToCentres(from_small);
-  const cv::Matx23d m(c(0, 0), c(0, 1), c(0, 2), c(1, 0), c(1, 1), c(1, 2));
   cv::Mat warped, valid;
-  cv::warpAffine(small, warped, m, size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-  cv::warpAffine(cv::Mat(small.size(), CV_8UC1, cv::Scalar(255)), valid, m, size, cv::INTER_NEAREST,
-                 cv::BORDER_CONSTANT);
+  if (shape.tilt_deg == 0) {
+    const cv::Matx23d m(c(0, 0), c(0, 1), c(0, 2), c(1, 0), c(1, 1), c(1, 2));
+    cv::warpAffine(small, warped, m, size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    cv::warpAffine(cv::Mat(small.size(), CV_8UC1, cv::Scalar(255)), valid, m, size,
+                   cv::INTER_NEAREST, cv::BORDER_CONSTANT);
+  } else {
+    cv::warpPerspective(small, warped, cv::Mat(c), size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    cv::warpPerspective(cv::Mat(small.size(), CV_8UC1, cv::Scalar(255)), valid, cv::Mat(c), size,
+                        cv::INTER_NEAREST, cv::BORDER_CONSTANT);
+  }
   t.field = OrientationField(warped, valid);
   t.mask = valid;
   return t;
@@ -559,156 +625,218 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
   const int nr = static_cast<int>(std::ceil(prior.rotation_tol_deg / kRotationStepDeg));
   for (int i = -nr; i <= nr; ++i)
     rotations.push_back(prior.rotation_deg + i * prior.rotation_tol_deg / std::max(1, nr));
-  const double lo = std::log(1 - prior.scale_rel_tol), hi = std::log(1 + prior.scale_rel_tol);
+  // A scale known to within a share t of the truth: the truth lies between (1 - t) and
+  // 1 / (1 - t) times it (an estimate 20 % low is the truth / 1.25), a range symmetric in
+  // log scale.
+  const double lo = std::log(1 - prior.scale_rel_tol), hi = -lo;
   const int ns = std::max(1, static_cast<int>(std::ceil((hi - lo) / std::log(kScaleStep))));
   for (int i = 0; i <= ns; ++i) scales.push_back(prior.scale * std::exp(lo + (hi - lo) * i / ns));
-  // One FFT size for every template (the largest one fits).
-  const double side = std::hypot(photo.cols, photo.rows) * scales.back() / d + 4;
-  const cv::Size fft(cv::getOptimalDFTSize(level.width + static_cast<int>(side)),
-                     cv::getOptimalDFTSize(level.height + static_cast<int>(side)));
-  const cv::Mat base_spectrum = Spectrum(base, fft);
-  const cv::Mat energy_spectrum = Spectrum(base_energy, fft);
-  std::vector<Peak> peaks;
-  for (const double s : scales) {
-    for (const double rot : rotations) {
-      const Template t = MakeTemplate(photo, rot, s / d);
-      const double t_norm = cv::norm(t.field);
-      if (t_norm <= 0) continue;
-      cv::Mat mask_c;
-      {
-        cv::Mat m;
-        t.mask.convertTo(m, CV_32F, 1.0 / 255);
-        cv::Mat z[] = {m, cv::Mat::zeros(m.size(), CV_32F)};
-        cv::merge(z, 2, mask_c);
-      }
-      const double area = cv::countNonZero(t.mask);
-      const cv::Mat num = Correlate(base_spectrum, Spectrum(t.field, fft));
-      const cv::Mat den = Correlate(energy_spectrum, Spectrum(mask_c, fft));
-      // Placements whose template lies mostly inside the level: shifts from -1/4 of the
-      // template to the far side less 3/4 of it (negative shifts wrap around).
-      const int x_from = -t.field.cols / 4, x_to = level.width - 3 * t.field.cols / 4;
-      const int y_from = -t.field.rows / 4, y_to = level.height - 3 * t.field.rows / 4;
-      Peak best;
-      for (int y = y_from; y <= y_to; ++y) {
-        const int yy = (y + fft.height) % fft.height;
-        const float* nrow = num.ptr<float>(yy);
-        const float* drow = den.ptr<float>(yy);
-        for (int x = x_from; x <= x_to; ++x) {
-          const int xx = (x + fft.width) % fft.width;
-          const double e = std::max(0.0f, drow[xx]);
-          if (e < 0.5 * mean_energy * area) continue;  // mostly outside the data
-          const double score = nrow[xx] / (t_norm * std::sqrt(e + 0.05 * mean_energy * area));
-          if (score > best.score) {
-            best.score = score;
-            best.h =
-                PlacedHomography(t, {static_cast<double>(x), static_cast<double>(y)}, region, d);
-          }
-        }
-      }
-      best.rotation_deg = rot;
-      best.scale = s;
-      if (best.score > 0) peaks.push_back(best);
-    }
-  }
-  std::sort(peaks.begin(), peaks.end(),
-            [](const Peak& a, const Peak& b) { return a.score > b.score; });
-  // Distinct places: a peak whose centre falls within a quarter footprint of a better one
-  // is the same place.
-  std::vector<Peak> distinct;
-  const cv::Point2d centre(photo.cols / 2.0, photo.rows / 2.0);
-  for (const auto& p : peaks) {
-    const auto c = ApplyHomography(p.h, centre);
-    if (!c) continue;
-    const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](const Peak& q) {
-      const auto e = ApplyHomography(q.h, centre);
-      return e && cv::norm(*e - *c) < foot / 4;
-    });
-    if (!seen) distinct.push_back(p);
-    if (static_cast<int>(distinct.size()) >= kPeaks) break;
-  }
-  log << "area search " << map.info().path.filename().string() << " 1:" << std::round(d * 100) / 100
-      << " (" << rotations.size() << " rotations x " << scales.size() << " scales";
-  if (!distinct.empty()) log << ", best " << std::round(distinct[0].score * 1000) / 1000;
-  log << ")";
   // The rotation and scale of a found homography, within the prior's ranges (and a margin).
   const auto WithinPriors = [&](const cv::Matx33d& h) {
     const auto [rot, scale] = RotationAndScale(h, photo.size());
     return AngleBetweenDeg(rot, prior.rotation_deg) <= prior.rotation_tol_deg + 5 &&
            scale > prior.scale * (1 - prior.scale_rel_tol) / 1.1 &&
-           scale < prior.scale * (1 + prior.scale_rel_tol) * 1.1;
+           scale < prior.scale / (1 - prior.scale_rel_tol) * 1.1;
   };
+  const cv::Point2d centre(photo.cols / 2.0, photo.rows / 2.0);
   PatchRound best_round;
-  double best_score = 0;
-  for (const auto& p : distinct) {
-    if (p.score < kMinCoarse) break;
-    PatchRound round = RefineByPatches(photo, map, p.h, 0.12, 5, 0.4, false);
-    const double first =
-        round.patches > 0 ? static_cast<double>(round.agreeing.size()) / round.patches : 0;
-    if (first < kFairFirstShare) continue;
-    // Homography rounds, each from the last; the one whose patches agree best (share times
-    // mean correlation) is kept: later rounds reach a tilted photo's corners, but may also
-    // drift on noise.
-    PatchRound kept;
-    double kept_quality = 0;
-    PatchRound current = round;
-    for (int i = 0; i < kRounds && current.ok; ++i) {
-      PatchRound next = RefineByPatches(photo, map, current.h, i == 0 ? 0.04 : 0.015,
-                                        i == 0 ? 6 : 8, i == 0 ? 0.35 : 0.25, true);
-      if (!next.ok) break;
-      const double quality = next.mean * static_cast<double>(next.agreeing.size()) / next.patches;
-      if (quality > kept_quality) {
-        kept_quality = quality;
-        kept = next;
+  // One pass: the coarse search over the grid with each of `shapes`, its best distinct peaks
+  // refined by patches and aligned densely; true when a place is found (in best_round).
+  const auto Pass = [&](const std::vector<Shape>& shapes) {
+    // One FFT size for every template (the largest one fits).
+    const double side = std::hypot(photo.cols, photo.rows) * scales.back() / d + 4;
+    const cv::Size fft(cv::getOptimalDFTSize(level.width + static_cast<int>(side)),
+                       cv::getOptimalDFTSize(level.height + static_cast<int>(side)));
+    const cv::Mat base_spectrum = Spectrum(base, fft);
+    const cv::Mat energy_spectrum = Spectrum(base_energy, fft);
+    std::vector<Peak> peaks;
+    for (const auto& shape : shapes) {
+      for (const double s : scales) {
+        for (const double rot : rotations) {
+          const Template t = MakeTemplate(photo, rot, s / d, shape);
+          const double t_norm = cv::norm(t.field);
+          if (t_norm <= 0) continue;
+          cv::Mat mask_c;
+          {
+            cv::Mat m;
+            t.mask.convertTo(m, CV_32F, 1.0 / 255);
+            cv::Mat z[] = {m, cv::Mat::zeros(m.size(), CV_32F)};
+            cv::merge(z, 2, mask_c);
+          }
+          const double area = cv::countNonZero(t.mask);
+          const cv::Mat num = Correlate(base_spectrum, Spectrum(t.field, fft));
+          const cv::Mat den = Correlate(energy_spectrum, Spectrum(mask_c, fft));
+          // Placements whose template lies mostly inside the level: shifts from -1/4 of the
+          // template to the far side less 3/4 of it (negative shifts wrap around).
+          const int x_from = -t.field.cols / 4, x_to = level.width - 3 * t.field.cols / 4;
+          const int y_from = -t.field.rows / 4, y_to = level.height - 3 * t.field.rows / 4;
+          Peak best;
+          for (int y = y_from; y <= y_to; ++y) {
+            const int yy = (y + fft.height) % fft.height;
+            const float* nrow = num.ptr<float>(yy);
+            const float* drow = den.ptr<float>(yy);
+            for (int x = x_from; x <= x_to; ++x) {
+              const int xx = (x + fft.width) % fft.width;
+              const double e = std::max(0.0f, drow[xx]);
+              if (e < 0.5 * mean_energy * area) continue;  // mostly outside the data
+              const double score = nrow[xx] / (t_norm * std::sqrt(e + 0.05 * mean_energy * area));
+              if (score > best.score) {
+                best.score = score;
+                best.h = PlacedHomography(t, {static_cast<double>(x), static_cast<double>(y)},
+                                          region, d);
+              }
+            }
+          }
+          best.rotation_deg = rot;
+          best.scale = s;
+          if (best.score > 0) peaks.push_back(best);
+        }
       }
-      current = std::move(next);
     }
-    if (!kept.ok) continue;
-    round = std::move(kept);
-    if (!WithinPriors(round.h)) continue;
-    const double last = static_cast<double>(round.agreeing.size()) / round.patches;
-    if (first < kStrongFirstShare && (last < kWideLastShare || round.mean < kMinPatchMean))
-      continue;
-    if (first + last > best_score) {
-      best_score = first + last;
-      best_round = std::move(round);
-      result.coarse = p.score;
+    std::sort(peaks.begin(), peaks.end(),
+              [](const Peak& a, const Peak& b) { return a.score > b.score; });
+    // Distinct places: a peak whose centre falls within a quarter footprint of a better one
+    // is the same place.
+    std::vector<Peak> distinct;
+    for (const auto& p : peaks) {
+      const auto c = ApplyHomography(p.h, centre);
+      if (!c) continue;
+      const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](const Peak& q) {
+        const auto e = ApplyHomography(q.h, centre);
+        return e && cv::norm(*e - *c) < foot / 4;
+      });
+      if (!seen) distinct.push_back(p);
+      if (static_cast<int>(distinct.size()) >= kPeaks) break;
     }
-  }
-  // A dense alignment of the orientation fields from the two best coarse peaks, against the
-  // patches' place: the dense homography replaces the patches' when its fields correlate
-  // well and better than theirs (by a margin in the patches' favour); where the patches
-  // found no place, it is taken when it correlates well and a round of patches around it
-  // agrees widely. On the tune views the winner by correlation was the more accurate one (a
-  // patch fit 20 px off at 0.14 against the dense fit 1.6 px off at 0.45).
-  FieldAlignment dense;
-  int tried = 0;
-  for (const auto& p : distinct) {
-    if (p.score < kMinCoarse || tried++ >= kDensePeaks) break;
-    const FieldAlignment f = AlignOrientationFields(photo, map, p.h);
-    if (f.ok && f.correlation > dense.correlation && WithinPriors(f.homography)) dense = f;
-  }
-  if (dense.ok) {
-    // The patches' homography whose fields cannot be compared (too little of it on the
-    // basemap's data) is kept.
-    const FieldAlignment at_patches =
-        best_round.ok ? AlignOrientationFields(photo, map, best_round.h, false) : FieldAlignment{};
-    log << " (fields aligned " << std::round(dense.correlation * 1000) / 1000 << ", the patches' ";
-    if (at_patches.ok)
-      log << std::round(at_patches.correlation * 1000) / 1000 << ")";
-    else
-      log << "not comparable)";
-    const bool better = at_patches.ok && dense.correlation >= kMinDenseCorrelation &&
-                        dense.correlation > at_patches.correlation + kDenseMargin;
-    if (better || (!best_round.ok && dense.correlation >= kMinDenseCorrelation)) {
-      // A round of patches around it: its agreeing patches are the control points (where
-      // too few agree, those of the patches' own place stay); alone, it must agree.
-      PatchRound check = RefineByPatches(photo, map, dense.homography, 0.015, 8, 0.25, true);
-      if (better || check.ok) {
-        log << " dense";
-        if (check.ok || !best_round.ok) best_round = std::move(check);
-        best_round.h = dense.homography;
-        best_round.ok = true;
+    log << " (" << rotations.size() << " rotations x " << scales.size() << " scales";
+    if (shapes.size() > 1) log << " x " << shapes.size() << " tilts";
+    if (!distinct.empty()) log << ", best " << std::round(distinct[0].score * 1000) / 1000;
+    log << ")";
+    double best_score = 0;
+    for (const auto& p : distinct) {
+      if (p.score < kMinCoarse) break;
+      PatchRound round = RefineByPatches(photo, map, p.h, 0.12, 5, 0.4, false);
+      const double first =
+          round.patches > 0 ? static_cast<double>(round.agreeing.size()) / round.patches : 0;
+      if (first < kFairFirstShare) continue;
+      // Homography rounds, each from the last; the one whose patches agree best (share times
+      // mean correlation) is kept: later rounds reach a tilted photo's corners, but may also
+      // drift on noise.
+      PatchRound kept;
+      double kept_quality = 0;
+      PatchRound current = round;
+      for (int i = 0; i < kRounds && current.ok; ++i) {
+        PatchRound next = RefineByPatches(photo, map, current.h, i == 0 ? 0.04 : 0.015,
+                                          i == 0 ? 6 : 8, i == 0 ? 0.35 : 0.25, true);
+        if (!next.ok) break;
+        const double quality = next.mean * static_cast<double>(next.agreeing.size()) / next.patches;
+        if (quality > kept_quality) {
+          kept_quality = quality;
+          kept = next;
+        }
+        current = std::move(next);
       }
+      if (!kept.ok) continue;
+      round = std::move(kept);
+      if (!WithinPriors(round.h)) continue;
+      const double last = static_cast<double>(round.agreeing.size()) / round.patches;
+      if (first < kStrongFirstShare && (last < kWideLastShare || round.mean < kMinPatchMean))
+        continue;
+      if (first + last > best_score) {
+        best_score = first + last;
+        best_round = std::move(round);
+        result.coarse = p.score;
+      }
+    }
+    // A dense alignment of the orientation fields from the two best coarse peaks, against the
+    // patches' place: the dense homography replaces the patches' when its fields correlate
+    // well and better than theirs (by a margin in the patches' favour); where the patches
+    // found no place, it is taken when it correlates well and a round of patches around it
+    // agrees widely. On the tune views the winner by correlation was the more accurate one (a
+    // patch fit 20 px off at 0.14 against the dense fit 1.6 px off at 0.45).
+    FieldAlignment dense;
+    int tried = 0;
+    for (const auto& p : distinct) {
+      if (p.score < kMinCoarse || tried++ >= kDensePeaks) break;
+      const FieldAlignment f = AlignOrientationFields(photo, map, p.h);
+      if (f.ok && f.correlation > dense.correlation && WithinPriors(f.homography)) dense = f;
+    }
+    if (dense.ok) {
+      // The patches' homography whose fields cannot be compared (too little of it on the
+      // basemap's data) is kept.
+      const FieldAlignment at_patches =
+          best_round.ok ? AlignOrientationFields(photo, map, best_round.h, false)
+                        : FieldAlignment{};
+      log << " (fields aligned " << std::round(dense.correlation * 1000) / 1000
+          << ", the patches' ";
+      if (at_patches.ok)
+        log << std::round(at_patches.correlation * 1000) / 1000 << ")";
+      else
+        log << "not comparable)";
+      const bool better = at_patches.ok && dense.correlation >= kMinDenseCorrelation &&
+                          dense.correlation > at_patches.correlation + kDenseMargin;
+      if (better || (!best_round.ok && dense.correlation >= kMinDenseCorrelation)) {
+        // A round of patches around it: its agreeing patches are the control points (where
+        // too few agree, those of the patches' own place stay); alone, it must agree.
+        PatchRound check = RefineByPatches(photo, map, dense.homography, 0.015, 8, 0.25, true);
+        if (better || check.ok) {
+          log << " dense";
+          if (check.ok || !best_round.ok) best_round = std::move(check);
+          best_round.h = dense.homography;
+          best_round.ok = true;
+        }
+      }
+    }
+    return best_round.ok;
+  };
+  log << "area search " << map.info().path.filename().string()
+      << " 1:" << std::round(d * 100) / 100;
+  // A photo tilted by more than about 25 degrees leaves the footprint's similarity grid:
+  // where the photo's own shape found no place, or only one whose fields correlate poorly
+  // (below kMinDenseCorrelation: a tune view tilted 33 degrees was placed 8.5 px off at
+  // 0.28; right places correlate at 0.31-0.47), the photo unfolded by a camera
+  // tilt of kTiltDeg about eight axes 45 degrees apart (reaching about 25-45) is searched
+  // too. A place found only through a guessed tilt must show it: its fields must correlate
+  // at kMinDenseCorrelation, whichever stage found it (so better than a weak first place;
+  // on the tune views, the tilted pass's wrong places came from patches whose
+  // fields correlated at 0.20-0.21, its right ones at 0.36-0.39). A weak first place that
+  // nothing better replaced is kept when its fields correlate at kMinPlaceCorrelation.
+  const auto FieldsAt = [&](const cv::Matx33d& h) {
+    const FieldAlignment at = AlignOrientationFields(photo, map, h, false);
+    return at.ok ? std::optional<double>(at.correlation) : std::nullopt;
+  };
+  std::optional<double> first_fields;
+  const bool first = Pass({Shape{}});
+  if (first) first_fields = FieldsAt(best_round.h);
+  if (!first || (first_fields && *first_fields < kMinDenseCorrelation)) {
+    PatchRound untilted = std::move(best_round);
+    const double untilted_coarse = result.coarse;
+    best_round = PatchRound{};
+    result.coarse = 0;
+    std::vector<Shape> tilted;
+    for (int a = 0; a < 360; a += 45) tilted.push_back({kTiltDeg, static_cast<double>(a)});
+    log << "; tilted";
+    if (first)
+      log << " (the first place's fields correlate " << std::round(*first_fields * 1000) / 1000
+          << ")";
+    if (Pass(tilted)) {
+      const auto fields = FieldsAt(best_round.h);
+      if (!fields || *fields < kMinDenseCorrelation) {
+        log << " (refused: its fields ";
+        if (fields)
+          log << "correlate " << std::round(*fields * 1000) / 1000 << ")";
+        else
+          log << "not comparable)";
+        best_round = PatchRound{};
+      }
+    }
+    if (!best_round.ok && untilted.ok && first_fields && *first_fields >= kMinPlaceCorrelation) {
+      log << "; the first place kept";
+      best_round = std::move(untilted);
+      result.coarse = untilted_coarse;
+    } else if (!best_round.ok) {
+      if (untilted.ok) log << "; the first place refused too";
+      result.coarse = 0;
     }
   }
   if (best_round.ok) {

@@ -363,10 +363,14 @@ std::string PriorConflict(const Basemap& map, const cv::Matx33d& h, cv::Size siz
   }
   if (o.gsd_m) {
     const double gsd = BasemapPixelsPerPhotoPixel(h, size) * map.info().pixel_size_m;
-    if (!(std::abs(gsd / *o.gsd_m - 1) <= o.gsd_rel_tol + kPriorSlackRel)) {
+    // An estimate within a share t of the truth: the truth lies between (1 - t) and
+    // 1 / (1 - t) times it.
+    const double ratio = gsd / *o.gsd_m, low = 1 - o.gsd_rel_tol;
+    if (!(ratio >= low / (1 + kPriorSlackRel) && ratio <= (1 + kPriorSlackRel) / low)) {
       if (why.tellp() > 0) why << "; ";
       why << "ground sample distance " << std::round(gsd * 1000) / 1000
-          << " m is outside the prior " << *o.gsd_m << " m +- " << o.gsd_rel_tol * 100 << " %";
+          << " m is outside the prior " << *o.gsd_m << " m +- " << o.gsd_rel_tol * 100 << " % (x"
+          << std::round(low * 100) / 100 << " to x" << std::round(100 / low) / 100 << ")";
     }
   }
   return why.str();
@@ -486,8 +490,15 @@ Result<GeorefResult> Georeference(const cv::Mat& photo, const std::vector<const 
     prior.scale_rel_tol = o.gsd_rel_tol;
     AreaSearchResult found = AreaSearch(gray, *map, *region, prior);
     result.levels_searched.push_back(found.log);
-    if (found.ok && PriorConflict(*map, found.homography, photo.size(), o).empty() &&
-        (!area.ok || found.points.size() > area.points.size())) {
+    if (!found.ok) continue;
+    // The search keeps within the priors' ranges plus a margin for its own error; a place
+    // beyond the prior's tolerance and its slack is refused here, and said.
+    if (const std::string why = PriorConflict(*map, found.homography, photo.size(), o);
+        !why.empty()) {
+      result.levels_searched.back() += "; refused: " + why;
+      continue;
+    }
+    if (!area.ok || found.points.size() > area.points.size()) {
       area = std::move(found);
       area_map = map;
     }

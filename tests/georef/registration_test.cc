@@ -303,7 +303,7 @@ struct PriorCase {
   double heading_deg = 0, gsd_m = 0;  // the truth
 };
 
-PriorCase AnotherYearView(const Scene& s) {
+bench::ViewParams SlightlyTilted() {
   bench::ViewParams p;
   p.size = {200, 150};
   p.rotation_deg = 40;
@@ -311,12 +311,16 @@ PriorCase AnotherYearView(const Scene& s) {
   p.tilt_deg = 12;
   p.tilt_azimuth_deg = 200;
   p.jpeg_quality = 85;
+  return p;
+}
+
+PriorCase AnotherYearView(const Scene& s, const bench::ViewParams& p = SlightlyTilted()) {
   PriorCase c;
   c.view = bench::CutView(s.colour, s.mask, {160, 160}, p);
   c.photo = AnotherYear(c.view.image);
   const auto truth = bench::ViewUpAndScale(c.view, p.size);
   const cv::Matx33d& h = c.view.source_from_view;
-  const cv::Vec3d centre = h * cv::Vec3d(100, 75, 1);
+  const cv::Vec3d centre = h * cv::Vec3d(p.size.width / 2.0, p.size.height / 2.0, 1);
   c.heading_deg = std::fmod(
       truth.up_deg - NorthInPixels(*s.map, {centre[0] / centre[2], centre[1] / centre[2]}) + 720,
       360);
@@ -360,7 +364,11 @@ TEST(Georef, HeadingAndScalePriorsRegisterAPhotoOfAnotherYear) {
   EXPECT_GE(r->inliers, 6);
   EXPECT_EQ(static_cast<int>(r->control_points.size()), r->inliers);
   EXPECT_NE(r->levels_searched.back().find("area search"), std::string::npos);
-  // Priors pointing elsewhere (a quarter turn, or twice the scale) find nothing.
+  // Priors pointing elsewhere (a quarter turn, or twice the scale) find nothing, though
+  // both passes search (the tilted one too: eight times the first; narrower tolerances
+  // keep the test's time).
+  o.heading_tol_deg = 5;
+  o.gsd_rel_tol = 0.1;
   o.heading_deg = std::fmod(c.heading_deg + 90, 360);
   o.gsd_m = c.gsd_m;
   r = Georeference(c.photo, {s.map.get()}, o);
@@ -371,6 +379,42 @@ TEST(Georef, HeadingAndScalePriorsRegisterAPhotoOfAnotherYear) {
   r = Georeference(c.photo, {s.map.get()}, o);
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->ok);
+  EXPECT_NE(r->levels_searched.back().find("; tilted"), std::string::npos);
+}
+
+// A photo of another year tilted 40 degrees: its footprint is no longer a similarity of the
+// photo, and the area search's first pass finds no peak it trusts. The second pass, with the
+// photo unfolded by guessed camera tilts, places it; a photo of something else, with the
+// same priors, is not placed by either pass.
+TEST(AreaSearch, TiltedPassPlacesAVeryObliquePhotoWithPriors) {
+  Scene s = LoadLandsat();
+  bench::ViewParams p = SlightlyTilted();
+  p.tilt_deg = 40;
+  p.tilt_azimuth_deg = 60;
+  const PriorCase c = AnotherYearView(s, p);
+  ASSERT_GT(c.view.valid_share, 0.999);
+  // Priors a little off, with tolerances narrower than the defaults (a smaller grid: the
+  // test's time).
+  GeorefOptions o;
+  o.heading_deg = std::fmod(c.heading_deg + 3, 360);
+  o.heading_tol_deg = 5;
+  o.gsd_m = c.gsd_m * 1.05;
+  o.gsd_rel_tol = 0.1;
+  auto r = Georeference(c.photo, {s.map.get()}, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const std::string& log = r->levels_searched.back();
+  EXPECT_NE(log.find("; tilted"), std::string::npos)
+      << "the first pass placed it: the test shows nothing: " << log;
+  ASSERT_TRUE(r->ok) << r->message << ": " << log;
+  EXPECT_EQ(r->method, "area");
+  EXPECT_LT(MeanCornerErrorPx(*r, c.view), 2.0);
+  cv::Mat other(150, 200, CV_8UC3);
+  cv::randu(other, cv::Scalar::all(0), cv::Scalar::all(255));
+  cv::GaussianBlur(other, other, cv::Size(0, 0), 2.0);
+  cv::normalize(other, other, 0, 255, cv::NORM_MINMAX);
+  r = Georeference(other, {s.map.get()}, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->ok) << r->levels_searched.back();
 }
 
 // The dense stage of the area search: a photo of another year tilted 12 degrees, from the
@@ -431,6 +475,11 @@ TEST(Georef, AFeatureRegistrationThatContradictsThePriorsIsRefused) {
   EXPECT_FALSE(r->ok);
   EXPECT_NE(r->message.find("contradicts the priors"), std::string::npos) << r->message;
   o.heading_deg.reset();
+  // An estimate 20 % low, within the default tolerance (the truth is 1.25 times it): kept.
+  o.gsd_m = 0.8 * 300 * 0.8;
+  r = Georeference(v.image, {s.map.get()}, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->ok) << r->message;
   o.gsd_m = 0.8 * 300 * 3;  // three times the view's ground sample distance
   r = Georeference(v.image, {s.map.get()}, o);
   ASSERT_TRUE(r.ok());
