@@ -223,11 +223,11 @@ int main(int argc, char** argv) {
       ++prior_photos;
       if (r->ok) {
         ++prior_false;
-        std::printf("  false registration with priors: %s (%s, %d of %d)%s%s\n",
-                    path.filename().c_str(), r->method.c_str(), r->inliers, r->tentative,
-                    verbose && !r->levels_searched.empty() ? " " : "",
-                    verbose && !r->levels_searched.empty() ? r->levels_searched.back().c_str()
-                                                           : "");
+        std::printf(
+            "  false registration with priors: %s (%s, %d of %d)%s%s\n", path.filename().c_str(),
+            r->method.c_str(), r->inliers, r->tentative,
+            verbose && !r->levels_searched.empty() ? " " : "",
+            verbose && !r->levels_searched.empty() ? r->levels_searched.back().c_str() : "");
       }
     });
   }
