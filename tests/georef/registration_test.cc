@@ -402,7 +402,7 @@ TEST(AreaSearch, TiltedPassPlacesAVeryObliquePhotoWithPriors) {
   o.gsd_rel_tol = 0.1;
   auto r = Georeference(c.photo, {s.map.get()}, o);
   ASSERT_TRUE(r.ok()) << r.error().message;
-  const std::string& log = r->levels_searched.back();
+  const std::string log = r->levels_searched.back();
   EXPECT_NE(log.find("; tilted"), std::string::npos)
       << "the first pass placed it: the test shows nothing: " << log;
   ASSERT_TRUE(r->ok) << r->message << ": " << log;
