@@ -135,17 +135,6 @@ struct Shape {
   double tilt_deg = 0, azimuth_deg = 0;
 };
 
-// Square root of the area scale of `h` at `p` (0 where `p` goes to infinity).
-double LocalScale(const cv::Matx33d& h, cv::Point2d p) {
-  const double w = h(2, 0) * p.x + h(2, 1) * p.y + h(2, 2);
-  const auto a = ApplyHomography(h, p);
-  if (!a || w == 0) return 0;
-  const cv::Matx22d j = cv::Matx22d(h(0, 0) - a->x * h(2, 0), h(0, 1) - a->x * h(2, 1),
-                                    h(1, 0) - a->y * h(2, 0), h(1, 1) - a->y * h(2, 1)) *
-                        (1.0 / w);
-  return std::sqrt(std::abs(cv::determinant(j)));
-}
-
 // Photo pixels -> the photo seen from straight above through `shape` (a focal length of the
 // photo's longest side), about the photo's centre, the scale there kept.
 cv::Matx33d Unfold(cv::Size size, const Shape& shape) {
@@ -159,7 +148,7 @@ cv::Matx33d Unfold(cv::Size size, const Shape& shape) {
   const auto moved = ApplyHomography(h, {cx, cy});
   if (!moved) return cv::Matx33d::eye();
   h = cv::Matx33d(1, 0, cx - moved->x, 0, 1, cy - moved->y, 0, 0, 1) * h;
-  const double m = 1.0 / LocalScale(h, {cx, cy});
+  const double m = 1.0 / ScaleAt(h, {cx, cy});
   h = cv::Matx33d(m, 0, cx * (1 - m), 0, m, cy * (1 - m), 0, 0, 1) * h;
   return h.inv();
 }
@@ -187,7 +176,7 @@ Template MakeTemplate(const cv::Mat& photo, double rotation_deg, double k, const
     if (!p) return t;
     corners.push_back(*p);
     plain.emplace_back(turn(0, 0) * c.x + turn(0, 1) * c.y, turn(1, 0) * c.x + turn(1, 1) * c.y);
-    k_min = std::min(k_min, LocalScale(g, c));
+    k_min = std::min(k_min, ScaleAt(g, c));
   }
   if (!(k_min > 0)) return t;
   cv::Rect2d box = BoundingBox(corners);

@@ -59,7 +59,12 @@ bool PlausibleGroundHomography(const cv::Matx33d& raw, cv::Size size) {
 }
 
 double BasemapPixelsPerPhotoPixel(const cv::Matx33d& h, cv::Size size) {
-  return std::sqrt(std::abs(cv::determinant(Jacobian(h, {size.width / 2.0, size.height / 2.0}))));
+  return ScaleAt(h, {size.width / 2.0, size.height / 2.0});
+}
+
+double ScaleAt(const cv::Matx33d& h, cv::Point2d p) {
+  if (Depth(h, p) == 0) return 0;
+  return std::sqrt(std::abs(cv::determinant(Jacobian(h, p))));
 }
 
 std::vector<cv::Point2d> GroundOutline(const cv::Matx33d& raw, cv::Size size) {

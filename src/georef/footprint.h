@@ -26,6 +26,9 @@ bool PlausibleGroundHomography(const cv::Matx33d& h, cv::Size photo_size);
 // determinant).
 double BasemapPixelsPerPhotoPixel(const cv::Matx33d& h, cv::Size photo_size);
 
+// The same at any point `p` of the photo (0 where `h` sends `p` to infinity).
+double ScaleAt(const cv::Matx33d& h, cv::Point2d p);
+
 // The photo's outline, clipped to the part that lies on the ground (up to 4x the centre's
 // distance for an oblique photo that shows the horizon), in photo pixels.
 std::vector<cv::Point2d> GroundOutline(const cv::Matx33d& h, cv::Size photo_size);
