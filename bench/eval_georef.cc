@@ -15,6 +15,11 @@
 //     these alone. Seed 20261129 (the default's cross-date views) is the validation set;
 //     the area search was tuned on seed 7 (the tune set).
 // Usage: eval_georef SHARED_DATA_DIR [VIEWS_PER_SET] [SEED] [--verbose] [--priors-only]
+// --verbose prints every view (with, under priors, their errors: heading degrees and gsd
+// ratio) and the search log of a false registration; GV_UNRELATED_ONLY=NAME registers only
+// that unrelated photo, with the priors it has in the whole run (with --priors-only,
+// VIEWS_PER_SET 0 skips the views).
+// GV_DUMP_VIEWS=DIR writes the views cut.
 #include <algorithm>
 #include <chrono>
 #include <cmath>

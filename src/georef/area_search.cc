@@ -823,9 +823,8 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
       log << "; the first place kept";
       best_round = std::move(untilted);
       result.coarse = untilted_coarse;
-    } else if (!best_round.ok) {
-      if (untilted.ok) log << "; the first place refused too";
-      result.coarse = 0;
+    } else if (!best_round.ok && untilted.ok) {
+      log << "; the first place refused too";
     }
   }
   if (best_round.ok) {
