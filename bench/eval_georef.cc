@@ -19,7 +19,12 @@
 // ratio) and the search log of a false registration; GV_UNRELATED_ONLY=NAME registers only
 // that unrelated photo, with the priors it has in the whole run (with --priors-only,
 // VIEWS_PER_SET 0 skips the views).
-// GV_DUMP_VIEWS=DIR writes the views cut.
+// GV_DUMP_VIEWS=DIR writes the views cut. GV_VIEWS_FROM=K registers only the views from the
+// K-th on (the earlier ones are still drawn, so the views stay the same). GV_TRUTH=1 prints,
+// before each view's registration, the fields' correlation at its true homography and where
+// the coarse-to-fine and the finest-level alignments (AlignOrientationFields,
+// PolishOrientationFields) take it from there (GV_TRUTH=only: nothing else).
+// GV_VERBOSE_UNRELATED=1 prints every unrelated photo's search log.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -28,9 +33,11 @@
 #include <cstring>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <random>
 #include <string>
 
+#include "georef/area_search.h"
 #include "georef/registration.h"
 #include "georef_views.h"
 #include "image/decode.h"
@@ -88,16 +95,17 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
   std::uniform_real_distribution<double> ux(0, si.width), uy(0, si.height);
   const std::vector<const gv::Basemap*> maps{&basemap};
   std::mt19937_64 prior_rng(seed ^ 0x9e3779b97f4a7c15ULL);  // the views stay those of `seed`
+  int drawn = 0;  // views cut wholly on data (GV_VIEWS_FROM=K registers from the K-th)
   // Views are drawn until n of them lie wholly on data; a set whose views rarely can
   // (too large for the raster) stops after 200 draws a view instead of looping forever.
-  for (long draws = 0; f.views < n; ++draws) {
+  for (long draws = 0; drawn < n; ++draws) {
     if (draws > 200L * n) {
       std::printf("%s: only %d of %d views fit on the raster's data; set cut short\n", name,
                   f.views, n);
       break;
     }
     const ScaleAndSize* pick =
-        fixed.empty() ? nullptr : &fixed[static_cast<std::size_t>(f.views) % fixed.size()];
+        fixed.empty() ? nullptr : &fixed[static_cast<std::size_t>(drawn) % fixed.size()];
     gv::bench::ViewParams p =
         gv::bench::RandomViewParams(rng, pick ? pick->size : cv::Size(320, 240));
     if (pick) p.scale = pick->scale;
@@ -105,9 +113,9 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
     const cv::Point2d centre(ux(rng), uy(rng));
     const gv::bench::View view = gv::bench::CutView(*pixels, gray->mask, centre, p);
     if (view.valid_share < 0.999) continue;  // the whole view must show data
-    ++f.views;
+    ++drawn;
     if (const char* dump = std::getenv("GV_DUMP_VIEWS"))
-      cv::imwrite(std::string(dump) + "/" + name + "_" + std::to_string(f.views) + ".jpg",
+      cv::imwrite(std::string(dump) + "/" + name + "_" + std::to_string(drawn) + ".jpg",
                   view.image);
     gv::GeorefOptions options;
     std::string prior_errors;  // how far the priors are from the truth, for --verbose
@@ -126,6 +134,36 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
       std::snprintf(text, sizeof text, " prior %+5.1f deg x%4.2f",
                     std::remainder(*options.heading_deg - heading, 360.0), *options.gsd_m / gsd);
       prior_errors = text;
+    }
+    if (const char* from = std::getenv("GV_VIEWS_FROM"); from && drawn < std::atoi(from)) continue;
+    ++f.views;
+    if (std::getenv("GV_TRUTH")) {
+      std::vector<cv::Point2f> vc, bc;
+      const double w = p.size.width, h = p.size.height;
+      const cv::Point2d corners[4] = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+      for (int i = 0; i < 4; ++i) {
+        vc.emplace_back(corners[i]);
+        bc.emplace_back(
+            basemap.PixelFromMap(source.MapFromPixel(view.corners[static_cast<std::size_t>(i)])));
+      }
+      const cv::Matx33d truth(cv::getPerspectiveTransform(vc, bc));
+      cv::Mat g;
+      cv::cvtColor(view.image, g, cv::COLOR_BGR2GRAY);
+      const auto at = gv::AlignOrientationFields(g, basemap, truth, false);
+      const auto dense = gv::AlignOrientationFields(g, basemap, truth, true);
+      const auto polish = gv::PolishOrientationFields(g, basemap, truth);
+      const auto err = [&](const cv::Matx33d& hh) {
+        double e = 0;
+        for (int i = 0; i < 4; ++i)
+          e += cv::norm(Apply(hh, corners[i]) - cv::Point2d(bc[static_cast<std::size_t>(i)])) / 4;
+        return e;
+      };
+      std::printf(
+          "  truth view %3d fields %.3f dense from truth %.3f error %.2f px polish %.3f error %.2f "
+          "px\n",
+          drawn, at.correlation, dense.correlation, err(dense.homography), polish.correlation,
+          err(polish.homography));
+      if (std::string(std::getenv("GV_TRUTH")) == "only") continue;
     }
     const auto t0 = std::chrono::steady_clock::now();
     auto r = gv::Georeference(view.image, maps, options);
@@ -150,7 +188,7 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
       std::printf(
           "  %s view %3d rot %5.1f scale %4.2f tilt %4.1f blur %3.1f q%2d%s: %s inliers %4d error "
           "%.2f px %s\n",
-          name, f.views, p.rotation_deg, p.scale, p.tilt_deg, p.blur_sigma, p.jpeg_quality,
+          name, drawn, p.rotation_deg, p.scale, p.tilt_deg, p.blur_sigma, p.jpeg_quality,
           prior_errors.c_str(), !r.ok() ? r.error().message.c_str() : (r->ok ? "ok" : "no match"),
           r.ok() ? r->best_candidate_inliers : 0, error,
           r.ok() && !r->levels_searched.empty() ? r->levels_searched.back().c_str() : "");
@@ -226,6 +264,9 @@ int main(int argc, char** argv) {
       auto r = gv::Georeference(image, {naip09->get()}, options);
       if (!r.ok()) return;
       ++prior_photos;
+      if (std::getenv("GV_VERBOSE_UNRELATED") && !r->levels_searched.empty())
+        std::printf("  unrelated %s: %s %s\n", path.filename().c_str(),
+                    r->ok ? "placed" : "not placed", r->levels_searched.back().c_str());
       if (r->ok) {
         ++prior_false;
         std::printf(

@@ -382,12 +382,10 @@ bool SampleField(const cv::Mat& f, const cv::Mat& fx, const cv::Mat& fy, const c
 // One pass of AlignOrientationFields; `affine_first`: an affine correction only at the
 // coarsest level.
 FieldAlignment AlignFieldsOnce(const cv::Mat& photo, const Basemap& map, const cv::Matx33d& start,
-                               bool refine, bool affine_first) {
+                               const std::vector<double>& sides, bool refine, bool affine_first) {
   FieldAlignment fit;
   fit.homography = start;
   const cv::Matx33d plus(1, 0, 0.5, 0, 1, 0.5, 0, 0, 1), minus(1, 0, -0.5, 0, 1, -0.5, 0, 0, 1);
-  const std::vector<double> sides =
-      refine ? std::vector<double>{96, 192, kFineSide} : std::vector<double>{kFineSide};
   for (const double side : sides) {
     const auto bounds = FootprintBounds(fit.homography, photo.size());
     if (!bounds) return fit;
@@ -560,16 +558,22 @@ FieldAlignment AlignFieldsOnce(const cv::Mat& photo, const Basemap& map, const c
 
 FieldAlignment AlignOrientationFields(const cv::Mat& photo, const Basemap& map,
                                       const cv::Matx33d& start, bool refine) {
-  if (!refine) return AlignFieldsOnce(photo, map, start, false, false);
+  if (!refine) return AlignFieldsOnce(photo, map, start, {kFineSide}, false, false);
   // Twice: with a homography at every level, and with an affine correction only at the
   // coarsest (where the perspective is weakly seen and may wander); each reaches places the
   // other misses (tune views: 1.5 px against 9.8 px on one, the reverse on the test's). The
   // better correlated is kept.
-  FieldAlignment full = AlignFieldsOnce(photo, map, start, true, false);
-  FieldAlignment affine = AlignFieldsOnce(photo, map, start, true, true);
+  const std::vector<double> sides{96, 192, kFineSide};
+  FieldAlignment full = AlignFieldsOnce(photo, map, start, sides, true, false);
+  FieldAlignment affine = AlignFieldsOnce(photo, map, start, sides, true, true);
   if (!full.ok) return affine;
   if (!affine.ok) return full;
   return affine.correlation > full.correlation ? affine : full;
+}
+
+FieldAlignment PolishOrientationFields(const cv::Mat& photo, const Basemap& map,
+                                       const cv::Matx33d& start) {
+  return AlignFieldsOnce(photo, map, start, {kFineSide}, true, false);
 }
 
 namespace {
@@ -828,6 +832,17 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
     }
   }
   if (best_round.ok) {
+    // The place found, aligned once more on the finest level alone: the coarse-to-fine
+    // alignment and the patches leave a few pixels of error (coarse levels' blur pulls; the
+    // patches' homography is fitted to a few dozen points), which the finest fields remove.
+    // Kept when its fields correlate better and it stays within the priors.
+    const auto before = FieldsAt(best_round.h);
+    const FieldAlignment polish = PolishOrientationFields(photo, map, best_round.h);
+    if (before && polish.ok && polish.correlation > *before && WithinPriors(polish.homography)) {
+      log << "; polished (fields " << std::round(*before * 1000) / 1000 << " -> "
+          << std::round(polish.correlation * 1000) / 1000 << ")";
+      best_round.h = polish.homography;
+    }
     log << ": " << best_round.agreeing.size() << " of " << best_round.patches
         << " patches agree (mean " << std::round(best_round.mean * 100) / 100 << ")";
     result.homography = best_round.h;

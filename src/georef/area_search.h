@@ -22,6 +22,8 @@
 //    photo tilted 25-45 degrees back near a similarity of the ground; a place found so is
 //    kept only when its fields correlate as well as step 3 requires (0.33), whichever
 //    stage found it.
+// 5. Polish: the place kept is aligned once more on the finest level alone
+//    (PolishOrientationFields), kept when its fields correlate better.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -67,6 +69,11 @@ struct FieldAlignment {
 // correlated kept. With `refine` false, only the correlation at `start`. `photo`: 8-bit grey.
 FieldAlignment AlignOrientationFields(const cv::Mat& photo, const Basemap& map,
                                       const cv::Matx33d& start, bool refine = true);
+
+// From `start`, the homography aligned on the finest level alone (no coarser levels, whose
+// blur may pull a nearly right homography away).
+FieldAlignment PolishOrientationFields(const cv::Mat& photo, const Basemap& map,
+                                       const cv::Matx33d& start);
 
 // |a - b| on the circle, degrees in [0, 180].
 double AngleBetweenDeg(double a, double b);
