@@ -200,6 +200,8 @@ J EncGeoref(const GeorefResult& g) {
   return {{"ok", g.ok},
           {"message", g.message},
           {"method", g.method},
+          {"fields_correlation", g.fields_correlation},
+          {"weak_place", g.weak_place},
           {"basemap", g.basemap.string()},
           {"tentative", g.tentative},
           {"inliers", g.inliers},
@@ -444,6 +446,7 @@ Clue DecClue(const J& j) {
 GeorefResult DecGeoref(const J& j) {
   GeorefResult g;
   Get(j, "ok", g.ok), Get(j, "message", g.message), Get(j, "method", g.method);
+  Get(j, "fields_correlation", g.fields_correlation), Get(j, "weak_place", g.weak_place);
   g.basemap = j.at("basemap").get<std::string>();
   Get(j, "tentative", g.tentative), Get(j, "inliers", g.inliers);
   Get(j, "inlier_ratio", g.inlier_ratio);

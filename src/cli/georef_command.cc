@@ -153,9 +153,13 @@ void PrintText(const nlohmann::ordered_json& j) {
   if (!j["error"].is_null()) {
     std::cout << "error: " << j["error"].get<std::string>() << "\n";
   } else if (j["ok"].get<bool>()) {
-    std::printf("registered on %s (%d control points, rmse %.1f m, gsd %.2f m)\n",
+    std::printf("registered on %s (%d control points, rmse %.1f m, gsd %.2f m)",
                 j["basemap"].get<std::string>().c_str(), j["inliers"].get<int>(),
                 j["rmse_m"].get<double>(), j["gsd_m"].get<double>());
+    if (j.contains("weak_place") && j["weak_place"].get<bool>())
+      std::printf(": a weak place, tentative (its orientation fields correlate at %.2f)",
+                  j["fields_correlation"].get<double>());
+    std::printf("\n");
     std::fflush(stdout);
   } else {
     std::cout << "not registered: " << j["message"].get<std::string>() << "\n";

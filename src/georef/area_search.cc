@@ -849,6 +849,11 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
     result.points = best_round.agreeing;
     result.patches = best_round.patches;
     result.patch_mean = best_round.mean;
+    const auto fields = FieldsAt(best_round.h);
+    result.fields = fields.value_or(0);
+    result.weak = !fields || *fields < kMinDenseCorrelation;
+    if (result.weak)
+      log << "; a weak place (its fields correlate below " << kMinDenseCorrelation << ")";
     result.ok = true;
   } else {
     log << ": no place where the photo's patches agree";

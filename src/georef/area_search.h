@@ -50,7 +50,13 @@ struct AreaSearchResult {
   int patches = 0;        // patches correlated in the last round
   double coarse = 0;      // normalised correlation of the best coarse peak
   double patch_mean = 0;  // mean normalised correlation of the agreeing patches
-  std::string log;        // what was searched, for the result's levels_searched
+  // The orientation fields' correlation at the place (finest level; 0 when too little of the
+  // photo falls on the basemap's data to compare), and whether it is below the 0.33 that a
+  // place found through a guessed tilt needs: a weak place, as likely wrong as right on the
+  // validation views (docs/evaluation.md), to be reported as tentative.
+  double fields = 0;
+  bool weak = false;
+  std::string log;  // what was searched, for the result's levels_searched
 };
 
 // A homography aligned densely on the orientation fields (step 3 of AreaSearch).

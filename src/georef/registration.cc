@@ -516,6 +516,8 @@ Result<GeorefResult> Georeference(const cv::Mat& photo, const std::vector<const 
   if (auto st = DescribeFootprint(*area_map, area.homography, area.points, result); !st.ok())
     return st.error();
   result.method = "area";
+  result.fields_correlation = area.fields;
+  result.weak_place = area.weak;
   result.ok = true;
   return result;
 }

@@ -59,8 +59,12 @@ struct ControlPoint {
 
 struct GeorefResult {
   bool ok = false;
-  std::string message;            // why not, when !ok; what was searched
-  std::string method;             // "features" or "area" (the priors' area search)
+  std::string message;  // why not, when !ok; what was searched
+  std::string method;   // "features" or "area" (the priors' area search)
+  // Area search only: the orientation fields' correlation at the place, and whether it is
+  // weak (below 0.33: a tentative place; AreaSearchResult::weak).
+  double fields_correlation = 0;
+  bool weak_place = false;
   std::filesystem::path basemap;  // the basemap that matched (or gave the best candidate)
   int tentative = 0, inliers = 0;
   double inlier_ratio = 0;

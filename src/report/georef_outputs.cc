@@ -57,6 +57,10 @@ nlohmann::ordered_json GeorefJson(const GeorefResult& r) {
       h.push_back({r.homography(row, 0), r.homography(row, 1), r.homography(row, 2)});
     j["homography"] = h;
     j["control_points"] = r.control_points.size();
+    if (r.method == "area") {
+      j["fields_correlation"] = r.fields_correlation;
+      j["weak_place"] = r.weak_place;
+    }
   } else {
     j["corners_lonlat"] = nullptr;
     j["footprint"] = nullptr;

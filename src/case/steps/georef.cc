@@ -66,12 +66,25 @@ class GeorefStep : public Step {
                   result->basemap.filename().string().c_str(), result->inliers, result->rmse_m,
                   result->gsd_m);
     clue.description = text;
+    if (result->weak_place) {
+      // An area-search place whose orientation fields correlate below 0.33: on the
+      // validation views as many such places were wrong as right (docs/evaluation.md).
+      clue.description += " (a weak place: tentative)";
+      clue.confidence = 0.5;
+      std::snprintf(text, sizeof text,
+                    "a weak area-search place: the orientation fields correlate at %.2f "
+                    "(below 0.33); as many such places were wrong as right in evaluation",
+                    result->fields_correlation);
+      clue.confidence_note = text;
+    }
     clue.params = {{"basemap", result->basemap.string()},
                    {"basemap_sha256", basemap_sha256},
                    {"basemap_crs", result->basemap_crs},
                    {"inliers", result->inliers},
                    {"inlier_ratio", result->inlier_ratio},
                    {"rmse_m", result->rmse_m},
+                   {"method", result->method},
+                   {"weak_place", result->weak_place},
                    {"gsd_m", result->gsd_m},
                    {"control_points", result->control_points.size()},
                    {"gcps", gcps}};
