@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 #include <optional>
 #include <sstream>
 
 #include "georef/footprint.h"
+#include "util/ordered_pool.h"
 
 namespace gv {
 namespace {
@@ -598,7 +600,7 @@ double AngleBetweenDeg(double a, double b) {
 }
 
 AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::Rect2d& region,
-                            const AreaSearchPrior& prior) {
+                            const AreaSearchPrior& prior, std::size_t threads) {
   AreaSearchResult result;
   std::ostringstream log;
   const double foot = std::max(photo.cols, photo.rows) * prior.scale;  // full-res pixels
@@ -642,52 +644,72 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
                        cv::getOptimalDFTSize(level.height + static_cast<int>(side)));
     const cv::Mat base_spectrum = Spectrum(base, fft);
     const cv::Mat energy_spectrum = Spectrum(base_energy, fft);
-    std::vector<Peak> peaks;
-    for (const auto& shape : shapes) {
-      for (const double s : scales) {
-        for (const double rot : rotations) {
-          const Template t = MakeTemplate(photo, rot, s / d, shape);
-          const double t_norm = cv::norm(t.field);
-          if (t_norm <= 0) continue;
-          cv::Mat mask_c;
-          {
-            cv::Mat m;
-            t.mask.convertTo(m, CV_32F, 1.0 / 255);
-            cv::Mat z[] = {m, cv::Mat::zeros(m.size(), CV_32F)};
-            cv::merge(z, 2, mask_c);
+    // Every (shape, scale, rotation) of the grid is one job, run on all cores; each keeps its
+    // best placement in its own slot, so the peaks do not depend on the threads' order.
+    struct Job {
+      const Shape* shape;
+      double s, rot;
+    };
+    std::vector<Job> jobs;
+    for (const auto& shape : shapes)
+      for (const double s : scales)
+        for (const double rot : rotations) jobs.push_back({&shape, s, rot});
+    std::vector<Peak> found(jobs.size());
+    const auto CorrelateOne = [&](std::size_t i) {
+      const Shape& shape = *jobs[i].shape;
+      const double s = jobs[i].s, rot = jobs[i].rot;
+      const Template t = MakeTemplate(photo, rot, s / d, shape);
+      const double t_norm = cv::norm(t.field);
+      if (t_norm <= 0) return;
+      cv::Mat mask_c;
+      {
+        cv::Mat m;
+        t.mask.convertTo(m, CV_32F, 1.0 / 255);
+        cv::Mat z[] = {m, cv::Mat::zeros(m.size(), CV_32F)};
+        cv::merge(z, 2, mask_c);
+      }
+      const double area = cv::countNonZero(t.mask);
+      const cv::Mat num = Correlate(base_spectrum, Spectrum(t.field, fft));
+      const cv::Mat den = Correlate(energy_spectrum, Spectrum(mask_c, fft));
+      // Placements whose template lies mostly inside the level: shifts from -1/4 of the
+      // template to the far side less 3/4 of it (negative shifts wrap around).
+      const int x_from = -t.field.cols / 4, x_to = level.width - 3 * t.field.cols / 4;
+      const int y_from = -t.field.rows / 4, y_to = level.height - 3 * t.field.rows / 4;
+      Peak best;
+      for (int y = y_from; y <= y_to; ++y) {
+        const int yy = (y + fft.height) % fft.height;
+        const float* nrow = num.ptr<float>(yy);
+        const float* drow = den.ptr<float>(yy);
+        for (int x = x_from; x <= x_to; ++x) {
+          const int xx = (x + fft.width) % fft.width;
+          const double e = std::max(0.0f, drow[xx]);
+          if (e < 0.5 * mean_energy * area) continue;  // mostly outside the data
+          const double score = nrow[xx] / (t_norm * std::sqrt(e + 0.05 * mean_energy * area));
+          if (score > best.score) {
+            best.score = score;
+            best.h =
+                PlacedHomography(t, {static_cast<double>(x), static_cast<double>(y)}, region, d);
           }
-          const double area = cv::countNonZero(t.mask);
-          const cv::Mat num = Correlate(base_spectrum, Spectrum(t.field, fft));
-          const cv::Mat den = Correlate(energy_spectrum, Spectrum(mask_c, fft));
-          // Placements whose template lies mostly inside the level: shifts from -1/4 of the
-          // template to the far side less 3/4 of it (negative shifts wrap around).
-          const int x_from = -t.field.cols / 4, x_to = level.width - 3 * t.field.cols / 4;
-          const int y_from = -t.field.rows / 4, y_to = level.height - 3 * t.field.rows / 4;
-          Peak best;
-          for (int y = y_from; y <= y_to; ++y) {
-            const int yy = (y + fft.height) % fft.height;
-            const float* nrow = num.ptr<float>(yy);
-            const float* drow = den.ptr<float>(yy);
-            for (int x = x_from; x <= x_to; ++x) {
-              const int xx = (x + fft.width) % fft.width;
-              const double e = std::max(0.0f, drow[xx]);
-              if (e < 0.5 * mean_energy * area) continue;  // mostly outside the data
-              const double score = nrow[xx] / (t_norm * std::sqrt(e + 0.05 * mean_energy * area));
-              if (score > best.score) {
-                best.score = score;
-                best.h = PlacedHomography(t, {static_cast<double>(x), static_cast<double>(y)},
-                                          region, d);
-              }
-            }
-          }
-          best.rotation_deg = rot;
-          best.scale = s;
-          if (best.score > 0) peaks.push_back(best);
         }
       }
-    }
-    std::sort(peaks.begin(), peaks.end(),
-              [](const Peak& a, const Peak& b) { return a.score > b.score; });
+      best.rotation_deg = rot;
+      best.scale = s;
+      found[i] = best;
+    };
+    // A job that cannot allocate its template or spectra has no peak (workers must not throw).
+    const auto Correlated = [&](std::size_t i) {
+      try {
+        CorrelateOne(i);
+      } catch (const cv::Exception&) {
+      } catch (const std::bad_alloc&) {
+      }
+    };
+    OrderedParallelFor(jobs.size(), threads, jobs.size() + 1, Correlated, [](std::size_t) {});
+    std::vector<Peak> peaks;
+    for (const auto& p : found)
+      if (p.score > 0) peaks.push_back(p);
+    std::stable_sort(peaks.begin(), peaks.end(),
+                     [](const Peak& a, const Peak& b) { return a.score > b.score; });
     // Distinct places: a peak whose centre falls within a quarter footprint of a better one
     // is the same place.
     std::vector<Peak> distinct;

@@ -84,8 +84,9 @@ FieldAlignment PolishOrientationFields(const cv::Mat& photo, const Basemap& map,
 // |a - b| on the circle, degrees in [0, 180].
 double AngleBetweenDeg(double a, double b);
 
-// `photo`: 8-bit grey. `region`: full-resolution basemap pixels to search.
+// `photo`: 8-bit grey. `region`: full-resolution basemap pixels to search. The coarse search
+// runs on `threads` threads (0: one per core); the basemap is read on the calling thread.
 AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::Rect2d& region,
-                            const AreaSearchPrior& prior);
+                            const AreaSearchPrior& prior, std::size_t threads = 0);
 
 }  // namespace gv

@@ -488,7 +488,8 @@ Result<GeorefResult> Georeference(const cv::Mat& photo, const std::vector<const 
     prior.rotation_tol_deg = o.heading_tol_deg;
     prior.scale = *o.gsd_m / map->info().pixel_size_m;
     prior.scale_rel_tol = o.gsd_rel_tol;
-    AreaSearchResult found = AreaSearch(gray, *map, *region, prior);
+    AreaSearchResult found =
+        AreaSearch(gray, *map, *region, prior, static_cast<std::size_t>(std::max(0, o.threads)));
     result.levels_searched.push_back(found.log);
     if (!found.ok) continue;
     // The search keeps within the priors' ranges plus a margin for its own error; a place
