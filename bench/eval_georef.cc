@@ -49,7 +49,8 @@ namespace {
 
 struct SetFigures {
   int views = 0, registered = 0, success = 0;
-  std::vector<double> errors_px;  // mean corner error of successes
+  std::vector<double> errors_px;   // mean corner error of successes
+  int weak = 0, weak_success = 0;  // area-search places reported weak (tentative), and right
   double seconds = 0;
 };
 
@@ -183,6 +184,10 @@ SetFigures RunSet(const char* name, const gv::Basemap& source, const gv::Basemap
         ++f.success;
         f.errors_px.push_back(error);
       }
+      if (r->weak_place) {
+        ++f.weak;
+        f.weak_success += error <= 5 ? 1 : 0;
+      }
     }
     if (verbose || !(error <= 5)) {
       std::printf(
@@ -282,6 +287,8 @@ int main(int argc, char** argv) {
                 prior_photos, prior_false);
     PrintSet("naip 2009, priors", cross_priors, (*naip09)->info().pixel_size_m,
              "heading +-10 deg, gsd +-20 %: target >= 90%");
+    std::printf("  of which weak places (tentative): %d registered, %d within 5 px\n",
+                cross_priors.weak, cross_priors.weak_success);
     return 0;
   }
   const SetFigures landsat = RunSet("landsat", **rgb, **rgb, n, seed, verbose);
@@ -312,6 +319,8 @@ int main(int argc, char** argv) {
            "target >= 90%, median < 2 px");
   PrintSet("naip 2009, priors", cross_priors, (*naip09)->info().pixel_size_m,
            "heading +-10 deg, gsd +-20 %: target >= 90%");
+  std::printf("  of which weak places (tentative): %d registered, %d within 5 px\n",
+              cross_priors.weak, cross_priors.weak_success);
   PrintSet("naip 2020 on 2020", same, (*naip20)->info().pixel_size_m,
            "same-date control, no target");
   PrintSet("naip scale 0.25x/4x", extremes, (*naip20)->info().pixel_size_m,
