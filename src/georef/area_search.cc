@@ -858,12 +858,14 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
     // alignment and the patches leave a few pixels of error (coarse levels' blur pulls; the
     // patches' homography is fitted to a few dozen points), which the finest fields remove.
     // Kept when its fields correlate better and it stays within the priors.
-    const auto before = FieldsAt(best_round.h);
+    std::optional<double> fields = FieldsAt(best_round.h);
+    const std::optional<double> before = fields;
     const FieldAlignment polish = PolishOrientationFields(photo, map, best_round.h);
     if (before && polish.ok && polish.correlation > *before && WithinPriors(polish.homography)) {
       log << "; polished (fields " << std::round(*before * 1000) / 1000 << " -> "
           << std::round(polish.correlation * 1000) / 1000 << ")";
       best_round.h = polish.homography;
+      fields = FieldsAt(best_round.h);
     }
     log << ": " << best_round.agreeing.size() << " of " << best_round.patches
         << " patches agree (mean " << std::round(best_round.mean * 100) / 100 << ")";
@@ -871,7 +873,6 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
     result.points = best_round.agreeing;
     result.patches = best_round.patches;
     result.patch_mean = best_round.mean;
-    const auto fields = FieldsAt(best_round.h);
     result.fields = fields.value_or(0);
     result.weak = !fields || *fields < kMinDenseCorrelation;
     if (result.weak)
