@@ -417,6 +417,34 @@ TEST(AreaSearch, TiltedPassPlacesAVeryObliquePhotoWithPriors) {
   EXPECT_FALSE(r->ok) << r->levels_searched.back();
 }
 
+// A 240x180 view tilted 12 degrees about an axis at 60 degrees, turned 25 degrees, 0.8
+// source pixels a view pixel, JPEG 85, as another year would show it, in grey: the dense
+// alignment's tests' photo.
+struct GreyView {
+  bench::View view;
+  cv::Mat photo;
+};
+
+GreyView TiltedViewOfAnotherYear(const Scene& s) {
+  bench::ViewParams p;
+  p.size = {240, 180};
+  p.rotation_deg = 25;
+  p.scale = 0.8;
+  p.tilt_deg = 12;
+  p.tilt_azimuth_deg = 60;
+  p.jpeg_quality = 85;
+  GreyView g;
+  g.view = bench::CutView(s.colour, s.mask, {160, 160}, p);
+  cv::cvtColor(AnotherYear(g.view.image), g.photo, cv::COLOR_BGR2GRAY);
+  return g;
+}
+
+// The corners of a photo of `size` (top-left, top-right, bottom-right, bottom-left).
+std::vector<cv::Point2f> PhotoCorners(cv::Size size) {
+  const float w = static_cast<float>(size.width), h = static_cast<float>(size.height);
+  return {{0, 0}, {w, 0}, {w, h}, {0, h}};
+}
+
 // The dense stage of the area search: a photo of another year tilted 12 degrees, from the
 // similarity nearest the truth (what the coarse search can give: no perspective) shifted a
 // few pixels, 11 px off at the corners, aligned on the orientation fields to within a pixel
@@ -425,23 +453,13 @@ TEST(AreaSearch, TiltedPassPlacesAVeryObliquePhotoWithPriors) {
 // 11-15 px: from 15-19 px off, at tilts of 16-20 degrees, it can end elsewhere.)
 TEST(AreaSearch, DenseAlignmentTakesUpATiltedPhotosPerspective) {
   Scene s = LoadLandsat();
-  bench::ViewParams p;
-  p.size = {240, 180};
-  p.rotation_deg = 25;
-  p.scale = 0.8;
-  p.tilt_deg = 12;
-  p.tilt_azimuth_deg = 60;
-  p.jpeg_quality = 85;
-  const bench::View view = bench::CutView(s.colour, s.mask, {160, 160}, p);
-  ASSERT_GT(view.valid_share, 0.999);
-  cv::Mat photo;
-  cv::cvtColor(AnotherYear(view.image), photo, cv::COLOR_BGR2GRAY);
+  const GreyView g = TiltedViewOfAnotherYear(s);
+  ASSERT_GT(g.view.valid_share, 0.999);
+  const bench::View& view = g.view;
+  const cv::Mat& photo = g.photo;
   const auto corner_error = [&](const cv::Matx33d& h) { return MeanCornerErrorPx(h, view); };
   // The similarity that maps the photo's corners nearest to the truth's, then 3 px aside.
-  const std::vector<cv::Point2f> from = {{0, 0},
-                                         {1.0f * photo.cols, 0},
-                                         {1.0f * photo.cols, 1.0f * photo.rows},
-                                         {0, 1.0f * photo.rows}};
+  const std::vector<cv::Point2f> from = PhotoCorners(photo.size());
   std::vector<cv::Point2f> to;
   for (const auto& corner : view.corners) to.emplace_back(corner + cv::Point2d(3, -2));
   const cv::Mat similarity = cv::estimateAffinePartial2D(from, to);
@@ -503,21 +521,11 @@ TEST(AreaSearch, AWeakPlaceIsKeptAndSaidToBeWeak) {
 // comes within a pixel, its fields correlating better; from the truth it stays there.
 TEST(AreaSearch, PolishOnTheFinestLevelRemovesTheLastPixels) {
   Scene s = LoadLandsat();
-  bench::ViewParams p;
-  p.size = {240, 180};
-  p.rotation_deg = 25;
-  p.scale = 0.8;
-  p.tilt_deg = 12;
-  p.tilt_azimuth_deg = 60;
-  p.jpeg_quality = 85;
-  const bench::View view = bench::CutView(s.colour, s.mask, {160, 160}, p);
-  ASSERT_GT(view.valid_share, 0.999);
-  cv::Mat photo;
-  cv::cvtColor(AnotherYear(view.image), photo, cv::COLOR_BGR2GRAY);
-  const std::vector<cv::Point2f> from = {{0, 0},
-                                         {1.0f * photo.cols, 0},
-                                         {1.0f * photo.cols, 1.0f * photo.rows},
-                                         {0, 1.0f * photo.rows}};
+  const GreyView g = TiltedViewOfAnotherYear(s);
+  ASSERT_GT(g.view.valid_share, 0.999);
+  const bench::View& view = g.view;
+  const cv::Mat& photo = g.photo;
+  const std::vector<cv::Point2f> from = PhotoCorners(photo.size());
   std::vector<cv::Point2f> to;
   for (const auto& corner : view.corners) to.emplace_back(corner);
   const cv::Matx33d truth(cv::getPerspectiveTransform(from, to));
