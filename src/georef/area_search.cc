@@ -1,6 +1,7 @@
 #include "georef/area_search.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <new>
 #include <opencv2/calib3d.hpp>
@@ -696,12 +697,16 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
       best.scale = s;
       found[i] = best;
     };
-    // A job that cannot allocate its template or spectra has no peak (workers must not throw).
+    // A job that cannot allocate its template or spectra has no peak (workers must not
+    // throw); how many failed is said in the log.
+    std::atomic<int> failed{0};
     const auto Correlated = [&](std::size_t i) {
       try {
         CorrelateOne(i);
       } catch (const cv::Exception&) {
+        ++failed;
       } catch (const std::bad_alloc&) {
+        ++failed;
       }
     };
     OrderedParallelFor(jobs.size(), threads, jobs.size() + 1, Correlated, [](std::size_t) {});
@@ -725,6 +730,7 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
     }
     log << " (" << rotations.size() << " rotations x " << scales.size() << " scales";
     if (shapes.size() > 1) log << " x " << shapes.size() << " tilts";
+    if (failed > 0) log << ", " << failed << " failed (an OpenCV error or out of memory)";
     if (!distinct.empty()) log << ", best " << std::round(distinct[0].score * 1000) / 1000;
     log << ")";
     double best_score = 0;
