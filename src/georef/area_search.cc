@@ -43,6 +43,14 @@ constexpr double kMinDenseCorrelation = 0.33;
 // tune views right places correlated at 0.30-0.46, an unrelated photo's place at 0.08.
 constexpr double kMinPlaceCorrelation = 0.2;
 constexpr double kTiltDeg = 35;  // the second pass's camera tilt (AreaSearch)
+// A distinctive peak of the tilted pass: its coarse score at least kDistinctPeakRatio times
+// the next distinct peak's. On the tune views, every tilted pass whose best peak stood out so
+// (6 of 6, ratios 1.35-1.73) had the truth there, and no unrelated photo's did (40 tilted
+// passes, ratios 1.01-1.18); a place there is kept at a lower correlation of its fields,
+// kMinDistinctCorrelation (the fields of the tune views the search missed, tilted 25-45
+// degrees, correlate at 0.28-0.34 at their true places), as a weak place.
+constexpr double kDistinctPeakRatio = 1.3;
+constexpr double kMinDistinctCorrelation = 0.25;
 
 // Doubled-angle orientation field: CV_32FC2 (cos 2t, sin 2t) x |g| / (|g| + median |g|),
 // zero outside `valid` (eroded so that the data's edge makes no gradient).
@@ -636,6 +644,10 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
   };
   const cv::Point2d centre(photo.cols / 2.0, photo.rows / 2.0);
   PatchRound best_round;
+  // The last pass's distinct coarse peaks, best first, and its dense alignments from the best
+  // two (those within the priors).
+  std::vector<Peak> pass_peaks;
+  std::vector<FieldAlignment> pass_dense;
   // One pass: the coarse search over the grid with each of `shapes`, its best distinct peaks
   // refined by patches and aligned densely; true when a place is found (in best_round).
   const auto Pass = [&](const std::vector<Shape>& shapes) {
@@ -732,6 +744,7 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
     if (shapes.size() > 1) log << " x " << shapes.size() << " tilts";
     if (failed > 0) log << ", " << failed << " failed (an OpenCV error or out of memory)";
     if (!distinct.empty()) log << ", best " << std::round(distinct[0].score * 1000) / 1000;
+    if (distinct.size() > 1) log << ", next " << std::round(distinct[1].score * 1000) / 1000;
     log << ")";
     double best_score = 0;
     for (const auto& p : distinct) {
@@ -777,9 +790,12 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
     // patch fit 20 px off at 0.14 against the dense fit 1.6 px off at 0.45).
     FieldAlignment dense;
     int tried = 0;
+    pass_peaks = distinct;
+    pass_dense.clear();
     for (const auto& p : distinct) {
       if (p.score < kMinCoarse || tried++ >= kDensePeaks) break;
       const FieldAlignment f = AlignOrientationFields(photo, map, p.h);
+      if (f.ok && WithinPriors(f.homography)) pass_dense.push_back(f);
       if (f.ok && f.correlation > dense.correlation && WithinPriors(f.homography)) dense = f;
     }
     if (dense.ok) {
@@ -826,6 +842,68 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
     const FieldAlignment at = AlignOrientationFields(photo, map, h, false);
     return at.ok ? std::optional<double>(at.correlation) : std::nullopt;
   };
+  // A tilted pass's place that its fields do not confirm at once: the patches' place and the
+  // dense alignments from the two best peaks, each polished on the finest level (a guessed
+  // tilt leaves a few pixels that lower the correlation); the best correlated is kept when it
+  // reaches kMinDenseCorrelation, or, where the pass's best coarse peak stands out
+  // (kDistinctPeakRatio), the best correlated of those at that peak when it reaches
+  // kMinDistinctCorrelation (a weak place). Kept in best_round, within the priors.
+  double tilted_fields = 0;  // of the place TiltedPlace kept
+  const auto TiltedPlace = [&]() {
+    struct Candidate {
+      cv::Matx33d h;
+      double fields;
+      bool patches;  // the patches' place (their control points stay)
+    };
+    std::vector<Candidate> candidates;
+    std::vector<std::pair<cv::Matx33d, bool>> starts;
+    if (best_round.ok) starts.emplace_back(best_round.h, true);
+    for (const auto& f : pass_dense) starts.emplace_back(f.homography, false);
+    for (const auto& [h, patches] : starts) {
+      cv::Matx33d at = h;
+      std::optional<double> fields = FieldsAt(at);
+      const FieldAlignment polish = PolishOrientationFields(photo, map, at);
+      if (polish.ok && (!fields || polish.correlation > *fields) &&
+          WithinPriors(polish.homography)) {
+        at = polish.homography;
+        fields = FieldsAt(at);
+      }
+      if (fields && WithinPriors(at)) candidates.push_back({at, *fields, patches});
+    }
+    const auto peak = pass_peaks.empty() ? std::nullopt : ApplyHomography(pass_peaks[0].h, centre);
+    const bool distinct = pass_peaks.size() >= 2 && pass_peaks[0].score >= kMinCoarse &&
+                          pass_peaks[0].score >= kDistinctPeakRatio * pass_peaks[1].score;
+    const Candidate* kept = nullptr;
+    for (const auto& c : candidates)
+      if (c.fields >= kMinDenseCorrelation && (!kept || c.fields > kept->fields)) kept = &c;
+    if (kept) {
+      log << "; polished, its place correlates " << std::round(kept->fields * 1000) / 1000;
+    } else if (distinct) {
+      log << "; its best peak stands out (" << std::round(pass_peaks[0].score * 1000) / 1000
+          << " against " << std::round(pass_peaks[1].score * 1000) / 1000 << ")";
+      for (const auto& c : candidates) {
+        const auto at = ApplyHomography(c.h, centre);
+        if (peak && at && cv::norm(*at - *peak) < foot / 4 && c.fields >= kMinDistinctCorrelation &&
+            (!kept || c.fields > kept->fields))
+          kept = &c;
+      }
+      if (kept)
+        log << ", its place kept (fields " << std::round(kept->fields * 1000) / 1000 << ")";
+      else
+        log << ", no place there correlates at " << kMinDistinctCorrelation;
+    }
+    if (!kept) return false;
+    if (!kept->patches) {
+      // A round of patches around it gives the control points (none when they disagree).
+      PatchRound check = RefineByPatches(photo, map, kept->h, 0.015, 8, 0.25, true);
+      best_round = check.ok ? std::move(check) : PatchRound{};
+    }
+    best_round.h = kept->h;
+    best_round.ok = true;
+    result.coarse = pass_peaks.empty() ? 0 : pass_peaks[0].score;
+    tilted_fields = kept->fields;
+    return true;
+  };
   std::optional<double> first_fields;
   const bool first = Pass({Shape{}});
   if (first) first_fields = FieldsAt(best_round.h);
@@ -848,6 +926,20 @@ AreaSearchResult AreaSearch(const cv::Mat& photo, const Basemap& map, const cv::
           log << "correlate " << std::round(*fields * 1000) / 1000 << ")";
         else
           log << "not comparable)";
+        if (!TiltedPlace()) best_round = PatchRound{};
+      }
+    } else {
+      TiltedPlace();
+    }
+    // A polished place against a weak first place: the first place is kept when it lies
+    // there too (the simpler model) or correlates better.
+    if (best_round.ok && tilted_fields > 0 && untilted.ok && first_fields) {
+      const auto a = ApplyHomography(best_round.h, centre), b = ApplyHomography(untilted.h, centre);
+      if (a && b && cv::norm(*a - *b) < foot / 4) {
+        log << "; the first place lies there too";
+        best_round = PatchRound{};
+      } else if (*first_fields >= tilted_fields) {
+        log << "; the first place correlates better";
         best_round = PatchRound{};
       }
     }

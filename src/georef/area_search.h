@@ -17,11 +17,16 @@
 //    fields (AlignOrientationFields); it replaces the patches' when its fields correlate
 //    well and better than theirs, or stands alone where the patches agreed on no place but
 //    it correlates well and a round of patches around it agrees (at least 6 and 30 %).
-// 4. Tilted: where steps 1-3 found no place, they run again with the photo unfolded by a
-//    guessed camera tilt (35 degrees about eight axes 45 degrees apart), which brings a
-//    photo tilted 25-45 degrees back near a similarity of the ground; a place found so is
-//    kept only when its fields correlate as well as step 3 requires (0.33), whichever
-//    stage found it.
+// 4. Tilted: where steps 1-3 found no place, or one whose fields correlate below 0.33,
+//    they run again with the photo unfolded by a guessed camera tilt (35 degrees about
+//    eight axes 45 degrees apart), which brings a photo tilted 25-45 degrees back near a
+//    similarity of the ground. A place found so is kept when its fields correlate as well
+//    as step 3 requires (0.33), whichever stage found it; failing that, the patches' place
+//    and the dense alignments from the two best peaks are polished (step 5) and the best
+//    correlated is kept at 0.33; failing that too, where the pass's best coarse peak stands
+//    out (1.3 times the next distinct one), the best of them at that peak is kept at 0.25,
+//    as a weak place. A weak first place is kept instead when it lies there too or
+//    correlates better, or (at 0.2 or more) when the tilted pass kept nothing.
 // 5. Polish: the place kept is aligned once more on the finest level alone
 //    (PolishOrientationFields), kept when its fields correlate better.
 #pragma once

@@ -575,5 +575,42 @@ TEST(Georef, AFeatureRegistrationThatContradictsThePriorsIsRefused) {
   EXPECT_FALSE(Georeference(v.image, {s.map.get()}, bad).ok());
 }
 
+// A photo of another year tilted 36 degrees, blurred (sigma 2 px) and noisy: the tilted pass
+// finds its place, but the fields there correlate below the 0.33 that a place found through a
+// guessed tilt needs, so it used to be refused. The pass's best coarse peak stands out (well
+// above the next distinct one): the place there is kept, polished, as a weak place, within a
+// pixel of the truth.
+TEST(AreaSearch, ADistinctTiltedPeakKeepsAWeakPlace) {
+  Scene s = LoadLandsat();
+  bench::ViewParams p = SlightlyTilted();
+  p.tilt_deg = 36;
+  p.tilt_azimuth_deg = 60;
+  const PriorCase c = AnotherYearView(s, p);
+  ASSERT_GT(c.view.valid_share, 0.999);
+  cv::Mat noise(c.photo.size(), CV_32FC3), soft;
+  cv::RNG rng(7);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 20);
+  cv::GaussianBlur(c.photo, soft, cv::Size(0, 0), 2.0);
+  soft.convertTo(soft, CV_32FC3);
+  soft += noise;
+  soft.convertTo(soft, CV_8UC3);
+  GeorefOptions o;
+  o.heading_deg = std::fmod(c.heading_deg + 3, 360);
+  o.heading_tol_deg = 5;
+  o.gsd_m = c.gsd_m * 1.05;
+  o.gsd_rel_tol = 0.1;
+  auto r = Georeference(soft, {s.map.get()}, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const std::string log = r->levels_searched.back();
+  ASSERT_NE(log.find("(refused: its fields correlate"), std::string::npos)
+      << "the tilted pass's place was not refused: the test shows nothing: " << log;
+  EXPECT_NE(log.find("its best peak stands out"), std::string::npos) << log;
+  ASSERT_TRUE(r->ok) << r->message << ": " << log;
+  EXPECT_EQ(r->method, "area");
+  EXPECT_LT(MeanCornerErrorPx(*r, c.view), 1.5);
+  EXPECT_TRUE(r->weak_place) << log;
+  EXPECT_GT(r->fields_correlation, 0.25);
+}
+
 }  // namespace
 }  // namespace gv
