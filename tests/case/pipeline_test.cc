@@ -45,7 +45,7 @@ class PipelineTest : public ::testing::Test {
     if (!yaml.empty()) test::WriteText(dir_ / "case.yaml", yaml);
     auto config = LoadCaseConfig(dir_.path());
     EXPECT_TRUE(config.ok()) << config.error().message;
-    PipelineOptions options;
+    PipelineOptions options = options_;
     options.skip = std::move(skip);
     options.locate.cascade = cascade;
     auto built = BuildCase(dir_.path(), options.inspect, {}, config.ok() ? *config : CaseConfig{});
@@ -70,6 +70,7 @@ class PipelineTest : public ::testing::Test {
     return false;
   }
   test::TempDir dir_;
+  PipelineOptions options_;  // what Run starts from
 };
 
 TEST_F(PipelineTest, TimeZoneClueFromTheRecordedOffset) {
@@ -439,6 +440,33 @@ TEST_F(PipelineTest, ReferenceMatchAndFootprint) {
   EXPECT_EQ(footprint->params["basemap_sha256"].get<std::string>().size(), 64u);
   ASSERT_TRUE(ground.georef);
   EXPECT_EQ(ClueOf(Photo(c, "casino.jpg"), "footprint"), nullptr);
+}
+
+// A photo of the basemap's ground as another year shows it, blurred and noisy, with the
+// photo's heading and scale known roughly (as an analyst gives them): the area search places
+// it, but its orientation fields correlate below 0.33 there, so its footprint clue says it
+// is a weak place and is trusted half (fusion then gives it an outlier's chance). The sharp
+// photo's footprint is trusted fully.
+TEST_F(PipelineTest, AWeakPlaceGivesAHalfTrustedFootprint) {
+  const test::LandsatScene scene = test::LoadLandsatScene();
+  const test::PriorCase c = test::AnotherYearView(scene);
+  test::WriteBytes(dir_ / "weak.jpg", Jpeg(test::BlurredAndNoisy(c.photo, 3.5, 30), 95));
+  test::WriteBytes(dir_ / "sharp.jpg", Jpeg(c.photo, 95));
+  std::filesystem::copy_file(test::kLandsatCrop, dir_ / "map.tif");
+  options_.georef.heading_deg = std::fmod(c.heading_deg + 7, 360);
+  options_.georef.gsd_m = c.gsd_m * 1.15;
+  const Case run = Run("basemaps: [map.tif]\n", {"forensics", "text", "same_scene"});
+  const Clue* weak = ClueOf(Photo(run, "weak.jpg"), "footprint");
+  ASSERT_NE(weak, nullptr);
+  EXPECT_TRUE(weak->params["weak_place"].get<bool>());
+  EXPECT_DOUBLE_EQ(weak->confidence, 0.5);
+  EXPECT_NE(weak->description.find("weak place"), std::string::npos) << weak->description;
+  EXPECT_NE(weak->confidence_note.find("below 0.33"), std::string::npos) << weak->confidence_note;
+  const Clue* sharp = ClueOf(Photo(run, "sharp.jpg"), "footprint");
+  ASSERT_NE(sharp, nullptr);
+  EXPECT_FALSE(sharp->params["weak_place"].get<bool>());
+  EXPECT_DOUBLE_EQ(sharp->confidence, 1.0);
+  EXPECT_TRUE(sharp->confidence_note.empty());
 }
 
 TEST_F(PipelineTest, AnObliquePhotoMatchesAReferenceOnlyThroughTheCascade) {

@@ -21,6 +21,10 @@ namespace gv {
 namespace {
 
 using Scene = test::LandsatScene;
+using test::AnotherYear;
+using test::AnotherYearView;
+using test::PriorCase;
+using test::SlightlyTilted;
 const std::filesystem::path& kLandsat = test::kLandsatCrop;
 
 Scene LoadLandsat() { return test::LoadLandsatScene(); }
@@ -282,52 +286,6 @@ TEST(Georef, SimulatedTiltsFindMoreOnAVeryObliqueView) {
   EXPECT_TRUE(r->ok) << r->message;
 }
 
-// The view as another year would show it: its greys folded by a curve that is not monotonic
-// (dark fields turn light and light ones dark, as a change of crop or water does), so that
-// the gradients keep their lines but not their signs. SIFT finds nothing in common.
-cv::Mat AnotherYear(const cv::Mat& bgr) {
-  cv::Mat gray;
-  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
-  cv::Mat lut(1, 256, CV_8U);
-  for (int i = 0; i < 256; ++i)
-    lut.at<uchar>(i) = cv::saturate_cast<uchar>(128 + 120 * std::sin(i / 255.0 * 3 * CV_PI));
-  cv::LUT(gray, lut, gray);
-  cv::Mat out;
-  cv::cvtColor(gray, out, cv::COLOR_GRAY2BGR);
-  return out;
-}
-
-struct PriorCase {
-  bench::View view;
-  cv::Mat photo;
-  double heading_deg = 0, gsd_m = 0;  // the truth
-};
-
-bench::ViewParams SlightlyTilted() {
-  bench::ViewParams p;
-  p.size = {200, 150};
-  p.rotation_deg = 40;
-  p.scale = 0.8;
-  p.tilt_deg = 12;
-  p.tilt_azimuth_deg = 200;
-  p.jpeg_quality = 85;
-  return p;
-}
-
-PriorCase AnotherYearView(const Scene& s, const bench::ViewParams& p = SlightlyTilted()) {
-  PriorCase c;
-  c.view = bench::CutView(s.colour, s.mask, {160, 160}, p);
-  c.photo = AnotherYear(c.view.image);
-  const auto truth = bench::ViewUpAndScale(c.view, p.size);
-  const cv::Matx33d& h = c.view.source_from_view;
-  const cv::Vec3d centre = h * cv::Vec3d(p.size.width / 2.0, p.size.height / 2.0, 1);
-  c.heading_deg = std::fmod(
-      truth.up_deg - NorthInPixels(*s.map, {centre[0] / centre[2], centre[1] / centre[2]}) + 720,
-      360);
-  c.gsd_m = truth.scale * s.map->info().pixel_size_m;
-  return c;
-}
-
 // Mean distance of the view's corners mapped by `h` (view pixels -> source pixels) from
 // their true places.
 double MeanCornerErrorPx(const cv::Matx33d& h, const bench::View& v) {
@@ -489,13 +447,7 @@ TEST(AreaSearch, DenseAlignmentTakesUpATiltedPhotosPerspective) {
 TEST(AreaSearch, AWeakPlaceIsKeptAndSaidToBeWeak) {
   Scene s = LoadLandsat();
   const PriorCase c = AnotherYearView(s);
-  cv::Mat noise(c.photo.size(), CV_32FC3), soft;
-  cv::RNG rng(7);
-  rng.fill(noise, cv::RNG::NORMAL, 0, 30);
-  cv::GaussianBlur(c.photo, soft, cv::Size(0, 0), 3.5);
-  soft.convertTo(soft, CV_32FC3);
-  soft += noise;
-  soft.convertTo(soft, CV_8UC3);
+  const cv::Mat soft = test::BlurredAndNoisy(c.photo, 3.5, 30);
   GeorefOptions o;
   o.heading_deg = std::fmod(c.heading_deg + 7, 360);
   o.gsd_m = c.gsd_m * 1.15;
@@ -587,13 +539,7 @@ TEST(AreaSearch, ADistinctTiltedPeakKeepsAWeakPlace) {
   p.tilt_azimuth_deg = 60;
   const PriorCase c = AnotherYearView(s, p);
   ASSERT_GT(c.view.valid_share, 0.999);
-  cv::Mat noise(c.photo.size(), CV_32FC3), soft;
-  cv::RNG rng(7);
-  rng.fill(noise, cv::RNG::NORMAL, 0, 20);
-  cv::GaussianBlur(c.photo, soft, cv::Size(0, 0), 2.0);
-  soft.convertTo(soft, CV_32FC3);
-  soft += noise;
-  soft.convertTo(soft, CV_8UC3);
+  const cv::Mat soft = test::BlurredAndNoisy(c.photo, 2.0, 20);
   GeorefOptions o;
   o.heading_deg = std::fmod(c.heading_deg + 3, 360);
   o.heading_tol_deg = 5;
