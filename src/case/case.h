@@ -105,6 +105,9 @@ struct PhotoRecord {
   std::string taken_at_utc_source;           // "case.yaml", or the metadata's source
   // For same-scene linking (on disk until then: match/feature_spill.h), dropped after.
   std::optional<SpilledFeatures> features;
+  // ... and, with the matching cascade on (run --cascade auto), its affine views' features
+  // (match/affine_views.h), tried for a pair whose plain features give no verdict.
+  std::optional<SpilledFeatures> view_features;
   int place_group = -1;                        // index into Case::place_groups
   std::map<std::string, double> step_seconds;  // wall time of each step on this photo
   bool unreadable = false;                     // the intake could not read it at all

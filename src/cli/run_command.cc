@@ -131,8 +131,8 @@ void AddPipelineOptions(CLI::App& app, PipelineArgs& a) {
       ->allow_extra_args(false)
       ->delimiter(',');
   app.add_option("--cascade", a.cascade,
-                 "locate: the photo's affine views when no reference shows the same scene "
-                 "(auto: about 4 s more a photo that matches none), never (off), or always")
+                 "locate and same_scene: affine views when plain features show no same "
+                 "scene (auto: seconds more a photo), never (off), or always")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "off", "always"}));
   AddDeadlineOption(app, a.options.preflight_deadline_s,

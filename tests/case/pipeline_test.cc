@@ -498,5 +498,33 @@ TEST_F(PipelineTest, AnObliquePhotoMatchesAReferenceOnlyThroughTheCascade) {
       << match->description;
 }
 
+// Two photos of one wall, one from 75 degrees off its normal, and a photo of another wall:
+// the plain features do not link the first two; with the cascade on, their affine views do,
+// and the other wall stays apart.
+TEST_F(PipelineTest, AnObliquePhotoOfTheSameWallIsLinkedOnlyThroughTheCascade) {
+  cv::Mat front;
+  cv::resize(test::MakeTexture(8, 1000, 750), front, {800, 600}, 0, 0, cv::INTER_AREA);
+  test::WriteBytes(dir_ / "front.jpg", Jpeg(front));
+  cv::Mat oblique;
+  cv::warpPerspective(front, oblique,
+                      cv::Mat(test::CameraHomography(front.size(), 75, 30, 10, {400, 300})),
+                      {800, 600}, cv::INTER_AREA, cv::BORDER_CONSTANT, cv::Scalar(90, 100, 110));
+  test::WriteBytes(dir_ / "oblique.jpg", Jpeg(oblique, 90));
+  cv::Mat other;
+  cv::resize(test::MakeTexture(9, 1000, 750), other, {800, 600}, 0, 0, cv::INTER_AREA);
+  test::WriteBytes(dir_ / "other.jpg", Jpeg(other));
+  const Case plain = Run("", {"forensics"});
+  EXPECT_TRUE(plain.scene_links.empty());
+  EXPECT_FALSE(HasFinding(Photo(plain, "oblique.jpg"), "SAME_SCENE"));
+  const Case cascade = Run("", {"forensics"}, CascadeMode::kAuto);
+  ASSERT_EQ(cascade.scene_links.size(), 1u);
+  EXPECT_NE(cascade.scene_links[0].reason.find("through affine views"), std::string::npos)
+      << cascade.scene_links[0].reason;
+  EXPECT_EQ(Photo(cascade, "front.jpg").place_group, Photo(cascade, "oblique.jpg").place_group);
+  EXPECT_NE(Photo(cascade, "front.jpg").place_group, Photo(cascade, "other.jpg").place_group);
+  EXPECT_TRUE(HasFinding(Photo(cascade, "oblique.jpg"), "SAME_SCENE"));
+  EXPECT_FALSE(HasFinding(Photo(cascade, "other.jpg"), "SAME_SCENE"));
+}
+
 }  // namespace
 }  // namespace gv

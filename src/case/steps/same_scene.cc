@@ -2,10 +2,14 @@
 // detected on the way; after every photo, each photo's most similar others are retrieved
 // through a vocabulary built over the case itself (match/retrieval.h) and verified
 // geometrically (MAGSAC++). Verified pairs get a SAME_SCENE finding on both photos and a
-// link (Case::scene_links) that puts them in one place group.
+// link (Case::scene_links) that puts them in one place group. With the matching cascade on
+// (run --cascade auto|always), each photo's affine views are detected too (as `match` does
+// for a pair) and a retrieved pair that the plain features do not verify is tried again on
+// them: two photos of one wall from far apart.
 #include <cstdio>
 
 #include "case/steps/steps.h"
+#include "match/affine_views.h"
 #include "match/pair_match.h"
 #include "match/retrieval.h"
 
@@ -41,6 +45,14 @@ class SameSceneStep : public Step {
     auto spilled = ctx.c.feature_spill->Put(*features);
     if (!spilled.ok()) return spilled.error();
     ctx.photo.features = std::move(*spilled);
+    if (ctx.options.locate.cascade != CascadeMode::kOff) {
+      auto views = DetectAffineViews(*pixels, AffineViewOptions{});
+      if (views.ok()) {
+        auto spilled_views = ctx.c.feature_spill->Put(*views);
+        if (!spilled_views.ok()) return spilled_views.error();
+        ctx.photo.view_features = std::move(*spilled_views);
+      }
+    }
     return OkStatus();
   }
   Status Finish(Case& c, const PipelineOptions& options) override {
@@ -77,22 +89,35 @@ class SameSceneStep : public Step {
         if (!theirs.ok()) return theirs.error();
         const Features& self_f = **mine;
         const bool i_first = key.first == static_cast<int>(i);
-        const PairMatch m = MatchFeatures(i_first ? self_f : *theirs, i_first ? *theirs : self_f,
-                                          options.locate.match);
+        PairMatch m = MatchFeatures(i_first ? self_f : *theirs, i_first ? *theirs : self_f,
+                                    options.locate.match);
+        const auto& va = c.photos[static_cast<std::size_t>(key.first)].view_features;
+        const auto& vb = c.photos[static_cast<std::size_t>(key.second)].view_features;
+        bool through_views = false;
+        if (m.verdict != "same_scene" && va && vb) {
+          auto a = va->Load();
+          if (!a.ok()) return a.error();
+          auto b = vb->Load();
+          if (!b.ok()) return b.error();
+          PairMatch views = MatchViewFeatures(*a, *b, options.locate.match);
+          if (views.verdict == "same_scene") m = std::move(views), through_views = true;
+        }
         if (m.verdict != "same_scene") continue;
+        const char* how = through_views ? " (through affine views)" : "";
         c.scene_links.push_back({c.photos[key.first].path, c.photos[key.second].path,
-                                 "same scene, " + std::to_string(m.inliers) + " inliers"});
+                                 "same scene, " + std::to_string(m.inliers) + " inliers" + how});
         for (auto [self, other] :
              {std::pair{key.first, key.second}, std::pair{key.second, key.first}}) {
           char text[400];
           std::snprintf(text, sizeof text,
-                        "Shows the same scene as %s (%d of %d matches verified, %s model)",
-                        c.photos[other].path.c_str(), m.inliers, m.tentative, m.model.c_str());
+                        "Shows the same scene as %s (%d of %d matches verified, %s model%s)",
+                        c.photos[other].path.c_str(), m.inliers, m.tentative, m.model.c_str(),
+                        through_views ? ", through affine views of both photos" : "");
           c.photos[self].findings.push_back({"SAME_SCENE", Severity::kInfo, text, "same_scene"});
         }
       }
     }
-    for (auto& p : c.photos) p.features.reset();
+    for (auto& p : c.photos) p.features.reset(), p.view_features.reset();
     c.feature_spill.reset();
     return OkStatus();
   }
