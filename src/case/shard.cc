@@ -37,7 +37,8 @@ namespace {
 
 using J = nlohmann::ordered_json;
 constexpr const char* kFormat = "geoverify-shard";
-constexpr int kVersion = 3;  // 2: georef results name their method; 3: pictures kept encoded
+constexpr int kVersion = 4;  // 2: georef results name their method; 3: pictures kept encoded;
+                             // 4: the photos' affine views' features (same_scene)
 
 // ---- encoding: every field, in declaration order -------------------------------------------
 
@@ -253,27 +254,29 @@ J EncPhoto(const PhotoRecord& p) {
   }
   J seconds = J::object();
   for (const auto& [step, s] : p.step_seconds) seconds[step] = s;
-  return {{"path", p.path},
-          {"absolute", p.absolute.string()},
-          {"sha256", p.sha256},
-          {"metadata", EncMetadata(p.metadata)},
-          {"forensics", p.forensics},
-          {"findings", EncFindings(p.findings)},
-          {"clues", std::move(clues)},
-          {"errors", std::move(errors)},
-          {"pictures", std::move(pictures)},
-          {"text", p.text},
-          {"georef", p.georef ? EncGeoref(*p.georef) : J(nullptr)},
-          {"warped_path", p.warped_path},
-          {"taken_at_utc", Opt(p.taken_at_utc)},
-          {"taken_at_utc_source", p.taken_at_utc_source},
-          {"features", p.features ? EncFeatures(LoadOrThrow(*p.features)) : J(nullptr)},
-          {"place_group", p.place_group},
-          {"step_seconds", std::move(seconds)},
-          {"unreadable", p.unreadable},
-          {"frame", p.frame ? J::array({p.frame->video, p.frame->video_sha256, p.frame->offset_s})
-                            : J(nullptr)},
-          {"files_written", p.files_written}};
+  return {
+      {"path", p.path},
+      {"absolute", p.absolute.string()},
+      {"sha256", p.sha256},
+      {"metadata", EncMetadata(p.metadata)},
+      {"forensics", p.forensics},
+      {"findings", EncFindings(p.findings)},
+      {"clues", std::move(clues)},
+      {"errors", std::move(errors)},
+      {"pictures", std::move(pictures)},
+      {"text", p.text},
+      {"georef", p.georef ? EncGeoref(*p.georef) : J(nullptr)},
+      {"warped_path", p.warped_path},
+      {"taken_at_utc", Opt(p.taken_at_utc)},
+      {"taken_at_utc_source", p.taken_at_utc_source},
+      {"features", p.features ? EncFeatures(LoadOrThrow(*p.features)) : J(nullptr)},
+      {"view_features", p.view_features ? EncFeatures(LoadOrThrow(*p.view_features)) : J(nullptr)},
+      {"place_group", p.place_group},
+      {"step_seconds", std::move(seconds)},
+      {"unreadable", p.unreadable},
+      {"frame",
+       p.frame ? J::array({p.frame->video, p.frame->video_sha256, p.frame->offset_s}) : J(nullptr)},
+      {"files_written", p.files_written}};
 }
 
 J EncEvidence(const EvidenceRecord& e) {
@@ -515,7 +518,7 @@ PhotoRecord DecPhoto(const J& j, const std::filesystem::path& scratch_dir,
   Get(j, "warped_path", p.warped_path);
   p.taken_at_utc = GetOpt<std::int64_t>(j.at("taken_at_utc"));
   Get(j, "taken_at_utc_source", p.taken_at_utc_source);
-  if (const J& f = j.at("features"); !f.is_null()) {
+  const auto spill_features = [&](const J& f) {
     if (!spill) {
       auto made = FeatureSpill::Create(scratch_dir);
       if (!made.ok()) throw std::runtime_error(made.error().message);
@@ -523,8 +526,10 @@ PhotoRecord DecPhoto(const J& j, const std::filesystem::path& scratch_dir,
     }
     auto spilled = spill->Put(DecFeatures(f));
     if (!spilled.ok()) throw std::runtime_error(spilled.error().message);
-    p.features = std::move(*spilled);
-  }
+    return std::move(*spilled);
+  };
+  if (const J& f = j.at("features"); !f.is_null()) p.features = spill_features(f);
+  if (const J& f = j.at("view_features"); !f.is_null()) p.view_features = spill_features(f);
   Get(j, "place_group", p.place_group);
   for (const auto& [step, s] : j.at("step_seconds").items()) p.step_seconds[step] = s.get<double>();
   Get(j, "unreadable", p.unreadable);

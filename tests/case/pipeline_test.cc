@@ -502,17 +502,10 @@ TEST_F(PipelineTest, AnObliquePhotoMatchesAReferenceOnlyThroughTheCascade) {
 // the plain features do not link the first two; with the cascade on, their affine views do,
 // and the other wall stays apart.
 TEST_F(PipelineTest, AnObliquePhotoOfTheSameWallIsLinkedOnlyThroughTheCascade) {
-  cv::Mat front;
-  cv::resize(test::MakeTexture(8, 1000, 750), front, {800, 600}, 0, 0, cv::INTER_AREA);
-  test::WriteBytes(dir_ / "front.jpg", Jpeg(front));
-  cv::Mat oblique;
-  cv::warpPerspective(front, oblique,
-                      cv::Mat(test::CameraHomography(front.size(), 75, 30, 10, {400, 300})),
-                      {800, 600}, cv::INTER_AREA, cv::BORDER_CONSTANT, cv::Scalar(90, 100, 110));
-  test::WriteBytes(dir_ / "oblique.jpg", Jpeg(oblique, 90));
-  cv::Mat other;
-  cv::resize(test::MakeTexture(9, 1000, 750), other, {800, 600}, 0, 0, cv::INTER_AREA);
-  test::WriteBytes(dir_ / "other.jpg", Jpeg(other));
+  const test::WallPhotos wall = test::WallSeenFromFarApart();
+  test::WriteBytes(dir_ / "front.jpg", Jpeg(wall.front));
+  test::WriteBytes(dir_ / "oblique.jpg", Jpeg(wall.oblique, 90));
+  test::WriteBytes(dir_ / "other.jpg", Jpeg(wall.other));
   const Case plain = Run("", {"forensics"});
   EXPECT_TRUE(plain.scene_links.empty());
   EXPECT_FALSE(HasFinding(Photo(plain, "oblique.jpg"), "SAME_SCENE"));

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <set>
 
 #include "case/case.h"
@@ -28,13 +29,13 @@ namespace fs = std::filesystem;
 // failure messages) and merges them (dir/merged).
 void RunWholeShardedAndMerged(const fs::path& case_dir, const fs::path& dir,
                               test::RunResult& single, std::map<int, test::RunResult>& shards,
-                              test::RunResult& merge) {
-  single = Geoverify("run --json " + Quote(case_dir) + " -o " + Quote(dir / "single"));
+                              test::RunResult& merge, const std::string& args = "") {
+  single = Geoverify("run --json " + args + Quote(case_dir) + " -o " + Quote(dir / "single"));
   std::string outs;
   for (int k = 0; k < 3; ++k) {
     const auto out = dir / ("shard" + std::to_string(k));
-    shards[k] = Geoverify("run --json " + Quote(case_dir) + " -o " + Quote(out) + " --shard " +
-                              std::to_string(k) + "/3",
+    shards[k] = Geoverify("run --json " + args + Quote(case_dir) + " -o " + Quote(out) +
+                              " --shard " + std::to_string(k) + "/3",
                           true);
     outs += " " + Quote(out);
   }
@@ -59,8 +60,11 @@ class ShardedCase : public ::testing::Test {
     Case::Write(case_dir());
     single_ = new test::RunResult;
     merge_ = new test::RunResult;
-    RunWholeShardedAndMerged(case_dir(), dir_->path(), *single_, shard_runs_, *merge_);
+    RunWholeShardedAndMerged(case_dir(), dir_->path(), *single_, shard_runs_, *merge_,
+                             Case::Args());
   }
+  // The run's options before the case (a derived case may give its own).
+  static std::string Args() { return ""; }
   static void TearDownTestSuite() {
     delete merge_;
     delete single_;
@@ -140,6 +144,33 @@ TEST_F(SmallShardedRun, MergedOutputsEqualASingleRun) {
   EXPECT_EQ(a["photos"], 6);
   for (const char* key :
        {"files", "photos", "failed", "clues", "findings", "place_groups", "steps_run", "errors"})
+    EXPECT_EQ(a[key], b[key]) << key;
+  test::ExpectSameCaseOutputs(single(), merged());
+}
+
+// Two photos of one wall from far apart, and another wall, in three slices with the
+// matching cascade on: the merge links the first two through their affine views (carried in
+// the shards) as a single run does.
+class ObliqueWallShardedRun : public ShardedCase<ObliqueWallShardedRun> {
+ public:
+  static std::string Args() { return "--cascade auto "; }
+  static void Write(const fs::path& dir) {
+    const test::WallPhotos wall = test::WallSeenFromFarApart();
+    cv::imwrite((dir / "front.jpg").string(), wall.front);
+    cv::imwrite((dir / "oblique.jpg").string(), wall.oblique);
+    cv::imwrite((dir / "other.jpg").string(), wall.other);
+  }
+};
+
+TEST_F(ObliqueWallShardedRun, TheMergeLinksThroughAffineViewsAsASingleRunDoes) {
+  ASSERT_EQ(single_->exit_code, 0) << single_->out;
+  for (const auto& [k, run] : shard_runs_) ASSERT_EQ(run.exit_code, 0) << k << ": " << run.out;
+  ASSERT_EQ(merge_->exit_code, 0) << merge_->out;
+  const auto a = nlohmann::json::parse(single_->out);
+  const auto b = PrintedJson(*merge_);
+  EXPECT_EQ(a["photos"], 3);
+  EXPECT_EQ(a["place_groups"], 2) << single_->out;
+  for (const char* key : {"photos", "findings", "place_groups", "errors"})
     EXPECT_EQ(a[key], b[key]) << key;
   test::ExpectSameCaseOutputs(single(), merged());
 }

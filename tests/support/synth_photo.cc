@@ -94,6 +94,16 @@ cv::Matx33d CameraHomography(cv::Size scene, double tilt_deg, double azimuth_deg
   return k * plane * middle;
 }
 
+WallPhotos WallSeenFromFarApart() {
+  WallPhotos w;
+  cv::resize(MakeTexture(8, 1000, 750), w.front, {800, 600}, 0, 0, cv::INTER_AREA);
+  cv::warpPerspective(w.front, w.oblique,
+                      cv::Mat(CameraHomography(w.front.size(), 75, 30, 10, {400, 300})), {800, 600},
+                      cv::INTER_AREA, cv::BORDER_CONSTANT, cv::Scalar(90, 100, 110));
+  cv::resize(MakeTexture(9, 1000, 750), w.other, {800, 600}, 0, 0, cv::INTER_AREA);
+  return w;
+}
+
 std::string ReadAllText(const std::filesystem::path& path) {
   const auto bytes = ReadAll(path);
   return std::string(bytes.begin(), bytes.end());

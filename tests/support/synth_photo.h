@@ -55,6 +55,13 @@ cv::Mat MakeTexture(int seed, int width = 640, int height = 480);
 cv::Matx33d CameraHomography(cv::Size scene, double tilt_deg, double azimuth_deg, double roll_deg,
                              cv::Point2d centre, double distance = 1);
 
+// Three 800x600 photos: a textured wall seen square on, the same wall from 75 degrees off
+// its normal (which plain SIFT features do not match, affine views do), and another wall.
+struct WallPhotos {
+  cv::Mat front, oblique, other;
+};
+WallPhotos WallSeenFromFarApart();
+
 // Mean absolute difference of two BGR pictures per channel (0-255); 1e9 when their sizes
 // differ.
 double MeanDifference(const cv::Mat& a, const cv::Mat& b);
