@@ -99,12 +99,9 @@ class SameSceneStep : public Step {
           if (!a.ok()) return a.error();
           auto b = vb->Load();
           if (!b.ok()) return b.error();
-          // Only a homography counts here: on the sample case, fundamental matrices fitted to
-          // the views' matches (45-48 % inliers) linked three different generated scenes
-          // that share glyphs (digits, shapes).
+          // Through the views only a homography gives same_scene (MatchViewFeatures).
           PairMatch views = MatchViewFeatures(*a, *b, options.locate.match);
-          if (views.verdict == "same_scene" && views.model == "homography")
-            m = std::move(views), through_views = true;
+          if (views.verdict == "same_scene") m = std::move(views), through_views = true;
         }
         if (m.verdict != "same_scene") continue;
         const char* how = through_views ? " (through affine views)" : "";
