@@ -316,7 +316,7 @@ PairMatch MatchViews(const Features& a, const Features& b, const MatchOptions& o
   verify.fundamental_min_ratio = std::max(options.fundamental_min_ratio, 0.4);
   PairMatch m = VerifyMatches(pa, pb, a.image_size, b.image_size, verify);
   // Even so, two different generated scenes sharing glyphs (the sample case's edited_sign.jpg
-  // and clock_off.jpg) fitted one with 46 % of 136 matches, and a true pair of the
+  // and clock_off.jpg) fitted one with 47 % of 133 matches, and a true pair of the
   // evaluation had 55 % (57 of 103): no ratio separates them. Through the views a
   // fundamental matrix says "uncertain" (worth a look), never same_scene; a homography
   // (a wall, a sign, the ground: what the views are made for) still can.

@@ -99,7 +99,7 @@ TEST(AffineViews, UnrelatedScenesStayUnrelatedThroughTheCascade) {
         << seed << ": " << c.match.inliers << " of " << c.match.tentative << " " << c.match.model;
   }
   // The sample case's edited_sign.jpg and clock_off.jpg (generated scenes sharing digits
-  // and shapes): their views fitted a fundamental matrix with 46 % of the matches, which
+  // and shapes): their views fitted a fundamental matrix with 47 % of the matches, which
   // `match` called same_scene.
   const auto decode = [](const std::vector<std::uint8_t>& jpeg) {
     return cv::imdecode(jpeg, cv::IMREAD_COLOR);
