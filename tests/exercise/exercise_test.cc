@@ -256,7 +256,7 @@ TEST_F(ExercisePack, MakesAPackOfRedactedCopiesWithTheKeyApart) {
   EXPECT_EQ(st.st_mode & 0777, 0600);
   // The copies carry no metadata; the visitor's face is filled.
   for (int i = 1; i <= 4; ++i) {
-    char name[16];
+    char name[24];
     std::snprintf(name, sizeof name, "q%02d.jpg", i);
     const auto bytes = test::ReadAll(pack() / name);
     auto present = MetadataPresent(bytes);
