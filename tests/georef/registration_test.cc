@@ -340,24 +340,35 @@ TEST(Georef, HeadingAndScalePriorsRegisterAPhotoOfAnotherYear) {
   EXPECT_NE(r->levels_searched.back().find("; tilted"), std::string::npos);
 }
 
+// SlightlyTilted's view tilted `tilt_deg` about an axis at 60 degrees, as another year shows
+// it: beyond the first pass's reach from about 25 degrees.
+PriorCase VeryObliqueViewOfAnotherYear(const Scene& s, double tilt_deg) {
+  bench::ViewParams p = SlightlyTilted();
+  p.tilt_deg = tilt_deg;
+  p.tilt_azimuth_deg = 60;
+  return AnotherYearView(s, p);
+}
+
+// Priors 3 degrees and 5 % off the truth, with tolerances narrower than the defaults (+-5
+// degrees, +-10 %: a smaller grid, for the tests' time).
+GeorefOptions NarrowPriorsALittleOff(const PriorCase& c) {
+  GeorefOptions o;
+  o.heading_deg = std::fmod(c.heading_deg + 3, 360);
+  o.heading_tol_deg = 5;
+  o.gsd_m = c.gsd_m * 1.05;
+  o.gsd_rel_tol = 0.1;
+  return o;
+}
+
 // A photo of another year tilted 40 degrees: its footprint is no longer a similarity of the
 // photo, and the area search's first pass finds no peak it trusts. The second pass, with the
 // photo unfolded by guessed camera tilts, places it; a photo of something else, with the
 // same priors, is not placed by either pass.
 TEST(AreaSearch, TiltedPassPlacesAVeryObliquePhotoWithPriors) {
   Scene s = LoadLandsat();
-  bench::ViewParams p = SlightlyTilted();
-  p.tilt_deg = 40;
-  p.tilt_azimuth_deg = 60;
-  const PriorCase c = AnotherYearView(s, p);
+  const PriorCase c = VeryObliqueViewOfAnotherYear(s, 40);
   ASSERT_GT(c.view.valid_share, 0.999);
-  // Priors a little off, with tolerances narrower than the defaults (a smaller grid: the
-  // test's time).
-  GeorefOptions o;
-  o.heading_deg = std::fmod(c.heading_deg + 3, 360);
-  o.heading_tol_deg = 5;
-  o.gsd_m = c.gsd_m * 1.05;
-  o.gsd_rel_tol = 0.1;
+  const GeorefOptions o = NarrowPriorsALittleOff(c);
   auto r = Georeference(c.photo, {s.map.get()}, o);
   ASSERT_TRUE(r.ok()) << r.error().message;
   const std::string log = r->levels_searched.back();
@@ -534,18 +545,10 @@ TEST(Georef, AFeatureRegistrationThatContradictsThePriorsIsRefused) {
 // pixel of the truth.
 TEST(AreaSearch, ADistinctTiltedPeakKeepsAWeakPlace) {
   Scene s = LoadLandsat();
-  bench::ViewParams p = SlightlyTilted();
-  p.tilt_deg = 36;
-  p.tilt_azimuth_deg = 60;
-  const PriorCase c = AnotherYearView(s, p);
+  const PriorCase c = VeryObliqueViewOfAnotherYear(s, 36);
   ASSERT_GT(c.view.valid_share, 0.999);
   const cv::Mat soft = test::BlurredAndNoisy(c.photo, 2.0, 20);
-  GeorefOptions o;
-  o.heading_deg = std::fmod(c.heading_deg + 3, 360);
-  o.heading_tol_deg = 5;
-  o.gsd_m = c.gsd_m * 1.05;
-  o.gsd_rel_tol = 0.1;
-  auto r = Georeference(soft, {s.map.get()}, o);
+  auto r = Georeference(soft, {s.map.get()}, NarrowPriorsALittleOff(c));
   ASSERT_TRUE(r.ok()) << r.error().message;
   const std::string log = r->levels_searched.back();
   ASSERT_NE(log.find("(refused: its fields correlate"), std::string::npos)
