@@ -358,14 +358,32 @@ std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
   return out;
 }
 
+// The words that label a phone number on the region's signs, per model: counted as words at the
+// end of a run of letters right before a number whatever their length ("โทร" is three code points,
+// "ໂທ" two; the English model reads "โทร" as "Ins" at 95, and without them the Thai reading lost).
+const std::vector<std::string>& PhoneLabels(const std::string& language) {
+  static const std::map<std::string, std::vector<std::string>> labels = {
+      {"tha", {"โทร", "โทรศัพท์", "มือถือ", "ติดต่อ"}},
+      {"lao", {"ໂທ", "ໂທລະສັບ", "ມືຖື"}},
+      {"khm", {"ទូរស័ព្ទ", "ទូរ", "លេខ"}},
+      {"mya", {"ဖုန်း", "ဖုန်းနံပါတ်"}},
+  };
+  static const std::vector<std::string> none;
+  const auto it = labels.find(language);
+  return it == labels.end() ? none : it->second;
+}
+
 // How much of a reading is words of the model's own language: the share of its letters in
 // dictionary words (Tesseract's word list for the model) of at least four code points (short
-// ones match chance strings: "ជុន" in Khmer, "ถาม" in Thai); text without spaces (Thai, Lao, Khmer,
-// Burmese) is cut into words by dynamic programming. A model shown a script not its own reads the
-// lookalike letters of its own script at a high confidence (the Thai model reads Lao "ທະນາຄານ" as
-// "ทะบาถาม", every letter above 90 %), but seldom whole words: short words only ("ถาม").
-double DictionaryCoverage(tesseract::TessBaseAPI& api, const std::string& text) {
+// ones match chance strings: "ជុន" in Khmer, "ถาม" in Thai), or a phone label before a number;
+// text without spaces (Thai, Lao, Khmer, Burmese) is cut into words by dynamic programming. A
+// model shown a script not its own reads the lookalike letters of its own script at a high
+// confidence (the Thai model reads Lao "ທະນາຄານ" as "ทะบาถาม", every letter above 90 %), but
+// seldom whole words: short words only ("ถาม").
+double DictionaryCoverage(tesseract::TessBaseAPI& api, const std::string& language,
+                          const std::string& text) {
   const std::size_t min_len = 4, max_len = 20;
+  const auto& labels = PhoneLabels(language);
   const icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
   std::vector<UChar32> cps;
   for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) cps.push_back(u.char32At(i));
@@ -390,11 +408,19 @@ double DictionaryCoverage(tesseract::TessBaseAPI& api, const std::string& text) 
           .toUTF8String(word);
       return word;
     };
+    std::size_t next = j;
+    while (next < cps.size() &&
+           (cps[next] == ' ' || cps[next] == ':' || cps[next] == '.' || cps[next] == '+'))
+      ++next;
+    const bool before_number = next < cps.size() && u_isdigit(cps[next]);
     std::vector<std::size_t> best(n + 1, 0);
     for (std::size_t b = 1; b <= n; ++b) {
       best[b] = best[b - 1];
-      for (std::size_t a = b > max_len ? b - max_len : 0; a + min_len <= b; ++a) {
-        if (best[a] + (b - a) > best[b] && api.IsValidWord(word_at(a, b).c_str()))
+      for (std::size_t a = b > max_len ? b - max_len : 0; a < b; ++a) {
+        if (best[a] + (b - a) <= best[b]) continue;
+        const bool label = b == n && before_number &&
+                           std::find(labels.begin(), labels.end(), word_at(a, b)) != labels.end();
+        if (label || (a + min_len <= b && api.IsValidWord(word_at(a, b).c_str())))
           best[b] = best[a] + (b - a);
       }
     }
@@ -504,7 +530,7 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
       } while (it->Next(level));
     double confidence = weight > 0 ? sum / weight : out.confidence;
     if (by_letter && script != "Hani")
-      confidence *= 0.7 + 0.3 * DictionaryCoverage(engine->api, out.text);
+      confidence *= 0.7 + 0.3 * DictionaryCoverage(engine->api, languages, out.text);
     reading_confidence[languages] = confidence;
     // A model shown its own script reads every letter of the line; shown another, it often
     // reads a few lookalikes and leaves the rest (the Lao model made "ສິຕີ" of 公司西港). So

@@ -440,7 +440,8 @@ TEST_F(ReaderTest, TelBeforeANumberStaysLatin) {
   // "Tel" before a number, on most signs of the region, must not lose to another model's
   // lookalikes (the Thai model reads it "ไล|"). Weighing Latin readings of fewer than four
   // letters as the other scripts' short words (to read the Thai "โทร" before a number, which
-  // the English model reads "Ins") lost every one of these to Thai: not done.
+  // the English model reads "Ins") lost every one of these to Thai: not done (the phone labels
+  // of the region's scripts count as words, ThePhoneWordOfThaiBeforeANumberStaysThai).
   for (const int height : {40, 56, 72}) {
     for (const char* text : {"Tel 012 345 678", "Tel: 081-234-5678", "Tel +855 23 901 522"}) {
       auto lines = reader_->Read(Sign({{kLatinFont, text}}, height));
@@ -452,6 +453,34 @@ TEST_F(ReaderTest, TelBeforeANumberStaysLatin) {
         if (script != "Zyyy" && (most == "none" || n > letters[most])) most = script;
       EXPECT_EQ(most, "Latn") << text << " at " << height << "\n" << TextJson(*lines).dump(1);
     }
+  }
+}
+
+TEST_F(ReaderTest, ThePhoneWordOfThaiBeforeANumberStaysThai) {
+  // The Thai "โทร" (phone) before a number, alone or glued to the word before it: three
+  // letters, too short for the dictionary rule of four, and the English model reads it "Ins"
+  // at 95 (the evaluation lost Thai phone signs to Latin that way). The phone labels of the
+  // region's scripts count as words before a number.
+  const std::string font = "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf";
+  ASSERT_TRUE(std::filesystem::exists(font)) << "fonts-noto-core is missing";
+  for (const auto& [label, height] : std::vector<std::pair<std::string, int>>{
+           {"โทร", 40}, {"โทร", 56}, {"โทร", 72}, {"ร้านอาหารโทร", 40}, {"ร้านอาหารโทร", 48}}) {
+    auto lines = reader_->Read(Sign({{font, label}, {kLatinFont, "081 234 5678"}}, height));
+    ASSERT_TRUE(lines.ok()) << lines.error().message;
+    int thai = 0, latin = 0;
+    bool phone = false;
+    for (const auto& l : *lines) {
+      const LineScript id = IdentifyScript(l.text);
+      if (id.script == "Thai") thai += id.letters;
+      if (id.script == "Latn") latin += id.letters;
+      for (const auto& item : l.items)
+        phone = phone || (item.kind == "phone" && item.country == "TH");
+    }
+    const std::string at =
+        label + " at " + std::to_string(height) + "\n" + TextJson(*lines).dump(1);
+    EXPECT_GE(thai, 3) << at;
+    EXPECT_EQ(latin, 0) << at;
+    EXPECT_TRUE(phone) << at;
   }
 }
 
