@@ -100,16 +100,17 @@ void FindPlates(const std::string& line, std::vector<TextItem>& items) {
   std::wsmatch m;
   // A Thai plate is short: a whole line of Thai words with a number is a sign, not a plate.
   if (w.size() <= 24 && std::regex_search(w, m, kThai))
-    items.push_back({"plate", Narrow(m[2].str()), "TH", 0.6, "", {}});
+    items.push_back({"plate", Narrow(m[2].str()), "TH", 0.6, "", {}, ""});
   if (w.size() <= 24 && std::regex_search(w, m, kLao))
-    items.push_back({"plate", Narrow(m[1].str()), "LA", 0.6, "", {}});
+    items.push_back({"plate", Narrow(m[1].str()), "LA", 0.6, "", {}, ""});
   if (std::regex_search(w, m, kMyanmar))
-    items.push_back({"plate", Narrow(m[0].str()), "MM", 0.8, kMyanmarRegions.at(m[1].str()), {}});
+    items.push_back(
+        {"plate", Narrow(m[0].str()), "MM", 0.8, kMyanmarRegions.at(m[1].str()), {}, ""});
   else if (std::regex_search(w, m, kCambodia)) {
     const bool khmer =
         std::any_of(w.begin(), w.end(), [](wchar_t c) { return c >= 0x1780 && c <= 0x17FF; });
     const bool says = line.find("CAMBODIA") != std::string::npos;
-    items.push_back({"plate", Narrow(m[1].str()), "KH", khmer || says ? 0.75 : 0.4, "", {}});
+    items.push_back({"plate", Narrow(m[1].str()), "KH", khmer || says ? 0.75 : 0.4, "", {}, ""});
   }
 }
 
@@ -135,7 +136,7 @@ std::vector<TextItem> FindTextItems(std::string_view line_view,
     util.Format(number, PhoneNumberUtil::E164, &e164);
     util.GetRegionCodeForNumber(number, &region);
     if (region.empty() || region == "ZZ" || !seen.insert(e164).second) return;
-    items.push_back({"phone", e164, region, confidence, PhoneArea(number, region), {}});
+    items.push_back({"phone", e164, region, confidence, PhoneArea(number, region), {}, ""});
   };
   {
     PhoneNumberMatcher matcher(util, line, "ZZ", PhoneNumberMatcher::VALID, 100);
@@ -165,7 +166,7 @@ std::vector<TextItem> FindTextItems(std::string_view line_view,
   std::string rest = line;
   for (std::sregex_iterator it(line.begin(), line.end(), kEmail), end; it != end; ++it) {
     const auto [country, confidence] = TldCountry((*it)[2].str());
-    items.push_back({"email", it->str(), country, confidence, "", {}});
+    items.push_back({"email", it->str(), country, confidence, "", {}, ""});
     rest.replace(static_cast<std::size_t>(it->position()), static_cast<std::size_t>(it->length()),
                  static_cast<std::size_t>(it->length()), ' ');
   }
@@ -183,7 +184,7 @@ std::vector<TextItem> FindTextItems(std::string_view line_view,
     const bool known_tld =
         kGenericTlds.count(tld) || (tld.size() == 2 && CountryByAlpha2(tld)) || tld == "UK";
     if (!explicit_url && !known_tld) continue;
-    items.push_back({"url", url, country, country.empty() ? 0.0 : confidence, "", {}});
+    items.push_back({"url", url, country, country.empty() ? 0.0 : confidence, "", {}, ""});
   }
   // Currency signs and words.
   static const std::vector<std::pair<std::string, std::string>> kCurrency = {
@@ -191,15 +192,16 @@ std::vector<TextItem> FindTextItems(std::string_view line_view,
       {"\u20AB", "VN"}, {"\u20B1", "PH"}, {"\u1000\u103B\u1015\u103A", "MM"}};  // ៛ ฿ ₭ ₫ ₱ ကျပ်
   for (const auto& [sign, country] : kCurrency)
     if (line.find(sign) != std::string::npos)
-      items.push_back({"currency", sign, country, 0.8, "", {}});
+      items.push_back({"currency", sign, country, 0.8, "", {}, ""});
   static const std::regex kKyat(R"((\d[\d,.]*\s*(Ks|Kyats?)\b)|(\bK\s?\d[\d,.]{2,}))");
   std::smatch m;
-  if (std::regex_search(line, m, kKyat)) items.push_back({"currency", m.str(), "MM", 0.5, "", {}});
+  if (std::regex_search(line, m, kKyat))
+    items.push_back({"currency", m.str(), "MM", 0.5, "", {}, ""});
   FindPlates(line, items);
   // Place names; a plate's province is a place name on the same line.
   if (places)
     for (auto& match : places->Find(line)) {
-      TextItem item{"place", match.name, "", match.confidence, "", {}};
+      TextItem item{"place", match.name, "", match.confidence, "", {}, ""};
       for (const NamedPlace* p : match.places) item.places.push_back(*p);
       item.country = item.places.front().country;
       for (auto& plate : items)

@@ -20,6 +20,9 @@ struct TextItem {
   double confidence = 0;
   std::string area;                // phone: the area its prefix belongs to; plate: the province
   std::vector<NamedPlace> places;  // place: the places of that name, most populous first
+  // The reading it was found in when that is not the line's text: a phone number read by the
+  // English model where the line's winning model misread the digits.
+  std::string source;
 };
 
 // Items of one line. `regions`: where a number written without its country code may be

@@ -479,7 +479,9 @@ TextCandidate CandidateFromBox(const cv::Rect& box) {
   return c;
 }
 
-Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& candidate) {
+Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& candidate,
+                                      std::string& numbers) {
+  numbers.clear();
   const cv::Mat line = PrepareLine(gray, candidate);
   const cv::Rect box = candidate.box;
   // Ink on a background splits a strip's greys in two (Otsu's separability, between-class
@@ -594,6 +596,14 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
         IdentifyScript(candidate.text).script == LanguageScript(first.language))
       first = candidate, best = contest(candidate);
   }
+  // The English reading's digits, for the phone numbers the winner misread: the Khmer model
+  // read "ទូរស័ព្ទ 017 729 046" as "ទូរស័ព្ទ ២? 5 /]", the Thai model 081-739-6448 as
+  // 081-7239-6448; the English model read both right.
+  if (read_by.count("eng") && first.language != "eng") {
+    const std::string& eng = read_by["eng"].text;
+    if (std::count_if(eng.begin(), eng.end(), [](char c) { return c >= '0' && c <= '9'; }) >= 7)
+      numbers = eng;
+  }
   script = IdentifyScript(first.text);
   first.script = script.script;
   if (script.zawgyi) {
@@ -627,21 +637,44 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
     for (auto& c : DetectTextLines(gray, options_.max_lines)) boxes.push_back(std::move(c));
   std::vector<TextLine> lines;
   for (const auto& box : boxes) {
-    auto line = ReadLine(gray, box);
+    std::string numbers;
+    auto line = ReadLine(gray, box, numbers);
     if (!line.ok()) return line.error();
     const LineScript script = IdentifyScript(line->text);
     // Three letters or digits at least; two Han characters make a word ("招聘", "西港").
     const int digits = static_cast<int>(std::count_if(line->text.begin(), line->text.end(),
                                                       [](char c) { return c >= '0' && c <= '9'; }));
-    if (script.letters + digits < (script.script == "Hani" ? 2 : 3) ||
-        line->confidence < options_.min_confidence || script.garbage_like)
-      continue;  // garbage
+    const bool garbage = script.letters + digits < (script.script == "Hani" ? 2 : 3) ||
+                         line->confidence < options_.min_confidence || script.garbage_like;
     const auto countries = ScriptCountries(line->script, script.language);
     std::vector<std::string> regions;
     for (const auto& [country, weight] : countries) regions.push_back(country);
     for (const auto& r : DefaultPhoneRegions())
       if (std::find(regions.begin(), regions.end(), r) == regions.end()) regions.push_back(r);
-    line->items = FindTextItems(line->text, regions, places_.get());
+    if (!garbage) line->items = FindTextItems(line->text, regions, places_.get());
+    const auto is_phone = [](const TextItem& item) { return item.kind == "phone"; };
+    // Phone numbers in Latin digits are the English model's to read: another script's model
+    // (with English added) misreads them ("ទូរស័ព្ទ917 729 046" for 017 729 046, a valid
+    // Vietnamese number; "09 97159 ၉5၉၉", Burmese lookalikes of Latin digits) or finds none.
+    // Where the English reading has a valid number of the region that the winner's has not,
+    // it replaces the winner's; a valid number is no chance string, so it keeps even a
+    // garbage line. Numbers in the script's own digits the English model does not read.
+    bool rescued = false;
+    if (!numbers.empty()) {
+      std::vector<TextItem> phones;
+      for (auto& item : FindTextItems(numbers, regions, nullptr))
+        if (is_phone(item)) phones.push_back(std::move(item)), phones.back().source = numbers;
+      const bool same = std::all_of(phones.begin(), phones.end(), [&](const TextItem& p) {
+        return std::any_of(line->items.begin(), line->items.end(),
+                           [&](const TextItem& i) { return is_phone(i) && i.value == p.value; });
+      });
+      if (!same) {
+        std::erase_if(line->items, is_phone);
+        for (auto& item : phones) line->items.push_back(std::move(item));
+        rescued = true;
+      }
+    }
+    if (garbage && !rescued) continue;
     lines.push_back(std::move(*line));
   }
   return lines;

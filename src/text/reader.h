@@ -76,7 +76,10 @@ class TextReader {
   TextReader() = default;
   struct Engine;
   Engine* EngineFor(const std::string& languages);
-  Result<TextLine> ReadLine(const cv::Mat& gray, const TextCandidate& candidate);
+  // `numbers`: the English model's reading of the line when it read 7 digits or more and
+  // another model won (the models of other scripts misread Latin digits beside their letters).
+  Result<TextLine> ReadLine(const cv::Mat& gray, const TextCandidate& candidate,
+                            std::string& numbers);
   TextReadOptions options_;
   std::map<std::string, std::unique_ptr<Engine>> engines_;
   std::shared_ptr<const PlaceNames> places_;

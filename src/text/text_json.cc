@@ -38,6 +38,7 @@ nlohmann::ordered_json TextJson(const std::vector<TextLine>& lines) {
                 {"box", box},
                 {"confidence", item.confidence}};
       if (!item.area.empty()) j["area"] = item.area;
+      if (!item.source.empty()) j["source"] = item.source;
       Json places = Json::array();
       for (const auto& p : item.places)
         places.push_back({{"name", p.name},

@@ -240,7 +240,7 @@ TEST(TextJson, PlatesAndPlaceNamesNeedAConfidentLine) {
   place.text = "សៀមរាប";
   place.script = "Khmr";
   place.confidence = 90;
-  TextItem item{"place", "សៀមរាប", "KH", 0.85, "", {}};
+  TextItem item{"place", "សៀមរាប", "KH", 0.85, "", {}, ""};
   NamedPlace siem_reap;
   siem_reap.name = "Siem Reap";
   siem_reap.at = {13.36179, 103.86056};
@@ -564,6 +564,43 @@ TEST(Reader, MissingLanguageDataNamesThePackage) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("tesseract-ocr-xyz-missing"), std::string::npos)
       << r.error().message;
+}
+
+TEST_F(ReaderTest, PhoneNumbersInLatinDigitsAreTheEnglishModelsReading) {
+  // The winner of a line (here the Khmer or Burmese model, with English added) misreads
+  // the Latin digits beside its letters: "ទូរស័ព្ទ917 729 046", a valid Vietnamese number, for
+  // 017 729 046; "ဖုန်း 00 97159 8588", no number at all. The English model read both right;
+  // its number is the item, and says which reading it came from.
+  struct Case {
+    std::string label_font, label, digits_font, digits, e164, country;
+    int height;
+  };
+  const std::vector<Case> cases = {{"/usr/share/fonts/truetype/khmeros/KhmerOS.ttf", "ទូរស័ព្ទ",
+                                    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+                                    "017 729 046", "+85517729046", "KH", 40},
+                                   {"/usr/share/fonts/truetype/noto/NotoSansMyanmar-Regular.ttf",
+                                    "ဖုန်း", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+                                    "09 97159 8588", "+959971598588", "MM", 40}};
+  for (const auto& c : cases) {
+    ASSERT_TRUE(std::filesystem::exists(c.label_font)) << c.label_font;
+    ASSERT_TRUE(std::filesystem::exists(c.digits_font)) << c.digits_font;
+    auto lines =
+        reader_->Read(Sign({{c.label_font, c.label}, {c.digits_font, c.digits}}, c.height));
+    ASSERT_TRUE(lines.ok()) << lines.error().message;
+    const auto json = TextJson(*lines);
+    std::vector<std::string> phones;
+    bool sourced = false;
+    for (const auto& item : json["items"])
+      if (item["kind"] == "phone") {
+        phones.push_back(item["value"].get<std::string>() + " " +
+                         item["country"].get<std::string>());
+        sourced = sourced || (item["value"] == c.e164 && item.contains("source"));
+      }
+    EXPECT_EQ(phones, std::vector<std::string>{c.e164 + " " + c.country})
+        << c.label << " " << c.digits << "\n"
+        << json.dump(1);
+    EXPECT_TRUE(sourced) << json.dump(1);
+  }
 }
 
 }  // namespace
