@@ -430,6 +430,12 @@ double DictionaryCoverage(tesseract::TessBaseAPI& api, const std::string& langua
   return total ? static_cast<double>(covered) / static_cast<double>(total) : 0.0;
 }
 
+// Latin digits in a reading.
+int AsciiDigits(const std::string& text) {
+  return static_cast<int>(
+      std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }));
+}
+
 // The share of a strip's width, without its margins, that the symbols of the last reading
 // cover (their boxes' columns; 0 for an empty reading).
 double SymbolSpan(tesseract::TessBaseAPI& api, int strip_width) {
@@ -588,9 +594,8 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
   if (first.language == "eng" && read_by.count("vie") &&
       IdentifyScript(read_by["vie"].text).language == "vie" && contest(read_by["vie"]) >= best - 10)
     first = read_by["vie"], best = contest(first);
-  const auto digits = std::count_if(first.text.begin(), first.text.end(),
-                                    [](char c) { return c >= '0' && c <= '9'; });
-  if (digits >= 5 && first.language != "eng" && first.language != "vie" && has("eng")) {
+  if (AsciiDigits(first.text) >= 5 && first.language != "eng" && first.language != "vie" &&
+      has("eng")) {
     TextLine candidate = first;
     if (read(first.language + "+eng", candidate) && contest(candidate) >= best - 10 &&
         IdentifyScript(candidate.text).script == LanguageScript(first.language))
@@ -601,8 +606,7 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
   // 081-7239-6448; the English model read both right.
   if (read_by.count("eng") && first.language != "eng") {
     const std::string& eng = read_by["eng"].text;
-    if (std::count_if(eng.begin(), eng.end(), [](char c) { return c >= '0' && c <= '9'; }) >= 7)
-      numbers = eng;
+    if (AsciiDigits(eng) >= 7) numbers = eng;
   }
   script = IdentifyScript(first.text);
   first.script = script.script;
@@ -642,10 +646,9 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
     if (!line.ok()) return line.error();
     const LineScript script = IdentifyScript(line->text);
     // Three letters or digits at least; two Han characters make a word ("招聘", "西港").
-    const int digits = static_cast<int>(std::count_if(line->text.begin(), line->text.end(),
-                                                      [](char c) { return c >= '0' && c <= '9'; }));
-    const bool garbage = script.letters + digits < (script.script == "Hani" ? 2 : 3) ||
-                         line->confidence < options_.min_confidence || script.garbage_like;
+    const bool garbage =
+        script.letters + AsciiDigits(line->text) < (script.script == "Hani" ? 2 : 3) ||
+        line->confidence < options_.min_confidence || script.garbage_like;
     const auto countries = ScriptCountries(line->script, script.language);
     std::vector<std::string> regions;
     for (const auto& [country, weight] : countries) regions.push_back(country);
