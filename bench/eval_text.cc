@@ -20,7 +20,9 @@
 // Splits: backgrounds sorted by path, even ones for --split tune (used while tuning the
 // reader), odd ones for --split validation (the default; what docs/evaluation.md reports).
 // Usage: eval_text [--shared DIR] [--split tune|validation] [--per-photo N (3)]
-//                  [--speed N (6)] [--threads N (2)] [--verbose] [--dump DIR]
+//                  [--speed N (6)] [--threads N (2)] [--seed N] [--verbose] [--dump DIR]
+// --seed N draws other composites (default 11 for tune, 22 for validation): a fresh draw of
+// the validation photos for a blind measure once the reader's constants are chosen on them.
 // --dump DIR writes each composite (rN.png) and, drawn on it, the candidate lines (green),
 // the lines read (magenta) and the signs (red) (cN.png): a tuning aid.
 #include <phonenumbers/phonenumberutil.h>
@@ -474,6 +476,14 @@ void Score(const std::vector<Script>& scripts, const Composite& c,
           }
       f.phones.Add(country);
       f.phones_exact.Add(exact);
+      if (verbose && !country) {
+        std::string found;
+        for (const TextLine* l : on)
+          for (const auto& item : l->items)
+            if (item.kind == "phone") found += " " + item.country + ":" + item.value;
+        std::printf("  phone WRONG: %s %s, found%s\n", sign.phone_country.c_str(),
+                    sign.phone_e164.c_str(), found.empty() ? " none" : found.c_str());
+      }
     }
     std::string truth = sign.lines[0];
     if (sign.lines.size() > 1) truth += sign.lines[1];
@@ -496,6 +506,7 @@ int main(int argc, char** argv) {
   fs::path shared = "../shared/data";
   std::string split = "validation";
   int per_photo = 3, speed = 6, threads = 2;
+  int seed = -1;  // the composites' random seed; by default 11 (tune) or 22 (validation)
   bool verbose = false;
   fs::path dump;  // --dump DIR: each composite with the candidate lines drawn (tuning aid)
   for (int i = 1; i < argc; ++i) {
@@ -514,12 +525,14 @@ int main(int argc, char** argv) {
       speed = std::max(0, std::atoi(argv[++i]));
     } else if (a == "--threads" && i + 1 < argc) {
       threads = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--seed" && i + 1 < argc) {
+      seed = std::max(0, std::atoi(argv[++i]));
     } else if (a == "--verbose") {
       verbose = true;
     } else {
       std::fprintf(stderr,
                    "usage: eval_text [--shared DIR] [--split tune|validation] [--per-photo N] "
-                   "[--speed N] [--threads N] [--verbose] [--dump DIR]\n");
+                   "[--speed N] [--threads N] [--seed N] [--verbose] [--dump DIR]\n");
       return 2;
     }
   }
@@ -540,9 +553,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   const auto backgrounds = bench::CameraBackgrounds(exif, split);
-  std::printf("eval-text: split %s, %zu background photos, %d composites each (2 signs)\n",
-              split.c_str(), backgrounds.size(), per_photo);
-  std::mt19937_64 rng(split == "tune" ? 11 : 22);
+  if (seed < 0) seed = split == "tune" ? 11 : 22;
+  std::printf("eval-text: split %s, %zu background photos, %d composites each (2 signs), seed %d\n",
+              split.c_str(), backgrounds.size(), per_photo, seed);
+  std::mt19937_64 rng(static_cast<std::uint64_t>(seed));
   std::vector<Composite> composites;
   int first_script = 0;
   for (const auto& [path, img] : backgrounds)
