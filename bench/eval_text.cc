@@ -46,6 +46,7 @@
 #include "camera_backgrounds.h"
 #include "text/reader.h"
 #include "text/script.h"
+#include "turned_plates.h"
 
 namespace {
 
@@ -283,25 +284,6 @@ void RenderSign(const std::vector<Script>& scripts, Sign& sign, std::mt19937_64&
   }
 }
 
-// The plate's corners seen turned in 3-D by a camera of focal length f (pixels).
-std::vector<cv::Point2f> Turned(const cv::Size& plate, double yaw, double pitch, double roll,
-                                double f) {
-  const double cy = std::cos(yaw), sy = std::sin(yaw), cp = std::cos(pitch), sp = std::sin(pitch);
-  const double cr = std::cos(roll), sr = std::sin(roll);
-  std::vector<cv::Point2f> out;
-  for (const auto& [u, v] : std::vector<std::pair<double, double>>{
-           {0, 0}, {plate.width, 0}, {plate.width, plate.height}, {0, plate.height}}) {
-    double x = u - plate.width / 2.0, y = v - plate.height / 2.0, z = 0;
-    // roll (in the plane), then pitch (about x), then yaw (about y)
-    double x1 = cr * x - sr * y, y1 = sr * x + cr * y;
-    double y2 = cp * y1 - sp * z, z2 = sp * y1 + cp * z;
-    double x3 = cy * x1 + sy * z2, z3 = -sy * x1 + cy * z2;
-    const double depth = f + z3;
-    out.emplace_back(static_cast<float>(f * x3 / depth), static_cast<float>(f * y2 / depth));
-  }
-  return out;
-}
-
 Composite MakeComposite(const std::vector<Script>& scripts, const cv::Mat& background,
                         int long_side, int first_script, std::mt19937_64& rng) {
   Composite c;
@@ -337,7 +319,7 @@ Composite MakeComposite(const std::vector<Script>& scripts, const cv::Mat& backg
       const double yaw = (unit(rng) * 2 - 1) * 40 * M_PI / 180;
       const double pitch = (unit(rng) * 2 - 1) * 15 * M_PI / 180;
       const double roll = (unit(rng) * 2 - 1) * 8 * M_PI / 180;
-      auto corners = Turned(plate.size(), yaw, pitch, roll, photo.cols);
+      auto corners = bench::Turned(plate.size(), yaw, pitch, roll, photo.cols);
       const cv::Rect2f bounds = cv::boundingRect(corners);
       if (bounds.width > photo.cols - 8 || bounds.height > photo.rows - 8) {
         sign.x_height *= 0.8;  // too big for this photo: smaller
@@ -350,17 +332,7 @@ Composite MakeComposite(const std::vector<Script>& scripts, const cv::Mat& backg
       if (std::any_of(taken.begin(), taken.end(),
                       [&](const cv::Rect& t) { return (t & box).area() > 0; }))
         continue;
-      const std::vector<cv::Point2f> src = {
-          {0, 0},
-          {static_cast<float>(plate.cols), 0},
-          {static_cast<float>(plate.cols), static_cast<float>(plate.rows)},
-          {0, static_cast<float>(plate.rows)}};
-      const cv::Mat h = cv::getPerspectiveTransform(src, corners);
-      cv::Mat warped, alpha;
-      cv::warpPerspective(plate, warped, h, photo.size(), cv::INTER_LINEAR);
-      cv::warpPerspective(cv::Mat(plate.size(), CV_8U, cv::Scalar(255)), alpha, h, photo.size(),
-                          cv::INTER_LINEAR);
-      warped.copyTo(photo, alpha > 128);
+      bench::PastePlate(photo, plate, corners);
       sign.box = box;
       taken.push_back(box);
       c.signs.push_back(sign);

@@ -13,6 +13,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "text/script.h"
+#include "text/script_look.h"
+#include "text/text_json.h"
 
 namespace gv {
 
@@ -32,6 +34,12 @@ constexpr int kStripPad = 12;
 // A reading whose symbols cover this share of its strip's width (the strip holds the line
 // with a fifth of its height at each end) explains all of the line.
 constexpr double kFullSpan = 0.8;
+// The look's weight in the contest (docs/commands/text.md, step 3): a reading's weight is
+// multiplied by 1 - w + w x (the share of the strip's letter windows that look like its
+// model's script), w reaching kLookWeight from kLookFullWindows letter windows up (short
+// strips, a phone label beside digits, say little).
+constexpr double kLookWeight = 0.4;
+constexpr double kLookFullWindows = 8;
 
 // The script a Tesseract model reads.
 std::string LanguageScript(const std::string& language) {
@@ -48,59 +56,6 @@ std::string LanguageScript(const std::string& language) {
 int Find(std::vector<int>& parent, int i) {
   while (parent[i] != i) i = parent[i] = parent[parent[i]];
   return i;
-}
-
-// The line made readable: its quadrilateral (slant and perspective) warped to an upright
-// strip about 48 px high with a margin, dark text on light, deskewed by the ink when a
-// rectangle was given.
-cv::Mat PrepareLine(const cv::Mat& gray, const TextCandidate& line) {
-  const auto& q = line.quad;  // top-left, top-right, bottom-right, bottom-left
-  const double height = std::max({1.0, cv::norm(q[3] - q[0]), cv::norm(q[2] - q[1])});
-  const double width = std::max({1.0, cv::norm(q[1] - q[0]), cv::norm(q[2] - q[3])});
-  const double scale = std::clamp(48.0 / height, 0.25, 6.0);
-  const int pad = kStripPad;
-  // The quad grown by a third of its height above and below, so that marks above and
-  // below the letters (Thai, Lao, Khmer, Burmese vowels, Khmer subscripts) stay in, and a
-  // fifth at the ends.
-  const float grow = static_cast<float>(height / 5), grow_y = static_cast<float>(height / 3);
-  const cv::Point2f along =
-      (q[1] - q[0]) * (1.0f / static_cast<float>(cv::norm(q[1] - q[0]) + 1e-6));
-  const cv::Point2f down =
-      (q[3] - q[0]) * (1.0f / static_cast<float>(cv::norm(q[3] - q[0]) + 1e-6));
-  const std::vector<cv::Point2f> src = {
-      q[0] - grow * along - grow_y * down, q[1] + grow * along - grow_y * down,
-      q[2] + grow * along + grow_y * down, q[3] - grow * along + grow_y * down};
-  const float w = static_cast<float>((width + 2 * grow) * scale);
-  const float h = static_cast<float>((height + 2 * grow_y) * scale);
-  const std::vector<cv::Point2f> dst = {{0, 0}, {w, 0}, {w, h}, {0, h}};
-  cv::Mat crop;
-  cv::warpPerspective(gray, crop, cv::getPerspectiveTransform(src, dst),
-                      cv::Size(std::max(1, static_cast<int>(w)), std::max(1, static_cast<int>(h))),
-                      cv::INTER_CUBIC, cv::BORDER_REPLICATE);
-  // Light text on dark: invert, so that text is always dark.
-  cv::Mat binary;
-  cv::threshold(crop, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-  if (static_cast<std::size_t>(cv::countNonZero(binary)) < binary.total() / 2)
-    cv::bitwise_not(crop, crop);
-  // An analyst's rectangle: deskew by the ink's orientation when it is clear.
-  if (line.from_box) {
-    cv::threshold(crop, binary, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-    std::vector<cv::Point> ink;
-    cv::findNonZero(binary, ink);
-    if (ink.size() > 20) {
-      cv::RotatedRect r = cv::minAreaRect(ink);
-      double angle = r.angle;
-      if (r.size.width < r.size.height) angle += 90;
-      if (angle > 45) angle -= 90;
-      if (std::abs(angle) > 1.5 && std::abs(angle) < 40) {
-        const cv::Mat rot =
-            cv::getRotationMatrix2D(cv::Point2f(crop.cols / 2.0f, crop.rows / 2.0f), angle, 1.0);
-        cv::warpAffine(crop, crop, rot, crop.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-      }
-    }
-  }
-  cv::copyMakeBorder(crop, crop, pad, pad, pad, pad, cv::BORDER_REPLICATE);
-  return crop;
 }
 
 // A least-squares line y = a x + b through points.
@@ -169,6 +124,9 @@ Result<std::unique_ptr<TextReader>> TextReader::Open(const TextReadOptions& opti
   auto places = PlaceNames::Default();
   if (!places.ok()) return places.error();
   reader->places_ = *places;
+  auto look = ScriptLook::Default();
+  if (!look.ok()) return look.error();
+  reader->look_ = *look;
   for (const auto& language : options.languages)
     if (!reader->EngineFor(language)) return MakeError("Tesseract could not load " + language);
   return reader;
@@ -473,6 +431,56 @@ std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray_in, int max_lines
   return out;
 }
 
+cv::Mat LineStrip(const cv::Mat& gray, const TextCandidate& line) {
+  const auto& q = line.quad;  // top-left, top-right, bottom-right, bottom-left
+  const double height = std::max({1.0, cv::norm(q[3] - q[0]), cv::norm(q[2] - q[1])});
+  const double width = std::max({1.0, cv::norm(q[1] - q[0]), cv::norm(q[2] - q[3])});
+  const double scale = std::clamp(48.0 / height, 0.25, 6.0);
+  const int pad = kStripPad;
+  // The quad grown by a third of its height above and below, so that marks above and
+  // below the letters (Thai, Lao, Khmer, Burmese vowels, Khmer subscripts) stay in, and a
+  // fifth at the ends.
+  const float grow = static_cast<float>(height / 5), grow_y = static_cast<float>(height / 3);
+  const cv::Point2f along =
+      (q[1] - q[0]) * (1.0f / static_cast<float>(cv::norm(q[1] - q[0]) + 1e-6));
+  const cv::Point2f down =
+      (q[3] - q[0]) * (1.0f / static_cast<float>(cv::norm(q[3] - q[0]) + 1e-6));
+  const std::vector<cv::Point2f> src = {
+      q[0] - grow * along - grow_y * down, q[1] + grow * along - grow_y * down,
+      q[2] + grow * along + grow_y * down, q[3] - grow * along + grow_y * down};
+  const float w = static_cast<float>((width + 2 * grow) * scale);
+  const float h = static_cast<float>((height + 2 * grow_y) * scale);
+  const std::vector<cv::Point2f> dst = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+  cv::Mat crop;
+  cv::warpPerspective(gray, crop, cv::getPerspectiveTransform(src, dst),
+                      cv::Size(std::max(1, static_cast<int>(w)), std::max(1, static_cast<int>(h))),
+                      cv::INTER_CUBIC, cv::BORDER_REPLICATE);
+  // Light text on dark: invert, so that text is always dark.
+  cv::Mat binary;
+  cv::threshold(crop, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  if (static_cast<std::size_t>(cv::countNonZero(binary)) < binary.total() / 2)
+    cv::bitwise_not(crop, crop);
+  // An analyst's rectangle: deskew by the ink's orientation when it is clear.
+  if (line.from_box) {
+    cv::threshold(crop, binary, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    std::vector<cv::Point> ink;
+    cv::findNonZero(binary, ink);
+    if (ink.size() > 20) {
+      cv::RotatedRect r = cv::minAreaRect(ink);
+      double angle = r.angle;
+      if (r.size.width < r.size.height) angle += 90;
+      if (angle > 45) angle -= 90;
+      if (std::abs(angle) > 1.5 && std::abs(angle) < 40) {
+        const cv::Mat rot =
+            cv::getRotationMatrix2D(cv::Point2f(crop.cols / 2.0f, crop.rows / 2.0f), angle, 1.0);
+        cv::warpAffine(crop, crop, rot, crop.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+      }
+    }
+  }
+  cv::copyMakeBorder(crop, crop, pad, pad, pad, pad, cv::BORDER_REPLICATE);
+  return crop;
+}
+
 TextCandidate CandidateFromBox(const cv::Rect& box) {
   TextCandidate c;
   c.box = box;
@@ -488,7 +496,7 @@ TextCandidate CandidateFromBox(const cv::Rect& box) {
 Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& candidate,
                                       std::string& numbers) {
   numbers.clear();
-  const cv::Mat line = PrepareLine(gray, candidate);
+  const cv::Mat line = LineStrip(gray, candidate);
   const cv::Rect box = candidate.box;
   // Ink on a background splits a strip's greys in two (Otsu's separability, between-class
   // over total variance, is high); foliage and gravel do not, and are not worth reading
@@ -498,6 +506,9 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
     none.box = box;
     return none;
   }
+  // How the strip looks: the share of its windows that look like each script.
+  const LookShares look = look_->Classify(line);
+  const double look_weight = kLookWeight * std::min(1.0, look.letter_windows / kLookFullWindows);
   // Per reading, the confidence that decides between models. Tesseract's word confidences
   // are not comparable across models: the Thai model makes a "word" of every letter (each
   // above 90), the Lao, Khmer and Burmese models whole words scored by their least sure
@@ -543,8 +554,11 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
     // A model shown its own script reads every letter of the line; shown another, it often
     // reads a few lookalikes and leaves the rest (the Lao model made "ສິຕີ" of 公司西港). So
     // the share of the strip's width its symbols cover lowers the reading by up to 30 %.
+    // And the strip's look: Tesseract's models read each other's letters as their own, as
+    // surely; the look is a witness independent of them.
     contest_weight[languages] =
-        0.7 + 0.3 * std::min(1.0, SymbolSpan(engine->api, line.cols) / kFullSpan);
+        (0.7 + 0.3 * std::min(1.0, SymbolSpan(engine->api, line.cols) / kFullSpan)) *
+        (1 - look_weight + look_weight * look.ScriptShare(script));
     return true;
   };
   // The script's models compete: each reads the line alone and the surest reading in its
@@ -680,7 +694,57 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
     if (garbage && !rescued) continue;
     lines.push_back(std::move(*line));
   }
+  PlateContextPhones(lines);
   return lines;
+}
+
+void TextReader::PlateContextPhones(std::vector<TextLine>& lines) const {
+  // A number written without its country code on a line whose script names no country
+  // ("Tel 089-988-2936", or a label misread as Latin: "Ins 089-...") was tried in the
+  // default regions, Cambodia first. A line stacked with it on the same plate, read surely
+  // in a script that does name countries, says better where the plate is. Only a line that
+  // makes a script clue counts: texture beside a Han sign read as Burmese made a Cambodian
+  // number Thai. Stacked: overlapping by half the narrower width, and at most two line
+  // heights apart (lines 1.5 em apart leave 1.3-1.7 letter bands between them).
+  const auto stacked = [](const cv::Rect& a, const cv::Rect& b) {
+    const int overlap = std::min(a.x + a.width, b.x + b.width) - std::max(a.x, b.x);
+    const int gap = std::max(a.y, b.y) - std::min(a.y + a.height, b.y + b.height);
+    return overlap >= 0.5 * std::min(a.width, b.width) && gap <= 2 * std::max(a.height, b.height);
+  };
+  for (auto& line : lines) {
+    const bool local_phone =
+        std::any_of(line.items.begin(), line.items.end(),
+                    [](const TextItem& i) { return i.kind == "phone" && i.confidence < 0.9; });
+    if (!local_phone || !ScriptCountries(line.script, IdentifyScript(line.text).language).empty())
+      continue;
+    std::vector<std::string> regions;
+    for (const auto& other : lines) {
+      if (&other == &line || !MakesScriptClue(other) || !stacked(line.box, other.box)) continue;
+      for (const auto& [country, weight] :
+           ScriptCountries(other.script, IdentifyScript(other.text).language))
+        if (std::find(regions.begin(), regions.end(), country) == regions.end())
+          regions.push_back(country);
+    }
+    if (regions.empty()) continue;
+    for (const auto& r : DefaultPhoneRegions())
+      if (std::find(regions.begin(), regions.end(), r) == regions.end()) regions.push_back(r);
+    std::vector<TextItem> kept, found;
+    for (auto& item : line.items) {
+      if (item.kind != "phone" || item.confidence >= 0.9) {
+        kept.push_back(std::move(item));
+        continue;
+      }
+      for (auto& again : FindTextItems(item.source.empty() ? line.text : item.source, regions))
+        if (again.kind == "phone" && again.confidence < 0.9 &&
+            std::none_of(found.begin(), found.end(),
+                         [&](const TextItem& f) { return f.value == again.value; })) {
+          again.source = item.source;
+          found.push_back(std::move(again));
+        }
+    }
+    for (auto& item : found) kept.push_back(std::move(item));
+    line.items = std::move(kept);
+  }
 }
 
 Result<std::vector<TextLine>> TextReader::ReadWhole(const cv::Mat& image,

@@ -19,6 +19,8 @@
 
 namespace gv {
 
+class ScriptLook;
+
 struct TextLine {
   std::string text;       // Unicode (Zawgyi converted)
   std::string script;     // ISO 15924
@@ -54,6 +56,12 @@ struct TextCandidate {
 };
 TextCandidate CandidateFromBox(const cv::Rect& box);
 
+// The line made readable: its quadrilateral (slant and perspective) warped to an upright
+// grey strip with the letters about 48 px high, a margin (a third of their height above and
+// below for the marks of Thai, Lao, Khmer and Burmese, a fifth at the ends, then 12 px), dark
+// text on light, deskewed by the ink when an analyst's rectangle was given.
+cv::Mat LineStrip(const cv::Mat& gray, const TextCandidate& line);
+
 class TextReader {
  public:
   // Error naming the Debian package of every missing model.
@@ -80,9 +88,13 @@ class TextReader {
   // another model won (the models of other scripts misread Latin digits beside their letters).
   Result<TextLine> ReadLine(const cv::Mat& gray, const TextCandidate& candidate,
                             std::string& numbers);
+  // Numbers written without their country code, on a line whose script names no country,
+  // parsed again in the countries of a line stacked with it on the same plate.
+  void PlateContextPhones(std::vector<TextLine>& lines) const;
   TextReadOptions options_;
   std::map<std::string, std::unique_ptr<Engine>> engines_;
   std::shared_ptr<const PlaceNames> places_;
+  std::shared_ptr<const ScriptLook> look_;
 };
 
 // Candidate text lines of a grey image: MSER regions grouped into lines whose characters'

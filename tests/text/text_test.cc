@@ -18,6 +18,7 @@
 #include "text/place_names.h"
 #include "text/reader.h"
 #include "text/script.h"
+#include "text/script_look.h"
 #include "text/text_json.h"
 
 namespace gv {
@@ -556,6 +557,113 @@ TEST(Detect, InkSeparatesFromItsBackgroundTextureDoesNot) {
   cv::GaussianBlur(foliage, foliage, cv::Size(5, 5), 1.5);
   EXPECT_LT(InkSeparability(foliage), 0.7);
   EXPECT_EQ(InkSeparability(cv::Mat(10, 10, CV_8UC1, cv::Scalar(7))), 0);  // flat: no ink
+}
+
+// A plate of several lines, each made of runs of text in their own fonts, centred one
+// under the other on a light panel in a textured background.
+cv::Mat Plate(const std::vector<std::vector<std::pair<std::string, std::string>>>& lines,
+              int height) {
+  const int step = height * 8 / 5;
+  cv::Mat img(200 + step * static_cast<int>(lines.size()) + 200, 1000, CV_8UC3);
+  cv::randu(img, cv::Scalar(60, 60, 60), cv::Scalar(140, 140, 140));
+  cv::GaussianBlur(img, img, cv::Size(7, 7), 3);
+  cv::rectangle(img, cv::Rect(50, 150, 900, step * static_cast<int>(lines.size()) + 100),
+                cv::Scalar(235, 235, 230), cv::FILLED);
+  int y = 200 + height;
+  for (const auto& runs : lines) {
+    std::vector<std::pair<cv::Ptr<cv::freetype::FreeType2>, std::string>> fonts;
+    int width = 0;
+    for (const auto& [font, text] : runs) {
+      auto ft = cv::freetype::createFreeType2();
+      ft->loadFontData(font, 0);
+      int baseline = 0;
+      width += ft->getTextSize(text, height, -1, &baseline).width + height / 3;
+      fonts.emplace_back(ft, text);
+    }
+    int x = (img.cols - width) / 2;
+    for (const auto& [ft, text] : fonts) {
+      ft->putText(img, text, cv::Point(x, y), height, cv::Scalar(30, 30, 120), -1, cv::LINE_AA,
+                  true);
+      int baseline = 0;
+      x += ft->getTextSize(text, height, -1, &baseline).width + height / 3;
+    }
+    y += step;
+  }
+  return img;
+}
+
+TEST(ScriptLook, NamesTheScriptOfLinesInFontsItWasNotTrainedOn) {
+  // The network that sees the script in a strip's look is trained on other fonts than these
+  // (the evaluation's, bench/train_script_look.cc): each line's windows look most like its
+  // own script, in strips cut as the reader cuts them. Lao, Thai and Khmer are the lookalikes
+  // Tesseract's models confuse.
+  auto look = ScriptLook::Default();
+  ASSERT_TRUE(look.ok()) << look.error().message;
+  const std::string noto = "/usr/share/fonts/truetype/noto/";
+  const struct {
+    std::string font, text, script;
+  } cases[] = {{"/usr/share/fonts/truetype/khmeros/KhmerOS.ttf", "ភោជនីយដ្ឋាន សណ្ឋាគារ", "Khmr"},
+               {noto + "NotoSansMyanmar-Regular.ttf", "စားသောက်ဆိုင် ကုမ္ပဏီ", "Mymr"},
+               {noto + "NotoSansLao-Regular.ttf", "ຮ້ານອາຫານ ທະນາຄານ", "Laoo"},
+               {noto + "NotoSansThai-Regular.ttf", "ร้านอาหาร ธนาคาร", "Thai"},
+               {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "科技有限公司 欢迎", "Hani"},
+               {kLatinFont, "Restaurant Technology", "Latn"}};
+  for (const auto& c : cases)
+    for (const int height : {36, 60}) {
+      ASSERT_TRUE(std::filesystem::exists(c.font)) << c.font;
+      cv::Mat gray;
+      cv::cvtColor(Sign({{c.font, c.text}}, height), gray, cv::COLOR_BGR2GRAY);
+      std::map<std::string, double> windows;
+      int letter_windows = 0;
+      for (const auto& line : DetectTextLines(gray, 40)) {
+        if ((line.box & cv::Rect(60, 150, 780, 170)).area() < 0.5 * line.box.area()) continue;
+        const LookShares shares = (*look)->Classify(LineStrip(gray, line));
+        for (int k = 0; k < kLookScripts; ++k)
+          windows[kLookClasses[static_cast<std::size_t>(k)]] +=
+              shares.share[static_cast<std::size_t>(k)] * shares.windows;
+        letter_windows += shares.letter_windows;
+      }
+      std::string most = "none";
+      std::string all;
+      for (const auto& [script, n] : windows) {
+        all += " " + script + ":" + std::to_string(static_cast<int>(std::lround(n)));
+        if (most == "none" || n > windows[most]) most = script;
+      }
+      EXPECT_GT(letter_windows, 5) << c.text << " at " << height;
+      EXPECT_EQ(most, c.script) << c.text << " at " << height << ":" << all;
+    }
+}
+
+TEST(ScriptLook, AMissingOrForeignModelFileIsAClearError) {
+  test::TempDir dir;
+  auto missing = ScriptLook::Load(dir.path() / "script-look.yml.gz");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("scripts/train-script-look"), std::string::npos)
+      << missing.error().message;
+  std::ofstream(dir.path() / "bad.yml") << "%YAML:1.0\n---\nnot_a_model: 3\n";
+  EXPECT_FALSE(ScriptLook::Load(dir.path() / "bad.yml").ok());
+}
+
+TEST_F(ReaderTest, ANumberWithoutItsCountryCodeIsReadInTheCountryOfItsPlate) {
+  // "Tel 081 234 5678" alone is a valid number in Myanmar, tried before Thailand when a
+  // line's script names no country (KH MM TH ...). Under a Thai line on the same plate it is
+  // Thai.
+  const std::string thai = "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf";
+  ASSERT_TRUE(std::filesystem::exists(thai)) << "fonts-noto-core is missing";
+  const auto phones = [&](const cv::Mat& img) {
+    auto lines = reader_->Read(img);
+    EXPECT_TRUE(lines.ok());
+    std::vector<std::string> out;
+    if (lines.ok())
+      for (const auto& l : *lines)
+        for (const auto& item : l.items)
+          if (item.kind == "phone") out.push_back(item.country + " " + item.value);
+    return out;
+  };
+  const std::vector<std::pair<std::string, std::string>> tel = {{kLatinFont, "Tel 081 234 5678"}};
+  EXPECT_EQ(phones(Plate({tel}, 44)), std::vector<std::string>{"MM +95812345678"});
+  EXPECT_EQ(phones(Plate({{{thai, "ร้านอาหาร เชียงราย"}}, tel}, 44)),
+            std::vector<std::string>{"TH +66812345678"});
 }
 
 TEST(Reader, MissingLanguageDataNamesThePackage) {
