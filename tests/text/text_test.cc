@@ -666,6 +666,34 @@ TEST_F(ReaderTest, ANumberWithoutItsCountryCodeIsReadInTheCountryOfItsPlate) {
             std::vector<std::string>{"TH +66812345678"});
 }
 
+TEST_F(ReaderTest, TheLookDecidesLinesTheModelsReadAsEachOthersScripts) {
+  // Lines that Tesseract's models alone gave to another script (the reader without the
+  // script look, weight 0): Khmer read as Lao "ເຄາພິຜິໄທັງໆ" and as Han "名87110 人", Lao as
+  // Thai "โช]แรม ตะเทาด", loopless Thai as Latin "USưn qanq". The look of the strip (a network
+  // not trained on these fonts) tips each to its own script. Seen in the same trial and left:
+  // "ក្រុមហ៊ុន ភ្នំពេញ" in KhmerOS freehand at 48 px went the other way, Khmer to Lao.
+  const std::string km = "/usr/share/fonts/truetype/khmeros/";
+  const std::string noto = "/usr/share/fonts/truetype/noto/";
+  const struct {
+    std::string font, text, script;
+    int height;
+  } cases[] = {{km + "KhmerOS.ttf", "ភោជនីយដ្ឋាន", "Khmr", 64},
+               {km + "KhmerOSmetalchrieng.ttf", "មន្ទីរពេទ្យ", "Khmr", 48},
+               {noto + "NotoSansLao-Regular.ttf", "ໂຮງແຮມ ຕະຫຼາດ", "Laoo", 48},
+               {noto + "NotoSansThai-Regular.ttf", "บริษัท ตลาด", "Thai", 48}};
+  for (const auto& c : cases) {
+    ASSERT_TRUE(std::filesystem::exists(c.font)) << c.font;
+    auto lines = reader_->Read(Sign({{c.font, c.text}}, c.height));
+    ASSERT_TRUE(lines.ok()) << lines.error().message;
+    std::map<std::string, int> letters;
+    for (const auto& l : *lines) letters[l.script] += IdentifyScript(l.text).letters;
+    std::string most = "none";
+    for (const auto& [script, n] : letters)
+      if (script != "Zyyy" && (most == "none" || n > letters[most])) most = script;
+    EXPECT_EQ(most, c.script) << c.text << " at " << c.height << "\n" << TextJson(*lines).dump(1);
+  }
+}
+
 TEST(Reader, MissingLanguageDataNamesThePackage) {
   TextReadOptions options;
   options.languages = {"khm", "xyz_missing"};
