@@ -634,6 +634,61 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
   return first;
 }
 
+namespace {
+
+// Numbers written without their country code, on a line whose script names no country,
+// parsed again in the countries of a line stacked with it on the same plate.
+void PlateContextPhones(std::vector<TextLine>& lines) {
+  // A number written without its country code on a line whose script names no country
+  // ("Tel 089-988-2936", or a label misread as Latin: "Ins 089-...") was tried in the
+  // default regions, Cambodia first. A line stacked with it on the same plate, read surely
+  // in a script that does name countries, says better where the plate is. Only a line that
+  // makes a script clue counts: texture beside a Han sign read as Burmese made a Cambodian
+  // number Thai. Stacked: overlapping by half the narrower width, and at most two line
+  // heights apart (lines 1.5 em apart leave 1.3-1.7 letter bands between them).
+  const auto stacked = [](const cv::Rect& a, const cv::Rect& b) {
+    const int overlap = std::min(a.x + a.width, b.x + b.width) - std::max(a.x, b.x);
+    const int gap = std::max(a.y, b.y) - std::min(a.y + a.height, b.y + b.height);
+    return overlap >= 0.5 * std::min(a.width, b.width) && gap <= 2 * std::max(a.height, b.height);
+  };
+  for (auto& line : lines) {
+    const bool local_phone =
+        std::any_of(line.items.begin(), line.items.end(),
+                    [](const TextItem& i) { return i.kind == "phone" && i.confidence < 0.9; });
+    if (!local_phone || !ScriptCountries(line.script, IdentifyScript(line.text).language).empty())
+      continue;
+    std::vector<std::string> regions;
+    for (const auto& other : lines) {
+      if (&other == &line || !MakesScriptClue(other) || !stacked(line.box, other.box)) continue;
+      for (const auto& [country, weight] :
+           ScriptCountries(other.script, IdentifyScript(other.text).language))
+        if (std::find(regions.begin(), regions.end(), country) == regions.end())
+          regions.push_back(country);
+    }
+    if (regions.empty()) continue;
+    for (const auto& r : DefaultPhoneRegions())
+      if (std::find(regions.begin(), regions.end(), r) == regions.end()) regions.push_back(r);
+    std::vector<TextItem> kept, found;
+    for (auto& item : line.items) {
+      if (item.kind != "phone" || item.confidence >= 0.9) {
+        kept.push_back(std::move(item));
+        continue;
+      }
+      for (auto& again : FindTextItems(item.source.empty() ? line.text : item.source, regions))
+        if (again.kind == "phone" && again.confidence < 0.9 &&
+            std::none_of(found.begin(), found.end(),
+                         [&](const TextItem& f) { return f.value == again.value; })) {
+          again.source = item.source;
+          found.push_back(std::move(again));
+        }
+    }
+    for (auto& item : found) kept.push_back(std::move(item));
+    line.items = std::move(kept);
+  }
+}
+
+}  // namespace
+
 Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
                                                const std::vector<cv::Rect>& extra_boxes) {
   if (image.empty()) return MakeError("empty image");
@@ -696,55 +751,6 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
   }
   PlateContextPhones(lines);
   return lines;
-}
-
-void TextReader::PlateContextPhones(std::vector<TextLine>& lines) const {
-  // A number written without its country code on a line whose script names no country
-  // ("Tel 089-988-2936", or a label misread as Latin: "Ins 089-...") was tried in the
-  // default regions, Cambodia first. A line stacked with it on the same plate, read surely
-  // in a script that does name countries, says better where the plate is. Only a line that
-  // makes a script clue counts: texture beside a Han sign read as Burmese made a Cambodian
-  // number Thai. Stacked: overlapping by half the narrower width, and at most two line
-  // heights apart (lines 1.5 em apart leave 1.3-1.7 letter bands between them).
-  const auto stacked = [](const cv::Rect& a, const cv::Rect& b) {
-    const int overlap = std::min(a.x + a.width, b.x + b.width) - std::max(a.x, b.x);
-    const int gap = std::max(a.y, b.y) - std::min(a.y + a.height, b.y + b.height);
-    return overlap >= 0.5 * std::min(a.width, b.width) && gap <= 2 * std::max(a.height, b.height);
-  };
-  for (auto& line : lines) {
-    const bool local_phone =
-        std::any_of(line.items.begin(), line.items.end(),
-                    [](const TextItem& i) { return i.kind == "phone" && i.confidence < 0.9; });
-    if (!local_phone || !ScriptCountries(line.script, IdentifyScript(line.text).language).empty())
-      continue;
-    std::vector<std::string> regions;
-    for (const auto& other : lines) {
-      if (&other == &line || !MakesScriptClue(other) || !stacked(line.box, other.box)) continue;
-      for (const auto& [country, weight] :
-           ScriptCountries(other.script, IdentifyScript(other.text).language))
-        if (std::find(regions.begin(), regions.end(), country) == regions.end())
-          regions.push_back(country);
-    }
-    if (regions.empty()) continue;
-    for (const auto& r : DefaultPhoneRegions())
-      if (std::find(regions.begin(), regions.end(), r) == regions.end()) regions.push_back(r);
-    std::vector<TextItem> kept, found;
-    for (auto& item : line.items) {
-      if (item.kind != "phone" || item.confidence >= 0.9) {
-        kept.push_back(std::move(item));
-        continue;
-      }
-      for (auto& again : FindTextItems(item.source.empty() ? line.text : item.source, regions))
-        if (again.kind == "phone" && again.confidence < 0.9 &&
-            std::none_of(found.begin(), found.end(),
-                         [&](const TextItem& f) { return f.value == again.value; })) {
-          again.source = item.source;
-          found.push_back(std::move(again));
-        }
-    }
-    for (auto& item : found) kept.push_back(std::move(item));
-    line.items = std::move(kept);
-  }
 }
 
 Result<std::vector<TextLine>> TextReader::ReadWhole(const cv::Mat& image,

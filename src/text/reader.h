@@ -88,9 +88,6 @@ class TextReader {
   // another model won (the models of other scripts misread Latin digits beside their letters).
   Result<TextLine> ReadLine(const cv::Mat& gray, const TextCandidate& candidate,
                             std::string& numbers);
-  // Numbers written without their country code, on a line whose script names no country,
-  // parsed again in the countries of a line stacked with it on the same plate.
-  void PlateContextPhones(std::vector<TextLine>& lines) const;
   TextReadOptions options_;
   std::map<std::string, std::unique_ptr<Engine>> engines_;
   std::shared_ptr<const PlaceNames> places_;
