@@ -636,12 +636,14 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
 
 namespace {
 
-// Numbers written without their country code, on a line whose script names no country,
-// parsed again in the countries of a line stacked with it on the same plate.
+// Numbers written without their country code, on a line whose script names no country (or
+// does not make a script clue), parsed again in the countries of a line stacked with it on the same
+// plate.
 void PlateContextPhones(std::vector<TextLine>& lines) {
   // A number written without its country code on a line whose script names no country
   // ("Tel 089-988-2936", or a label misread as Latin: "Ins 089-...") was tried in the
-  // default regions, Cambodia first. A line stacked with it on the same plate, read surely
+  // default regions, Cambodia first; on a line too short or unsure to make a script clue,
+  // in its script's countries first. A line stacked with it on the same plate, read surely
   // in a script that does name countries, says better where the plate is. Only a line that
   // makes a script clue counts: texture beside a Han sign read as Burmese made a Cambodian
   // number Thai. Stacked: overlapping by half the narrower width, and at most two line
@@ -655,15 +657,26 @@ void PlateContextPhones(std::vector<TextLine>& lines) {
     const bool local_phone =
         std::any_of(line.items.begin(), line.items.end(),
                     [](const TextItem& i) { return i.kind == "phone" && i.confidence < 0.9; });
-    if (!local_phone || !ScriptCountries(line.script, IdentifyScript(line.text).language).empty())
+    // A label of a few letters names its country weakly: "ໂທ" misread as the Vietnamese
+    // "lưu" made a Lao number (valid in Vietnam too) Vietnamese beside a sure Lao line.
+    if (!local_phone || (MakesScriptClue(line) &&
+                         !ScriptCountries(line.script, IdentifyScript(line.text).language).empty()))
       continue;
     std::vector<std::string> regions;
+    const auto add = [&](const std::string& country) {
+      if (std::find(regions.begin(), regions.end(), country) == regions.end())
+        regions.push_back(country);
+    };
     for (const auto& other : lines) {
-      if (&other == &line || !MakesScriptClue(other) || !stacked(line.box, other.box)) continue;
-      for (const auto& [country, weight] :
-           ScriptCountries(other.script, IdentifyScript(other.text).language))
-        if (std::find(regions.begin(), regions.end(), country) == regions.end())
-          regions.push_back(country);
+      if (&other == &line || !stacked(line.box, other.box)) continue;
+      if (MakesScriptClue(other))
+        for (const auto& [country, weight] :
+             ScriptCountries(other.script, IdentifyScript(other.text).language))
+          add(country);
+      // A place name of the gazetteer on the plate names its country even when the line is
+      // too short for a script clue ("ວຽງຈນ" above "ໂທ 020 5530 4102").
+      for (const auto& item : other.items)
+        if (item.kind == "place" && !item.country.empty()) add(item.country);
     }
     if (regions.empty()) continue;
     for (const auto& r : DefaultPhoneRegions())
@@ -723,8 +736,13 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
     for (const auto& [country, weight] : countries) regions.push_back(country);
     for (const auto& r : DefaultPhoneRegions())
       if (std::find(regions.begin(), regions.end(), r) == regions.end()) regions.push_back(r);
-    if (!garbage) line->items = FindTextItems(line->text, regions, places_.get());
     const auto is_phone = [](const TextItem& item) { return item.kind == "phone"; };
+    if (!garbage)
+      line->items = FindTextItems(line->text, regions, places_.get());
+    else  // A valid number with its country code is no chance string: "+95 9 97965 7753"
+          // alone on its line scores as garbage (31), its digits are sure.
+      for (auto& item : FindTextItems(line->text, regions, nullptr))
+        if (is_phone(item) && item.confidence >= 0.9) line->items.push_back(std::move(item));
     // Phone numbers in Latin digits are the English model's to read: another script's model
     // (with English added) misreads them ("ទូរស័ព្ទ917 729 046" for 017 729 046, a valid
     // Vietnamese number; "09 97159 ၉5၉၉", Burmese lookalikes of Latin digits) or finds none.
@@ -740,13 +758,21 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
         return std::any_of(line->items.begin(), line->items.end(),
                            [&](const TextItem& i) { return is_phone(i) && i.value == p.value; });
       });
-      if (!same) {
+      // A number the winner read with its country code is surer than one the English model
+      // read without it: "ဘဏ်+95 9 97965 7753" read right by the Burmese model, its digits
+      // read by the English model as a valid Vietnamese 0979 657 753.
+      const auto international = [&](const TextItem& i) {
+        return is_phone(i) && i.confidence >= 0.9;
+      };
+      const bool surer = std::any_of(line->items.begin(), line->items.end(), international) &&
+                         std::none_of(phones.begin(), phones.end(), international);
+      if (!same && !surer) {
         std::erase_if(line->items, is_phone);
         for (auto& item : phones) line->items.push_back(std::move(item));
         rescued = true;
       }
     }
-    if (garbage && !rescued) continue;
+    if (garbage && !rescued && line->items.empty()) continue;
     lines.push_back(std::move(*line));
   }
   PlateContextPhones(lines);

@@ -664,6 +664,17 @@ TEST_F(ReaderTest, ANumberWithoutItsCountryCodeIsReadInTheCountryOfItsPlate) {
   EXPECT_EQ(phones(Plate({tel}, 44)), std::vector<std::string>{"MM +95812345678"});
   EXPECT_EQ(phones(Plate({{{thai, "ร้านอาหาร เชียงราย"}}, tel}, 44)),
             std::vector<std::string>{"TH +66812345678"});
+  // A label of two letters names its country weakly, and a place name of the gazetteer on
+  // the plate names one even when its line is too short for a script clue: "020 5530 4102"
+  // is valid in Laos and in Vietnam; after the Vietnamese "ĐT" alone it is Vietnamese, under
+  // "ປາກເຊ" (Pakse, five letters) Lao. (The evaluation's "ໂທ" misread as "lưu" under a Lao
+  // line.)
+  const std::string lao = "/usr/share/fonts/truetype/noto/NotoSansLao-Regular.ttf";
+  ASSERT_TRUE(std::filesystem::exists(lao)) << "fonts-noto-core is missing";
+  const std::vector<std::pair<std::string, std::string>> dt = {{kLatinFont, "ĐT 020 5530 4102"}};
+  EXPECT_EQ(phones(Plate({dt}, 44)), std::vector<std::string>{"VN +842055304102"});
+  EXPECT_EQ(phones(Plate({{{lao, "ປາກເຊ"}}, dt}, 44)),
+            std::vector<std::string>{"LA +8562055304102"});
 }
 
 TEST_F(ReaderTest, TheLookDecidesLinesTheModelsReadAsEachOthersScripts) {
