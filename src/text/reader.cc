@@ -637,17 +637,18 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
 namespace {
 
 // Numbers written without their country code, on a line whose script names no country (or
-// does not make a script clue), parsed again in the countries of a line stacked with it on the same
-// plate.
+// that makes no script clue), parsed again in the countries of the lines stacked with it on
+// the same plate.
 void PlateContextPhones(std::vector<TextLine>& lines) {
   // A number written without its country code on a line whose script names no country
   // ("Tel 089-988-2936", or a label misread as Latin: "Ins 089-...") was tried in the
   // default regions, Cambodia first; on a line too short or unsure to make a script clue,
   // in its script's countries first. A line stacked with it on the same plate, read surely
-  // in a script that does name countries, says better where the plate is. Only a line that
-  // makes a script clue counts: texture beside a Han sign read as Burmese made a Cambodian
-  // number Thai. Stacked: overlapping by half the narrower width, and at most two line
-  // heights apart (lines 1.5 em apart leave 1.3-1.7 letter bands between them).
+  // in a script that does name countries or holding a place name, says better where the
+  // plate is. Only a line that makes a script clue counts for its script: texture beside a
+  // Han sign read as Burmese made a Cambodian number Thai. Stacked: overlapping by half the
+  // narrower width, and at most two line heights apart (lines 1.5 em apart leave 1.3-1.7
+  // letter bands between them).
   const auto stacked = [](const cv::Rect& a, const cv::Rect& b) {
     const int overlap = std::min(a.x + a.width, b.x + b.width) - std::max(a.x, b.x);
     const int gap = std::max(a.y, b.y) - std::min(a.y + a.height, b.y + b.height);
@@ -759,8 +760,8 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
                            [&](const TextItem& i) { return is_phone(i) && i.value == p.value; });
       });
       // A number the winner read with its country code is surer than one the English model
-      // read without it: "ဘဏ်+95 9 97965 7753" read right by the Burmese model, its digits
-      // read by the English model as a valid Vietnamese 0979 657 753.
+      // read without it: the winner's "+95 9 97965 7753" (a garbage line: digits alone) was
+      // the English model's "+95.9°97965 7753", a valid Vietnamese 979 657 753.
       const auto international = [&](const TextItem& i) {
         return is_phone(i) && i.confidence >= 0.9;
       };
