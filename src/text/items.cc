@@ -143,7 +143,7 @@ std::vector<TextItem> FindTextItems(std::string_view line_view,
     while (matcher.HasNext()) {
       PhoneNumberMatch match;
       matcher.Next(&match);
-      add_phone(match.number(), 0.95);
+      add_phone(match.number(), kInternationalPhoneConfidence);
     }
   }
   for (const auto& region : regions) {
@@ -154,7 +154,7 @@ std::vector<TextItem> FindTextItems(std::string_view line_view,
       matcher.Next(&match);
       if (match.raw_string().find('+') != std::string::npos) continue;  // handled above
       // Written without a country code: right only if the region guess is.
-      add_phone(match.number(), 0.6);
+      add_phone(match.number(), kLocalPhoneConfidence);
       found = true;
     }
     if (found) break;

@@ -32,6 +32,20 @@ struct TextItem {
 std::vector<TextItem> FindTextItems(std::string_view line, const std::vector<std::string>& regions,
                                     const PlaceNames* places = nullptr);
 
+// Confidences of phone items: a number read with its country code names its country
+// itself; one read without it is right only if the region guess is.
+constexpr double kInternationalPhoneConfidence = 0.95;
+constexpr double kLocalPhoneConfidence = 0.6;
+
+// A phone item read with its country code ("+95 9 ...").
+inline bool IsInternationalPhone(const TextItem& item) {
+  return item.kind == "phone" && item.confidence >= kInternationalPhoneConfidence;
+}
+// A phone item read without it, whose country is a guess.
+inline bool IsLocalPhone(const TextItem& item) {
+  return item.kind == "phone" && item.confidence < kInternationalPhoneConfidence;
+}
+
 // The Southeast Asian regions a local number is tried in when the script says nothing.
 const std::vector<std::string>& DefaultPhoneRegions();
 

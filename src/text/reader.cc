@@ -655,9 +655,7 @@ void PlateContextPhones(std::vector<TextLine>& lines) {
     return overlap >= 0.5 * std::min(a.width, b.width) && gap <= 2 * std::max(a.height, b.height);
   };
   for (auto& line : lines) {
-    const bool local_phone =
-        std::any_of(line.items.begin(), line.items.end(),
-                    [](const TextItem& i) { return i.kind == "phone" && i.confidence < 0.9; });
+    const bool local_phone = std::any_of(line.items.begin(), line.items.end(), IsLocalPhone);
     // A label of a few letters names its country weakly: "ໂທ" misread as the Vietnamese
     // "lưu" made a Lao number (valid in Vietnam too) Vietnamese beside a sure Lao line.
     if (!local_phone || (MakesScriptClue(line) &&
@@ -684,14 +682,14 @@ void PlateContextPhones(std::vector<TextLine>& lines) {
       if (std::find(regions.begin(), regions.end(), r) == regions.end()) regions.push_back(r);
     std::vector<TextItem> kept, found;
     for (auto& item : line.items) {
-      if (item.kind != "phone" || item.confidence >= 0.9) {
+      if (!IsLocalPhone(item)) {
         kept.push_back(std::move(item));
         continue;
       }
       for (auto& again : FindTextItems(item.source.empty() ? line.text : item.source, regions))
-        if (again.kind == "phone" && again.confidence < 0.9 &&
-            std::none_of(found.begin(), found.end(),
-                         [&](const TextItem& f) { return f.value == again.value; })) {
+        if (IsLocalPhone(again) && std::none_of(found.begin(), found.end(), [&](const TextItem& f) {
+              return f.value == again.value;
+            })) {
           again.source = item.source;
           found.push_back(std::move(again));
         }
@@ -743,7 +741,7 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
     else  // A valid number with its country code is no chance string: "+95 9 97965 7753"
           // alone on its line scores as garbage (31), its digits are sure.
       for (auto& item : FindTextItems(line->text, regions, nullptr))
-        if (is_phone(item) && item.confidence >= 0.9) line->items.push_back(std::move(item));
+        if (IsInternationalPhone(item)) line->items.push_back(std::move(item));
     // Phone numbers in Latin digits are the English model's to read: another script's model
     // (with English added) misreads them ("ទូរស័ព្ទ917 729 046" for 017 729 046, a valid
     // Vietnamese number; "09 97159 ၉5၉၉", Burmese lookalikes of Latin digits) or finds none.
@@ -762,11 +760,9 @@ Result<std::vector<TextLine>> TextReader::Read(const cv::Mat& image,
       // A number the winner read with its country code is surer than one the English model
       // read without it: the winner's "+95 9 97965 7753" (a garbage line: digits alone) was
       // the English model's "+95.9°97965 7753", a valid Vietnamese 979 657 753.
-      const auto international = [&](const TextItem& i) {
-        return is_phone(i) && i.confidence >= 0.9;
-      };
-      const bool surer = std::any_of(line->items.begin(), line->items.end(), international) &&
-                         std::none_of(phones.begin(), phones.end(), international);
+      const bool surer =
+          std::any_of(line->items.begin(), line->items.end(), IsInternationalPhone) &&
+          std::none_of(phones.begin(), phones.end(), IsInternationalPhone);
       if (!same && !surer) {
         std::erase_if(line->items, is_phone);
         for (auto& item : phones) line->items.push_back(std::move(item));
