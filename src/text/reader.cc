@@ -310,7 +310,22 @@ std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
     }
   };
   for (const auto& [root, ids] : members) {
-    if (ids.size() < 3) continue;
+    if (ids.size() < 2) continue;
+    if (ids.size() == 2) {
+      // Two characters make a Han word ("超市", "園區"): two square boxes of one size side
+      // by side, less than half a character apart.
+      cv::Rect a = unique[ids[0]], b = unique[ids[1]];
+      if (a.x > b.x) std::swap(a, b);
+      const auto square = [](const cv::Rect& r) {
+        return r.width >= 0.7 * r.height && r.width <= 1.4 * r.height;
+      };
+      const int h = std::max(a.height, b.height);
+      if (!square(a) || !square(b) || std::min(a.height, b.height) < 0.8 * h || h < 16 ||
+          b.x - (a.x + a.width) > 0.5 * h || b.x < a.x + a.width - 0.1 * h)
+        continue;
+      emit(ids);
+      continue;
+    }
     if (!emit(ids)) extract(ids);
   }
   return out;
@@ -392,6 +407,17 @@ double DictionaryCoverage(tesseract::TessBaseAPI& api, const std::string& langua
 int AsciiDigits(const std::string& text) {
   return static_cast<int>(
       std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }));
+}
+
+// A reading "LABEL NUMBER": the letters before its first digit or '+' (spaces, ':' and '.'
+// around them left out), when what follows holds at least seven Latin digits; otherwise "".
+std::string LabelBeforeNumber(const std::string& text) {
+  const std::size_t start = text.find_first_of("+0123456789");
+  if (start == std::string::npos || AsciiDigits(text.substr(start)) < 7) return "";
+  std::string label = text.substr(0, start);
+  while (!label.empty() && (label.back() == ' ' || label.back() == ':' || label.back() == '.'))
+    label.pop_back();
+  return label;
 }
 
 // The share of a strip's width, without its margins, that the symbols of the last reading
@@ -602,6 +628,31 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
     if (has(l) && read(l, candidate) && contest(candidate) > best + margin)
       best = contest(candidate), first = candidate;
   };
+  // A phone label read as a Latin lookalike: the English model reads the Thai "โทร" as
+  // "Ins" (96) and wins on the strip's look, where the digits beside the label look Latin;
+  // the Thai model read its own label there at 99. A short Latin word before a number that
+  // is no Latin phone label gives way to a script's model that read one of its labels there
+  // as surely.
+  if (LanguageScript(first.language) == "Latn") {
+    static const std::vector<std::string> kLatinLabels = {
+        "tel", "tél", "ph", "phone", "call", "hotline", "mobile", "mob", "đt", "sđt", "dt", "sdt"};
+    const std::string label = LabelBeforeNumber(first.text);
+    const LineScript label_script = IdentifyScript(label);
+    std::string lower;
+    icu::UnicodeString::fromUTF8(label).toLower().toUTF8String(lower);
+    if (!label.empty() && label_script.letters <= 3 && label.find(' ') == std::string::npos &&
+        std::find(kLatinLabels.begin(), kLatinLabels.end(), lower) == kLatinLabels.end())
+      for (const auto& l : order) {
+        if (LanguageScript(l) == "Latn" || !read_by.count(l)) continue;
+        const auto& labels = PhoneLabels(l);
+        const std::string theirs = LabelBeforeNumber(read_by[l].text);
+        if (reading_confidence[l] >= score(first) &&
+            std::find(labels.begin(), labels.end(), theirs) != labels.end()) {
+          first = read_by[l], best = contest(first);
+          break;
+        }
+      }
+  }
   if (first.language == "chi_sim") challenge("chi_tra", 3);
   LineScript script = IdentifyScript(first.text);
   // English read it best, but the Vietnamese model saw Vietnamese letters nearly as surely.

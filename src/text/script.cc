@@ -138,8 +138,10 @@ LineScript IdentifyScript(std::string_view utf8) {
     for (const auto& [script, n] : counts) non_latin_scripts += (script != "Latn" && n > 0) ? 1 : 0;
     int top = 0;
     for (const auto& [c, n] : letter_counts) top = std::max(top, n);
+    // One letter repeated: at least three times and 40 % of the letters. Twice in a short
+    // word is common ("บรการ", บริการ with its vowel mark lost, has ร twice in five).
     out.garbage_like = (words >= 3 && one_letter_words * 2 >= words) ||
-                       (letters >= 4 && top * 10 >= letters * 4) || non_latin_scripts >= 2;
+                       (top >= 3 && top * 10 >= letters * 4) || non_latin_scripts >= 2;
   }
   int best = 0;
   for (const auto& [script, n] : counts)
