@@ -235,7 +235,16 @@ bool MixesLettersAndDigits(const std::string& text) {
   while (start < text.size()) {
     std::size_t end = text.find(' ', start);
     if (end == std::string::npos) end = text.size();
-    const std::string w = WithoutGluedNumber(text.substr(start, end - start));
+    std::string w = WithoutGluedNumber(text.substr(start, end - start));
+    // The vowel sign O written before its consonant, Lao ໂ and Thai โ, looks like a 1: the
+    // Lao model read "ໂຮງຮຽນ" (school) "1ຮງຮຽນ". A 1 before a Lao or Thai consonant is that
+    // letter misread, not a digit among letters.
+    if (w.size() > 1 && w[0] == '1') {
+      const std::u32string cps = DecodeUtf8(std::string_view(w).substr(1));
+      if (!cps.empty() &&
+          ((cps[0] >= 0x0E81 && cps[0] <= 0x0EAE) || (cps[0] >= 0x0E01 && cps[0] <= 0x0E2E)))
+        w.erase(0, 1);
+    }
     const LineScript word = IdentifyScript(w);
     bool digit = false;
     for (const char32_t c : DecodeUtf8(w)) digit = digit || IsDigit(c);

@@ -275,6 +275,8 @@ TEST(Script, ANumberGluedToAWordDoesNotMixLettersAndDigits) {
   EXPECT_FALSE(MixesLettersAndDigits("Tel:081-234-5678"));
   EXPECT_FALSE(MixesLettersAndDigits("012.345ថ្មី"));
   EXPECT_FALSE(MixesLettersAndDigits("โทร 081 234 5678"));
+  EXPECT_FALSE(MixesLettersAndDigits("1ຮງຮຽນ"));  // ໂ (before its consonant) read as a 1
+  EXPECT_TRUE(MixesLettersAndDigits("ຮງ1ຮຽນ"));
 }
 
 // A sign: dark text on a light panel, inside a textured photo-like background; each run of
