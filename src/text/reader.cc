@@ -319,7 +319,7 @@ std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
       const auto square = [](const cv::Rect& r) {
         return r.width >= 0.7 * r.height && r.width <= 1.4 * r.height;
       };
-      const int h = std::max(a.height, b.height);
+      const int h = std::max(a.height, b.height);  // at least 16 px at this scale
       if (!square(a) || !square(b) || std::min(a.height, b.height) < 0.8 * h || h < 16 ||
           b.x - (a.x + a.width) > 0.5 * h || b.x < a.x + a.width - 0.1 * h)
         continue;
@@ -340,6 +340,10 @@ const std::vector<std::string>& PhoneLabels(const std::string& language) {
       {"lao", {"ໂທ", "ໂທລະສັບ", "ມືຖື"}},
       {"khm", {"ទូរស័ព្ទ", "ទូរ", "លេខ"}},
       {"mya", {"ဖုန်း", "ဖုန်းနံပါတ်"}},
+      // Latin labels, lower case: a short Latin word before a number that is none of them
+      // is a lookalike of another script's label (see ReadLine).
+      {"eng", {"tel", "ph", "phone", "call", "hotline", "mobile", "mob"}},
+      {"vie", {"tel", "đt", "sđt", "dt", "sdt", "điện thoại"}},
   };
   static const std::vector<std::string> none;
   const auto it = labels.find(language);
@@ -634,14 +638,13 @@ Result<TextLine> TextReader::ReadLine(const cv::Mat& gray, const TextCandidate& 
   // is no Latin phone label gives way to a script's model that read one of its labels there
   // as surely.
   if (LanguageScript(first.language) == "Latn") {
-    static const std::vector<std::string> kLatinLabels = {
-        "tel", "tél", "ph", "phone", "call", "hotline", "mobile", "mob", "đt", "sđt", "dt", "sdt"};
+    const auto& latin_labels = PhoneLabels(first.language);
     const std::string label = LabelBeforeNumber(first.text);
     const LineScript label_script = IdentifyScript(label);
     std::string lower;
     icu::UnicodeString::fromUTF8(label).toLower().toUTF8String(lower);
     if (!label.empty() && label_script.letters <= 3 && label.find(' ') == std::string::npos &&
-        std::find(kLatinLabels.begin(), kLatinLabels.end(), lower) == kLatinLabels.end())
+        std::find(latin_labels.begin(), latin_labels.end(), lower) == latin_labels.end())
       for (const auto& l : order) {
         if (LanguageScript(l) == "Latn" || !read_by.count(l)) continue;
         const auto& labels = PhoneLabels(l);

@@ -780,5 +780,6 @@ TEST_F(ReaderTest, TwoLargeHanCharactersAreALine) {
     EXPECT_GE(hani, 2) << word << " at " << height << "\n" << TextJson(*lines).dump(1);
   }
 }
+
 }  // namespace
 }  // namespace gv
