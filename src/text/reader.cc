@@ -334,16 +334,19 @@ std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
 // The words that label a phone number on the region's signs, per model: counted as words at the
 // end of a run of letters right before a number whatever their length ("โทร" is three code points,
 // "ໂທ" two; the English model reads "โทร" as "Ins" at 95, and without them the Thai reading lost).
+// The Latin labels (one list for English and Vietnamese, lower case, single words) serve
+// another rule, Latin readings having no dictionary weighing: a short Latin word before a
+// number that is none of them is a lookalike of another script's label (ReadLine).
 const std::vector<std::string>& PhoneLabels(const std::string& language) {
+  static const std::vector<std::string> latin = {"tel", "ph", "phone", "call", "hotline", "mobile",
+                                                 "mob", "đt", "sđt",   "dt",   "sdt"};
   static const std::map<std::string, std::vector<std::string>> labels = {
       {"tha", {"โทร", "โทรศัพท์", "มือถือ", "ติดต่อ"}},
       {"lao", {"ໂທ", "ໂທລະສັບ", "ມືຖື"}},
       {"khm", {"ទូរស័ព្ទ", "ទូរ", "លេខ"}},
       {"mya", {"ဖုန်း", "ဖုန်းနံပါတ်"}},
-      // Latin labels, lower case: a short Latin word before a number that is none of them
-      // is a lookalike of another script's label (see ReadLine).
-      {"eng", {"tel", "ph", "phone", "call", "hotline", "mobile", "mob"}},
-      {"vie", {"tel", "đt", "sđt", "dt", "sdt", "điện thoại"}},
+      {"eng", latin},
+      {"vie", latin},
   };
   static const std::vector<std::string> none;
   const auto it = labels.find(language);
