@@ -29,6 +29,11 @@ constexpr double kCentreShift = 0.45;
 constexpr double kInkDifference = 40;
 // ... and strips whose greys split in two at least this well (Otsu separability) are read.
 constexpr double kMinSeparability = 0.7;
+// A word of one or two letters and their marks is a candidate from this height (pixels at
+// the detection scale) up, when its strip splits in two at least this well (a sign's word
+// 0.94-0.97 in the evaluation, clumps of foliage taken for a letter with marks 0.7-0.8).
+constexpr int kWordMinHeight = 12;
+constexpr double kMinWordSeparability = 0.85;
 // The margin around a line's strip, in pixels.
 constexpr int kStripPad = 12;
 // A reading whose symbols cover this share of its strip's width (the strip holds the line
@@ -148,8 +153,9 @@ TextReader::Engine* TextReader::EngineFor(const std::string& languages) {
 
 namespace {
 
-// The lines found at one scale of the image.
-std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
+// The lines found at one scale of the image, and (words) the short words of one or two
+// letters with their marks.
+std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale, bool words) {
   cv::Mat gray;
   if (scale < 1)
     cv::resize(gray_in, gray, cv::Size(), scale, scale, cv::INTER_AREA);
@@ -171,6 +177,17 @@ std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
     for (const auto& p : regions[r]) sum += gray.at<std::uint8_t>(p);
     chars.emplace_back(b, regions[r].empty() ? 0 : sum / static_cast<double>(regions[r].size()));
   }
+  // The marks a short word's letters carry (Burmese vowel signs and tones above and below,
+  // the two dots of the visarga): boxes from 3 px up (the letters' above start at 6).
+  std::vector<std::pair<cv::Rect, std::size_t>> small;
+  for (std::size_t r = 0; r < boxes.size(); ++r) {
+    const cv::Rect& b = boxes[r];
+    if (b.height >= 3 && b.width >= 2 && b.height < gray.rows / 6 && b.width < 5 * b.height &&
+        b.height < 5 * b.width)
+      small.emplace_back(b, r);
+  }
+  std::sort(small.begin(), small.end(),
+            [](const auto& a, const auto& b) { return a.first.x < b.first.x; });
   // Deduplicate MSER boxes of one character (nearly the same box at several thresholds);
   // a box inside a larger one (a letter on a plate) stays.
   std::sort(chars.begin(), chars.end(),
@@ -309,8 +326,61 @@ std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
       ids = std::move(rest);
     }
   };
+  // A short word of one or two letters with its marks ("ရုံး", "ဈေး"): no chain of three, so
+  // the letters' box grows by the marks of their ink above, below and (dots) right of them,
+  // and it is a candidate when the letters and the places holding marks make three.
+  const auto emit_word = [&](const std::vector<int>& ids) {
+    if (!words) return;
+    cv::Rect rect = unique[ids[0]];
+    double grey = 0;
+    for (const int i : ids) rect |= unique[i], grey += ink[i];
+    grey /= static_cast<double>(ids.size());
+    const int h = rect.height;
+    if (h < kWordMinHeight || h > gray.rows / 5 || rect.width > 3 * h || 3 * rect.width < h) return;
+    cv::Rect grown = rect;
+    bool above = false, below = false, right = false;
+    const auto first = std::lower_bound(small.begin(), small.end(), rect.x - h,
+                                        [](const auto& m, int x) { return m.first.x < x; });
+    for (auto it = first; it != small.end() && it->first.x <= rect.x + rect.width + h / 2; ++it) {
+      const cv::Rect& m = it->first;
+      if (m.height > 0.7 * h || m.width > 1.2 * h) continue;
+      if ((m & rect).area() > 0.5 * m.area() && m.y >= rect.y - 0.1 * h &&
+          m.y + m.height <= rect.y + 1.1 * h)
+        continue;  // part of a letter
+      const double mx = m.x + m.width / 2.0, my = m.y + m.height / 2.0;
+      const bool is_above = mx >= rect.x && mx <= rect.x + rect.width &&
+                            m.y + m.height <= rect.y + 0.3 * h &&
+                            m.y + m.height >= rect.y - 0.6 * h;
+      const bool is_below = mx >= rect.x && mx <= rect.x + rect.width && m.y >= rect.y + 0.7 * h &&
+                            m.y <= rect.y + 1.3 * h;
+      const bool is_right = mx > rect.x + rect.width && m.x <= rect.x + rect.width + 0.4 * h &&
+                            my > rect.y && my < rect.y + h && m.height <= 0.45 * h;
+      if (!is_above && !is_below && !is_right) continue;
+      double sum = 0;
+      for (const auto& p : regions[it->second]) sum += gray.at<std::uint8_t>(p);
+      if (regions[it->second].empty() ||
+          std::abs(sum / static_cast<double>(regions[it->second].size()) - grey) > kInkDifference)
+        continue;
+      above |= is_above, below |= is_below, right |= is_right;
+      grown |= m;
+    }
+    if (static_cast<int>(ids.size()) + above + below + right < 3 || 2 * grown.width < h) return;
+    const auto at = [&](double x, double y) {
+      return cv::Point2f(static_cast<float>(x / scale), static_cast<float>(y / scale));
+    };
+    TextCandidate c;
+    const double x0 = grown.x, x1 = grown.x + grown.width;
+    const double y0 = rect.y, y1 = rect.y + rect.height;
+    c.quad = {at(x0, y0), at(x1, y0), at(x1, y1), at(x0, y1)};
+    c.box = cv::boundingRect(c.quad) & cv::Rect(0, 0, gray_in.cols, gray_in.rows);
+    c.word = true;
+    if (c.box.area() > 0) out.push_back(c);
+  };
   for (const auto& [root, ids] : members) {
-    if (ids.size() < 2) continue;
+    if (ids.size() == 1) {
+      emit_word(ids);
+      continue;
+    }
     if (ids.size() == 2) {
       // Two characters make a Han word ("超市", "園區"): two square boxes of one size side
       // by side, less than half a character apart.
@@ -321,8 +391,10 @@ std::vector<TextCandidate> DetectAtScale(const cv::Mat& gray_in, double scale) {
       };
       const int h = std::max(a.height, b.height);  // at least 16 px at this scale
       if (!square(a) || !square(b) || std::min(a.height, b.height) < 0.8 * h || h < 16 ||
-          b.x - (a.x + a.width) > 0.5 * h || b.x < a.x + a.width - 0.1 * h)
+          b.x - (a.x + a.width) > 0.5 * h || b.x < a.x + a.width - 0.1 * h) {
+        emit_word(ids);
         continue;
+      }
       emit(ids);
       continue;
     }
@@ -450,18 +522,43 @@ std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray_in, int max_lines
   // at a third of that, where the strokes of large characters (Han above all) blur into
   // one region each; a line found at both is kept once.
   const double scale = std::min(1.0, 1600.0 / std::max(gray_in.cols, gray_in.rows));
-  std::vector<TextCandidate> out = DetectAtScale(gray_in, scale);
-  for (auto& c : DetectAtScale(gray_in, scale / 3)) {
-    const bool seen = std::any_of(out.begin(), out.end(), [&](const TextCandidate& o) {
-      return (o.box & c.box).area() > 0.5 * std::min(o.box.area(), c.box.area());
-    });
+  std::vector<TextCandidate> out = DetectAtScale(gray_in, scale, true);
+  const auto overlap = [](const TextCandidate& a, const TextCandidate& b) {
+    return (a.box & b.box).area() > 0.5 * std::min(a.box.area(), b.box.area());
+  };
+  for (auto& c : DetectAtScale(gray_in, scale / 3, false)) {
+    const bool seen = std::any_of(out.begin(), out.end(),
+                                  [&](const TextCandidate& o) { return !o.word && overlap(o, c); });
     if (!seen) out.push_back(std::move(c));
   }
+  // A short word inside a line's quadrilateral (a Han character's strokes pass for a letter
+  // with its marks) is that line's.
+  std::vector<std::vector<cv::Point2f>> line_quads;
+  for (const auto& c : out)
+    if (!c.word) line_quads.push_back(c.quad);
+  std::erase_if(out, [&](const TextCandidate& w) {
+    const cv::Point2f centre((w.box.x + w.box.width / 2.0f), (w.box.y + w.box.height / 2.0f));
+    return w.word && std::any_of(line_quads.begin(), line_quads.end(), [&](const auto& q) {
+             return cv::pointPolygonTest(q, centre, false) >= 0;
+           });
+  });
+  // The largest first.
   std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
     return a.box.area() > b.box.area();
   });
-  if (static_cast<int>(out.size()) > max_lines) out.resize(static_cast<std::size_t>(max_lines));
-  return out;
+  // The largest max_lines lines, and the largest of the short words whose strips hold ink on
+  // a background (the clumps of foliage that pass for a letter with its marks seldom do),
+  // an eighth as many: on a photo full of foliage the lines alone fill the quota, and a
+  // sign's short word, smaller than the clumps, would never be read.
+  std::vector<TextCandidate> kept;
+  int lines = 0, words = 0;
+  for (auto& c : out) {
+    if (c.word ? words >= std::max(1, max_lines / 8) : lines >= max_lines) continue;
+    if (c.word && InkSeparability(LineStrip(gray_in, c)) < kMinWordSeparability) continue;
+    ++(c.word ? words : lines);
+    kept.push_back(std::move(c));
+  }
+  return kept;
 }
 
 cv::Mat LineStrip(const cv::Mat& gray, const TextCandidate& line) {

@@ -39,7 +39,8 @@ struct TextReadOptions {
                                         "chi_sim", "chi_tra", "vie", "eng"};
   std::vector<cv::Rect> boxes;  // analyst boxes: read as given, in addition to the detected
   bool detect = true;           // find candidate lines with MSER
-  int max_lines = 40;           // the largest candidates, at most
+  int max_lines = 40;           // the largest candidate lines, at most (and an eighth as many
+                                // short words)
   double min_confidence = 60;   // lines below are dropped as garbage
   std::filesystem::path tessdata = "/usr/share/tesseract-ocr/5/tessdata";
 };
@@ -53,6 +54,7 @@ struct TextCandidate {
   cv::Rect box;
   std::vector<cv::Point2f> quad;
   bool from_box = false;  // an analyst's rectangle (deskewed by its ink when read)
+  bool word = false;      // a short word found by its letters' marks (ranked after the lines)
 };
 TextCandidate CandidateFromBox(const cv::Rect& box);
 
@@ -96,7 +98,8 @@ class TextReader {
 
 // Candidate text lines of a grey image: MSER regions grouped into lines whose characters'
 // centres lie on a straight line, with the quadrilateral through their tops and bottoms
-// (in the image's pixels), largest first.
+// (in the image's pixels), largest first: at most max_lines lines, and max_lines / 8 short
+// words of one or two letters found by the marks around them (word set).
 std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray, int max_lines);
 
 // Otsu's separability of a grey image: the between-class variance at Otsu's threshold over

@@ -794,5 +794,23 @@ TEST_F(ReaderTest, TwoLargeHanCharactersAreALine) {
   }
 }
 
+TEST_F(ReaderTest, AShortBurmeseWordIsFoundByItsMarks) {
+  // A Burmese word of one or two letters carries its vowel signs and tones above, below and
+  // beside them ("ရုံး": one letter, a mark above, one below, the two dots of the visarga):
+  // no chain of three letters, and the sign was not read at all (x-height 50 in the
+  // evaluation). The letters with the marks of their ink around them are a word.
+  const std::string font = "/usr/share/fonts/truetype/noto/NotoSansMyanmar-Regular.ttf";
+  ASSERT_TRUE(std::filesystem::exists(font)) << "fonts-noto-core is missing";
+  for (const auto& [word, height] :
+       std::vector<std::pair<std::string, int>>{{"ရုံး", 56}, {"ရုံး", 80}, {"ဈေး", 56}, {"ဈေး", 80}}) {
+    auto lines = reader_->Read(Sign({{font, word}}, height));
+    ASSERT_TRUE(lines.ok()) << lines.error().message;
+    int burmese = 0;
+    for (const auto& l : *lines)
+      if (l.script == "Mymr") burmese += IdentifyScript(l.text).letters;
+    EXPECT_GE(burmese, 1) << word << " at " << height << "\n" << TextJson(*lines).dump(1);
+  }
+}
+
 }  // namespace
 }  // namespace gv
