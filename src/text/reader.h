@@ -99,7 +99,7 @@ class TextReader {
 // Candidate text lines of a grey image: MSER regions grouped into lines whose characters'
 // centres lie on a straight line, with the quadrilateral through their tops and bottoms
 // (in the image's pixels), largest first: at most max_lines lines, and max_lines / 8 short
-// words of one or two letters found by the marks around them (word set).
+// words of one or two letters found by the marks around them (TextCandidate::word).
 std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray, int max_lines);
 
 // Otsu's separability of a grey image: the between-class variance at Otsu's threshold over
