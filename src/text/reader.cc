@@ -435,7 +435,7 @@ const std::vector<std::string>& PhoneLabels(const std::string& language) {
 double DictionaryCoverage(tesseract::TessBaseAPI& api, const std::string& language,
                           const std::string& text) {
   const std::size_t min_len = 4, max_len = 20;
-  const auto& labels = PhoneLabels(language);
+  const auto& labels = PhoneLabels(language.substr(0, language.find('+')));
   const icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
   std::vector<UChar32> cps;
   for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) cps.push_back(u.char32At(i));
