@@ -553,7 +553,7 @@ std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray_in, int max_lines
   std::vector<TextCandidate> kept;
   int lines = 0, words = 0;
   for (auto& c : out) {
-    if (c.word ? words >= std::max(1, max_lines / 8) : lines >= max_lines) continue;
+    if (c.word ? words >= (max_lines + 7) / 8 : lines >= max_lines) continue;
     if (c.word && InkSeparability(LineStrip(gray_in, c)) < kMinWordSeparability) continue;
     ++(c.word ? words : lines);
     kept.push_back(std::move(c));
