@@ -54,7 +54,7 @@ struct TextCandidate {
   cv::Rect box;
   std::vector<cv::Point2f> quad;
   bool from_box = false;  // an analyst's rectangle (deskewed by its ink when read)
-  bool word = false;      // a short word found by its letters' marks (ranked after the lines)
+  bool word = false;      // a short word found by its letters' marks (a quota of its own)
 };
 TextCandidate CandidateFromBox(const cv::Rect& box);
 
@@ -98,8 +98,9 @@ class TextReader {
 
 // Candidate text lines of a grey image: MSER regions grouped into lines whose characters'
 // centres lie on a straight line, with the quadrilateral through their tops and bottoms
-// (in the image's pixels), largest first: at most max_lines lines, and max_lines / 8 short
-// words of one or two letters found by the marks around them (TextCandidate::word).
+// (in the image's pixels), largest first: at most max_lines lines, and an eighth as many
+// (rounded up) short words of one or two letters found by the marks around them
+// (TextCandidate::word).
 std::vector<TextCandidate> DetectTextLines(const cv::Mat& gray, int max_lines);
 
 // Otsu's separability of a grey image: the between-class variance at Otsu's threshold over
